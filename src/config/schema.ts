@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+const stageRule = z
+  .object({
+    /** Human-readable name, shown in the audit. */
+    name: z.string().min(1),
+    when: z.union([
+      z.object({ labelAdded: z.string().min(1) }).strict(),
+      z.object({ allExitCriteriaChecked: z.literal(true) }).strict(),
+      z.object({ closed: z.literal(true) }).strict(),
+    ]),
+    moveTo: z.string().min(1),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(3000),
+        host: z.string().default('0.0.0.0'),
+        bodyLimitBytes: z.number().int().positive().default(5 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        sqlitePath: z.string().min(1).default('./data/boardkeeper.db'),
+        /** postgres://… ; when set, PostgreSQL is the store. Usually from DATABASE_URL. */
+        databaseUrl: z.string().optional(),
+        poolSize: z.number().int().min(1).max(200).default(10),
+        statementTimeoutMs: z.number().int().positive().default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    worker: z
+      .object({
+        concurrency: z.number().int().min(1).max(256).default(8),
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        backoffBaseMs: z.number().int().min(1).default(1_000),
+        backoffMaxMs: z.number().int().min(1).default(15 * 60_000),
+        leaseMs: z.number().int().min(100).default(60_000),
+        pollIntervalMs: z.number().int().min(1).default(250),
+      })
+      .strict()
+      .prefault({}),
+    gitlab: z
+      .object({
+        url: z.string().url().default('https://gitlab.com'),
+        webhookSecret: z.string().optional(),
+        token: z.string().optional(),
+        /** Max concurrent API calls. */
+        concurrency: z.number().int().min(1).default(4),
+      })
+      .strict()
+      .prefault({}),
+    github: z
+      .object({
+        apiUrl: z.string().url().default('https://api.github.com'),
+        webhookSecret: z.string().optional(),
+        token: z.string().optional(),
+        app: z
+          .object({
+            appId: z.union([z.string(), z.number()]).transform(String),
+            privateKey: z.string().min(1),
+            installationId: z.union([z.string(), z.number()]).transform(Number).optional(),
+          })
+          .strict()
+          .optional(),
+        /** The Projects v2 board whose Status field mirrors the stage. */
+        project: z
+          .object({
+            owner: z.string().min(1),
+            number: z.number().int().positive(),
+            statusField: z.string().default('Status'),
+          })
+          .strict()
+          .optional(),
+        concurrency: z.number().int().min(1).default(4),
+      })
+      .strict()
+      .prefault({}),
+    /** Bearer token for /metrics, /audit and /dashboard. Unset: open. */
+    metricsToken: z.string().optional(),
+    /** `auto`: dry-run for a forge without credentials. */
+    dryRun: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+    preset: z.enum(['default', 'gitlab-ps']).default('default'),
+    labels: z
+      .object({
+        stagePrefix: z.string().default('stage::'),
+        typePrefix: z.string().default('type::'),
+        segmentPrefix: z.string().default('segment::'),
+        initiativePrefix: z.string().default('initiative::'),
+        needsInfo: z.string().default('needs-info'),
+        taReview: z.string().default('review::ta-needed'),
+        /** Extra aliases on top of the preset's. */
+        aliases: z.record(z.string(), z.string()).default({}),
+      })
+      .strict()
+      .prefault({}),
+    thresholds: z
+      .object({
+        taReviewAboveUsd: z.number().min(0).default(50_000),
+        goLiveWarnAfterDays: z.number().int().min(1).default(30),
+        /** Hosts allowed in opportunity_url; empty allows any https host. */
+        crmHosts: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Extra movement rules, applied after the built-in ones. */
+    rules: z.array(stageRule).default([]),
+    durations: z
+      .object({
+        implementationTargetDays: z.number().positive().default(30),
+        atRiskAfterDays: z.number().positive().default(21),
+        /** Exclude on-hold / blocked time from the *active* implementation duration. */
+        pausedStages: z.array(z.string()).default(['on-hold']),
+        pausedLabels: z.array(z.string()).default(['status::blocked']),
+        businessDays: z.boolean().default(false),
+        /** 0 = Sunday … 6 = Saturday. */
+        weekend: z.array(z.number().int().min(0).max(6)).default([0, 6]),
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+        staleAfterDays: z.number().positive().default(30),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type StageRule = z.infer<typeof stageRule>;

@@ -1,0 +1,60 @@
+import type { ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
+import type { Delivery } from '../store/store.js';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+/** What intake learns from a verified request before storing it. */
+export type Classified =
+  | { accept: Omit<Delivery, 'body' | 'receivedAt'> }
+  | { ignored: string };
+
+/** The webhook side of a forge: verify, classify at intake, normalise in the worker. */
+export interface ForgeWebhooks {
+  readonly forge: ForgeName;
+  /** Constant-time check of the shared secret / HMAC signature over the raw body. */
+  verify(headers: Headers, rawBody: Buffer): Promise<boolean>;
+  /** Cheap look at a verified, parsed payload: delivery id, event name, ordering key, or why it is ignored. */
+  classify(headers: Headers, payload: unknown): Classified;
+  /** Full normalisation of a stored delivery into the forge-neutral event. */
+  normalize(delivery: Delivery): IssueEvent | { ignored: string };
+}
+
+/** The current state of an issue as the forge reports it now. */
+export interface ForgeIssue {
+  ref: IssueRef;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  author?: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** How many API requests a forge call made (for the audit and the calls-per-event benchmark). */
+export interface CallResult {
+  apiCalls: number;
+}
+
+export interface LabelHistoryEntry {
+  ref: IssueRef;
+  label: string;
+  action: 'add' | 'remove';
+  at: string;
+  actor: string;
+}
+
+/** The API side of a forge. Every method is safe to repeat. */
+export interface ForgeClient {
+  readonly forge: ForgeName;
+  getIssue(ref: IssueRef): Promise<ForgeIssue | null>;
+  /** Add and remove labels, in one API call where the forge allows it. */
+  applyLabels(ref: IssueRef, add: string[], remove: string[]): Promise<CallResult>;
+  /** Create or update the bot comment found by its hidden marker. */
+  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult>;
+  /** Mirror a stage onto the forge's board (GitHub Projects v2 Status). A no-op where labels are the board. */
+  setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
+  setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;
+  /** Every label change of a project's issues since a date (backfill). */
+  listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
+}

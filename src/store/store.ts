@@ -1,0 +1,90 @@
+import type { AuditEntry, ForgeName, IssueRef, IssueState, Transition } from '../domain/types.js';
+
+/** A webhook delivery exactly as received: what is needed to verify-free replay it later. */
+export interface Delivery {
+  /** X-Gitlab-Event-UUID / Idempotency-Key / X-GitHub-Delivery. Unique. */
+  id: string;
+  forge: ForgeName;
+  /** X-Gitlab-Event / X-GitHub-Event (+ `.action` for GitHub when known). */
+  event: string;
+  /** One issue's deliveries share a key and are processed strictly in arrival order. */
+  orderingKey: string;
+  /** The headers that matter for processing (never secrets). */
+  headers: Record<string, string>;
+  body: string;
+  receivedAt: string;
+}
+
+export type InboxStatus = 'queued' | 'processing' | 'done' | 'dead';
+
+export interface InboxRow extends Delivery {
+  /** Arrival order, assigned by the store. */
+  seq: number;
+  status: InboxStatus;
+  attempts: number;
+  lastError: string | null;
+  availableAt: string;
+}
+
+/** Everything a handled delivery changes, committed atomically with its completion. */
+export interface Outcome {
+  state?: IssueState;
+  transitions?: Transition[];
+  audit?: AuditEntry[];
+}
+
+export interface TransitionFilter {
+  forge?: ForgeName;
+  project?: string;
+  iid?: number;
+  /** Only transitions at or after / before these ISO instants. */
+  from?: string;
+  to?: string;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Create or upgrade the schema. Safe to run concurrently from several processes. */
+  migrate(): Promise<void>;
+  /** Durably store a delivery. Idempotent on `delivery.id`. */
+  enqueue(delivery: Delivery): Promise<'stored' | 'duplicate'>;
+  /**
+   * Claim up to `limit` deliveries to process: for each ordering key only its oldest
+   * unfinished delivery, and only if nobody holds a live lease on it. A claim is a lease
+   * of `leaseMs`; an expired lease may be claimed again by anyone.
+   */
+  claim(limit: number, workerId: string, leaseMs: number): Promise<InboxRow[]>;
+  /** Mark done and commit its outcome in one transaction. A no-op if the claim was lost. */
+  complete(seq: number, workerId: string, outcome: Outcome): Promise<boolean>;
+  /** Record a failed attempt: retry at `retryAt`, or dead-letter when `retryAt` is null. */
+  fail(seq: number, workerId: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Give a claim back without counting an attempt (graceful shutdown). */
+  release(seq: number, workerId: string): Promise<void>;
+  inboxCounts(): Promise<Record<InboxStatus, number>>;
+  listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]>;
+  /** Requeue deliveries by id, or every dead letter. Returns how many were requeued. */
+  requeue(target: { ids: string[] } | { allDead: true }): Promise<number>;
+  getIssueState(ref: IssueRef): Promise<IssueState | null>;
+  putIssueState(state: IssueState): Promise<void>;
+  /** Idempotent: a transition with the same (issue, from, to, at) is stored once. Returns how many were new. */
+  recordTransitions(transitions: Transition[]): Promise<number>;
+  transitions(filter: TransitionFilter): Promise<Transition[]>;
+  /** Every known issue state (metrics need kind/segment/state for issues). */
+  issueStates(filter: { forge?: ForgeName; project?: string }): Promise<IssueState[]>;
+  recordAudit(entries: AuditEntry[]): Promise<void>;
+  audit(filter: { limit: number; forge?: ForgeName; project?: string; iid?: number }): Promise<AuditEntry[]>;
+  /** Key/value cursor (backfill resume points). */
+  getCursor(name: string): Promise<string | null>;
+  setCursor(name: string, value: string): Promise<void>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the store cannot accept writes; intake answers 503 so the forge retries. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
