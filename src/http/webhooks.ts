@@ -16,6 +16,8 @@ export interface WebhookRoutesOptions {
  * The raw body is kept as bytes so the HMAC is computed over exactly what the forge signed.
  */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  // Forges send JSON; anything else is answered 415 rather than parsed as something it is not.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: { forge: string } }>('/webhooks/:forge', async (request, reply) => {
