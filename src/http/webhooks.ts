@@ -35,7 +35,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     }
     if (forge.forge === 'github' && header(request.headers, 'x-github-event') === 'ping') return reply.send({ pong: true });
 
-    const classified = forge.classify(request.headers, payload);
+    const classified = forge.classify(request.headers, payload, text);
     if ('ignored' in classified) return reply.send({ ignored: classified.ignored });
     if ('invalid' in classified) return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
 
