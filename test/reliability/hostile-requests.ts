@@ -202,6 +202,11 @@ export class RequestFactory {
     return attempt;
   }
 
+  /** A correctly signed request the service must refuse as `expected` says. */
+  private async refused(forge: ForgeName, body: string, id: string, expected: Expected): Promise<Attempt> {
+    return { kind: 'valid', url: `/webhooks/${forge}`, headers: await this.signed(forge, body, id), body, expected };
+  }
+
   async build(recipe: Recipe): Promise<Attempt> {
     const attempt = await this.attempt(recipe);
     return { ...attempt, kind: recipe.kind };
@@ -224,13 +229,7 @@ export class RequestFactory {
         // Never empty: a signed empty body is refused as unsigned (401) by the verifier, a different class.
         const cut = valid.slice(0, 1 + (recipe.cut % (valid.length - 1))) + recipe.junk;
         const body = parses(cut) ? `${cut},` : cut;
-        return {
-          kind: recipe.kind,
-          url: `/webhooks/${recipe.forge}`,
-          headers: await this.signed(recipe.forge, body, id),
-          body,
-          expected: { status: 400, answer: (json) => json.error === 'body is not valid JSON' },
-        };
+        return this.refused(recipe.forge, body, id, { status: 400, answer: (json) => json.error === 'body is not valid JSON' });
       }
       case 'wrong-type': {
         const field = FIELDS[recipe.forge][recipe.field % FIELDS[recipe.forge].length]!;
@@ -238,39 +237,22 @@ export class RequestFactory {
         setPath(payload, field.path, recipe.value);
         const body = JSON.stringify(payload);
         const path = field.path.join('.');
-        return {
-          kind: recipe.kind,
-          url: `/webhooks/${recipe.forge}`,
-          headers: await this.signed(recipe.forge, body, id),
-          body,
-          expected: {
-            status: 400,
-            answer: (json) =>
-              json.error === 'payload rejected' &&
-              typeof json.detail === 'string' &&
-              json.detail.startsWith(path) &&
-              !json.detail.includes('WRONG-'),
-          },
-        };
+        return this.refused(recipe.forge, body, id, {
+          status: 400,
+          answer: (json) =>
+            json.error === 'payload rejected' && typeof json.detail === 'string' && json.detail.startsWith(path) && !json.detail.includes('WRONG-'),
+        });
       }
       case 'too-large': {
         const body = JSON.stringify({ ...this.payload(recipe.forge, 1), padding: 'x'.repeat(this.bodyLimitBytes + recipe.over) });
-        return {
-          kind: recipe.kind,
-          url: `/webhooks/${recipe.forge}`,
-          headers: await this.signed(recipe.forge, body, id),
-          body,
-          expected: { status: 413, answer: (json) => json.error === 'body too large' },
-        };
+        return this.refused(recipe.forge, body, id, { status: 413, answer: (json) => json.error === 'body too large' });
       }
       case 'deep': {
         const nested = '['.repeat(recipe.depth) + ']'.repeat(recipe.depth);
         const valid = JSON.stringify({ ...this.payload(recipe.forge, 5), marker: id });
         const body = recipe.asRoot ? nested : `${valid.slice(0, -1)},"nested":${nested}}`;
+        if (recipe.asRoot) return this.refused(recipe.forge, body, id, { status: 400, answer: (json) => json.error === 'payload rejected' });
         const headers = await this.signed(recipe.forge, body, id);
-        if (recipe.asRoot) {
-          return { kind: recipe.kind, url: `/webhooks/${recipe.forge}`, headers, body, expected: { status: 400, answer: (json) => json.error === 'payload rejected' } };
-        }
         if (recipe.forge === 'gitlab' && recipe.withoutId) {
           // No X-Gitlab-Event-UUID: the id is a digest of the body, which the marker makes unique.
           const { 'x-gitlab-event-uuid': _none, ...rest } = headers;
