@@ -2,6 +2,9 @@ import type { ChoiceOption, FieldDefinition, TemplateDefinition, TemplateId } fr
 
 const option = (value: string, label: string, ...aliases: string[]): ChoiceOption => ({ value, label, aliases });
 
+/** The options of every yes/no field. */
+export const YES_NO_OPTIONS: ChoiceOption[] = [option('yes', 'Yes', 'y', 'true'), option('no', 'No', 'n', 'false')];
+
 /** Request types that deploy or move an instance: they need deployment type and hosting provider. */
 export const DEPLOYMENT_REQUEST_TYPES = [
   'production-deployment',

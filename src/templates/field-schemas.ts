@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { YES_NO_OPTIONS } from './definitions.js';
 import type { ChoiceOption, FieldDefinition } from './fields.js';
 import type { ChecklistItem, RawAnswer } from './parse.js';
 import { slug } from './text.js';
@@ -76,29 +77,21 @@ export function pickedOptions(answer: RawAnswer): string[] {
   return picked.map((p) => p.replace(/^\s*[-*+]\s+/, '').trim()).filter((p) => p !== '' && !NONE.has(slug(p)));
 }
 
-function choiceSchema(field: Extract<FieldDefinition, { type: 'choice' }>) {
-  const allowed = field.options.map((o) => o.label).join(', ');
+function choiceSchema(options: ChoiceOption[], multiple: boolean) {
+  const allowed = options.map((o) => o.label).join(', ');
   return z.array(z.string()).transform((picked, ctx) => {
     const values: string[] = [];
     for (const answer of picked) {
-      const match = optionFor(field.options, answer);
+      const match = optionFor(options, answer);
       if (match) values.push(match.value);
       else ctx.addIssue({ code: 'custom', message: `“${answer.slice(0, 80)}” is not one of: ${allowed}` });
     }
-    if (!field.multiple && new Set(values).size > 1) ctx.addIssue({ code: 'custom', message: 'pick only one option' });
+    if (!multiple && new Set(values).size > 1) ctx.addIssue({ code: 'custom', message: 'pick only one option' });
     return [...new Set(values)];
   });
 }
 
-const yesNo = z.string().transform((text, ctx) => {
-  const key = slug(text);
-  if (['yes', 'y', 'true'].includes(key)) return true;
-  if (['no', 'n', 'false'].includes(key)) return false;
-  ctx.addIssue({ code: 'custom', message: 'must be Yes or No' });
-  return z.NEVER;
-});
-
-/** The zod schema of one field, over the field's answer; `undefined` input means "not answered". */
+/** The zod schema of one answered field (see `isUnanswered` for the empty case). */
 export function fieldSchema(field: FieldDefinition, context: FieldContext): z.ZodType<FieldValue, RawAnswer> {
   const text = (schema: z.ZodType<FieldValue, string>) =>
     z.custom<RawAnswer>().transform((a) => a.text).pipe(schema);
@@ -125,12 +118,13 @@ export function fieldSchema(field: FieldDefinition, context: FieldContext): z.Zo
     case 'quarter-or-date':
       return text(z.union([z.string().regex(QUARTER), isoDate], { error: 'must be a quarter like FY27-Q1 or a date YYYY-MM-DD' }));
     case 'yes-no':
-      return text(yesNo);
-    case 'choice':
       return z
         .custom<RawAnswer>()
         .transform(pickedOptions)
-        .pipe(choiceSchema(field));
+        .pipe(choiceSchema(YES_NO_OPTIONS, false))
+        .transform((values) => values[0] === 'yes');
+    case 'choice':
+      return z.custom<RawAnswer>().transform(pickedOptions).pipe(choiceSchema(field.options, field.multiple));
     case 'checklist':
       return z
         .custom<RawAnswer>()
@@ -142,7 +136,7 @@ export function fieldSchema(field: FieldDefinition, context: FieldContext): z.Zo
 /** Is the field left empty? For choices: nothing picked; for checklists: no items. */
 export function isUnanswered(field: FieldDefinition, answer: RawAnswer | undefined): boolean {
   if (!answer) return true;
-  if (field.type === 'choice') return pickedOptions(answer).length === 0;
+  if (field.type === 'choice' || field.type === 'yes-no') return pickedOptions(answer).length === 0;
   if (field.type === 'checklist') return answer.items.length === 0 && answer.text === '';
   return answer.text === '';
 }

@@ -1,3 +1,4 @@
+import { YES_NO_OPTIONS } from './definitions.js';
 import type { FieldDefinition, TemplateDefinition } from './fields.js';
 
 function hint(field: FieldDefinition): string {
@@ -18,7 +19,7 @@ function answerLines(field: FieldDefinition): string[] {
     case 'choice':
       return field.options.map((o) => `- [ ] ${o.label}`);
     case 'yes-no':
-      return ['- [ ] Yes', '- [ ] No'];
+      return YES_NO_OPTIONS.map((o) => `- [ ] ${o.label}`);
     case 'checklist':
       return ['- [ ] '];
     default:
