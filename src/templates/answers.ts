@@ -37,7 +37,7 @@ export function answersFor(template: TemplateId, parsed: ParsedBody): Map<string
     for (let j = i + 1; j < blocks.length; j++) {
       const next = blocks[j]!;
       if (next.level <= block.level || index.has(next.key)) break;
-      lines.push(...next.lines);
+      lines.push(next.heading, ...next.lines);
     }
     answers.set(field.id, toAnswer(lines));
   }

@@ -21,16 +21,21 @@ function first(value: FieldValue | undefined): string | undefined {
 }
 
 /** Rules that look at more than one field: conditional requirements, date order, thresholds. */
-export function crossFieldChecks(template: TemplateId, values: Record<string, FieldValue>, context: ValidationContext): CrossResult {
+export function crossFieldChecks(
+  template: TemplateId,
+  values: Record<string, FieldValue>,
+  answered: Set<string>,
+  context: ValidationContext,
+): CrossResult {
   const result: CrossResult = { errors: [], warnings: [], taReviewNeeded: false };
   if (template !== 'sow-request') return result;
   const requestType = first(values['request_type']);
   const isDeployment = (DEPLOYMENT_REQUEST_TYPES as readonly string[]).includes(requestType ?? '');
   for (const field of TEMPLATES[template].fields) {
-    if (field.required === 'when-deployment' && isDeployment && first(values[field.id]) === undefined)
+    if (field.required === 'when-deployment' && isDeployment && !answered.has(field.id))
       result.errors.push(problem(template, field.id, `is required for ${requestType} requests`));
   }
-  if (requestType === 'production-deployment' && values['technical_design_url'] === undefined)
+  if (requestType === 'production-deployment' && !answered.has('technical_design_url'))
     result.warnings.push(problem(template, 'technical_design_url', 'is missing; production deployments should link a technical design'));
   const start = first(values['target_start_date']);
   const goLive = first(values['target_go_live_date']);

@@ -32,6 +32,8 @@ function urlSchema(field: Extract<FieldDefinition, { type: 'url' }>, context: Fi
     .transform(bareUrl)
     .pipe(z.url({ error: 'must be a link (https://…)' }))
     .superRefine((url, ctx) => {
+      // zod runs refinements after a failed pipe too; that case is already reported.
+      if (!URL.canParse(url)) return;
       const { protocol, hostname } = new URL(url);
       if (field.https && protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must start with https://' });
       const hosts = field.crmHosts ? context.crmHosts : [];

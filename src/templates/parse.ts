@@ -15,6 +15,8 @@ export interface HeadedBlock {
   /** `slug` of the heading text without `(required)`, `*`, `:` and emphasis. */
   key: string;
   level: number;
+  /** The heading line itself, kept when a deeper heading is part of an answer. */
+  heading: string;
   lines: string[];
 }
 
@@ -52,7 +54,7 @@ export function parseBody(body: unknown): ParsedBody {
     if (FENCE.test(line)) inFence = !inFence;
     const heading = inFence ? null : HEADING.exec(line);
     if (heading) {
-      current = { key: headingKey(heading[2] ?? ''), level: heading[1]?.length ?? 1, lines: [] };
+      current = { key: headingKey(heading[2] ?? ''), level: heading[1]?.length ?? 1, heading: line, lines: [] };
       blocks.push(current);
       continue;
     }

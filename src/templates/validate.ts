@@ -30,6 +30,7 @@ export interface Validation {
 export function validateAnswers(template: TemplateId, answers: Map<string, RawAnswer>, context: ValidationContext): Validation {
   const values: Record<string, FieldValue> = {};
   const errors: Problem[] = [];
+  const answered = new Set<string>();
   for (const field of TEMPLATES[template].fields) {
     const answer = answers.get(field.id);
     if (isUnanswered(field, answer)) {
@@ -37,11 +38,12 @@ export function validateAnswers(template: TemplateId, answers: Map<string, RawAn
       else if (field.required === true) errors.push({ field: field.id, label: field.label, message: 'is required' });
       continue;
     }
+    answered.add(field.id);
     const parsed = fieldSchema(field, context).safeParse(answer);
     if (parsed.success) values[field.id] = parsed.data;
     else for (const issue of parsed.error.issues) errors.push({ field: field.id, label: field.label, message: issue.message });
   }
-  const cross = crossFieldChecks(template, values, context);
+  const cross = crossFieldChecks(template, values, answered, context);
   const criteria = values['exit_criteria'] as ChecklistItem[] | undefined;
   return {
     template,
