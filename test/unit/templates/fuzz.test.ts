@@ -35,7 +35,7 @@ describe('the parser never throws', () => {
   });
 
   it('on shuffled template lines with any line ending', () => {
-    fc.assert(fc.property(soup, fc.constantFrom([], ['type::strategic-initiative']), assertWellFormed), { numRuns: 400 });
+    fc.assert(fc.property(soup, fc.constantFrom<string[]>([], ['type::strategic-initiative']), assertWellFormed), { numRuns: 400 });
   });
 
   it('on fixture bodies cut at any point', () => {
