@@ -2,6 +2,16 @@ import type { ChoiceOption, FieldDefinition, TemplateDefinition, TemplateId } fr
 
 const option = (value: string, label: string, ...aliases: string[]): ChoiceOption => ({ value, label, aliases });
 
+/** A free-text, optional, multi-line answer. */
+const notes = (id: string, label: string, description: string): FieldDefinition => ({
+  id,
+  label,
+  type: 'text',
+  multiline: true,
+  required: false,
+  description,
+});
+
 /** The options of every yes/no field. */
 export const YES_NO_OPTIONS: ChoiceOption[] = [option('yes', 'Yes', 'y', 'true'), option('no', 'No', 'n', 'false')];
 
@@ -205,14 +215,7 @@ const sowFields: FieldDefinition[] = [
     required: false,
     description: 'YYYY-MM-DD, on or after the start date.',
   },
-  {
-    id: 'additional_info',
-    label: 'Additional information',
-    type: 'text',
-    multiline: true,
-    required: false,
-    description: 'Anything else the services team should know.',
-  },
+  notes('additional_info', 'Additional information', 'Anything else the services team should know.'),
 ];
 
 const initiativeFields: FieldDefinition[] = [
@@ -258,22 +261,8 @@ const initiativeFields: FieldDefinition[] = [
     description: 'Fiscal quarter such as FY27-Q1, or a due date YYYY-MM-DD.',
     placeholder: 'FY27-Q1',
   },
-  {
-    id: 'kpi_impact',
-    label: 'KPI impact',
-    type: 'text',
-    multiline: true,
-    required: false,
-    description: 'Which KPI moves, and by how much.',
-  },
-  {
-    id: 'related_links',
-    label: 'Related links',
-    type: 'text',
-    multiline: true,
-    required: false,
-    description: 'Issues, epics, documents.',
-  },
+  notes('kpi_impact', 'KPI impact', 'Which KPI moves, and by how much.'),
+  notes('related_links', 'Related links', 'Issues, epics, documents.'),
 ];
 
 export const SOW_REQUEST: TemplateDefinition = {
