@@ -1,7 +1,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import type { RequestPolicy } from '../request-policy.js';
-import { installPolicy } from './transport.js';
+import { fetchWithTimeout, installPolicy } from './transport.js';
 
 export interface GithubAppCredentials {
   appId: string;
@@ -16,6 +16,7 @@ function newOctokit(apiUrl: string, policy: RequestPolicy, auth: Record<string, 
   const octokit = new Octokit({
     baseUrl: apiUrl.replace(/\/+$/, ''),
     userAgent: 'boardkeeper',
+    request: { fetch: fetchWithTimeout(policy) },
     ...(app ? { authStrategy: createAppAuth, auth } : { auth: auth.token }),
     // Octokit logs every 4xx at warn; we report failures ourselves, once, with their kind.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },

@@ -43,13 +43,18 @@ export function fromGraphqlError(error: unknown, operation: string): ForgeError 
   return new ForgeError(GRAPHQL_KINDS[type] ?? 'rejected', `GitHub graphql ${operation}: ${error.message}`, 200, null, { cause: error });
 }
 
+/** Octokit drops a per-request signal set in a hook, so the timeout is applied where it fetches. */
+export function fetchWithTimeout(policy: RequestPolicy): typeof fetch {
+  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(policy.timeoutMs) });
+}
+
 /** Every Octokit request (REST, GraphQL, token exchange) goes through the policy. */
 export function installPolicy(octokit: Octokit, policy: RequestPolicy): void {
   octokit.hook.wrap('request', (request, options) => {
     const target = `${options.method} ${options.url}`;
-    return policy.send(async (signal) => {
+    return policy.send(async () => {
       try {
-        return await request({ ...options, request: { ...options.request, signal } });
+        return await request(options);
       } catch (error) {
         throw fromOctokitError(error, target);
       }
