@@ -113,7 +113,7 @@ export class GitlabClient implements ForgeClient {
   }
 
   /** GitLab's board lists are the stage labels: moving the label moved the card. */
-  async setBoardStatus(): Promise<CallResult> {
+  async setBoardStatus(_ref: IssueRef, _stage: string): Promise<CallResult> {
     return { apiCalls: 0 };
   }
 
