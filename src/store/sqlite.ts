@@ -1,0 +1,344 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuditEntry, IssueRef, IssueState, Transition } from '../domain/types.js';
+import { issueKey } from '../domain/types.js';
+import {
+  EMPTY_COUNTS,
+  parseIssueState,
+  toAuditEntry,
+  toInboxRow,
+  toTransition,
+  type AuditRecord,
+  type InboxRecord,
+  type TransitionRecord,
+} from './rows.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import {
+  StoreUnavailableError,
+  type Delivery,
+  type InboxRow,
+  type InboxStatus,
+  type Outcome,
+  type Store,
+  type TransitionFilter,
+} from './store.js';
+
+export interface SqliteOptions {
+  path: string;
+  /** `full` survives power loss; `normal` survives a process crash only. */
+  synchronous?: 'full' | 'normal';
+}
+
+interface PendingEnqueue {
+  delivery: Delivery;
+  resolve: (result: 'stored' | 'duplicate') => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded store. better-sqlite3 is synchronous, so every method runs to completion on the
+ * event loop; enqueues that arrive in the same tick are grouped into one transaction (one fsync)
+ * so durable intake stays fast under concurrency.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private pending: PendingEnqueue[] = [];
+  private flushScheduled = false;
+  private readonly enqueueSync: 'FULL' | 'NORMAL';
+
+  constructor(options: SqliteOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    // Only the inbox write must survive power loss before we answer 202, so only enqueue batches
+    // pay for an fsync (see flushEnqueues). Claims and completions may be lost to a power cut
+    // without harm: the delivery is simply processed again, and processing is idempotent.
+    this.db.pragma('synchronous = NORMAL');
+    this.enqueueSync = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared statements are cached: preparing costs more than running most of these queries. */
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async migrate(): Promise<void> {
+    const upgrade = this.db.transaction(() => {
+      const current = this.db.pragma('user_version', { simple: true }) as number;
+      SQLITE_MIGRATIONS.slice(current).forEach((sql) => this.db.exec(sql));
+      this.db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
+    });
+    upgrade.immediate();
+  }
+
+  enqueue(delivery: Delivery): Promise<'stored' | 'duplicate'> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ delivery, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushEnqueues());
+      }
+    });
+  }
+
+  private flushEnqueues(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    if (batch.length === 0) return;
+    let results: ('stored' | 'duplicate')[];
+    try {
+      const insert = this.prepare(
+        `INSERT INTO inbox (id, forge, event, ordering_key, headers, body, received_at, available_at)
+         VALUES (@id, @forge, @event, @orderingKey, @headers, @body, @receivedAt, @availableAt)
+         ON CONFLICT (id) DO NOTHING`,
+      );
+      this.db.pragma(`synchronous = ${this.enqueueSync}`);
+      results = this.db.transaction(() =>
+        batch.map(({ delivery }) =>
+          insert.run({
+            ...delivery,
+            headers: JSON.stringify(delivery.headers),
+            availableAt: Date.parse(delivery.receivedAt) || Date.now(),
+          }).changes === 1
+            ? ('stored' as const)
+            : ('duplicate' as const),
+        ),
+      )();
+    } catch (error) {
+      this.restoreSync();
+      const unavailable = new StoreUnavailableError('sqlite: could not store delivery', { cause: error });
+      batch.forEach((item) => item.reject(unavailable));
+      return;
+    }
+    this.restoreSync();
+    batch.forEach((item, index) => item.resolve(results[index]!));
+  }
+
+  private restoreSync(): void {
+    if (this.db.open) this.db.pragma('synchronous = NORMAL');
+  }
+
+  async claim(limit: number, workerId: string, leaseMs: number): Promise<InboxRow[]> {
+    const now = Date.now();
+    const claim = this.db.transaction(() => {
+      const heads = this.prepare(
+          `SELECT i.* FROM inbox i
+           JOIN (SELECT MIN(seq) AS seq FROM inbox WHERE status IN ('queued', 'processing') GROUP BY ordering_key) h
+             ON h.seq = i.seq
+           WHERE (i.status = 'queued' AND i.available_at <= @now)
+              OR (i.status = 'processing' AND i.lease_until <= @now)
+           ORDER BY i.seq
+           LIMIT @limit`,
+        )
+        .all({ now, limit }) as InboxRecord[];
+      const take = this.prepare(
+        `UPDATE inbox SET status = 'processing', lease_owner = @workerId, lease_until = @leaseUntil,
+           attempts = attempts + 1
+         WHERE seq = @seq`,
+      );
+      for (const head of heads) take.run({ seq: head.seq, workerId, leaseUntil: now + leaseMs });
+      return heads.map((head) => toInboxRow({ ...head, status: 'processing', attempts: head.attempts + 1 }));
+    });
+    return claim.immediate();
+  }
+
+  async complete(seq: number, workerId: string, outcome: Outcome): Promise<boolean> {
+    const commit = this.db.transaction(() => {
+      const done = this.prepare(
+          `UPDATE inbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL
+           WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
+        )
+        .run(seq, workerId);
+      if (done.changes !== 1) return false;
+      if (outcome.state) this.writeIssueState(outcome.state);
+      if (outcome.transitions?.length) this.insertTransitions(outcome.transitions);
+      if (outcome.audit?.length) this.insertAudit(outcome.audit);
+      return true;
+    });
+    return commit.immediate();
+  }
+
+  async fail(seq: number, workerId: string, error: string, retryAt: Date | null): Promise<void> {
+    this.prepare(
+        `UPDATE inbox SET status = @status, last_error = @error, available_at = @availableAt,
+           lease_owner = NULL, lease_until = NULL
+         WHERE seq = @seq AND status = 'processing' AND lease_owner = @workerId`,
+      )
+      .run({
+        seq,
+        workerId,
+        error,
+        status: retryAt ? 'queued' : 'dead',
+        availableAt: retryAt ? retryAt.getTime() : Date.now(),
+      });
+  }
+
+  async release(seq: number, workerId: string): Promise<void> {
+    this.prepare(
+        `UPDATE inbox SET status = 'queued', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
+         WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
+      )
+      .run(seq, workerId);
+  }
+
+  async inboxCounts(): Promise<Record<InboxStatus, number>> {
+    const rows = this.prepare('SELECT status, COUNT(*) AS n FROM inbox GROUP BY status').all() as {
+      status: InboxStatus;
+      n: number;
+    }[];
+    return rows.reduce((counts, row) => ({ ...counts, [row.status]: row.n }), { ...EMPTY_COUNTS });
+  }
+
+  async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
+    const rows = this.prepare('SELECT * FROM inbox WHERE status = ? ORDER BY seq LIMIT ?')
+      .all(status, limit) as InboxRecord[];
+    return rows.map(toInboxRow);
+  }
+
+  async requeue(target: { ids: string[] } | { allDead: true }): Promise<number> {
+    const now = Date.now();
+    if ('allDead' in target) {
+      return this.prepare(`UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE status = 'dead'`)
+        .run(now).changes;
+    }
+    const requeueOne = this.prepare(
+      `UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE id = ? AND status IN ('dead', 'done')`,
+    );
+    return this.db.transaction(() => target.ids.reduce((n, id) => n + requeueOne.run(now, id).changes, 0))();
+  }
+
+  async getIssueState(ref: IssueRef): Promise<IssueState | null> {
+    const row =
+      ref.iid === 0 && ref.nodeId
+        ? this.prepare('SELECT state FROM issue_state WHERE node_id = ?').get(ref.nodeId)
+        : this.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref));
+    return row ? parseIssueState((row as { state: string }).state) : null;
+  }
+
+  async putIssueState(state: IssueState): Promise<void> {
+    this.writeIssueState(state);
+  }
+
+  private writeIssueState(state: IssueState): void {
+    this.prepare(
+        `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at)
+         VALUES (@key, @forge, @project, @iid, @nodeId, @state, @updatedAt)
+         ON CONFLICT (key) DO UPDATE SET node_id = COALESCE(excluded.node_id, issue_state.node_id),
+           state = excluded.state, updated_at = excluded.updated_at`,
+      )
+      .run({
+        key: issueKey(state.ref),
+        forge: state.ref.forge,
+        project: state.ref.project,
+        iid: state.ref.iid,
+        nodeId: state.ref.nodeId ?? null,
+        state: JSON.stringify(state),
+        updatedAt: state.updatedAt,
+      });
+  }
+
+  async recordTransitions(transitions: Transition[]): Promise<number> {
+    return this.db.transaction(() => this.insertTransitions(transitions))();
+  }
+
+  private insertTransitions(transitions: Transition[]): number {
+    const insert = this.prepare(
+      `INSERT INTO transitions (forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment)
+       VALUES (@forge, @project, @iid, @at, @to, @from, @actor, @source, @kind, @segment)
+       ON CONFLICT DO NOTHING`,
+    );
+    return transitions.reduce(
+      (n, t) => n + insert.run({ ...t, kind: t.kind ?? null, segment: t.segment ?? null }).changes,
+      0,
+    );
+  }
+
+  async transitions(filter: TransitionFilter): Promise<Transition[]> {
+    const { where, params } = whereClause({
+      forge: filter.forge,
+      project: filter.project,
+      iid: filter.iid,
+      'at >=': filter.from,
+      'at <': filter.to,
+    });
+    const rows = this.prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`)
+      .all(params) as TransitionRecord[];
+    return rows.map(toTransition);
+  }
+
+  async issueStates(filter: { forge?: string; project?: string }): Promise<IssueState[]> {
+    const { where, params } = whereClause({ forge: filter.forge, project: filter.project });
+    const rows = this.prepare(`SELECT state FROM issue_state ${where}`).all(params) as { state: string }[];
+    return rows.map((row) => parseIssueState(row.state));
+  }
+
+  async recordAudit(entries: AuditEntry[]): Promise<void> {
+    this.db.transaction(() => this.insertAudit(entries))();
+  }
+
+  private insertAudit(entries: AuditEntry[]): void {
+    const insert = this.prepare(
+      `INSERT INTO audit (at, delivery_id, forge, project, iid, action, detail, result, api_calls, latency_ms)
+       VALUES (@at, @deliveryId, @forge, @project, @iid, @action, @detail, @result, @apiCalls, @latencyMs)`,
+    );
+    for (const entry of entries) insert.run({ ...entry, detail: JSON.stringify(entry.detail ?? null) });
+  }
+
+  async audit(filter: { limit: number; forge?: string; project?: string; iid?: number }): Promise<AuditEntry[]> {
+    const { where, params } = whereClause({ forge: filter.forge, project: filter.project, iid: filter.iid });
+    const rows = this.prepare(`SELECT * FROM audit ${where} ORDER BY seq DESC LIMIT @limit`)
+      .all({ ...params, limit: filter.limit }) as AuditRecord[];
+    return rows.map(toAuditEntry);
+  }
+
+  async getCursor(name: string): Promise<string | null> {
+    const row = this.prepare('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
+      .run(name, value);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new StoreUnavailableError('sqlite: not reachable', { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length > 0) this.flushEnqueues();
+    this.db.close();
+  }
+}
+
+/** Builds `WHERE a = @a AND at >= @p1 …` from the defined entries; keys may carry an operator. */
+function whereClause(conditions: Record<string, string | number | undefined>): {
+  where: string;
+  params: Record<string, string | number>;
+} {
+  const clauses: string[] = [];
+  const params: Record<string, string | number> = {};
+  Object.entries(conditions).forEach(([key, value], index) => {
+    if (value === undefined) return;
+    const [column, operator = '='] = key.split(' ');
+    clauses.push(`${column} ${operator} @p${index}`);
+    params[`p${index}`] = value;
+  });
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

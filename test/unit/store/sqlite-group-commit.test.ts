@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../../src/store/sqlite.js';
+import type { Delivery } from '../../../src/store/store.js';
+
+const delivery = (id: string, orderingKey = 'k'): Delivery => ({
+  id,
+  forge: 'github',
+  event: 'issues.opened',
+  orderingKey,
+  headers: { 'x-github-event': 'issues' },
+  body: '{}',
+  receivedAt: new Date(0).toISOString(),
+});
+
+describe('SqliteStore group commit', () => {
+  let dir: string;
+  let store: SqliteStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bk-sqlite-'));
+    store = new SqliteStore({ path: join(dir, 'db.sqlite') });
+    await store.migrate();
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores one of two same-id deliveries enqueued in the same tick', async () => {
+    const results = await Promise.all([store.enqueue(delivery('a')), store.enqueue(delivery('a')), store.enqueue(delivery('b'))]);
+    expect(results).toEqual(['stored', 'duplicate', 'stored']);
+    expect((await store.inboxCounts()).queued).toBe(2);
+  });
+
+  it('keeps arrival order across a batch', async () => {
+    await Promise.all(['1', '2', '3'].map((id) => store.enqueue(delivery(id, `key-${id}`))));
+    const claimed = await store.claim(10, 'w', 1000);
+    expect(claimed.map((row) => row.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('delivers everything enqueued before close', async () => {
+    const pending = store.enqueue(delivery('late'));
+    await store.close();
+    await expect(pending).resolves.toBe('stored');
+    store = new SqliteStore({ path: join(dir, 'db.sqlite') });
+    await store.migrate();
+    expect((await store.listInbox('queued', 10)).map((row) => row.id)).toEqual(['late']);
+  });
+
+  it('rejects with StoreUnavailableError when the database cannot write', async () => {
+    await store.close();
+    store = new SqliteStore({ path: join(dir, 'db.sqlite') });
+    await store.migrate();
+    // A read-only view of the same file: writes fail the way a full or locked disk does.
+    const readOnly = new SqliteStore({ path: join(dir, 'db.sqlite') });
+    (readOnly as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = ON');
+    await expect(readOnly.enqueue(delivery('x'))).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+    await readOnly.close();
+  });
+});
