@@ -36,6 +36,10 @@ export function initialState(event: IssueEvent): IssueState {
 /** Events that say nothing about the board. */
 const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred']);
 
+function authorOf(event: IssueEvent, memory: RulesMemory): string | null {
+  return event.author ?? memory.author ?? (event.action === 'opened' ? event.actor.login : null);
+}
+
 function analyse(event: IssueEvent, canonicalLabels: string[], memory: RulesMemory, config: Config): Validation | null {
   const { thresholds, labels } = config;
   return analyseBody(
@@ -43,7 +47,7 @@ function analyse(event: IssueEvent, canonicalLabels: string[], memory: RulesMemo
     canonicalLabels,
     labels.typePrefix,
     {
-      author: event.author,
+      author: authorOf(event, memory) ?? undefined,
       crmHosts: thresholds.crmHosts,
       taReviewAboveUsd: thresholds.taReviewAboveUsd,
       goLiveWarnAfterDays: thresholds.goLiveWarnAfterDays,
@@ -110,6 +114,7 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
     boardStage: stage.boardStage,
     criteriaComplete,
     outcome: prefixed(labelsNow.map(vocab.canonical), config.labels.outcomePrefix) ?? memory.outcome,
+    author: authorOf(event, memory),
   };
   return {
     actions,

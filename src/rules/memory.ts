@@ -13,6 +13,8 @@ const memorySchema = z.object({
   /** Were all exit criteria checked at the last event? (the rule fires on the change, not the level) */
   criteriaComplete: z.boolean().catch(false),
   outcome: z.string().nullable().catch(null),
+  /** The issue's author (GitLab hooks name only the actor; on `opened` that is the author). */
+  author: z.string().nullable().catch(null),
 });
 
 export type RulesMemory = z.infer<typeof memorySchema>;

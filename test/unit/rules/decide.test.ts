@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/rules/index.js';
-import { body, fromGitlab, gitlabWith } from './payloads.js';
+import { body, gitlab } from './payloads.js';
 import { BOT, commentOf, config, configYaml, github, labelsOf, Scenario } from './scenario.js';
 
 const SOW_GH = body('github-sow-request');
@@ -12,7 +12,7 @@ describe('opened from a template', () => {
   it('GitHub form with its labels: records intake once, adds derived labels, mirrors the board', () => {
     const run = new Scenario(config());
     const { actions, transitions } = run.send(github('opened', FORM_LABELS, { body: SOW_GH }));
-    expect(transitions).toMatchObject([{ from: null, to: 'intake', source: 'webhook', kind: 'sow-request', segment: 'enterprise', at: '2019-05-15T15:20:18Z' }]);
+    expect(transitions).toMatchObject([{ from: null, to: 'intake', source: 'webhook', kind: 'sow-request', segment: 'enterprise', at: '2019-05-15T15:20:18.000Z' }]);
     expect(labelsOf(actions)).toEqual({ add: ['segment::enterprise', 'review::ta-needed'], remove: [] });
     expect(actions).toContainEqual(expect.objectContaining({ type: 'board-status', stage: 'intake' }));
     expect(commentOf(actions)).toBeNull();
@@ -25,7 +25,7 @@ describe('opened from a template', () => {
   });
 
   it('GitLab template with an invalid body: needs-info and one comment listing every problem', () => {
-    const event = fromGitlab(gitlabWith('open', { previous: [], current: FORM_LABELS }), { body: INVALID_GL });
+    const event = gitlab({ action: 'open', previousLabels: [], labels: FORM_LABELS }, { body: INVALID_GL });
     const { actions, transitions } = new Scenario(config()).send(event);
     expect(transitions).toMatchObject([{ from: null, to: 'intake', source: 'webhook', actor: 'root', forge: 'gitlab', project: '1', iid: 23 }]);
     expect(labelsOf(actions)?.add).toEqual(['segment::mm', 'needs-info']);
@@ -46,19 +46,19 @@ describe('opened from a template', () => {
 describe('validation feedback', () => {
   it('after the author fixes the body: needs-info goes, the same comment says all is well, then silence', () => {
     const run = new Scenario(config());
-    run.send(fromGitlab(gitlabWith('open', { previous: [], current: FORM_LABELS }), { body: INVALID_GL }));
+    run.send(gitlab({ action: 'open', previousLabels: [], labels: FORM_LABELS }, { body: INVALID_GL }));
     const labelled = [...FORM_LABELS, 'segment::mm', 'needs-info'];
-    const fixed = fromGitlab(gitlabWith('update'), { body: SOW_GL, labelsBefore: labelled, labelsAfter: labelled });
+    const fixed = gitlab({ action: 'update', labels: labelled }, { body: SOW_GL });
     const { actions } = run.send(fixed);
     expect(labelsOf(actions)).toEqual({ add: [], remove: ['needs-info'] });
     expect(commentOf(actions)).toContain('All required information is present.');
     const after = [...FORM_LABELS, 'segment::mm'];
-    expect(run.send(fromGitlab(gitlabWith('update', { previous: labelled, current: after }), { body: SOW_GL, ...BOT })).actions).toEqual([]);
+    expect(run.send(gitlab({ action: 'update', previousLabels: labelled, labels: after }, { body: SOW_GL, ...BOT })).actions).toEqual([]);
   });
 
   it('an unchanged report is not written again, a changed one is', () => {
     const run = new Scenario(config());
-    const open = fromGitlab(gitlabWith('open', { previous: [], current: [...FORM_LABELS, 'segment::mm', 'needs-info'] }), { body: INVALID_GL });
+    const open = gitlab({ action: 'open', previousLabels: [], labels: [...FORM_LABELS, 'segment::mm', 'needs-info'] }, { body: INVALID_GL });
     expect(commentOf(run.send(open).actions)).not.toBeNull();
     expect(run.send(open).actions).toEqual([]);
     const worse = open.body.replace('ae@globex-sales.example.com', 'nobody');
@@ -158,10 +158,10 @@ describe('gitlab-ps preset: the real PS labels as aliases', () => {
 
   it('writes the team spelling and reads proposal:: labels as stages', () => {
     const run = new Scenario(gitlabPs);
-    const opened = run.send(fromGitlab(gitlabWith('open', { previous: [], current: [] }), { body: SOW_GL }));
+    const opened = run.send(gitlab({ action: 'open', previousLabels: [], labels: [] }, { body: SOW_GL }));
     expect(labelsOf(opened.actions)?.add).toEqual(['Open', 'type::sow-request', 'segment::mm']);
     const now = ['Open', 'type::sow-request', 'segment::mm'];
-    const scoping = run.send(fromGitlab(gitlabWith('update', { previous: now, current: [...now, 'proposal::Scoping'] }), { body: SOW_GL }));
+    const scoping = run.send(gitlab({ action: 'update', previousLabels: now, labels: [...now, 'proposal::Scoping'] }, { body: SOW_GL }));
     expect(labelsOf(scoping.actions)).toEqual({ add: [], remove: ['Open'] });
     expect(scoping.transitions).toMatchObject([{ from: 'intake', to: 'discovery' }]);
   });
@@ -169,16 +169,16 @@ describe('gitlab-ps preset: the real PS labels as aliases', () => {
   it('accepts both spellings of Ready For Approval', () => {
     const run = new Scenario(gitlabPs);
     const base = ['type::sow-request', 'proposal::Scoping'];
-    run.send(fromGitlab(gitlabWith('update', { previous: [], current: base }), { body: SOW_GL }));
-    const moved = run.send(fromGitlab(gitlabWith('update', { previous: base, current: ['type::sow-request', 'proposal::ReadyForApproval'] }), { body: SOW_GL }));
+    run.send(gitlab({ action: 'update', previousLabels: [], labels: base }, { body: SOW_GL }));
+    const moved = run.send(gitlab({ action: 'update', previousLabels: base, labels: ['type::sow-request', 'proposal::ReadyForApproval'] }, { body: SOW_GL }));
     expect(moved.transitions).toMatchObject([{ from: 'discovery', to: 'sow-review' }]);
   });
 
   it('Closed_Won moves the SOW to signed (preset rule)', () => {
     const run = new Scenario(gitlabPs);
     const base = ['type::sow-request', 'proposal::Approved', 'segment::mm'];
-    run.send(fromGitlab(gitlabWith('update', { previous: [], current: base }), { body: SOW_GL }));
-    const won = run.send(fromGitlab(gitlabWith('update', { previous: base, current: [...base, 'proposal::Closed_Won'] }), { body: SOW_GL }));
+    run.send(gitlab({ action: 'update', previousLabels: [], labels: base }, { body: SOW_GL }));
+    const won = run.send(gitlab({ action: 'update', previousLabels: base, labels: [...base, 'proposal::Closed_Won'] }, { body: SOW_GL }));
     expect(labelsOf(won.actions)).toEqual({ add: ['stage::sow-signed'], remove: ['proposal::Approved'] });
     expect(won.transitions).toMatchObject([{ from: 'sow-approved', to: 'sow-signed', source: 'rule' }]);
   });
@@ -199,20 +199,20 @@ rules:
   it('when label X is added, moves to stage Y once; a person moving back is respected', () => {
     const run = new Scenario(configYaml(yaml));
     const base = [...FORM_LABELS];
-    run.send(fromGitlab(gitlabWith('open', { previous: [], current: base }), { body: SOW_GL }));
-    const booked = run.send(fromGitlab(gitlabWith('update', { previous: base, current: [...base, 'call::booked'] }), { body: SOW_GL }));
+    run.send(gitlab({ action: 'open', previousLabels: [], labels: base }, { body: SOW_GL }));
+    const booked = run.send(gitlab({ action: 'update', previousLabels: base, labels: [...base, 'call::booked'] }, { body: SOW_GL }));
     expect(booked.transitions).toMatchObject([{ from: 'intake', to: 'discovery', source: 'rule' }]);
     const after = ['type::sow-request', 'call::booked', 'stage::discovery', 'segment::mm'];
     const back = ['type::sow-request', 'call::booked', 'stage::intake', 'segment::mm'];
-    const human = run.send(fromGitlab(gitlabWith('update', { previous: after, current: back }), { body: SOW_GL }));
+    const human = run.send(gitlab({ action: 'update', previousLabels: after, labels: back }, { body: SOW_GL }));
     expect(human).toMatchObject({ actions: [], transitions: [{ from: 'discovery', to: 'intake', source: 'webhook' }] });
   });
 
   it('a close rule limited to a kind overrides the closed stage for that kind only', () => {
     const run = new Scenario(configYaml(yaml));
     const labels = ['type::implementation', 'stage::configuration'];
-    run.send(fromGitlab(gitlabWith('update', { previous: [], current: labels })));
-    const closed = run.send(fromGitlab(gitlabWith('close'), { labelsBefore: labels, labelsAfter: labels }));
+    run.send(gitlab({ action: 'update', previousLabels: [], labels: labels }));
+    const closed = run.send(gitlab({ action: 'close', labels }));
     expect(closed.transitions).toMatchObject([{ from: 'configuration', to: 'ta-handoff', kind: 'implementation' }]);
   });
 });
@@ -250,5 +250,16 @@ describe('kinds and inert events', () => {
   it('a deleted issue changes nothing', () => {
     const event = { ...github('opened', FORM_LABELS, { body: SOW_GH }), action: 'deleted' as const };
     expect(decide(event, null, config())).toMatchObject({ actions: [], transitions: [] });
+  });
+});
+
+describe('the default requester on GitLab', () => {
+  it('is the person who opened the issue, remembered for later edits', () => {
+    const noRequester = SOW_GL.replace('@am-rita\n', '');
+    const run = new Scenario(config());
+    const opened = run.send(gitlab({ action: 'open', previousLabels: [], labels: FORM_LABELS, username: 'ae-rita' }, { body: noRequester }));
+    expect(commentOf(opened.actions)).toBeNull();
+    const edited = run.send(gitlab({ action: 'update', labels: [...FORM_LABELS, 'segment::mm'], username: 'ie-sam' }, { body: `${noRequester}\n` }));
+    expect(edited.actions).toEqual([]);
   });
 });

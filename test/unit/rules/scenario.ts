@@ -2,9 +2,10 @@ import { parse } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from '../../../src/config/schema.js';
 import type { Action, IssueEvent, IssueState, Transition } from '../../../src/domain/types.js';
 import { decide } from '../../../src/rules/index.js';
-import { fromGithub, githubExample, type EventOverrides } from './payloads.js';
 
 export const BOT = { actor: 'boardkeeper[bot]', isBot: true } as const;
+
+export { github } from './payloads.js';
 
 export function config(input: ConfigInput = {}): Config {
   return configSchema.parse(input);
@@ -28,24 +29,6 @@ export class Scenario {
     this.transitions.push(...decision.transitions);
     return { actions: decision.actions, transitions: decision.transitions };
   }
-}
-
-type GithubAction = 'opened' | 'edited' | 'labeled' | 'unlabeled' | 'reopened' | 'closed';
-
-/**
- * A GitHub `issues` delivery built from the octokit example of that action, with our labels and
- * body. There is no `closed` example; a closed delivery is the `opened` one with action and state
- * changed, which is how GitHub sends it.
- */
-export function github(action: GithubAction, labels: string[], o: EventOverrides & { label?: string } = {}): IssueEvent {
-  const payload = githubExample(action === 'closed' ? 'opened' : action);
-  payload.action = action;
-  if (action === 'closed') payload.issue.state = 'closed';
-  if (action === 'reopened') payload.issue.state = 'open';
-  const template = payload.issue.labels?.[0];
-  payload.issue.labels = labels.map((name) => ({ ...template, name }));
-  if (o.label && payload.label) payload.label = { ...payload.label, name: o.label };
-  return fromGithub(payload, o);
 }
 
 export function labelsOf(actions: Action[]): { add: string[]; remove: string[] } | null {
