@@ -3,8 +3,7 @@ import { addLabel, removeLabel, type LabelOps } from './label-ops.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** Canonical labels the fields call for: type, segment, TA review, needs-info. */
-export function wantedLabels(validation: Validation | null, canonicalLabels: string[], vocab: Vocabulary): string[] {
-  if (!validation) return [];
+export function wantedLabels(validation: Validation, canonicalLabels: string[], vocab: Vocabulary): string[] {
   const { labels } = vocab.config;
   const has = (label: string) => canonicalLabels.includes(label);
   const wanted: string[] = [];

@@ -76,10 +76,15 @@ function stillInFlight(memory: RulesMemory, event: IssueEvent): Set<string> {
   return new Set(memory.pendingRemove.filter((l) => event.labelsAfter.includes(l) && event.labelsBefore.includes(l)));
 }
 
+/** A board-card event carries no description (the engine fills in labels only): the body is unknown, not empty. */
+function carriesBody(event: IssueEvent): boolean {
+  return event.action !== 'board_status_changed';
+}
+
 function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory, vocab: Vocabulary): Decision {
   const { config } = vocab;
   const canonicalLabels = event.labelsAfter.map(vocab.canonical);
-  const validation = analyse(event, canonicalLabels, memory, config);
+  const validation = carriesBody(event) ? analyse(event, canonicalLabels, memory, config) : null;
   const template = validation?.template ?? null;
   const kind = vocab.kindOf(canonicalLabels, template) ?? template ?? prior.kind;
   const segmentValue = validation?.values['segment'];
@@ -88,14 +93,14 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
     prefixed(canonicalLabels, config.labels.segmentPrefix) ??
     prior.segment;
   const progress = validation?.progress;
-  const criteriaComplete = !!progress && progress.total > 0 && progress.checked === progress.total;
+  const criteriaComplete = progress ? progress.total > 0 && progress.checked === progress.total : memory.criteriaComplete;
   const inFlight = stillInFlight(memory, event);
   const family = vocab.family(kind);
 
   const ops = emptyOps();
   const stage = planStage({ event, prior, memory, kind, segment, family, vocab, inFlight, criteriaComplete }, ops);
-  const wanted = wantedLabels(validation, canonicalLabels, vocab);
-  planDerived(wanted, memory.derived, event.labelsAfter, vocab, ops);
+  const wanted = validation ? wantedLabels(validation, canonicalLabels, vocab) : memory.derived;
+  if (validation) planDerived(wanted, memory.derived, event.labelsAfter, vocab, ops);
 
   const report = renderReport(validation, config.labels.commentMarker, config.labels.needsInfo, prior.commentDigest !== null);
   const reportDigest = report === null ? prior.commentDigest : digest(report);
@@ -109,7 +114,7 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
   const labelsNow = labels ? applyOps(event.labelsAfter, ops) : event.labelsAfter;
   const nextMemory: RulesMemory = {
     template: template ?? memory.template,
-    derived: validation ? wanted : memory.derived,
+    derived: wanted,
     pendingRemove: [...new Set([...inFlight, ...(labels?.remove ?? [])])],
     boardStage: stage.boardStage,
     criteriaComplete,

@@ -133,8 +133,10 @@ describe('one stage label at a time (GitHub has no scoped labels)', () => {
 
 describe('GitHub board status', () => {
   const labels = ['type::sow-request', 'stage::intake', 'segment::enterprise', 'review::ta-needed'];
+  /** As the engine completes a projects_v2_item event: labels from the stored state, no description. */
   function boardMove(to: string, actor = 'manager-mo') {
-    return { ...github('edited', labels, { body: SOW_GH, actor }), action: 'board_status_changed' as const, boardStatus: { projectNodeId: 'P', itemNodeId: 'I', from: 'Intake', to } };
+    const event = github('edited', labels, { body: '', actor });
+    return { ...event, action: 'board_status_changed' as const, boardStatus: { projectNodeId: 'P', itemNodeId: 'I', from: 'Intake', to } };
   }
 
   it('a person moving the card moves the stage label, without echoing to the board', () => {

@@ -114,9 +114,11 @@ export class World {
     };
   }
 
+  /** As the engine completes a board-card event: labels from the stored state, no description. */
   private boardEvent(column: string, actor: IssueEvent['actor']): IssueEvent {
     return {
       ...this.event('board_status_changed', this.labels, this.labels, actor),
+      body: '',
       boardStatus: { projectNodeId: 'PVT_1', itemNodeId: 'PVTI_1', from: null, to: column },
     };
   }
