@@ -119,7 +119,7 @@ describe.each(SETUPS)('rules over random event sequences: $name', (setup) => {
           if (record) checkStep(record, world, setup, known);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
