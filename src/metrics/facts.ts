@@ -14,8 +14,14 @@ export function issueFacts(transitions: readonly Transition[], states: readonly 
   const stateByKey = new Map(states.map((state) => [issueKey(state.ref), state]));
   return [...byIssue.values()].map((list) => {
     const first = list[0]!;
+    // The latest non-empty value; ties broken by value so arrival order never matters.
     const latest = (field: 'kind' | 'segment') =>
-      list.reduce<Transition | null>((best, t) => (t[field] && (!best || t.at >= best.at) ? t : best), null)?.[field] ?? null;
+      list.reduce<Transition | null>((best, t) => {
+        if (!t[field]) return best;
+        if (!best) return t;
+        const order = Date.parse(t.at) - Date.parse(best.at) || (t[field]! > best[field]! ? 1 : -1);
+        return order > 0 ? t : best;
+      }, null)?.[field] ?? null;
     return {
       id: { forge: first.forge, project: first.project, iid: first.iid },
       state: stateByKey.get(issueKey(first)) ?? null,

@@ -53,10 +53,12 @@ function parseInstant(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-function fieldInstant(state: IssueState | null, field: string | undefined): number | null {
+/** A date from the issue's template fields (`state.extra.fields`); future dates are plans and ignored. */
+function fieldInstant(state: IssueState | null, field: string | undefined, nowMs: number): number | null {
   if (!state || !field) return null;
   const fields = state.extra.fields;
-  return fields && typeof fields === 'object' ? parseInstant((fields as Record<string, unknown>)[field]) : null;
+  const at = fields && typeof fields === 'object' ? parseInstant((fields as Record<string, unknown>)[field]) : null;
+  return at !== null && at <= nowMs ? at : null;
 }
 
 function firstAtOrAfter(list: number[] | undefined, minMs: number): number | null {
@@ -111,9 +113,9 @@ function duration(
   settings: MetricsSettings,
 ): IssueDuration | null {
   const startMs =
-    fieldInstant(facts.state, definition.startField) ?? firstEvent(definition.start, replay, bounds.createdMs, -Infinity);
+    fieldInstant(facts.state, definition.startField, bounds.nowMs) ?? firstEvent(definition.start, replay, bounds.createdMs, -Infinity);
   if (startMs === null) return null;
-  const overriddenEnd = fieldInstant(facts.state, definition.endField);
+  const overriddenEnd = fieldInstant(facts.state, definition.endField, bounds.nowMs);
   const endMs =
     overriddenEnd !== null && overriddenEnd >= startMs
       ? overriddenEnd
