@@ -40,12 +40,17 @@ export interface ForgeIssue {
 /** How many API requests a forge call made (for the audit and the calls-per-event benchmark). */
 export interface CallResult {
   apiCalls: number;
+  /** Set when the action could not apply and was left alone on purpose (e.g. no board option for a stage). */
+  skipped?: string;
 }
 
 export interface LabelHistoryEntry {
   ref: IssueRef;
+  /** The label added or removed; '' for `closed` / `reopened`. */
   label: string;
-  action: 'add' | 'remove';
+  /** `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see closes without a stage label. */
+  action: 'add' | 'remove' | 'closed' | 'reopened';
+  /** Forge event time, ISO-8601. */
   at: string;
   actor: string;
 }
@@ -61,6 +66,10 @@ export interface ForgeClient {
   /** Mirror a stage onto the forge's board (GitHub Projects v2 Status). A no-op where labels are the board. */
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;
-  /** Every label change of a project's issues since a date (backfill). */
+  /**
+   * Every label change (and close / reopen) of a project's issues since a date, for backfill.
+   * Contract: all entries of one issue come together, in event order (issues in any order);
+   * backfill marks an issue done when the next issue starts.
+   */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
 }
