@@ -26,6 +26,8 @@ export const configSchema = z
     store: z
       .object({
         sqlitePath: z.string().min(1).default('./data/boardkeeper.db'),
+        /** `full` survives power loss; `normal` survives a process crash only, and is faster. */
+        sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
         /** postgres://… ; when set, PostgreSQL is the store. Usually from DATABASE_URL. */
         databaseUrl: z.string().optional(),
         poolSize: z.number().int().min(1).max(200).default(10),
@@ -80,6 +82,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Forge accounts whose changes are the service's own (besides GitHub Apps and GitLab bot users). */
+    botUsers: z.array(z.string()).default([]),
     /** Bearer token for /metrics, /audit and /dashboard. Unset: open. */
     metricsToken: z.string().optional(),
     /** `auto`: dry-run for a forge without credentials. */

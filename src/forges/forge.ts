@@ -6,7 +6,10 @@ export type Headers = Record<string, string | string[] | undefined>;
 /** What intake learns from a verified request before storing it. */
 export type Classified =
   | { accept: Omit<Delivery, 'body' | 'receivedAt'> }
-  | { ignored: string };
+  /** A well-formed event the service does not act on (answered 200, not stored). */
+  | { ignored: string }
+  /** A handled event whose body does not have the forge's shape (answered 400). */
+  | { invalid: string };
 
 /** The webhook side of a forge: verify, classify at intake, normalise in the worker. */
 export interface ForgeWebhooks {

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerCheckConfig } from './commands/check-config.js';
+import { registerInbox } from './commands/inbox.js';
+import { registerReplay } from './commands/replay.js';
+import { registerServe } from './commands/serve.js';
+import { ENV_NAMES } from './config/load.js';
+
+const program = new Command('boardkeeper')
+  .description('Keeps a professional-services issue board honest on GitLab and GitHub.')
+  .option('-c, --config <file>', 'YAML config file (env BOARDKEEPER_CONFIG; default ./boardkeeper.yml when present)')
+  .addHelpText('after', `\nEnvironment (each secret also as NAME_FILE): ${ENV_NAMES.join(', ')}`)
+  .showHelpAfterError();
+
+registerServe(program);
+registerCheckConfig(program);
+registerInbox(program);
+registerReplay(program);
+
+await program.parseAsync(process.argv);

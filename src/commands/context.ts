@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+
+/** Exit with a message a person can act on, and a non-zero status. */
+export function fail(message: string, code = 1): never {
+  process.stderr.write(`boardkeeper: ${message}\n`);
+  process.exit(code);
+}
+
+/** The config named by the global --config option (or env / default), or exit explaining why not. */
+export function configFrom(command: Command): LoadedConfig {
+  const options = command.optsWithGlobals<{ config?: string }>();
+  try {
+    return loadConfig({ path: options.config });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+}
+
+/** Run `work` with the configured store open, closing it afterwards. */
+export async function withStore<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T> {
+  const { config } = configFrom(command);
+  const store = await openStore(config);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,50 @@
+import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import type { Config } from '../config/schema.js';
+import { createLogger } from '../logger.js';
+import { createService } from '../service.js';
+import { describeStore, openStore } from '../store/open.js';
+import { configFrom } from './context.js';
+
+function forgeMode(config: Config, forge: 'gitlab' | 'github', live: boolean): string {
+  return config.dryRun === true || !live ? `${forge}: dry-run (actions are recorded, not executed)` : `${forge}: live`;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('receive webhooks and keep the board in order (the default command)')
+    .option('-p, --port <port>', 'port to listen on (env PORT)')
+    .option('--host <host>', 'address to bind (env HOST)')
+    .action(async (options: { port?: string; host?: string }, command: Command) => {
+      const { config, path } = configFrom(command);
+      if (options.port !== undefined) config.server.port = Number(options.port);
+      if (options.host !== undefined) config.server.host = options.host;
+      const log = createLogger({ level: config.log.level });
+      const store = await openStore(config);
+      const clients = { gitlab: null, github: null };
+      const service = await createService({ config, store, log, clients });
+      await service.app.listen({ port: config.server.port, host: config.server.host });
+      service.worker.start();
+      const { port } = service.app.server.address() as AddressInfo;
+      log.info(
+        { port, config: path, store: describeStore(config), gitlab: forgeMode(config, 'gitlab', false), github: forgeMode(config, 'github', false) },
+        `boardkeeper listening on http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
+      );
+      for (const secret of ['gitlab', 'github'] as const) {
+        if (!config[secret].webhookSecret) log.warn(`${secret.toUpperCase()}_WEBHOOK_SECRET is not set: ${secret} deliveries will be refused with 401`);
+      }
+      const shutdown = (signal: string) => {
+        log.info({ signal }, 'shutting down: no new deliveries, finishing in-flight work');
+        service.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_CONFIG_PATH = './boardkeeper.yml';
+
+type Env = Record<string, string | undefined>;
+
+/** `NAME`, or the contents of the file named by `NAME_FILE` (Docker/Kubernetes secrets), trimmed. */
+export function secretFromEnv(env: Env, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE: cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = target[head];
+  const next = typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : {};
+  target[head] = next;
+  setPath(next, rest, value);
+}
+
+const NUMERIC = (value: string) => (/^\d+$/.test(value) ? Number(value) : value);
+
+/** Environment variable → config key path. Secrets also accept `NAME_FILE`. */
+const ENV_KEYS: [name: string, path: string, convert?: (value: string) => unknown][] = [
+  ['PORT', 'server.port', NUMERIC],
+  ['HOST', 'server.host'],
+  ['DATABASE_URL', 'store.databaseUrl'],
+  ['BOARDKEEPER_DB_PATH', 'store.sqlitePath'],
+  ['GITLAB_URL', 'gitlab.url'],
+  ['GITLAB_WEBHOOK_SECRET', 'gitlab.webhookSecret'],
+  ['GITLAB_TOKEN', 'gitlab.token'],
+  ['GITHUB_API_URL', 'github.apiUrl'],
+  ['GITHUB_WEBHOOK_SECRET', 'github.webhookSecret'],
+  ['GITHUB_TOKEN', 'github.token'],
+  ['GITHUB_APP_ID', 'github.app.appId'],
+  ['GITHUB_APP_PRIVATE_KEY', 'github.app.privateKey'],
+  ['GITHUB_APP_INSTALLATION_ID', 'github.app.installationId', NUMERIC],
+  ['METRICS_TOKEN', 'metricsToken'],
+  ['LOG_LEVEL', 'log.level'],
+];
+
+export const ENV_NAMES = ENV_KEYS.map(([name]) => name);
+
+function applyEnv(raw: Record<string, unknown>, env: Env): void {
+  for (const [name, path, convert] of ENV_KEYS) {
+    const value = secretFromEnv(env, name);
+    if (value !== undefined) setPath(raw, path.split('.'), convert ? convert(value) : value);
+  }
+}
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}
+
+function readYaml(path: string): Record<string, unknown> {
+  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
+  if (document.errors.length) throw new ConfigError(`${path} is not valid YAML`, document.errors.map((e) => e.message));
+  const value: unknown = document.toJS();
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${path}: the top level must be a mapping`);
+  return value as Record<string, unknown>;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file read, or null when none exists and defaults were used. */
+  path: string | null;
+}
+
+/**
+ * Read the YAML file (explicit path, else BOARDKEEPER_CONFIG, else ./boardkeeper.yml if present),
+ * apply environment overrides, validate. Every problem is reported with its key path.
+ */
+export function loadConfig(options: { path?: string; env?: Env } = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const explicit = options.path ?? env.BOARDKEEPER_CONFIG;
+  const path = explicit ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : null);
+  if (explicit && !existsSync(explicit)) throw new ConfigError(`config file not found: ${explicit}`);
+  const raw = path ? readYaml(path) : {};
+  applyEnv(raw, env);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`invalid configuration${path ? ` in ${path}` : ''}`, formatIssues(parsed.error));
+  return { config: parsed.data, path };
+}
+
+/** The secrets of a config, for log redaction and leak tests. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.gitlab.webhookSecret,
+    config.gitlab.token,
+    config.github.webhookSecret,
+    config.github.token,
+    config.github.app?.privateKey,
+    config.metricsToken,
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}

@@ -1,0 +1,83 @@
+import type { Config } from '../config/schema.js';
+import type { AuditEntry, ForgeName, IssueEvent } from '../domain/types.js';
+import { isForgeError } from '../forges/errors.js';
+import type { ForgeClient, ForgeWebhooks } from '../forges/forge.js';
+import type { Logger } from '../logger.js';
+import { decide } from '../rules/index.js';
+import type { InboxRow, Outcome, Store } from '../store/store.js';
+import { executeActions } from './executor.js';
+import type { DeliveryHandler } from './worker.js';
+
+export interface PipelineOptions {
+  config: Config;
+  store: Store;
+  webhooks: Record<ForgeName, ForgeWebhooks>;
+  /** null for a forge in dry-run. */
+  clients: Record<ForgeName, ForgeClient | null>;
+  now?: () => Date;
+}
+
+function skipped(event: IssueEvent, reason: string, now: Date): AuditEntry {
+  return {
+    at: now.toISOString(),
+    deliveryId: event.deliveryId,
+    forge: event.forge,
+    project: event.issue.project,
+    iid: event.issue.iid,
+    action: 'skip',
+    detail: { reason },
+    result: 'skipped',
+    apiCalls: 0,
+    latencyMs: 0,
+  };
+}
+
+/**
+ * A board-card event names the issue only by node id: complete it from what we know of the issue,
+ * or from the forge. Returns null when the issue cannot be identified.
+ */
+async function resolveIssue(event: IssueEvent, store: Store, client: ForgeClient | null): Promise<IssueEvent | null> {
+  if (event.issue.iid !== 0) return event;
+  const known = await store.getIssueState(event.issue);
+  if (known) {
+    return { ...event, issue: known.ref, title: known.title, labelsBefore: known.labels, labelsAfter: known.labels };
+  }
+  const current = client ? await client.getIssue(event.issue) : null;
+  if (!current) return null;
+  return {
+    ...event,
+    issue: current.ref,
+    title: current.title,
+    body: current.body,
+    state: current.state,
+    labelsBefore: current.labels,
+    labelsAfter: current.labels,
+  };
+}
+
+/** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */
+export function createPipeline(options: PipelineOptions): DeliveryHandler {
+  const now = options.now ?? (() => new Date());
+  return async (row: InboxRow, log: Logger): Promise<Outcome> => {
+    const normalized = options.webhooks[row.forge].normalize(row);
+    if ('ignored' in normalized) {
+      log.info({ reason: normalized.ignored }, 'delivery ignored');
+      return {};
+    }
+    const client = options.clients[row.forge];
+    try {
+      const event = await resolveIssue(normalized, options.store, client);
+      if (!event) return { audit: [skipped(normalized, 'board card of an issue boardkeeper has not seen', now())] };
+      const previous = await options.store.getIssueState(event.issue);
+      const decision = decide(event, previous, options.config);
+      const audit = await executeActions({ client, ref: event.issue, deliveryId: row.id, now }, decision.actions);
+      return { state: decision.state, transitions: decision.transitions, audit };
+    } catch (error) {
+      if (isForgeError(error) && error.kind === 'not-found') {
+        log.warn({ err: error }, 'issue no longer exists on the forge; skipped');
+        return { audit: [skipped(normalized, `not found on the forge: ${error.message}`, now())] };
+      }
+      throw error;
+    }
+  };
+}

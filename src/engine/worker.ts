@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { isForgeError } from '../forges/errors.js';
+import type { Logger } from '../logger.js';
+import type { InboxRow, Outcome, Store } from '../store/store.js';
+import { retryDelayMs } from './backoff.js';
+
+export type DeliveryHandler = (row: InboxRow, log: Logger) => Promise<Outcome>;
+
+export interface WorkerOptions {
+  store: Store;
+  handler: DeliveryHandler;
+  settings: Config['worker'];
+  log: Logger;
+  workerId?: string;
+  now?: () => Date;
+}
+
+/** What to do with a failed attempt: when to retry, or null to dead-letter. */
+export function retryAt(error: unknown, attempts: number, settings: Config['worker'], now: Date): Date | null {
+  if (isForgeError(error) && error.kind === 'rejected') return null;
+  if (attempts >= settings.maxAttempts) return null;
+  const retryAfterMs = isForgeError(error) ? error.retryAfterMs : null;
+  // A bad token will not fix itself within seconds: wait the longest backoff.
+  const attempt = isForgeError(error) && error.kind === 'auth' ? Number.MAX_SAFE_INTEGER : attempts;
+  return new Date(now.getTime() + retryDelayMs(attempt, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs, retryAfterMs }));
+}
+
+/**
+ * Drains the inbox: claims deliveries (the store guarantees one issue's deliveries are handed out
+ * one at a time, in order), runs the handler, commits the outcome, retries or dead-letters failures.
+ */
+export class Worker {
+  readonly id: string;
+  private running = false;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private authErrorLogged = false;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Claim now instead of at the next poll (called when a delivery was just stored). */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stop claiming; wait for in-flight deliveries up to `graceMs`, then give the rest back. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.notify();
+    await this.loop;
+    const settled = Promise.allSettled(this.inFlight.values());
+    const timedOut = await Promise.race([settled.then(() => false), sleep(graceMs).then(() => true)]);
+    if (timedOut) {
+      await Promise.all([...this.inFlight.keys()].map((seq) => this.options.store.release(seq, this.id)));
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { settings, store, log } = this.options;
+    while (this.running) {
+      const free = settings.concurrency - this.inFlight.size;
+      let claimed: InboxRow[] = [];
+      if (free > 0) {
+        try {
+          claimed = await store.claim(free, this.id, settings.leaseMs);
+        } catch (error) {
+          log.error({ err: error }, 'could not claim deliveries; will try again');
+        }
+      }
+      for (const row of claimed) {
+        const task = this.process(row).finally(() => {
+          this.inFlight.delete(row.seq);
+          this.notify();
+        });
+        this.inFlight.set(row.seq, task);
+      }
+      if (claimed.length === 0 || this.inFlight.size >= settings.concurrency) await this.idle(settings.pollIntervalMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async process(row: InboxRow): Promise<void> {
+    const { store, handler, settings } = this.options;
+    const now = this.options.now ?? (() => new Date());
+    const log = this.options.log.child({ deliveryId: row.id, forge: row.forge, event: row.event, attempt: row.attempts });
+    try {
+      const outcome = await handler(row, log);
+      const committed = await store.complete(row.seq, this.id, outcome);
+      if (committed) log.info({ transitions: outcome.transitions?.length ?? 0, actions: outcome.audit?.length ?? 0 }, 'delivery processed');
+      else log.warn('claim expired before completion; another worker will process this delivery');
+    } catch (error) {
+      const when = retryAt(error, row.attempts, settings, now());
+      const message = error instanceof Error ? error.message : String(error);
+      if (isForgeError(error) && error.kind === 'auth' && !this.authErrorLogged) {
+        this.authErrorLogged = true;
+        log.error({ status: error.status }, `forge refused our credentials (${message}): check the ${row.forge} token and its scopes`);
+      }
+      try {
+        await store.fail(row.seq, this.id, message, when);
+      } catch (storeError) {
+        // The lease will expire and the delivery will be claimed again: nothing is lost.
+        log.error({ err: storeError }, 'could not record the failure');
+      }
+      if (when) log.warn({ err: error, retryAt: when.toISOString() }, 'delivery failed; will retry');
+      else log.error({ err: error }, 'delivery dead-lettered');
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,0 +1,147 @@
+import { Webhooks } from '@octokit/webhooks';
+import type { IssueAction, IssueEvent } from '../../domain/types.js';
+import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
+import { header, toIsoTime } from '../headers.js';
+import { describeZodError } from '../payload-error.js';
+import { githubIssuesSchema, githubProjectItemSchema, type GithubIssues, type GithubProjectItem } from './payload.js';
+
+const ISSUE_ACTIONS: ReadonlySet<string> = new Set<IssueAction>([
+  'opened',
+  'edited',
+  'labeled',
+  'unlabeled',
+  'closed',
+  'reopened',
+  'deleted',
+  'transferred',
+]);
+
+/** GitHub events of one issue are ordered by the issue's node id: `projects_v2_item` only carries that. */
+export const githubOrderingKey = (nodeId: string): string => `github:${nodeId}`;
+
+const EPOCH = new Date(0).toISOString();
+
+function isBot(sender: { login: string; type?: string | undefined }, botUsers: ReadonlySet<string>): boolean {
+  return sender.type === 'Bot' || botUsers.has(sender.login) || sender.login.endsWith('[bot]');
+}
+
+export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, botUsers: ReadonlySet<string>): IssueEvent {
+  const { issue } = payload;
+  const action = payload.action as IssueAction;
+  const current = (issue.labels ?? []).map((l) => l.name);
+  const changed = payload.label?.name;
+  // The action is authoritative over the issue's label list, which GitHub may render before or after it.
+  const without = current.filter((l) => l !== changed);
+  const withIt = [...without, ...(changed ? [changed] : [])];
+  const [labelsBefore, labelsAfter] =
+    changed && action === 'labeled' ? [without, withIt] : changed && action === 'unlabeled' ? [withIt, without] : [current, current];
+  const updatedAt = toIsoTime(issue.updated_at, EPOCH);
+  return {
+    deliveryId,
+    forge: 'github',
+    action,
+    issue: { forge: 'github', project: payload.repository.full_name, iid: issue.number, nodeId: issue.node_id },
+    globalId: issue.id,
+    url: issue.html_url,
+    title: issue.title ?? '',
+    body: issue.body ?? '',
+    state: issue.state === 'closed' ? 'closed' : 'open',
+    author: issue.user?.login,
+    actor: { login: payload.sender.login, isBot: isBot(payload.sender, botUsers) },
+    labelsBefore,
+    labelsAfter,
+    bodyChanged: action === 'opened' || (action === 'edited' && (payload.changes?.body !== undefined || payload.changes?.title !== undefined)),
+    occurredAt: action === 'closed' ? toIsoTime(issue.closed_at, updatedAt) : updatedAt,
+    createdAt: toIsoTime(issue.created_at, updatedAt),
+  };
+}
+
+/** A person changed a field of a board card. Only the node ids are known; the engine resolves the issue. */
+export function normalizeGithubProjectItem(
+  deliveryId: string,
+  payload: GithubProjectItem,
+  botUsers: ReadonlySet<string>,
+): IssueEvent {
+  const item = payload.projects_v2_item;
+  const change = payload.changes?.field_value;
+  return {
+    deliveryId,
+    forge: 'github',
+    action: 'board_status_changed',
+    issue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id },
+    title: '',
+    body: '',
+    state: 'open',
+    actor: { login: payload.sender.login, isBot: isBot(payload.sender, botUsers) },
+    labelsBefore: [],
+    labelsAfter: [],
+    bodyChanged: false,
+    occurredAt: toIsoTime(item.updated_at, EPOCH),
+    boardStatus: {
+      projectNodeId: item.project_node_id,
+      itemNodeId: item.node_id,
+      fieldNodeId: change?.field_node_id,
+      from: change?.from?.name ?? null,
+      to: change?.to?.name ?? null,
+    },
+  };
+}
+
+function classifyIssues(id: string, payload: unknown): Classified {
+  const parsed = githubIssuesSchema.safeParse(payload);
+  if (!parsed.success) return { invalid: describeZodError(parsed.error) };
+  const { action, issue } = parsed.data;
+  if (!ISSUE_ACTIONS.has(action)) return { ignored: `issues.${action} is not handled` };
+  return {
+    accept: { id, forge: 'github', event: `issues.${action}`, orderingKey: githubOrderingKey(issue.node_id), headers: { 'x-github-event': 'issues' } },
+  };
+}
+
+function classifyProjectItem(id: string, payload: unknown): Classified {
+  const parsed = githubProjectItemSchema.safeParse(payload);
+  if (!parsed.success) return { invalid: describeZodError(parsed.error) };
+  const { action, projects_v2_item: item, changes } = parsed.data;
+  if (action !== 'edited') return { ignored: `projects_v2_item.${action} is not handled` };
+  if (item.content_type !== 'Issue') return { ignored: `board item of type ${item.content_type} is not handled` };
+  if (changes?.field_value?.field_type !== undefined && changes.field_value.field_type !== 'single_select') {
+    return { ignored: `board field of type ${changes.field_value.field_type} is not handled` };
+  }
+  return {
+    accept: {
+      id,
+      forge: 'github',
+      event: 'projects_v2_item.edited',
+      orderingKey: githubOrderingKey(item.content_node_id),
+      headers: { 'x-github-event': 'projects_v2_item' },
+    },
+  };
+}
+
+export function createGithubWebhooks(options: { secret: string | undefined; botUsers?: string[] }): ForgeWebhooks {
+  const botUsers = new Set(options.botUsers ?? []);
+  const verifier = options.secret ? new Webhooks({ secret: options.secret }) : null;
+  return {
+    forge: 'github',
+    async verify(headers: Headers, rawBody: Buffer): Promise<boolean> {
+      const signature = header(headers, 'x-hub-signature-256');
+      if (!verifier || !signature) return false;
+      return verifier.verify(rawBody.toString('utf8'), signature).catch(() => false);
+    },
+    classify(headers: Headers, payload: unknown): Classified {
+      const event = header(headers, 'x-github-event') ?? '';
+      const id = header(headers, 'x-github-delivery');
+      if (event !== 'issues' && event !== 'projects_v2_item') return { ignored: `event '${event || '(none)'}' is not handled` };
+      if (!id) return { invalid: 'X-GitHub-Delivery header is missing' };
+      return event === 'issues' ? classifyIssues(id, payload) : classifyProjectItem(id, payload);
+    },
+    normalize(delivery) {
+      const body: unknown = JSON.parse(delivery.body);
+      if (delivery.headers['x-github-event'] === 'projects_v2_item') {
+        const parsed = githubProjectItemSchema.safeParse(body);
+        return parsed.success ? normalizeGithubProjectItem(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };
+      }
+      const parsed = githubIssuesSchema.safeParse(body);
+      return parsed.success ? normalizeGithubIssue(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { IssueAction, IssueEvent } from '../../domain/types.js';
+import { safeEqual } from '../../http/auth.js';
+import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
+import { bodyDigestId, header, toIsoTime } from '../headers.js';
+import { describeZodError } from '../payload-error.js';
+import { gitlabIssueHookSchema, type GitlabIssueHook } from './payload.js';
+
+const ISSUE_EVENTS = new Set(['Issue Hook', 'Confidential Issue Hook', 'Work Item Hook']);
+/** Work items other than issues (tasks, epics, OKRs) are not cards on a services board. */
+const ISSUE_TYPES = new Set(['Issue', 'ISSUE', 'issue']);
+
+const ACTIONS: Record<string, IssueAction> = {
+  open: 'opened',
+  update: 'updated',
+  close: 'closed',
+  reopen: 'reopened',
+  delete: 'deleted',
+  move: 'transferred',
+};
+
+export function gitlabOrderingKey(projectId: number, iid: number): string {
+  return `gitlab:${projectId}#${iid}`;
+}
+
+const titles = (labels: { title: string }[] | null | undefined): string[] => (labels ?? []).map((l) => l.title);
+
+export function normalizeGitlabIssue(deliveryId: string, hook: GitlabIssueHook, botUsers: ReadonlySet<string>): IssueEvent {
+  const attributes = hook.object_attributes;
+  const labelsAfter = titles(hook.changes?.labels?.current ?? hook.labels);
+  const labelsBefore = hook.changes?.labels?.previous ? titles(hook.changes.labels.previous) : labelsAfter;
+  const fallbackTime = toIsoTime(attributes.updated_at, new Date(0).toISOString());
+  const action = ACTIONS[attributes.action ?? ''] ?? 'updated';
+  const labelsChanged = hook.changes?.labels !== undefined;
+  return {
+    deliveryId,
+    forge: 'gitlab',
+    action: action === 'updated' && labelsChanged ? 'labeled' : action === 'updated' && hasBodyChange(hook) ? 'edited' : action,
+    issue: { forge: 'gitlab', project: String(hook.project.id), iid: attributes.iid },
+    globalId: attributes.id,
+    url: attributes.url ?? undefined,
+    title: attributes.title ?? '',
+    body: attributes.description ?? '',
+    state: attributes.state === 'closed' ? 'closed' : 'open',
+    actor: {
+      login: hook.user.username,
+      isBot: hook.user.bot === true || botUsers.has(hook.user.username) || /(^|_)bot(_|$)/.test(hook.user.username),
+    },
+    labelsBefore,
+    labelsAfter,
+    bodyChanged: action === 'opened' || hasBodyChange(hook),
+    // `changes.updated_at.current` is the instant of this very change; `updated_at` may be later on a stale body.
+    occurredAt: toIsoTime(hook.changes?.updated_at?.current, fallbackTime),
+    createdAt: toIsoTime(attributes.created_at, fallbackTime),
+  };
+}
+
+function hasBodyChange(hook: GitlabIssueHook): boolean {
+  return hook.changes?.description !== undefined || hook.changes?.title !== undefined;
+}
+
+export function createGitlabWebhooks(options: { secret: string | undefined; botUsers?: string[] }): ForgeWebhooks {
+  const botUsers = new Set(options.botUsers ?? []);
+  return {
+    forge: 'gitlab',
+    async verify(headers: Headers, _rawBody: Buffer): Promise<boolean> {
+      const token = header(headers, 'x-gitlab-token');
+      return Boolean(options.secret && token && safeEqual(token, options.secret));
+    },
+    classify(headers: Headers, payload: unknown): Classified {
+      const event = header(headers, 'x-gitlab-event') ?? '';
+      if (!ISSUE_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
+      const parsed = gitlabIssueHookSchema.safeParse(payload);
+      if (!parsed.success) return { invalid: describeZodError(parsed.error) };
+      const { object_attributes: attributes, project } = parsed.data;
+      if (attributes.type && !ISSUE_TYPES.has(attributes.type)) {
+        return { ignored: `work item type '${attributes.type}' is not handled` };
+      }
+      const id =
+        header(headers, 'x-gitlab-event-uuid') ?? header(headers, 'idempotency-key') ?? bodyDigestId(JSON.stringify(payload));
+      return {
+        accept: {
+          id,
+          forge: 'gitlab',
+          event: `${event}.${attributes.action ?? 'update'}`,
+          orderingKey: gitlabOrderingKey(project.id, attributes.iid),
+          headers: { 'x-gitlab-event': event },
+        },
+      };
+    },
+    normalize(delivery) {
+      const parsed = gitlabIssueHookSchema.safeParse(JSON.parse(delivery.body));
+      if (!parsed.success) return { ignored: `stored body no longer parses: ${describeZodError(parsed.error)}` };
+      return normalizeGitlabIssue(delivery.id, parsed.data, botUsers);
+    },
+  };
+}

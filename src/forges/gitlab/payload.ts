@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * The parts of GitLab's Issue Hook / Work Item Hook body that boardkeeper reads. Validated because
+ * the body is input from the network; unknown keys pass through untouched.
+ */
+const label = z.object({ title: z.string() }).loose();
+
+export const gitlabIssueHookSchema = z
+  .object({
+    object_kind: z.enum(['issue', 'work_item']),
+    user: z.object({ username: z.string(), bot: z.boolean().optional() }).loose(),
+    project: z.object({ id: z.number().int(), path_with_namespace: z.string().optional() }).loose(),
+    object_attributes: z
+      .object({
+        id: z.number().int(),
+        iid: z.number().int().positive(),
+        title: z.string().nullish(),
+        description: z.string().nullish(),
+        state: z.string(),
+        action: z.string().nullish(),
+        type: z.string().nullish(),
+        url: z.string().nullish(),
+        created_at: z.string().nullish(),
+        updated_at: z.string().nullish(),
+        author_id: z.number().nullish(),
+      })
+      .loose(),
+    labels: z.array(label).nullish(),
+    changes: z
+      .object({
+        labels: z.object({ previous: z.array(label).nullish(), current: z.array(label).nullish() }).loose().optional(),
+        title: z.unknown().optional(),
+        description: z.unknown().optional(),
+        updated_at: z.object({ current: z.string().nullish() }).loose().optional(),
+      })
+      .loose()
+      .nullish(),
+  })
+  .loose();
+
+export type GitlabIssueHook = z.infer<typeof gitlabIssueHookSchema>;

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ForgeName } from '../domain/types.js';
+import type { ForgeWebhooks } from '../forges/forge.js';
+import { header } from '../forges/headers.js';
+import { StoreUnavailableError, type Store } from '../store/store.js';
+
+export interface WebhookRoutesOptions {
+  store: Store;
+  webhooks: Record<ForgeName, ForgeWebhooks>;
+  /** Called after a delivery is stored, so the worker can start at once instead of at its next poll. */
+  onStored?: () => void;
+}
+
+/**
+ * POST /webhooks/gitlab and /webhooks/github: verify, classify, store durably, then answer.
+ * The raw body is kept as bytes so the HMAC is computed over exactly what the forge signed.
+ */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  // Forges send JSON; anything else is answered 415 rather than parsed as something it is not.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: { forge: string } }>('/webhooks/:forge', async (request, reply) => {
+    const forge = options.webhooks[request.params.forge as ForgeName];
+    if (!forge) return reply.code(404).send({ error: `unknown forge '${request.params.forge}'` });
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    if (!(await forge.verify(request.headers, raw))) return reply.code(401).send({ error: 'unauthorized' });
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return reply.code(400).send({ error: 'body is not valid JSON' });
+    }
+    if (forge.forge === 'github' && header(request.headers, 'x-github-event') === 'ping') return reply.send({ pong: true });
+
+    const classified = forge.classify(request.headers, payload);
+    if ('ignored' in classified) return reply.send({ ignored: classified.ignored });
+    if ('invalid' in classified) return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
+
+    const delivery = { ...classified.accept, body: raw.toString('utf8'), receivedAt: new Date().toISOString() };
+    request.log = request.log.child({ deliveryId: delivery.id, forge: delivery.forge, event: delivery.event });
+    try {
+      const result = await options.store.enqueue(delivery);
+      if (result === 'duplicate') {
+        request.log.info('duplicate delivery');
+        return reply.code(200).send({ duplicate: true, id: delivery.id });
+      }
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      request.log.error({ err: error }, 'store unavailable; asking the forge to retry');
+      return reply.code(503).header('retry-after', '5').send({ error: 'store unavailable, retry later' });
+    }
+    request.log.info('delivery stored');
+    options.onStored?.();
+    return reply.code(202).send({ queued: true, id: delivery.id });
+  });
+};
