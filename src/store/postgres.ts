@@ -94,13 +94,20 @@ export class PostgresStore implements Store {
   }
 
   async claim(limit: number, workerId: string, leaseMs: number): Promise<InboxRow[]> {
-    // CLAIMABLE is repeated on the locked row so that a row whose claim committed while this
-    // statement ran is re-checked on its new version and skipped.
+    // Each key's head is found by a skip scan over the unfinished-rows index (one probe per key
+    // with work, however deep its backlog), then the due heads are locked in arrival order. The
+    // row conditions are re-checked on the locked row's newest version, so a row whose claim
+    // committed while this statement ran is skipped.
     const { rows } = await this.query<InboxRecord>(
-      `WITH heads AS (
-         SELECT DISTINCT ON (ordering_key) seq FROM inbox
-         WHERE status IN ('queued', 'processing')
-         ORDER BY ordering_key, seq
+      `WITH RECURSIVE heads AS (
+         (SELECT ordering_key, seq FROM inbox WHERE status IN ('queued', 'processing')
+          ORDER BY ordering_key, seq LIMIT 1)
+         UNION ALL
+         SELECT next.ordering_key, next.seq FROM heads
+         CROSS JOIN LATERAL (
+           SELECT ordering_key, seq FROM inbox
+           WHERE status IN ('queued', 'processing') AND ordering_key > heads.ordering_key
+           ORDER BY ordering_key, seq LIMIT 1) next
        ), due AS (
          SELECT i.seq FROM inbox i JOIN heads ON heads.seq = i.seq
          WHERE ${CLAIMABLE}
