@@ -24,8 +24,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     lease_owner TEXT,
     lease_until BIGINT
   );
-  -- Claims walk unfinished rows in arrival order and look up each one's predecessors by key.
-  CREATE INDEX inbox_pending ON inbox (seq) WHERE status IN ('queued', 'processing');
+  -- Claims skip-scan this index for each key's oldest unfinished row.
   CREATE INDEX inbox_unfinished ON inbox (ordering_key, seq) WHERE status IN ('queued', 'processing');
   CREATE INDEX inbox_status ON inbox (status, seq);
 

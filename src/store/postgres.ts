@@ -287,6 +287,10 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw translatePgError(error);
     }
+    // A checked-out client whose connection drops emits 'error'; unheard, that would crash the
+    // process. The failing query rejects as well, which is what the caller sees.
+    const ignoreDrop = () => {};
+    client.on('error', ignoreDrop);
     try {
       const result = await work(client);
       client.release();
@@ -295,6 +299,8 @@ export class PostgresStore implements Store {
       // Passing the error discards the connection: it may be the one that broke.
       client.release(error instanceof Error ? error : true);
       throw translatePgError(error);
+    } finally {
+      client.off('error', ignoreDrop);
     }
   }
 
