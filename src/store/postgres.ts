@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AuditEntry, ForgeName, IssueRef, IssueState, Transition } from '../domain/types.js';
 import { issueKey } from '../domain/types.js';
 import { translatePgError } from './postgres-errors.js';
+import { auditInsert, issueStateUpsert, Params, transitionsInsert } from './postgres-sql.js';
 import { migratePostgres } from './postgres-migrate.js';
 import {
   EMPTY_COUNTS,
@@ -34,8 +35,6 @@ const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 const CLAIMABLE = `((i.status = 'queued' AND i.available_at <= ${NOW_MS})
   OR (i.status = 'processing' AND i.lease_until < ${NOW_MS}))`;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-type Queryable = Pick<pg.ClientBase, 'query'>;
 
 /**
  * The Store on PostgreSQL, for several replicas sharing one database. Work is claimed with
@@ -125,18 +124,24 @@ export class PostgresStore implements Store {
   }
 
   async complete(seq: number, workerId: string, outcome: Outcome): Promise<boolean> {
-    return this.transaction(async (client) => {
-      const { rowCount } = await client.query(
-        `UPDATE inbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL
-         WHERE seq = $1 AND status = 'processing' AND lease_owner = $2`,
-        [seq, workerId],
-      );
-      if (rowCount !== 1) return false;
-      if (outcome.state) await upsertIssueState(client, outcome.state);
-      if (outcome.transitions?.length) await insertTransitions(client, outcome.transitions);
-      if (outcome.audit?.length) await insertAudit(client, outcome.audit);
-      return true;
-    });
+    // One statement, so one round trip and atomic: the outcome is written only if the claim held.
+    const params = new Params();
+    const held = 'WHERE EXISTS (SELECT 1 FROM done)';
+    const writes = [
+      outcome.state ? issueStateUpsert(params, outcome.state, held) : null,
+      outcome.transitions?.length ? transitionsInsert(params, outcome.transitions, held) : null,
+      outcome.audit?.length ? auditInsert(params, outcome.audit, held) : null,
+    ].filter((write) => write !== null);
+    const { rows } = await this.query<{ done: number }>(
+      `WITH done AS (
+         UPDATE inbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL
+         WHERE seq = ${params.add(seq)} AND status = 'processing' AND lease_owner = ${params.add(workerId)}
+         RETURNING seq
+       )${writes.map((write, i) => `, write${i} AS (${write})`).join('')}
+       SELECT count(*)::int AS done FROM done`,
+      params.values,
+    );
+    return rows[0]?.done === 1;
   }
 
   async fail(seq: number, workerId: string, error: string, retryAt: Date | null): Promise<void> {
@@ -196,51 +201,57 @@ export class PostgresStore implements Store {
   }
 
   async putIssueState(state: IssueState): Promise<void> {
-    await upsertIssueState(this.poolQueryable(), state);
+    const params = new Params();
+    await this.query(issueStateUpsert(params, state), params.values);
   }
 
   async recordTransitions(transitions: Transition[]): Promise<number> {
-    return transitions.length ? insertTransitions(this.poolQueryable(), transitions) : 0;
+    if (transitions.length === 0) return 0;
+    const params = new Params();
+    const { rowCount } = await this.query(transitionsInsert(params, transitions), params.values);
+    return rowCount ?? 0;
   }
 
   async transitions(filter: TransitionFilter): Promise<Transition[]> {
-    const where = new Conditions();
-    where.equal('forge', filter.forge);
-    where.equal('project', filter.project);
-    where.equal('iid', filter.iid);
+    const filters = new Params();
+    filters.where('forge', filter.forge);
+    filters.where('project', filter.project);
+    filters.where('iid', filter.iid);
     // Through Date so that a date-only bound means UTC midnight whatever the server's TimeZone.
-    where.compare('at', '>=', filter.from && new Date(filter.from).toISOString());
-    where.compare('at', '<', filter.to && new Date(filter.to).toISOString());
+    filters.where('at', filter.from && new Date(filter.from).toISOString(), '>=');
+    filters.where('at', filter.to && new Date(filter.to).toISOString(), '<');
     const { rows } = await this.query<TransitionRecord>(
-      `SELECT * FROM transitions ${where.sql()} ORDER BY forge, project, iid, at, to_stage`,
-      where.values,
+      `SELECT * FROM transitions ${filters.whereClause()} ORDER BY forge, project, iid, at, to_stage`,
+      filters.values,
     );
     return rows.map(toTransition);
   }
 
   async issueStates(filter: { forge?: ForgeName; project?: string }): Promise<IssueState[]> {
-    const where = new Conditions();
-    where.equal('forge', filter.forge);
-    where.equal('project', filter.project);
+    const filters = new Params();
+    filters.where('forge', filter.forge);
+    filters.where('project', filter.project);
     const { rows } = await this.query<{ state: unknown }>(
-      `SELECT state FROM issue_state ${where.sql()} ORDER BY key`,
-      where.values,
+      `SELECT state FROM issue_state ${filters.whereClause()} ORDER BY key`,
+      filters.values,
     );
     return rows.map((row) => parseIssueState(row.state));
   }
 
   async recordAudit(entries: AuditEntry[]): Promise<void> {
-    if (entries.length) await insertAudit(this.poolQueryable(), entries);
+    if (entries.length === 0) return;
+    const params = new Params();
+    await this.query(auditInsert(params, entries), params.values);
   }
 
   async audit(filter: { limit: number; forge?: ForgeName; project?: string; iid?: number }): Promise<AuditEntry[]> {
-    const where = new Conditions();
-    where.equal('forge', filter.forge);
-    where.equal('project', filter.project);
-    where.equal('iid', filter.iid);
+    const filters = new Params();
+    filters.where('forge', filter.forge);
+    filters.where('project', filter.project);
+    filters.where('iid', filter.iid);
     const { rows } = await this.query<AuditRecord>(
-      `SELECT * FROM audit ${where.sql()} ORDER BY seq DESC LIMIT ${where.add(filter.limit)}`,
-      where.values,
+      `SELECT * FROM audit ${filters.whereClause()} ORDER BY seq DESC LIMIT ${filters.add(filter.limit)}`,
+      filters.values,
     );
     return rows.map(toAuditEntry);
   }
@@ -263,10 +274,6 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
-  }
-
-  private poolQueryable(): Queryable {
-    return { query: ((text: string, values?: unknown[]) => this.query(text, values)) as Queryable['query'] };
   }
 
   private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -303,103 +310,4 @@ export class PostgresStore implements Store {
       client.off('error', ignoreDrop);
     }
   }
-
-  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
-  }
-}
-
-/** AND-ed WHERE conditions with numbered parameters, skipping filters that are not set. */
-class Conditions {
-  readonly values: unknown[] = [];
-  private readonly parts: string[] = [];
-
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-
-  equal(column: string, value: unknown): void {
-    this.compare(column, '=', value);
-  }
-
-  compare(column: string, operator: '=' | '>=' | '<', value: unknown): void {
-    if (value !== undefined) this.parts.push(`${column} ${operator} ${this.add(value)}`);
-  }
-
-  sql(): string {
-    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
-  }
-}
-
-async function upsertIssueState(client: Queryable, state: IssueState): Promise<void> {
-  await client.query(
-    `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (key) DO UPDATE SET node_id = coalesce(excluded.node_id, issue_state.node_id),
-       state = excluded.state, updated_at = excluded.updated_at`,
-    [
-      issueKey(state.ref),
-      state.ref.forge,
-      state.ref.project,
-      state.ref.iid,
-      state.ref.nodeId ?? null,
-      JSON.stringify(state),
-      state.updatedAt,
-    ],
-  );
-}
-
-async function insertTransitions(client: Queryable, transitions: Transition[]): Promise<number> {
-  const column = <T>(pick: (t: Transition) => T) => transitions.map(pick);
-  const { rowCount } = await client.query(
-    `INSERT INTO transitions (forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[],
-       $7::text[], $8::text[], $9::text[], $10::text[])
-     ON CONFLICT DO NOTHING`,
-    [
-      column((t) => t.forge),
-      column((t) => t.project),
-      column((t) => t.iid),
-      column((t) => t.at),
-      column((t) => t.to),
-      column((t) => t.from),
-      column((t) => t.actor),
-      column((t) => t.source),
-      column((t) => t.kind ?? null),
-      column((t) => t.segment ?? null),
-    ],
-  );
-  return rowCount ?? 0;
-}
-
-async function insertAudit(client: Queryable, entries: AuditEntry[]): Promise<void> {
-  const column = <T>(pick: (e: AuditEntry) => T) => entries.map(pick);
-  await client.query(
-    `INSERT INTO audit (at, delivery_id, forge, project, iid, action, detail, result, api_calls, latency_ms)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[],
-       $7::jsonb[], $8::text[], $9::int[], $10::int[])`,
-    [
-      column((e) => e.at),
-      column((e) => e.deliveryId),
-      column((e) => e.forge),
-      column((e) => e.project),
-      column((e) => e.iid),
-      column((e) => e.action),
-      column((e) => JSON.stringify(e.detail ?? null)),
-      column((e) => e.result),
-      column((e) => e.apiCalls),
-      column((e) => e.latencyMs),
-    ],
-  );
 }
