@@ -10,17 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PostgresStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
-import {
-  createSchema,
-  databaseUrlFor,
-  dropSchema,
-  ensurePostgres,
-  TEST_DATABASE_URL,
-  uniqueSchemaName,
-} from '../test/support/postgres.js';
+import { runSchema } from '../test/support/postgres.js';
 import { issueWorkload, sendWorkload, startReplica, stopReplica } from '../test/support/replicas.js';
 import { printTable, saveResult } from './support.js';
 
@@ -53,14 +45,13 @@ interface Measured {
 }
 
 async function postgresSetup(replicas: number): Promise<Setup> {
-  const schema = uniqueSchemaName(`bench${replicas}`);
-  await createSchema(schema);
+  const run = await runSchema(`bench${replicas}`);
   return {
     name: `PostgreSQL, ${replicas} replica${replicas > 1 ? 's' : ''}`,
     replicas,
-    env: { DATABASE_URL: databaseUrlFor(schema) },
-    observer: () => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 1, statementTimeoutMs: 10_000 }),
-    cleanup: () => dropSchema(schema),
+    env: { DATABASE_URL: run.databaseUrl() },
+    observer: () => run.observe(),
+    cleanup: () => run.drop(),
   };
 }
 
@@ -103,7 +94,6 @@ async function measure(setup: Setup, configPath: string, runId: string): Promise
   }
 }
 
-await ensurePostgres();
 const dir = mkdtempSync(join(tmpdir(), 'bk-bench-replicas-'));
 const configPath = join(dir, 'config.yml');
 writeFileSync(configPath, '{}\n');

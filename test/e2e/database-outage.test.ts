@@ -2,16 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
+import { runSchema, TEST_DATABASE_URL, type RunSchema } from '../support/postgres.js';
 import {
-  createSchema,
-  databaseUrlFor,
-  dropSchema,
-  ensurePostgres,
-  TEST_DATABASE_URL,
-  uniqueSchemaName,
-} from '../support/postgres.js';
-import { issueWorkload, sendWorkload, stageOf, startReplica, stopReplica, writeReplicaConfig, type Replica } from '../support/replicas.js';
+  expectedStageChains,
+  issueWorkload,
+  sendWorkload,
+  stageChains,
+  startReplica,
+  stopReplica,
+  writeReplicaConfig,
+  type Replica,
+} from '../support/replicas.js';
 import { eventually } from '../support/service.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
@@ -26,27 +28,26 @@ const TOTAL = ISSUES * EVENTS_PER_ISSUE;
  */
 describe('a database outage in the middle of intake', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bk-outage-'));
-  const schema = uniqueSchemaName('outage');
+  let run: RunSchema;
   let proxy: TcpProxy;
   let replicas: Replica[] = [];
   let store: PostgresStore;
 
   beforeAll(async () => {
-    await ensurePostgres();
-    await createSchema(schema);
+    run = await runSchema('outage');
     proxy = await startTcpProxy(Number(new URL(TEST_DATABASE_URL).port || 5432));
     const viaProxy = new URL(TEST_DATABASE_URL);
     viaProxy.port = String(proxy.port);
-    const env = { DATABASE_URL: databaseUrlFor(schema, viaProxy.toString()) };
+    const env = { DATABASE_URL: run.databaseUrl(viaProxy.toString()) };
     const configPath = writeReplicaConfig(dir);
     replicas = await Promise.all([startReplica({ configPath, env }), startReplica({ configPath, env })]);
-    store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 });
+    store = run.observe();
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => stopReplica(replica)));
     await store?.close();
     await proxy?.close();
-    await dropSchema(schema);
+    await run?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -93,10 +94,6 @@ describe('a database outage in the middle of intake', () => {
     await eventually(async () => (await store.inboxCounts()).done === TOTAL, `all ${TOTAL} deliveries done`, 60_000);
     expect(await store.inboxCounts()).toEqual({ queued: 0, processing: 0, done: TOTAL, dead: 0 });
     expect((await store.listInbox('done', TOTAL + 1)).map((row) => row.id).sort()).toEqual([...sent.acknowledged].sort());
-    const transitions = await store.transitions({});
-    for (let issue = 0; issue < ISSUES; issue++) {
-      const chain = transitions.filter((t) => t.iid === issue + 1).map((t) => `${t.from}>${t.to}`);
-      expect(chain).toEqual(workload[issue]!.map((_, n) => `${n === 0 ? null : stageOf(n - 1)}>${stageOf(n)}`));
-    }
+    expect(stageChains(await store.transitions({}), ISSUES)).toEqual(expectedStageChains(workload));
   }, 90_000);
 });

@@ -1,21 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Transition } from '../../src/domain/types.js';
-import { PostgresStore } from '../../src/store/postgres.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
+import { runSchema, type RunSchema } from '../support/postgres.js';
 import {
-  createSchema,
-  databaseUrlFor,
-  dropSchema,
-  ensurePostgres,
-  TEST_DATABASE_URL,
-  uniqueSchemaName,
-} from '../support/postgres.js';
-import {
+  expectedStageChains,
   issueWorkload,
   sendWorkload,
-  stageOf,
+  stageChains,
   startReplica,
   stopReplica,
   writeReplicaConfig,
@@ -32,45 +26,47 @@ const CONCURRENCY = 8;
 describe('three replicas sharing one PostgreSQL database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bk-replicas-'));
   const configPath = writeReplicaConfig(dir, { concurrency: CONCURRENCY });
-  const schemas: string[] = [];
+  const schemas: RunSchema[] = [];
   const started: Replica[] = [];
   const workload = issueWorkload(ISSUES, EVENTS_PER_ISSUE, 'e2e');
 
   async function startReplicas(count: number): Promise<{ replicas: Replica[]; store: PostgresStore }> {
-    const schema = uniqueSchemaName('e2e');
-    schemas.push(schema);
-    await createSchema(schema);
-    const env = { DATABASE_URL: databaseUrlFor(schema) };
+    const run = await runSchema('e2e');
+    schemas.push(run);
+    const env = { DATABASE_URL: run.databaseUrl() };
     const replicas = await Promise.all(Array.from({ length: count }, () => startReplica({ configPath, env })));
     started.push(...replicas);
-    const store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 });
-    return { replicas, store };
+    return { replicas, store: run.observe() };
   }
 
   const drained = (store: PostgresStore) =>
     eventually(async () => (await store.inboxCounts()).done === TOTAL, `all ${TOTAL} deliveries done`, 60_000);
 
-  beforeAll(ensurePostgres);
   afterAll(async () => {
     await Promise.all(started.map((replica) => stopReplica(replica)));
-    for (const schema of schemas) await dropSchema(schema);
+    for (const run of schemas) await run.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('processes every acknowledged delivery once and each issue in order while one replica is SIGKILLed, like one replica does', async () => {
-    const { replicas, store } = await startReplicas(3);
+    // The single-replica reference run gets the same input at the same time, on its own schema.
+    const [cluster, single] = await Promise.all([startReplicas(3), startReplicas(1)]);
+    const { replicas, store } = cluster;
     const victim = replicas[1]!;
     let live = replicas.map((replica) => replica.port);
-    const sent = await sendWorkload(workload, () => live, {
-      lanes: 30,
-      onAcknowledged(count) {
-        if (count !== KILL_AFTER_ACKNOWLEDGED) return;
-        live = live.filter((port) => port !== victim.port);
-        victim.child.kill('SIGKILL');
-      },
-    });
+    const [sent] = await Promise.all([
+      sendWorkload(workload, () => live, {
+        lanes: 30,
+        onAcknowledged(count) {
+          if (count !== KILL_AFTER_ACKNOWLEDGED) return;
+          live = live.filter((port) => port !== victim.port);
+          victim.child.kill('SIGKILL');
+        },
+      }),
+      sendWorkload(workload, () => [single.replicas[0]!.port], { lanes: 30 }),
+    ]);
     expect(sent.acknowledged).toHaveLength(TOTAL);
-    await drained(store);
+    await Promise.all([drained(store), drained(single.store)]);
 
     // Stored once each, all done, nothing left claimed by the dead replica.
     expect(await store.inboxCounts()).toEqual({ queued: 0, processing: 0, done: TOTAL, dead: 0 });
@@ -87,20 +83,13 @@ describe('three replicas sharing one PostgreSQL database', () => {
     expect(victim.logs.some((line) => line.msg === 'delivery processed')).toBe(true);
     expect(replicas.filter((replica) => replica !== victim).map((replica) => replica.child.exitCode)).toEqual([null, null]);
 
-    // Each issue's events were applied in order: its transitions are exactly the chain of stages.
+    // Each issue's events were applied in order: its transitions are exactly its chain of stages…
     const transitions = await store.transitions({});
-    for (let issue = 0; issue < ISSUES; issue++) {
-      const chain = transitions.filter((t) => t.iid === issue + 1).map((t) => `${t.from}>${t.to}`);
-      expect(chain).toEqual(workload[issue]!.map((_, n) => `${n === 0 ? null : stageOf(n - 1)}>${stageOf(n)}`));
-    }
-
+    expect(stageChains(transitions, ISSUES)).toEqual(expectedStageChains(workload));
     // …and equal to what a single replica records from the same input.
-    const single = await startReplicas(1);
-    await sendWorkload(workload, () => [single.replicas[0]!.port], { lanes: 30 });
-    await drained(single.store);
     expect(sortTransitions(await single.store.transitions({}))).toEqual(sortTransitions(transitions));
     await Promise.all([store.close(), single.store.close()]);
-  }, 110_000);
+  }, 120_000);
 });
 
 function sortTransitions(transitions: Transition[]): Transition[] {

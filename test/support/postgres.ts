@@ -1,6 +1,7 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PostgresStore } from '../../src/store/postgres.js';
 
 /** The test machine's PostgreSQL 15: trust auth, database `test`. Overridable for other setups. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,4 +59,26 @@ export function databaseUrlFor(schema: string, base = TEST_DATABASE_URL): string
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return url.toString();
+}
+
+export interface RunSchema {
+  schema: string;
+  /** DATABASE_URL for replicas of this run; `base` lets them go through a proxy. */
+  databaseUrl(base?: string): string;
+  /** A store on the schema, for the test to look at what the replicas did. */
+  observe(): PostgresStore;
+  drop(): Promise<void>;
+}
+
+/** A fresh, existing schema for one run of replicas. */
+export async function runSchema(purpose: string): Promise<RunSchema> {
+  await ensurePostgres();
+  const schema = uniqueSchemaName(purpose);
+  await createSchema(schema);
+  return {
+    schema,
+    databaseUrl: (base) => databaseUrlFor(schema, base),
+    observe: () => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 }),
+    drop: () => dropSchema(schema),
+  };
 }

@@ -92,7 +92,7 @@ const MAX_ATTEMPTS = 400;
 const BASE_TIME = Date.parse('2024-05-01T09:00:00.000Z');
 
 /** The stage label the n-th event of an issue moves it to: every event moves the stage. */
-export const stageOf = (n: number): string => STAGES[n % STAGES.length]!;
+const stageOf = (n: number): string => STAGES[n % STAGES.length]!;
 
 /**
  * `issues × perIssue` GitLab deliveries (GitLab's documented Issue Hook body, varied per event):
@@ -114,6 +114,18 @@ export function issueWorkload(issues: number, perIssue: number, runId: string): 
       return { id, issue, body: JSON.stringify(hook), headers: gitlabHeaders(id) };
     }),
   );
+}
+
+/** Each issue's recorded stage changes as `from>to`, in time order (index = issue number - 1). */
+export function stageChains(transitions: { iid: number; at: string; from: string | null; to: string }[], issues: number): string[][] {
+  const chains = Array.from({ length: issues }, () => [] as { at: string; step: string }[]);
+  for (const t of transitions) chains[t.iid - 1]?.push({ at: t.at, step: `${t.from}>${t.to}` });
+  return chains.map((chain) => chain.sort((a, b) => a.at.localeCompare(b.at)).map((entry) => entry.step));
+}
+
+/** What `stageChains` must be when every event of `issueWorkload` was applied once, in order. */
+export function expectedStageChains(workload: WorkItem[][]): string[][] {
+  return workload.map((events) => events.map((_, n) => `${n === 0 ? null : stageOf(n - 1)}>${stageOf(n)}`));
 }
 
 export interface SendResult {
