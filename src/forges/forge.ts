@@ -16,8 +16,11 @@ export interface ForgeWebhooks {
   readonly forge: ForgeName;
   /** Constant-time check of the shared secret / HMAC signature over the raw body. */
   verify(headers: Headers, rawBody: Buffer): Promise<boolean>;
-  /** Cheap look at a verified, parsed payload: delivery id, event name, ordering key, or why it is ignored. */
-  classify(headers: Headers, payload: unknown): Classified;
+  /**
+   * Cheap look at a verified, parsed payload: delivery id, event name, ordering key, or why it is ignored.
+   * `rawBody` is the body as received, for a forge that derives a delivery id from it.
+   */
+  classify(headers: Headers, payload: unknown, rawBody?: string): Classified;
   /** Full normalisation of a stored delivery into the forge-neutral event. */
   normalize(delivery: Delivery): IssueEvent | { ignored: string };
 }
@@ -43,8 +46,11 @@ export interface CallResult {
 
 export interface LabelHistoryEntry {
   ref: IssueRef;
+  /** The label added or removed; '' for `closed` / `reopened`. */
   label: string;
-  action: 'add' | 'remove';
+  /** `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see closes without a stage label. */
+  action: 'add' | 'remove' | 'closed' | 'reopened';
+  /** Forge event time, ISO-8601. */
   at: string;
   actor: string;
 }
@@ -60,6 +66,10 @@ export interface ForgeClient {
   /** Mirror a stage onto the forge's board (GitHub Projects v2 Status). A no-op where labels are the board. */
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;
-  /** Every label change of a project's issues since a date (backfill). */
+  /**
+   * Every label change (and close / reopen) of a project's issues since a date, for backfill.
+   * Contract: all entries of one issue come together, in event order (issues in any order);
+   * backfill marks an issue done when the next issue starts.
+   */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
 }
