@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueRef, IssueState } from '../../src/domain/types.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.js';
 import { PostgresStore } from '../../src/store/postgres.js';
-import { delivery } from './store.contract.js';
+import { delivery, issueState } from './store.contract.js';
 import { dropSchema, ensurePostgres, TEST_DATABASE_URL, uniqueSchemaName } from '../support/postgres.js';
 
 /** Separate pools on one schema: as far as the database can tell, separate replicas. */
@@ -16,23 +16,7 @@ const replicas = (schema: string, count: number) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const refOf = (key: number): IssueRef => ({ forge: 'github', project: 'o/r', iid: key + 1 });
 
-function appliedState(ref: IssueRef, applied: string[]): IssueState {
-  return {
-    ref,
-    kind: null,
-    stage: null,
-    stageBeforeHold: null,
-    stageBeforeClose: null,
-    labels: [],
-    commentDigest: null,
-    segment: null,
-    title: '',
-    createdAt: null,
-    closedAt: null,
-    updatedAt: '2024-05-01T00:00:00.000Z',
-    extra: { applied },
-  };
-}
+const appliedState = (ref: IssueRef, applied: string[]): IssueState => ({ ...issueState(ref.iid), ref, extra: { applied } });
 
 describe('PostgresStore shared by several replicas', () => {
   const schemas: string[] = [];

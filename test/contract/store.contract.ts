@@ -418,7 +418,7 @@ function transition(issue: string, at: string, overrides: Partial<Transition> = 
   };
 }
 
-function issueState(iid: number, nodeId?: string): IssueState {
+export function issueState(iid: number, nodeId?: string): IssueState {
   return {
     ref: { forge: 'github', project: 'o/r', iid, ...(nodeId ? { nodeId } : {}) },
     kind: 'sow-request',
