@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerCheckConfig } from './commands/check-config.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
+import { registerSetup } from './commands/setup.js';
 import { ENV_NAMES } from './config/load.js';
 
 const program = new Command('boardkeeper')
@@ -16,5 +18,7 @@ registerServe(program);
 registerCheckConfig(program);
 registerInbox(program);
 registerReplay(program);
+registerSetup(program);
+registerAudit(program);
 
 await program.parseAsync(process.argv);

@@ -5,6 +5,7 @@ import type { ForgeClient, ForgeWebhooks } from './forges/forge.js';
 import { createGithubWebhooks } from './forges/github/events.js';
 import { createGitlabWebhooks } from './forges/gitlab/events.js';
 import { buildApp } from './http/app.js';
+import { auditRoutes } from './http/audit.js';
 import type { Logger } from './logger.js';
 import { createPipeline } from './engine/pipeline.js';
 import { Worker } from './engine/worker.js';
@@ -53,7 +54,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     bodyLimitBytes: config.server.bodyLimitBytes,
     workerRunning: () => worker.isRunning,
     onStored: () => worker.notify(),
-    routes: options.routes,
+    routes: [async (scope) => scope.register(auditRoutes, { store, config }), ...(options.routes ?? [])],
   });
   let closing: Promise<void> | null = null;
   return {

@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import type { Config } from '../config/schema.js';
+import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
 import { configFrom } from './context.js';
 
-function forgeMode(config: Config, forge: 'gitlab' | 'github', live: boolean): string {
-  return config.dryRun === true || !live ? `${forge}: dry-run (actions are recorded, not executed)` : `${forge}: live`;
+function forgeMode(live: boolean): string {
+  return live ? 'live' : 'dry-run (actions are recorded in the audit log, not executed)';
 }
 
 export function registerServe(program: Command): void {
@@ -22,13 +22,13 @@ export function registerServe(program: Command): void {
       if (options.host !== undefined) config.server.host = options.host;
       const log = createLogger({ level: config.log.level });
       const store = await openStore(config);
-      const clients = { gitlab: null, github: null };
+      const clients = createForgeClients(config, log);
       const service = await createService({ config, store, log, clients });
       await service.app.listen({ port: config.server.port, host: config.server.host });
       service.worker.start();
       const { port } = service.app.server.address() as AddressInfo;
       log.info(
-        { port, config: path, store: describeStore(config), gitlab: forgeMode(config, 'gitlab', false), github: forgeMode(config, 'github', false) },
+        { port, config: path, store: describeStore(config), gitlab: forgeMode(clients.gitlab !== null), github: forgeMode(clients.github !== null) },
         `boardkeeper listening on http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
       );
       for (const secret of ['gitlab', 'github'] as const) {

@@ -99,7 +99,7 @@ export interface LoadedConfig {
  */
 export function loadConfig(options: { path?: string; env?: Env } = {}): LoadedConfig {
   const env = options.env ?? process.env;
-  const explicit = options.path ?? env.BOARDKEEPER_CONFIG;
+  const explicit = options.path ?? (env.BOARDKEEPER_CONFIG || undefined);
   const path = explicit ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : null);
   if (explicit && !existsSync(explicit)) throw new ConfigError(`config file not found: ${explicit}`);
   const raw = path ? readYaml(path) : {};

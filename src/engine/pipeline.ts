@@ -65,18 +65,30 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
       return {};
     }
     const client = options.clients[row.forge];
+    const applied: AuditEntry[] = [];
     try {
       const event = await resolveIssue(normalized, options.store, client);
       if (!event) return { audit: [skipped(normalized, 'board card of an issue boardkeeper has not seen', now())] };
       const previous = await options.store.getIssueState(event.issue);
       const decision = decide(event, previous, options.config);
-      const audit = await executeActions({ client, ref: event.issue, deliveryId: row.id, now }, decision.actions);
-      return { state: decision.state, transitions: decision.transitions, audit };
+      const context = {
+        client,
+        ref: event.issue,
+        deliveryId: row.id,
+        now,
+        knownLabels: event.labelsAfter,
+        // A retried delivery may have been partly applied before: read the issue's labels first.
+        verifyLabels: row.attempts > 1,
+      };
+      await executeActions(context, decision.actions, (entry) => applied.push(entry));
+      return { state: decision.state, transitions: decision.transitions, audit: applied };
     } catch (error) {
       if (isForgeError(error) && error.kind === 'not-found') {
         log.warn({ err: error }, 'issue no longer exists on the forge; skipped');
-        return { audit: [skipped(normalized, `not found on the forge: ${error.message}`, now())] };
+        return { audit: [...applied, skipped(normalized, `not found on the forge: ${error.message}`, now())] };
       }
+      // The delivery will be retried, but what this attempt did (and where it failed) stays on record.
+      if (applied.length > 0) await options.store.recordAudit(applied).catch(() => {});
       throw error;
     }
   };

@@ -37,6 +37,8 @@ export interface ForgeIssue {
 /** How many API requests a forge call made (for the audit and the calls-per-event benchmark). */
 export interface CallResult {
   apiCalls: number;
+  /** Set when the action could not apply and was left alone on purpose (e.g. no board option for a stage). */
+  skipped?: string;
 }
 
 export interface LabelHistoryEntry {

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../logger.js';
 import { healthRoutes, type HealthRoutesOptions } from './health.js';
 import { webhookRoutes, type WebhookRoutesOptions } from './webhooks.js';
@@ -16,7 +16,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimitBytes,
     // Deliveries are answered within milliseconds; a client that stalls longer is broken or hostile.
     requestTimeout: 30_000,
-    disableRequestLogging: true,
+    // Each delivery logs what happened to it; a line per request would double the log volume.
+    logController: new LogController({ disableRequestLogging: true }),
     // The id of a delivery is the forge's; requests get a short sequential id for correlation only.
     genReqId: (() => {
       let n = 0;

@@ -46,14 +46,31 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private pending: PendingEnqueue[] = [];
   private flushScheduled = false;
+  private readonly enqueueSync: 'FULL' | 'NORMAL';
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // Only the inbox write must survive power loss before we answer 202, so only enqueue batches
+    // pay for an fsync (see flushEnqueues). Claims and completions may be lost to a power cut
+    // without harm: the delivery is simply processed again, and processing is idempotent.
+    this.db.pragma('synchronous = NORMAL');
+    this.enqueueSync = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared statements are cached: preparing costs more than running most of these queries. */
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   async migrate(): Promise<void> {
@@ -82,11 +99,12 @@ export class SqliteStore implements Store {
     if (batch.length === 0) return;
     let results: ('stored' | 'duplicate')[];
     try {
-      const insert = this.db.prepare(
+      const insert = this.prepare(
         `INSERT INTO inbox (id, forge, event, ordering_key, headers, body, received_at, available_at)
          VALUES (@id, @forge, @event, @orderingKey, @headers, @body, @receivedAt, @availableAt)
          ON CONFLICT (id) DO NOTHING`,
       );
+      this.db.pragma(`synchronous = ${this.enqueueSync}`);
       results = this.db.transaction(() =>
         batch.map(({ delivery }) =>
           insert.run({
@@ -99,18 +117,23 @@ export class SqliteStore implements Store {
         ),
       )();
     } catch (error) {
+      this.restoreSync();
       const unavailable = new StoreUnavailableError('sqlite: could not store delivery', { cause: error });
       batch.forEach((item) => item.reject(unavailable));
       return;
     }
+    this.restoreSync();
     batch.forEach((item, index) => item.resolve(results[index]!));
+  }
+
+  private restoreSync(): void {
+    if (this.db.open) this.db.pragma('synchronous = NORMAL');
   }
 
   async claim(limit: number, workerId: string, leaseMs: number): Promise<InboxRow[]> {
     const now = Date.now();
     const claim = this.db.transaction(() => {
-      const heads = this.db
-        .prepare(
+      const heads = this.prepare(
           `SELECT i.* FROM inbox i
            JOIN (SELECT MIN(seq) AS seq FROM inbox WHERE status IN ('queued', 'processing') GROUP BY ordering_key) h
              ON h.seq = i.seq
@@ -120,7 +143,7 @@ export class SqliteStore implements Store {
            LIMIT @limit`,
         )
         .all({ now, limit }) as InboxRecord[];
-      const take = this.db.prepare(
+      const take = this.prepare(
         `UPDATE inbox SET status = 'processing', lease_owner = @workerId, lease_until = @leaseUntil,
            attempts = attempts + 1
          WHERE seq = @seq`,
@@ -133,8 +156,7 @@ export class SqliteStore implements Store {
 
   async complete(seq: number, workerId: string, outcome: Outcome): Promise<boolean> {
     const commit = this.db.transaction(() => {
-      const done = this.db
-        .prepare(
+      const done = this.prepare(
           `UPDATE inbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL
            WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
         )
@@ -149,8 +171,7 @@ export class SqliteStore implements Store {
   }
 
   async fail(seq: number, workerId: string, error: string, retryAt: Date | null): Promise<void> {
-    this.db
-      .prepare(
+    this.prepare(
         `UPDATE inbox SET status = @status, last_error = @error, available_at = @availableAt,
            lease_owner = NULL, lease_until = NULL
          WHERE seq = @seq AND status = 'processing' AND lease_owner = @workerId`,
@@ -165,8 +186,7 @@ export class SqliteStore implements Store {
   }
 
   async release(seq: number, workerId: string): Promise<void> {
-    this.db
-      .prepare(
+    this.prepare(
         `UPDATE inbox SET status = 'queued', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
          WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
       )
@@ -174,7 +194,7 @@ export class SqliteStore implements Store {
   }
 
   async inboxCounts(): Promise<Record<InboxStatus, number>> {
-    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM inbox GROUP BY status').all() as {
+    const rows = this.prepare('SELECT status, COUNT(*) AS n FROM inbox GROUP BY status').all() as {
       status: InboxStatus;
       n: number;
     }[];
@@ -182,8 +202,7 @@ export class SqliteStore implements Store {
   }
 
   async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM inbox WHERE status = ? ORDER BY seq LIMIT ?')
+    const rows = this.prepare('SELECT * FROM inbox WHERE status = ? ORDER BY seq LIMIT ?')
       .all(status, limit) as InboxRecord[];
     return rows.map(toInboxRow);
   }
@@ -191,11 +210,10 @@ export class SqliteStore implements Store {
   async requeue(target: { ids: string[] } | { allDead: true }): Promise<number> {
     const now = Date.now();
     if ('allDead' in target) {
-      return this.db
-        .prepare(`UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE status = 'dead'`)
+      return this.prepare(`UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE status = 'dead'`)
         .run(now).changes;
     }
-    const requeueOne = this.db.prepare(
+    const requeueOne = this.prepare(
       `UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE id = ? AND status IN ('dead', 'done')`,
     );
     return this.db.transaction(() => target.ids.reduce((n, id) => n + requeueOne.run(now, id).changes, 0))();
@@ -204,8 +222,8 @@ export class SqliteStore implements Store {
   async getIssueState(ref: IssueRef): Promise<IssueState | null> {
     const row =
       ref.iid === 0 && ref.nodeId
-        ? this.db.prepare('SELECT state FROM issue_state WHERE node_id = ?').get(ref.nodeId)
-        : this.db.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref));
+        ? this.prepare('SELECT state FROM issue_state WHERE node_id = ?').get(ref.nodeId)
+        : this.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref));
     return row ? parseIssueState((row as { state: string }).state) : null;
   }
 
@@ -214,8 +232,7 @@ export class SqliteStore implements Store {
   }
 
   private writeIssueState(state: IssueState): void {
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at)
          VALUES (@key, @forge, @project, @iid, @nodeId, @state, @updatedAt)
          ON CONFLICT (key) DO UPDATE SET node_id = COALESCE(excluded.node_id, issue_state.node_id),
@@ -237,7 +254,7 @@ export class SqliteStore implements Store {
   }
 
   private insertTransitions(transitions: Transition[]): number {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO transitions (forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment)
        VALUES (@forge, @project, @iid, @at, @to, @from, @actor, @source, @kind, @segment)
        ON CONFLICT DO NOTHING`,
@@ -256,15 +273,14 @@ export class SqliteStore implements Store {
       'at >=': filter.from,
       'at <': filter.to,
     });
-    const rows = this.db
-      .prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`)
+    const rows = this.prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`)
       .all(params) as TransitionRecord[];
     return rows.map(toTransition);
   }
 
   async issueStates(filter: { forge?: string; project?: string }): Promise<IssueState[]> {
     const { where, params } = whereClause({ forge: filter.forge, project: filter.project });
-    const rows = this.db.prepare(`SELECT state FROM issue_state ${where}`).all(params) as { state: string }[];
+    const rows = this.prepare(`SELECT state FROM issue_state ${where}`).all(params) as { state: string }[];
     return rows.map((row) => parseIssueState(row.state));
   }
 
@@ -273,7 +289,7 @@ export class SqliteStore implements Store {
   }
 
   private insertAudit(entries: AuditEntry[]): void {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO audit (at, delivery_id, forge, project, iid, action, detail, result, api_calls, latency_ms)
        VALUES (@at, @deliveryId, @forge, @project, @iid, @action, @detail, @result, @apiCalls, @latencyMs)`,
     );
@@ -282,26 +298,24 @@ export class SqliteStore implements Store {
 
   async audit(filter: { limit: number; forge?: string; project?: string; iid?: number }): Promise<AuditEntry[]> {
     const { where, params } = whereClause({ forge: filter.forge, project: filter.project, iid: filter.iid });
-    const rows = this.db
-      .prepare(`SELECT * FROM audit ${where} ORDER BY seq DESC LIMIT @limit`)
+    const rows = this.prepare(`SELECT * FROM audit ${where} ORDER BY seq DESC LIMIT @limit`)
       .all({ ...params, limit: filter.limit }) as AuditRecord[];
     return rows.map(toAuditEntry);
   }
 
   async getCursor(name: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
+    const row = this.prepare('SELECT value FROM cursors WHERE name = ?').get(name) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   async setCursor(name: string, value: string): Promise<void> {
-    this.db
-      .prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
+    this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
       .run(name, value);
   }
 
   async ping(): Promise<void> {
     try {
-      this.db.prepare('SELECT 1').get();
+      this.prepare('SELECT 1').get();
     } catch (error) {
       throw new StoreUnavailableError('sqlite: not reachable', { cause: error });
     }

@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { GithubAuth, type GithubCredentials } from './github/auth.js';
+import { GithubClient } from './github/client.js';
+import { GitlabClient } from './gitlab/client.js';
+import { RequestPolicy, type RequestPolicyOptions } from './request-policy.js';
+
+/** A null client means dry-run for that forge: actions are audited as planned, not executed. */
+export interface ForgeClients {
+  gitlab: GitlabClient | null;
+  github: GithubClient | null;
+}
+
+/** Test and benchmark knobs (quick retries, timeouts, a fake sleep); production uses the defaults. */
+export type PolicyOverrides = Omit<RequestPolicyOptions, 'concurrency'>;
+
+function githubCredentials(config: Config): GithubCredentials | null {
+  if (config.github.token) return { token: config.github.token };
+  if (config.github.app) return { app: config.github.app };
+  return null;
+}
+
+export function createForgeClients(
+  config: Config,
+  log: Pick<Logger, 'info'>,
+  overrides: PolicyOverrides = {},
+): ForgeClients {
+  const forcedDryRun = config.dryRun === true;
+  const gitlabToken = forcedDryRun ? undefined : config.gitlab.token;
+  const githubAuth = forcedDryRun ? null : githubCredentials(config);
+
+  const gitlab = gitlabToken
+    ? new GitlabClient({
+        url: config.gitlab.url,
+        token: gitlabToken,
+        policy: new RequestPolicy({ ...overrides, concurrency: config.gitlab.concurrency }),
+      })
+    : null;
+  const github = githubAuth
+    ? new GithubClient({
+        auth: new GithubAuth(config.github.apiUrl, githubAuth, new RequestPolicy({ ...overrides, concurrency: config.github.concurrency })),
+        project: config.github.project,
+      })
+    : null;
+
+  for (const [forge, client] of Object.entries({ gitlab, github })) {
+    const why = forcedDryRun ? 'dryRun is true' : 'no credentials configured';
+    if (!client) log.info({ forge }, `${forge}: dry-run (${why}); actions are recorded in the audit log, not executed`);
+  }
+  return { gitlab, github };
+}

@@ -1,0 +1,235 @@
+import type { Octokit } from '@octokit/rest';
+import type { IssueRef } from '../../domain/types.js';
+import { issueKey } from '../../domain/types.js';
+import { CommentLocations, findMarked } from '../comment-cache.js';
+import { counted, notFoundToNull, Skipped } from '../counted.js';
+import { ForgeError, isForgeError } from '../errors.js';
+import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { GithubAuth } from './auth.js';
+import { ProjectBoard, sameStatusName, type ProjectRef } from './projects.js';
+import { graphqlCall } from './transport.js';
+
+export interface GithubClientOptions {
+  auth: GithubAuth;
+  /** The Projects v2 board whose Status mirrors the stage; unset: no board mirroring. */
+  project?: ProjectRef;
+}
+
+type Repo = {
+  owner: string;
+  repo: string;
+};
+
+interface GraphqlIssue {
+  number: number;
+  id: string;
+  title: string;
+  body: string;
+  state: 'OPEN' | 'CLOSED';
+  labels: { nodes: Array<{ name: string }> };
+  author: { login: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  repository: { nameWithOwner: string };
+}
+
+const ISSUE_BY_NODE = `query($id: ID!) {
+  node(id: $id) {
+    ... on Issue {
+      number id title body state createdAt updatedAt
+      labels(first: 100) { nodes { name } }
+      author { login }
+      repository { nameWithOwner }
+    }
+  }
+}`;
+
+const PAGE_SIZE = 100;
+
+function splitRepo(project: string): Repo {
+  const [owner, repo, ...rest] = project.split('/');
+  if (!owner || !repo || rest.length > 0) throw new ForgeError('rejected', `GitHub project must be "owner/repo", got "${project}"`, null);
+  return { owner, repo };
+}
+
+function labelNames(labels: Array<string | { name?: string }>): string[] {
+  return labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))).filter(Boolean);
+}
+
+/** GitHub has no scoped labels and one label per DELETE; its board is a Projects v2 Status field. */
+export class GithubClient implements ForgeClient {
+  readonly forge = 'github' as const;
+  private readonly comments = new CommentLocations<number>();
+  private readonly board: ProjectBoard | null;
+
+  constructor(private readonly options: GithubClientOptions) {
+    this.board = options.project ? new ProjectBoard(options.project) : null;
+  }
+
+  /** The Octokit for a repository, for `setup`. */
+  octokit(project: string): Promise<Octokit> {
+    const { owner, repo } = splitRepo(project);
+    return this.options.auth.forOwner(owner, repo);
+  }
+
+  get projectBoard(): ProjectBoard | null {
+    return this.board;
+  }
+
+  async getIssue(ref: IssueRef): Promise<ForgeIssue | null> {
+    if (ref.iid === 0 && ref.nodeId) return this.getIssueByNode(ref.nodeId, ref.project);
+    const { owner, repo } = splitRepo(ref.project);
+    const octokit = await this.options.auth.forOwner(owner, repo);
+    const response = await notFoundToNull(octokit.rest.issues.get({ owner, repo, issue_number: ref.iid }));
+    if (!response) return null;
+    const issue = response.data;
+    return {
+      ref: { forge: 'github', project: ref.project, iid: issue.number, nodeId: issue.node_id },
+      title: issue.title,
+      body: issue.body ?? '',
+      state: issue.state === 'closed' ? 'closed' : 'open',
+      labels: labelNames(issue.labels),
+      author: issue.user?.login,
+      createdAt: issue.created_at,
+      updatedAt: issue.updated_at,
+    };
+  }
+
+  /** Projects v2 item events carry only the issue's node id: GraphQL `node(id)` gives back the number and repository. */
+  private async getIssueByNode(nodeId: string, project: string): Promise<ForgeIssue | null> {
+    const owner = project ? splitRepo(project) : { owner: this.options.project?.owner ?? '', repo: '' };
+    const octokit = await this.options.auth.forOwner(owner.owner, owner.repo);
+    const data = await notFoundToNull(graphqlCall<{ node: GraphqlIssue | null }>(octokit, 'issue', ISSUE_BY_NODE, { id: nodeId }));
+    const issue = data?.node;
+    if (!issue?.number) return null;
+    return {
+      ref: { forge: 'github', project: issue.repository.nameWithOwner, iid: issue.number, nodeId: issue.id },
+      title: issue.title,
+      body: issue.body,
+      state: issue.state === 'CLOSED' ? 'closed' : 'open',
+      labels: issue.labels.nodes.map((label) => label.name),
+      author: issue.author?.login,
+      createdAt: issue.createdAt,
+      updatedAt: issue.updatedAt,
+    };
+  }
+
+  /**
+   * Adds with one POST and removes one label with one DELETE (≤ 2 calls for a stage swap), so a
+   * person's concurrent label edit is never overwritten. Removing several labels reads the current
+   * set and replaces it (2 calls) instead of one DELETE per label.
+   */
+  applyLabels(ref: IssueRef, add: string[], remove: string[]): Promise<CallResult> {
+    return counted(async () => {
+      if (add.length === 0 && remove.length === 0) return undefined;
+      const { owner, repo } = splitRepo(ref.project);
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      const issue = { owner, repo, issue_number: ref.iid };
+      if (remove.length > 1) {
+        const current = labelNames(await octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...issue, per_page: PAGE_SIZE }));
+        const next = [...new Set([...current, ...add])].filter((label) => !remove.includes(label));
+        const unchanged = next.length === current.length && next.every((label) => current.includes(label));
+        return unchanged ? undefined : octokit.rest.issues.setLabels({ ...issue, labels: next });
+      }
+      if (add.length > 0) await octokit.rest.issues.addLabels({ ...issue, labels: add });
+      const [name] = remove;
+      if (name !== undefined) await this.removeLabel(octokit, { ...issue, name });
+      return undefined;
+    });
+  }
+
+  private async removeLabel(octokit: Octokit, target: Repo & { issue_number: number; name: string }): Promise<void> {
+    try {
+      await octokit.rest.issues.removeLabel(target);
+    } catch (error) {
+      // Already gone is what we wanted; a missing issue is still an error.
+      if (!(isForgeError(error) && error.kind === 'not-found' && /label does not exist/i.test(error.message))) throw error;
+    }
+  }
+
+  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult> {
+    return counted(async () => {
+      const { owner, repo } = splitRepo(ref.project);
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      const key = `${issueKey(ref)}|${marker}`;
+      const known = this.comments.get(key);
+      if (known !== undefined) {
+        if (await notFoundToNull(octokit.rest.issues.updateComment({ owner, repo, comment_id: known, body }))) return;
+        this.comments.forget(key);
+      }
+      const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: ref.iid, per_page: PAGE_SIZE });
+      const existing = findMarked(comments, marker);
+      if (existing) {
+        this.comments.set(key, existing.id);
+        if (existing.body !== body) await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+        return;
+      }
+      const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: ref.iid, body });
+      this.comments.set(key, created.data.id);
+    });
+  }
+
+  /** Adds the issue to the board if missing and sets Status to the stage's option, unless it already is. */
+  setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult> {
+    return counted(async () => {
+      if (!this.board) return new Skipped('no github.project configured');
+      const { owner, repo } = splitRepo(ref.project);
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      const meta = await this.board.describe(octokit);
+      const { owner: boardOwner, number, statusField } = this.board.project;
+      if (!meta) return new Skipped(`project ${boardOwner}#${number} or its "${statusField}" field not found`);
+      const option = meta.options.find((candidate) => sameStatusName(candidate.name, stage));
+      if (!option) return new Skipped(`"${statusField}" has no option for stage "${stage}" (run boardkeeper setup)`);
+      const locator = ref.nodeId ? { nodeId: ref.nodeId } : { owner, repo, number: ref.iid };
+      const item = await this.board.findItem(octokit, meta, locator);
+      if (!item) throw new ForgeError('not-found', `GitHub issue ${ref.project}#${ref.iid} not found`, 404);
+      if (item.optionId === option.id) return undefined;
+      const itemId = item.itemId ?? (await this.board.addItem(octokit, meta, item.issueId));
+      await this.board.setStatus(octokit, meta, itemId, option.id);
+      return undefined;
+    });
+  }
+
+  setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult> {
+    return counted(async () => {
+      const { owner, repo } = splitRepo(ref.project);
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      return octokit.rest.issues.update({ owner, repo, issue_number: ref.iid, state });
+    });
+  }
+
+  /** Issues updated since `since` (pull requests skipped), each with its labeled/unlabeled events. */
+  async *listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
+    const { owner, repo } = splitRepo(project);
+    const octokit = await this.options.auth.forOwner(owner, repo);
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      state: 'all',
+      sort: 'created',
+      direction: 'asc',
+      per_page: PAGE_SIZE,
+      ...(since ? { since } : {}),
+    });
+    for await (const page of pages) {
+      for (const issue of page.data) {
+        if (issue.pull_request) continue;
+        const ref: IssueRef = { forge: 'github', project, iid: issue.number, nodeId: issue.node_id };
+        const events = octokit.paginate.iterator(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
+        for await (const eventPage of events) {
+          for (const event of eventPage.data) {
+            if ((event.event !== 'labeled' && event.event !== 'unlabeled') || !('label' in event) || !event.label) continue;
+            if (since && event.created_at < since) continue;
+            yield {
+              ref,
+              label: event.label.name,
+              action: event.event === 'labeled' ? 'add' : 'remove',
+              at: event.created_at,
+              actor: ('actor' in event && event.actor?.login) || 'unknown',
+            };
+          }
+        }
+      }
+    }
+  }
+}

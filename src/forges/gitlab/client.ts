@@ -1,0 +1,147 @@
+import { Gitlab } from '@gitbeaker/rest';
+import type { IssueRef } from '../../domain/types.js';
+import { issueKey } from '../../domain/types.js';
+import { CommentLocations, findMarked } from '../comment-cache.js';
+import { counted, notFoundToNull } from '../counted.js';
+import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { RequestPolicy } from '../request-policy.js';
+import { policyRequester } from './transport.js';
+
+export interface GitlabClientOptions {
+  /** Instance root, e.g. https://gitlab.com (the client adds /api/v4). */
+  url: string;
+  token: string;
+  policy: RequestPolicy;
+}
+
+interface GitlabIssue {
+  iid: number;
+  project_id: number;
+  title: string;
+  description: string | null;
+  state: string;
+  labels: string[];
+  author?: { username?: string };
+  created_at?: string;
+  updated_at?: string;
+}
+
+interface GitlabNote {
+  id: number;
+  body: string;
+  system?: boolean;
+}
+
+interface GitlabLabelEvent {
+  created_at: string;
+  action: 'add' | 'remove';
+  label: { name: string } | null;
+  user: { username: string } | null;
+}
+
+const PAGE_SIZE = 100;
+
+/** GitLab on @gitbeaker/rest. Labels are the board, so every board move is a label change. */
+export class GitlabClient implements ForgeClient {
+  readonly forge = 'gitlab' as const;
+  /** The raw gitbeaker API, for `setup` (labels, boards). */
+  readonly api: InstanceType<typeof Gitlab<false>>;
+  private readonly comments = new CommentLocations<number>();
+
+  constructor(options: GitlabClientOptions) {
+    this.api = new Gitlab({
+      host: options.url.replace(/\/+$/, ''),
+      token: options.token,
+      requesterFn: policyRequester(options.policy),
+      // Our policy sets a per-request timeout; gitbeaker's one would span all pages of a listing.
+      queryTimeout: null,
+    });
+  }
+
+  async getIssue(ref: IssueRef): Promise<ForgeIssue | null> {
+    const issue = (await notFoundToNull(this.api.Issues.show(ref.iid, { projectId: ref.project }))) as GitlabIssue | null;
+    if (!issue) return null;
+    return {
+      ref: { forge: 'gitlab', project: ref.project, iid: issue.iid },
+      title: issue.title,
+      body: issue.description ?? '',
+      state: issue.state === 'closed' ? 'closed' : 'open',
+      labels: issue.labels,
+      author: issue.author?.username,
+      createdAt: issue.created_at,
+      updatedAt: issue.updated_at,
+    };
+  }
+
+  /** One `PUT /projects/:id/issues/:iid` with add_labels/remove_labels: both are no-ops for labels already there / gone. */
+  applyLabels(ref: IssueRef, add: string[], remove: string[]): Promise<CallResult> {
+    return counted(async () => {
+      if (add.length === 0 && remove.length === 0) return undefined;
+      return this.api.Issues.edit(ref.project, ref.iid, {
+        ...(add.length > 0 ? { addLabels: add.join(',') } : {}),
+        ...(remove.length > 0 ? { removeLabels: remove.join(',') } : {}),
+      });
+    });
+  }
+
+  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult> {
+    return counted(async () => {
+      const key = `${issueKey(ref)}|${marker}`;
+      const known = this.comments.get(key);
+      if (known !== undefined) {
+        const updated = await notFoundToNull(this.api.IssueNotes.edit(ref.project, ref.iid, known, { body }));
+        if (updated) return;
+        this.comments.forget(key);
+      }
+      const notes = (await this.api.IssueNotes.all(ref.project, ref.iid, {
+        sort: 'asc',
+        orderBy: 'created_at',
+        perPage: PAGE_SIZE,
+      })) as GitlabNote[];
+      const existing = findMarked(
+        notes.filter((note) => !note.system),
+        marker,
+      );
+      if (existing) {
+        this.comments.set(key, existing.id);
+        if (existing.body !== body) await this.api.IssueNotes.edit(ref.project, ref.iid, existing.id, { body });
+        return;
+      }
+      const created = (await this.api.IssueNotes.create(ref.project, ref.iid, body)) as GitlabNote;
+      this.comments.set(key, created.id);
+    });
+  }
+
+  /** GitLab's board lists are the stage labels: moving the label moved the card. */
+  async setBoardStatus(_ref: IssueRef, _stage: string): Promise<CallResult> {
+    return { apiCalls: 0 };
+  }
+
+  setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult> {
+    return counted(() => this.api.Issues.edit(ref.project, ref.iid, { stateEvent: state === 'closed' ? 'close' : 'reopen' }));
+  }
+
+  /** Issues updated since `since`, page by page, each with its resource label events. */
+  async *listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
+    for (let page: number | null = 1; page !== null; ) {
+      const response: { data: unknown; paginationInfo: { next: number | null } } = await this.api.Issues.all({
+        projectId: project,
+        ...(since ? { updatedAfter: since } : {}),
+        orderBy: 'created_at',
+        sort: 'asc',
+        page,
+        perPage: PAGE_SIZE,
+        showExpanded: true,
+      });
+      for (const issue of response.data as GitlabIssue[]) {
+        const ref: IssueRef = { forge: 'gitlab', project, iid: issue.iid };
+        const events = (await this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE })) as unknown as GitlabLabelEvent[];
+        for (const event of events) {
+          if (!event.label || (since && event.created_at < since)) continue;
+          yield { ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' };
+        }
+      }
+      page = response.paginationInfo.next;
+    }
+  }
+}
