@@ -50,18 +50,21 @@ const withUnit = (text: string, unit: string) => (unit ? `${text} ${unit}` : tex
 
 const BAR_VIEW_HEIGHT = 10;
 
+/** SVG coordinates rounded to two decimals: sharper than a pixel, shorter than a float. */
+const at = (value: number): number => Math.round(value * 100) / 100;
+
 function barTrack(row: BarRow, chart: BarChart, scale: Scale): SafeHtml {
   const band = BAR_VIEW_HEIGHT / chart.series.length;
   const grid = scale.ticks.slice(1, -1).map((tick) => {
-    const x = position(tick, scale);
+    const x = at(position(tick, scale));
     return html`<line class="grid" x1="${x}" x2="${x}" y1="0" y2="${BAR_VIEW_HEIGHT}" vector-effect="non-scaling-stroke"/>`;
   });
   const bars = row.values.map((value, index) =>
     value === null
       ? null
-      : html`<rect class="bar ${row.className ?? chart.series[index]!.className}" x="0" y="${index * band + band * 0.12}" width="${position(value, scale)}" height="${band * 0.76}"/>`,
+      : html`<rect class="bar ${row.className ?? chart.series[index]!.className}" x="0" y="${at(index * band + band * 0.12)}" width="${at(position(value, scale))}" height="${at(band * 0.76)}"/>`,
   );
-  const target = chart.target && position(chart.target.value, scale);
+  const target = chart.target && at(position(chart.target.value, scale));
   return html`<svg class="track" viewBox="0 0 100 ${BAR_VIEW_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">${grid}${bars}${
     target !== undefined &&
     html`<line class="target-line" x1="${target}" x2="${target}" y1="0" y2="${BAR_VIEW_HEIGHT}" vector-effect="non-scaling-stroke"/>`
@@ -113,13 +116,13 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
   const plotWidth = frame.width - MARGIN.left - MARGIN.right;
   const plotHeight = frame.height - MARGIN.top - MARGIN.bottom;
   const count = chart.categories.length;
-  const x = (index: number) => MARGIN.left + (count === 1 ? plotWidth / 2 : (index / (count - 1)) * plotWidth);
-  const y = (value: number) => MARGIN.top + plotHeight - (position(value, scale) / 100) * plotHeight;
+  const x = (index: number) => at(MARGIN.left + (count === 1 ? plotWidth / 2 : (index / (count - 1)) * plotWidth));
+  const y = (value: number) => at(MARGIN.top + plotHeight - (position(value, scale) / 100) * plotHeight);
   const every = Math.ceil(count / frame.maxLabels);
   const labelPoints = count <= frame.maxLabels * 1.5;
   const yAxis = scale.ticks.map(
     (tick) => html`<line class="grid" x1="${MARGIN.left}" x2="${frame.width - MARGIN.right}" y1="${y(tick)}" y2="${y(tick)}"/>
-<text class="tick" x="${MARGIN.left - 6}" y="${y(tick) + 4}" text-anchor="end">${withUnit(compact(tick), chart.unit)}</text>`,
+<text class="tick" x="${MARGIN.left - 6}" y="${at(y(tick) + 4)}" text-anchor="end">${withUnit(compact(tick), chart.unit)}</text>`,
   );
   const xAxis = chart.categories.map((category, index) =>
     (count - 1 - index) % every === 0
@@ -129,12 +132,12 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
   // Values are written beside the points of the first series only: two rows of numbers collide.
   const lines = chart.series.map((series, seriesIndex) => {
     const points = series.values.flatMap((value, index) => (value === null ? [] : [{ index, value }]));
-    const path = points.map(({ index, value }) => `${x(index).toFixed(1)},${y(value).toFixed(1)}`).join(' ');
+    const path = points.map(({ index, value }) => `${x(index)},${y(value)}`).join(' ');
     return html`<g class="series ${series.className}"><polyline points="${path}"/>${points.map(
       ({ index, value }) => html`<circle cx="${x(index)}" cy="${y(value)}" r="3.5"><title>${chart.categories[index]!}: ${series.name} ${withUnit(
         chart.format(value),
         chart.unit,
-      )}</title></circle>${labelPoints && seriesIndex === 0 && html`<text class="point-label" x="${x(index)}" y="${y(value) - 8}" text-anchor="middle">${chart.format(value)}</text>`}`,
+      )}</title></circle>${labelPoints && seriesIndex === 0 && html`<text class="point-label" x="${x(index)}" y="${at(y(value) - 8)}" text-anchor="middle">${chart.format(value)}</text>`}`,
     )}</g>`;
   });
   const target =
