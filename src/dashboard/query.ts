@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FilterError } from '../metrics/filter.js';
 import { DAY_MS } from '../metrics/measure.js';
 
 /** The creation windows offered by the period filter; the key is what the URL carries. */
@@ -19,16 +20,6 @@ export interface DashboardSelection {
   period: PeriodKey;
 }
 
-export class DashboardQueryError extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(`${parameter}: ${message}`);
-    this.name = 'DashboardQueryError';
-  }
-}
-
 // A GET form sends unset selects as empty values (`?kind=&segment=mm`): empty means "any".
 const optional = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 const periodKeys = PERIODS.map((period) => period.key) as [PeriodKey, ...PeriodKey[]];
@@ -42,13 +33,13 @@ const dashboardQuery = z
   })
   .strict();
 
-/** Reads the dashboard's query string; throws DashboardQueryError naming the first bad parameter. */
+/** Reads the dashboard's query string; throws FilterError naming the first bad parameter. */
 export function parseDashboardQuery(query: unknown): { selection: DashboardSelection; token: string | undefined } {
   const parsed = dashboardQuery.safeParse(query ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') throw new DashboardQueryError(issue.keys.join(', '), 'unknown parameter');
-    throw new DashboardQueryError(String(issue.path[0] ?? 'query'), issue.message);
+    if (issue.code === 'unrecognized_keys') throw new FilterError(issue.keys.join(', '), 'unknown parameter');
+    throw new FilterError(String(issue.path[0] ?? 'query'), issue.message);
   }
   const { kind, segment, period, token } = parsed.data;
   return { selection: { kind: kind ?? null, segment: segment ?? null, period }, token };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { loadAssets } from '../dashboard/assets.js';
 import { filterChoices } from '../dashboard/choices.js';
-import { DashboardQueryError, metricsQueryFor, parseDashboardQuery } from '../dashboard/query.js';
+import { metricsQueryFor, parseDashboardQuery } from '../dashboard/query.js';
 import { renderDashboard, renderQueryError, type AssetUrls } from '../dashboard/render.js';
 import { dashboardView, linkTo } from '../dashboard/view.js';
 import { buildReport } from '../metrics/aggregate.js';
@@ -78,7 +78,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       // The dashboard never sends `stage`, so no stage list is needed to validate it.
       filter = parseMetricsQuery(metricsQuery, []);
     } catch (error) {
-      if (!(error instanceof DashboardQueryError || error instanceof FilterError)) throw error;
+      if (!(error instanceof FilterError)) throw error;
       const reset = linkTo('/dashboard', {}, typeof rawToken === 'string' ? rawToken : undefined);
       return reply.code(400).send(renderQueryError(error.message, reset, assetUrls));
     }

@@ -7,8 +7,8 @@ import { configSchema } from '../../src/config/schema.js';
 import { dashboardRoutes } from '../../src/http/dashboard.js';
 import { metricsRoutes } from '../../src/http/metrics.js';
 import type { MetricsReport } from '../../src/metrics/types.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
-import { BOARD_NOW, boardHistory, HOSTILE_TITLE } from '../support/board-history.js';
+import type { SqliteStore } from '../../src/store/sqlite.js';
+import { BOARD_NOW, boardStore, HOSTILE_TITLE } from '../support/board-history.js';
 
 const TOKEN = 'dashboard-test-token';
 const ARTEFACTS = 'test-results';
@@ -24,11 +24,7 @@ describe('dashboard in Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    store = new SqliteStore({ path: ':memory:' });
-    await store.migrate();
-    const { transitions, states } = boardHistory();
-    await store.recordTransitions(transitions);
-    for (const state of states) await store.putIssueState(state);
+    store = await boardStore();
     const config = configSchema.parse({ metricsToken: TOKEN });
     const now = () => new Date(BOARD_NOW);
     app = Fastify();

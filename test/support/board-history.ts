@@ -1,4 +1,5 @@
 import type { IssueState, Transition } from '../../src/domain/types.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 
 /**
  * A small board with a known history, for the dashboard: finished implementations spread over
@@ -108,4 +109,13 @@ export function boardHistory(): { transitions: Transition[]; states: IssueState[
     states.push(issueState(iid, 'sow-request', segment, title, stages));
   }
   return { transitions, states };
+}
+
+/** An in-memory SQLite store holding the board history (or nothing, for empty states). */
+export async function boardStore(history: { transitions: Transition[]; states: IssueState[] } = boardHistory()): Promise<SqliteStore> {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  await store.recordTransitions(history.transitions);
+  for (const state of history.states) await store.putIssueState(state);
+  return store;
 }

@@ -2,8 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
 import { dashboardRoutes } from '../../../src/http/dashboard.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
-import { BOARD_NOW, boardHistory } from '../../support/board-history.js';
+import type { SqliteStore } from '../../../src/store/sqlite.js';
+import { BOARD_NOW, boardStore } from '../../support/board-history.js';
 
 describe('GET /dashboard', () => {
   let store: SqliteStore;
@@ -15,11 +15,7 @@ describe('GET /dashboard', () => {
   }
 
   beforeEach(async () => {
-    store = new SqliteStore({ path: ':memory:' });
-    await store.migrate();
-    const { transitions, states } = boardHistory();
-    await store.recordTransitions(transitions);
-    for (const state of states) await store.putIssueState(state);
+    store = await boardStore();
   });
   afterEach(async () => {
     await app.close();
@@ -84,8 +80,7 @@ describe('GET /dashboard', () => {
 
   it('says to run backfill when the store has no transitions', async () => {
     await store.close();
-    store = new SqliteStore({ path: ':memory:' });
-    await store.migrate();
+    store = await boardStore({ transitions: [], states: [] });
     await start();
     const response = await get('/dashboard');
     expect(response.statusCode).toBe(200);

@@ -18,7 +18,7 @@ describe('parseDashboardQuery', () => {
     [{ colour: 'blue' }, 'colour'],
     [{ kind: ['a', 'b'] }, 'kind'],
   ])('rejects %j naming %s', (query, parameter) => {
-    expect(() => parseDashboardQuery(query)).toThrow(expect.objectContaining({ name: 'DashboardQueryError', parameter }));
+    expect(() => parseDashboardQuery(query)).toThrow(expect.objectContaining({ name: 'FilterError', parameter }));
   });
 });
 
