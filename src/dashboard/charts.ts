@@ -143,7 +143,7 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
   const target =
     chart.target &&
     html`<line class="target-line" x1="${MARGIN.left}" x2="${frame.width - MARGIN.right}" y1="${y(chart.target.value)}" y2="${y(chart.target.value)}"/>`;
-  return html`<svg viewBox="0 0 ${frame.width} ${frame.height}" role="img" aria-label="${chart.axisTitle} by month">${yAxis}${xAxis}${target}${lines}</svg>`;
+  return html`<svg viewBox="0 0 ${frame.width} ${frame.height}" role="img" aria-label="${chart.axisTitle}">${yAxis}${xAxis}${target}${lines}</svg>`;
 }
 
 /** Values per category (months) as lines with points, optionally against a target line. */

@@ -5,11 +5,6 @@ export function days(seconds: number | null): string {
   return seconds === null ? '—' : (seconds / DAY_SECONDS).toFixed(1);
 }
 
-/** A value already in days, shown like `days`. */
-export function dayValue(value: number | null): string {
-  return value === null ? '—' : value.toFixed(1);
-}
-
 /** A round number without a needless decimal: 30 → "30", 21.5 → "21.5", 2.25 → "2.3". */
 export function compact(value: number): string {
   return String(Number(value.toFixed(1)));

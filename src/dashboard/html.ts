@@ -1,4 +1,4 @@
-/** Markup that is already safe to emit: only `html` and `raw` make one. */
+/** Markup that is already safe to emit: only `html` makes one. */
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -34,6 +34,3 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   });
   return new SafeHtml(out);
 }
-
-/** Trusted markup produced by this module's own code (never pass user input). */
-export const raw = (markup: string): SafeHtml => new SafeHtml(markup);
