@@ -179,8 +179,11 @@ export const configSchema = z
         definitions: z.array(durationDefinition).default(DEFAULT_DURATIONS),
         /** Histogram buckets of the Prometheus exposition, in days. */
         bucketsDays: z.array(z.number().positive()).default([1, 2, 3, 5, 7, 14, 21, 30, 45, 60, 90, 180]),
-        /** /metrics recomputes from a snapshot of the store at most this old (0: every request). */
-        cacheSeconds: z.number().min(0).default(15),
+        /**
+         * /metrics answers from a snapshot of the store at most this old (0: every request). A refresh
+         * reads every transition on the event loop (about 1 s per 100k transitions), hence minutes.
+         */
+        cacheSeconds: z.number().min(0).default(60),
       })
       .strict()
       .prefault({}),

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import { buildReport } from '../metrics/aggregate.js';
-import { issueReport, selectIssues } from '../metrics/compute.js';
+import { computeIssues, issueReport, selectIssues } from '../metrics/compute.js';
 import { CSV_CONTENT_TYPE, renderCsv } from '../metrics/csv.js';
 import { issueFacts } from '../metrics/facts.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { MetricsSource } from '../metrics/source.js';
+import { Snapshot } from '../metrics/snapshot.js';
+import { buildTable } from '../metrics/table.js';
 import { UNSTAGED } from '../metrics/walk.js';
 import { bearerGuard } from './auth.js';
 
@@ -49,8 +50,18 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
-  const source = new MetricsSource(store, config.durations.cacheSeconds * 1000, () => now().getTime(), (error) =>
-    app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
+  // Per-issue metrics are computed as of the snapshot; open durations are therefore up to
+  // `cacheSeconds` behind, which does not matter for durations measured in days.
+  const snapshot = new Snapshot(
+    async () => {
+      const [transitions, states] = await Promise.all([store.transitions({}), store.issueStates({})]);
+      const asOfMs = now().getTime();
+      const issues = computeIssues(issueFacts(transitions, states), settings, asOfMs);
+      return { asOfMs, table: buildTable(issues, settings, asOfMs) };
+    },
+    config.durations.cacheSeconds * 1000,
+    () => now().getTime(),
+    (error) => app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
   );
 
   app.addHook('preHandler', bearerGuard(config.metricsToken));
@@ -63,12 +74,13 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (error instanceof FilterError) return badRequest(reply, error.parameter, error.message);
       throw error;
     }
-    const nowMs = now().getTime();
-    const issues = selectIssues(await source.facts(), parsed.filter, settings, nowMs);
+    const { asOfMs, table } = await snapshot.get();
+    const selection = selectIssues(table.issues, parsed.filter);
     const format = parsed.format ?? negotiate(request.headers.accept);
-    if (format === 'prometheus') return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(issues, settings, nowMs));
-    if (format === 'csv') return reply.type(CSV_CONTENT_TYPE).send(renderCsv(issues, settings));
-    return reply.send(buildReport(issues, settings, nowMs, parsed.echo));
+    if (format === 'json') return reply.send(buildReport(table, selection, settings, asOfMs, parsed.echo, parsed.limit));
+    const issues = Array.from(selection, (i) => table.issues[i]!);
+    if (format === 'prometheus') return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(issues, settings, asOfMs));
+    return reply.type(CSV_CONTENT_TYPE).send(renderCsv(issues, settings));
   });
 
   app.get('/metrics/issues/:forge/:project/:iid', async (request, reply) => {

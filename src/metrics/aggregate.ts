@@ -2,20 +2,15 @@ import type { IssueDuration, IssueMetrics } from './issue-metrics.js';
 import { DAY_MS } from './measure.js';
 import type { MetricsSettings } from './settings.js';
 import { stats } from './stats.js';
-import type {
-  DurationReport,
-  DurationResult,
-  FinishedEngagement,
-  Group,
-  MetricsReport,
-  OpenEngagement,
-  StageReport,
-} from './types.js';
+import { FINISHED, NONE, OPEN, STATUSES, type DurationColumns, type IssueTable } from './table.js';
+import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from './types.js';
 
-const NONE = 'none';
-const RISK_ORDER: Record<string, number> = { breached: 0, 'at-risk': 1, 'on-track': 2 };
+/** Engagement lists in the report are cut to this many rows unless `?limit` says otherwise. */
+export const DEFAULT_LIST_LIMIT = 100;
+const [MET, ON_TRACK, AT_RISK, BREACHED] = ['met', 'on-track', 'at-risk', 'breached'].map((s) => STATUSES.indexOf(s as never));
+/** Sort rank of open engagements: breached first, then at-risk, on-track, no target. */
+const RISK_RANK = STATUSES.map((_, code) => [BREACHED, AT_RISK, ON_TRACK].indexOf(code)).map((rank) => (rank === -1 ? 3 : rank));
 
-export const monthOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
 const iso = (ms: number): string => new Date(ms).toISOString();
 const toDays = (ms: number): number => Math.round((ms / DAY_MS) * 100) / 100;
 
@@ -31,141 +26,162 @@ export function durationResult(d: IssueDuration): DurationResult {
   };
 }
 
-class Grouping {
-  private readonly groups = new Map<string, { finished: number[]; open: number }>();
-
-  add(key: string, d: IssueDuration): void {
-    let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { finished: [], open: 0 }));
-    if (d.state === 'finished') group.finished.push(d.ms);
-    else if (d.state === 'open') group.open++;
-  }
-
-  report(order: (a: string, b: string) => number): Group[] {
-    return [...this.groups.keys()]
-      .sort(order)
-      .map((key) => ({ key, finished: stats(this.groups.get(key)!.finished), open: this.groups.get(key)!.open }));
-  }
-}
-
-function stageComparator(settings: MetricsSettings): (a: string, b: string) => number {
-  const rank = (stage: string) => {
+function stageRank(settings: MetricsSettings): (stage: string) => number {
+  return (stage) => {
     const index = settings.stageOrder.indexOf(stage);
     return index === -1 ? settings.stageOrder.length : index;
   };
-  return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
 }
 
-const byName = (a: string, b: string) => a.localeCompare(b);
+/** Finished values and open counts per group id of one dimension (kind, segment, stage, month). */
+function groups(keys: string[], ids: Uint32Array, columns: DurationColumns, selection: Uint32Array, order: (a: string, b: string) => number): Group[] {
+  const finished: number[][] = keys.map(() => []);
+  const open = new Uint32Array(keys.length);
+  const present = new Uint8Array(keys.length);
+  for (const i of selection) {
+    const state = columns.state[i]!;
+    if (state === 0) continue;
+    const id = ids[i]!;
+    present[id] = 1;
+    if (state === FINISHED) finished[id]!.push(columns.ms[i]!);
+    else if (state === OPEN) open[id]!++;
+  }
+  return keys
+    .map((key, id) => ({ key, id }))
+    .filter(({ id }) => present[id])
+    .sort((a, b) => order(a.key, b.key))
+    .map(({ key, id }) => ({ key, finished: stats(finished[id]!), open: open[id]! }));
+}
 
-function durationReport(name: string, targetMs: number | null, issues: readonly IssueMetrics[], settings: MetricsSettings): DurationReport {
+function durationReport(table: IssueTable, k: number, selection: Uint32Array, settings: MetricsSettings): DurationReport {
+  const definition = settings.definitions[k]!;
+  const columns = table.durations[k]!;
   const finished: number[] = [];
   const finishedActive: number[] = [];
   const elapsed: number[] = [];
   const byStatus = { 'on-track': 0, 'at-risk': 0, breached: 0 };
   let met = 0;
   let stopped = 0;
-  const [byKind, bySegment, byStage, byMonth] = [new Grouping(), new Grouping(), new Grouping(), new Grouping()];
-  for (const issue of issues) {
-    const d = issue.durations.get(name);
-    if (!d) continue;
-    if (d.state === 'finished') {
-      finished.push(d.ms);
-      finishedActive.push(d.activeMs);
-      if (d.status === 'met') met++;
-    } else if (d.state === 'open') {
-      elapsed.push(d.ms);
-      if (d.status && d.status !== 'met') byStatus[d.status]++;
+  for (const i of selection) {
+    const state = columns.state[i]!;
+    if (state === 0) continue;
+    const status = columns.status[i]!;
+    if (state === FINISHED) {
+      finished.push(columns.ms[i]!);
+      finishedActive.push(columns.activeMs[i]!);
+      if (status === MET) met++;
+    } else if (state === OPEN) {
+      elapsed.push(columns.ms[i]!);
+      if (status === ON_TRACK) byStatus['on-track']++;
+      else if (status === AT_RISK) byStatus['at-risk']++;
+      else if (status === BREACHED) byStatus.breached++;
     } else stopped++;
-    byKind.add(issue.kind ?? NONE, d);
-    bySegment.add(issue.segment ?? NONE, d);
-    byStage.add(issue.stage ?? NONE, d);
-    byMonth.add(monthOf(d.startMs), d);
   }
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  const rank = stageRank(settings);
   return {
-    name,
-    targetSeconds: targetMs === null ? null : targetMs / 1000,
+    name: definition.name,
+    targetSeconds: definition.targetMs === null ? null : definition.targetMs / 1000,
     finished: stats(finished),
-    withinTarget: targetMs === null || finished.length === 0 ? null : met / finished.length,
+    withinTarget: definition.targetMs === null || finished.length === 0 ? null : met / finished.length,
     finishedActive: stats(finishedActive),
     open: { count: elapsed.length, elapsed: stats(elapsed), byStatus },
     stopped,
-    byKind: byKind.report(byName),
-    bySegment: bySegment.report(byName),
-    byStage: byStage.report(stageComparator(settings)),
-    byMonth: byMonth.report(byName),
+    byKind: groups(table.keys.kind, table.kind, columns, selection, byName),
+    bySegment: groups(table.keys.segment, table.segment, columns, selection, byName),
+    byStage: groups(table.keys.stage, table.stage, columns, selection, (a, b) => rank(a) - rank(b) || byName(a, b)),
+    byMonth: groups(table.keys.month, columns.month, columns, selection, byName),
   };
 }
 
-function stageReports(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): StageReport[] {
-  const perStage = new Map<string, { finished: number[]; visits: number; current: number[] }>();
-  const entry = (stage: string) => {
-    let found = perStage.get(stage);
-    if (!found) perStage.set(stage, (found = { finished: [], visits: 0, current: [] }));
-    return found;
-  };
-  for (const issue of issues) {
-    for (const [stage, count] of issue.visits) if (!settings.terminalStages.has(stage)) entry(stage).visits += count;
-    for (const [stage, ms] of issue.stageMs) {
-      if (stage === issue.stage && !issue.closed) entry(stage).current.push(settings.measure(issue.stageSinceMs, nowMs));
-      else entry(stage).finished.push(ms);
+function stageReports(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): StageReport[] {
+  const stages = table.keys.stage;
+  const count = stages.length;
+  const finished: number[][] = stages.map(() => []);
+  const current: number[][] = stages.map(() => []);
+  const visits = new Uint32Array(count);
+  for (const i of selection) {
+    const currentStage = table.closed[i] ? -1 : table.stage[i]!;
+    const row = i * count;
+    for (let s = 0; s < count; s++) {
+      visits[s]! += table.stageVisits[row + s]!;
+      const ms = table.stageMs[row + s]!;
+      if (s === currentStage) current[s]!.push(table.currentStageMs[i]!);
+      else if (ms > 0 || table.stageVisits[row + s]! > 0) finished[s]!.push(ms);
     }
   }
-  return [...perStage.keys()].sort(stageComparator(settings)).map((stage) => {
-    const { finished, visits, current } = perStage.get(stage)!;
-    return { stage, finished: stats(finished), visits, current: { count: current.length, elapsed: stats(current) } };
-  });
+  const rank = stageRank(settings);
+  return stages
+    .map((stage, s) => ({ stage, s }))
+    .filter(({ stage, s }) => !settings.terminalStages.has(stage) && stage !== NONE && (finished[s]!.length > 0 || current[s]!.length > 0))
+    .sort((a, b) => rank(a.stage) - rank(b.stage) || a.stage.localeCompare(b.stage))
+    .map(({ stage, s }) => ({
+      stage,
+      finished: stats(finished[s]!),
+      visits: visits[s]!,
+      current: { count: current[s]!.length, elapsed: stats(current[s]!) },
+    }));
 }
 
-function engagement(issue: IssueMetrics, d: IssueDuration) {
+function engagement(issue: IssueMetrics, columns: DurationColumns, i: number) {
+  const ms = columns.ms[i]!;
   return {
     ...issue.id,
     title: issue.title,
     kind: issue.kind,
     segment: issue.segment,
-    start: iso(d.startMs),
-    seconds: d.ms / 1000,
-    activeSeconds: d.activeMs / 1000,
-    days: toDays(d.ms),
-    targetDays: d.targetMs === null ? null : d.targetMs / DAY_MS,
-    status: d.status,
+    start: iso(columns.startMs[i]!),
+    seconds: ms / 1000,
+    activeSeconds: columns.activeMs[i]! / 1000,
+    days: toDays(ms),
+    status: STATUSES[columns.status[i]!] ?? null,
   };
 }
 
-function kpiReport(issues: readonly IssueMetrics[], settings: MetricsSettings, report: DurationReport | undefined): MetricsReport['kpi'] {
-  const definition = settings.definitions.find((d) => d.name === settings.kpi);
-  const finished: (FinishedEngagement & { endMs: number })[] = [];
-  const open: (OpenEngagement & { ms: number })[] = [];
-  for (const issue of issues) {
-    const d = issue.durations.get(settings.kpi);
-    if (d?.state === 'finished') finished.push({ ...engagement(issue, d), end: iso(d.endMs!), endMs: d.endMs! });
-    else if (d?.state === 'open') open.push({ ...engagement(issue, d), stage: issue.stage, ms: d.ms });
-  }
-  finished.sort((a, b) => b.endMs - a.endMs);
-  open.sort((a, b) => (RISK_ORDER[a.status ?? ''] ?? 3) - (RISK_ORDER[b.status ?? ''] ?? 3) || b.ms - a.ms);
+function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsSettings, report: DurationReport | undefined, limit: number): MetricsReport['kpi'] {
+  const k = settings.definitions.findIndex((d) => d.name === settings.kpi);
+  const definition = settings.definitions[k];
+  const targetDays = definition?.targetMs == null ? null : definition.targetMs / DAY_MS;
+  const columns = table.durations[k];
+  const finished: number[] = [];
+  const open: number[] = [];
+  if (columns) for (const i of selection) (columns.state[i] === FINISHED ? finished : columns.state[i] === OPEN ? open : []).push(i);
+  const c = columns!;
+  finished.sort((a, b) => c.endMs[b]! - c.endMs[a]!);
+  open.sort((a, b) => RISK_RANK[c.status[a]!]! - RISK_RANK[c.status[b]!]! || c.ms[b]! - c.ms[a]!);
   return {
     name: settings.kpi,
-    targetDays: definition?.targetMs == null ? null : definition.targetMs / DAY_MS,
+    targetDays,
     atRiskAfterDays: definition?.atRiskMs == null ? null : definition.atRiskMs / DAY_MS,
-    finished: finished.map(({ endMs: _endMs, ...row }) => row),
-    open: open.map(({ ms: _ms, ...row }) => row),
+    finished: finished.slice(0, limit).map((i) => ({ ...engagement(table.issues[i]!, c, i), end: iso(c.endMs[i]!), targetDays })),
+    open: open.slice(0, limit).map((i) => ({ ...engagement(table.issues[i]!, c, i), stage: table.issues[i]!.stage, targetDays })),
     trend: (report?.byMonth ?? [])
       .filter((group) => group.finished.count > 0)
       .map((group) => ({ month: group.key, count: group.finished.count, median: group.finished.median, p90: group.finished.p90 })),
   };
 }
 
-/** The /metrics report over already filtered issues. Pure. */
+/** The /metrics report over the selected rows of the table. Pure. */
 export function buildReport(
-  issues: readonly IssueMetrics[],
+  table: IssueTable,
+  selection: Uint32Array,
   settings: MetricsSettings,
   nowMs: number,
   filter: Record<string, string>,
+  limit = DEFAULT_LIST_LIMIT,
 ): MetricsReport {
-  const durations = settings.definitions.map((d) => durationReport(d.name, d.targetMs, issues, settings));
-  const currentStages = new Map<string, number>();
-  for (const issue of issues) currentStages.set(issue.stage ?? NONE, (currentStages.get(issue.stage ?? NONE) ?? 0) + 1);
-  const closed = issues.filter((issue) => issue.closed).length;
+  const durations = settings.definitions.map((_, k) => durationReport(table, k, selection, settings));
+  const perStage = new Uint32Array(table.keys.stage.length);
+  let closed = 0;
+  let stale = 0;
+  let suggestLost = 0;
+  for (const i of selection) {
+    perStage[table.stage[i]!]!++;
+    closed += table.closed[i]!;
+    if (table.issues[i]!.stale) stale++;
+    if (table.issues[i]!.suggestLost) suggestLost++;
+  }
+  const rank = stageRank(settings);
   return {
     version: 1,
     generatedAt: iso(nowMs),
@@ -173,17 +189,18 @@ export function buildReport(
     measure: settings.measureName,
     filter,
     issues: {
-      total: issues.length,
-      open: issues.length - closed,
+      total: selection.length,
+      open: selection.length - closed,
       closed,
-      stale: issues.filter((issue) => issue.stale).length,
-      suggestLost: issues.filter((issue) => issue.suggestLost).length,
-      byStage: [...currentStages.keys()]
-        .sort(stageComparator(settings))
-        .map((stage) => ({ stage, count: currentStages.get(stage)! })),
+      stale,
+      suggestLost,
+      byStage: table.keys.stage
+        .map((stage, s) => ({ stage, count: perStage[s]! }))
+        .filter(({ count }) => count > 0)
+        .sort((a, b) => rank(a.stage) - rank(b.stage) || a.stage.localeCompare(b.stage)),
     },
     durations,
-    stages: stageReports(issues, settings, nowMs),
-    kpi: kpiReport(issues, settings, durations.find((d) => d.name === settings.kpi)),
+    stages: stageReports(table, selection, settings),
+    kpi: kpiReport(table, selection, settings, durations.find((d) => d.name === settings.kpi), limit),
   };
 }

@@ -1,24 +1,22 @@
 import type { Transition } from '../domain/types.js';
 import { durationResult } from './aggregate.js';
-import { matchesFacts, matchesMetrics, type MetricsFilter } from './filter.js';
+import { matchesFilter, type MetricsFilter } from './filter.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
 import type { IssueReport } from './types.js';
 
-/** The metrics of every issue the filter selects, as of `nowMs`. Pure. */
-export function selectIssues(
-  facts: readonly IssueFacts[],
-  filter: MetricsFilter,
-  settings: MetricsSettings,
-  nowMs: number,
-): IssueMetrics[] {
-  const selected: IssueMetrics[] = [];
-  for (const issue of facts) {
-    if (!matchesFacts(issue, filter)) continue;
-    const metrics = issueMetrics(issue, settings, nowMs);
-    if (matchesMetrics(metrics, filter)) selected.push(metrics);
-  }
-  return selected;
+/** Every issue's metrics as of `nowMs`. Pure. */
+export function computeIssues(facts: readonly IssueFacts[], settings: MetricsSettings, nowMs: number): IssueMetrics[] {
+  return facts.map((issue) => issueMetrics(issue, settings, nowMs));
+}
+
+/** Indices (into `issues`) of the issues the filter selects. */
+export function selectIssues(issues: readonly IssueMetrics[], filter: MetricsFilter): Uint32Array {
+  const selected: number[] = [];
+  issues.forEach((issue, i) => {
+    if (matchesFilter(issue, filter)) selected.push(i);
+  });
+  return Uint32Array.from(selected);
 }
 
 /** One issue's timeline and durations. Pure. */

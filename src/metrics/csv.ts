@@ -1,4 +1,3 @@
-import { monthOf } from './aggregate.js';
 import type { IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
 
@@ -23,7 +22,7 @@ export function renderCsv(issues: readonly IssueMetrics[], settings: MetricsSett
   ];
   const rows = issues.map((issue) => [
     issue.id.forge, issue.id.project, issue.id.iid, issue.title, issue.kind, issue.segment,
-    issue.closed ? 'closed' : 'open', issue.stage, iso(issue.createdMs), monthOf(issue.createdMs), issue.openMs / 1000, issue.stale,
+    issue.closed ? 'closed' : 'open', issue.stage, iso(issue.createdMs), iso(issue.createdMs)!.slice(0, 7), issue.openMs / 1000, issue.stale,
     ...names.flatMap((n) => {
       const d = issue.durations.get(n);
       return d

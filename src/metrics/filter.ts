@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IssueFacts, IssueMetrics } from './issue-metrics.js';
+import type { IssueMetrics } from './issue-metrics.js';
 import { DAY_MS } from './measure.js';
 
 export type MetricsFormat = 'json' | 'prometheus' | 'csv';
@@ -39,6 +39,8 @@ function querySchema(stages: readonly string[]) {
       from: instant.optional(),
       to: instant.optional(),
       format: z.enum(['json', 'prometheus', 'csv']).optional(),
+      /** Rows per engagement list in the JSON report. */
+      limit: z.coerce.number().int().min(1).max(100_000).optional(),
       /** The bearer token may come in the query (see src/http/auth.ts); it is not a filter. */
       token: z.string().optional(),
     })
@@ -52,14 +54,14 @@ const endOf = (value: string) => (value.length === 10 ? startOf(value) + DAY_MS 
 export function parseMetricsQuery(
   query: unknown,
   stages: readonly string[],
-): { filter: MetricsFilter; format: MetricsFormat | undefined; echo: Record<string, string> } {
+): { filter: MetricsFilter; format: MetricsFormat | undefined; limit: number | undefined; echo: Record<string, string> } {
   const parsed = querySchema(stages).safeParse(query ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const parameter = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0] ?? 'query');
     throw new FilterError(parameter, issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message);
   }
-  const { format, token: _token, from, to, ...rest } = parsed.data;
+  const { format, limit, token: _token, from, to, ...rest } = parsed.data;
   const filter: MetricsFilter = { ...rest };
   if (from !== undefined) filter.fromMs = startOf(from);
   if (to !== undefined) filter.toMs = endOf(to);
@@ -69,18 +71,13 @@ export function parseMetricsQuery(
   const echo = Object.fromEntries(
     Object.entries({ ...rest, from, to }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  return { filter, format, echo };
+  return { filter, format, limit, echo };
 }
 
-/** The part of the filter decidable before computing (cheap: skips most work for selective filters). */
-export function matchesFacts(facts: IssueFacts, filter: MetricsFilter): boolean {
-  if (filter.kind !== undefined && (facts.state?.kind ?? facts.kind) !== filter.kind) return false;
-  if (filter.segment !== undefined && (facts.state?.segment ?? facts.segment) !== filter.segment) return false;
-  if (filter.label !== undefined && !facts.state?.labels.includes(filter.label)) return false;
-  return true;
-}
-
-export function matchesMetrics(issue: IssueMetrics, filter: MetricsFilter): boolean {
+export function matchesFilter(issue: IssueMetrics, filter: MetricsFilter): boolean {
+  if (filter.kind !== undefined && issue.kind !== filter.kind) return false;
+  if (filter.segment !== undefined && issue.segment !== filter.segment) return false;
+  if (filter.label !== undefined && !issue.labels.includes(filter.label)) return false;
   if (filter.stage !== undefined && issue.stage !== filter.stage) return false;
   if (filter.state !== undefined && issue.closed !== (filter.state === 'closed')) return false;
   if (filter.fromMs !== undefined && issue.createdMs < filter.fromMs) return false;

@@ -125,9 +125,9 @@ export interface MetricsReport {
     name: string;
     targetDays: number | null;
     atRiskAfterDays: number | null;
-    /** Most recently finished first. */
+    /** Most recently finished first; at most `?limit` rows (default 100): totals are in `durations`. */
     finished: FinishedEngagement[];
-    /** Highest risk first: breached, at-risk, on-track; longest elapsed first within each. */
+    /** Highest risk first: breached, at-risk, on-track; longest elapsed first within each. At most `?limit` rows. */
     open: OpenEngagement[];
     /** Median / p90 of finished durations per month of start, oldest first. */
     trend: { month: string; count: number; median: number | null; p90: number | null }[];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { buildReport } from '../../../src/metrics/aggregate.js';
-import { selectIssues } from '../../../src/metrics/compute.js';
+import { computeIssues } from '../../../src/metrics/compute.js';
+import { buildTable } from '../../../src/metrics/table.js';
 import { issueFacts } from '../../../src/metrics/facts.js';
 import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
 import { metricsSettings } from '../../../src/metrics/settings.js';
@@ -12,6 +13,11 @@ const settings = metricsSettings(configSchema.parse({}));
 function metricsOf(transitions: typeof A, nowMs: number, states = [] as (typeof D_STATE)[]) {
   const [facts] = issueFacts(transitions, states);
   return issueMetrics(facts!, settings, nowMs);
+}
+
+function reportOf(facts: ReturnType<typeof issueFacts>, nowMs: number) {
+  const issues = computeIssues(facts, settings, nowMs);
+  return buildReport(buildTable(issues, settings, nowMs), Uint32Array.from(issues.keys()), settings, nowMs, {});
 }
 
 const seconds = (issue: ReturnType<typeof metricsOf>, name: string) => {
@@ -80,7 +86,7 @@ describe('hand-computed ledger', () => {
 
   it('aggregates finished and open work separately', () => {
     const facts = issueFacts([...B_AS_DELIVERED, ...A, ...C], [state('github', 'acme/web', 7, { title: 'Acme rollout' })]);
-    const report = buildReport(selectIssues(facts, {}, settings, NOW), settings, NOW, {});
+    const report = reportOf(facts, NOW);
     const implementation = report.durations.find((d) => d.name === 'implementation')!;
     expect(implementation.finished).toEqual({
       count: 1, mean: 1_837_815, median: 1_837_815, p75: 1_837_815, p90: 1_837_815, min: 1_837_815, max: 1_837_815,
@@ -108,7 +114,7 @@ describe('hand-computed ledger', () => {
 
   it('aggregates two finished implementations: median, share within target, monthly trend', () => {
     const facts = issueFacts([...A, ...D], [D_STATE]);
-    const report = buildReport(selectIssues(facts, {}, settings, LATER), settings, LATER, {});
+    const report = reportOf(facts, LATER);
     const implementation = report.durations.find((d) => d.name === 'implementation')!;
     expect(implementation.finished.median).toBe((1_837_815 + 3_888_000) / 2);
     expect(implementation.finished.p90).toBe(1_837_815 + 0.9 * (3_888_000 - 1_837_815));
