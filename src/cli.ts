@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerCheckConfig } from './commands/check-config.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerRenderTemplates } from './commands/render-templates.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
@@ -19,6 +20,7 @@ registerCheckConfig(program);
 registerInbox(program);
 registerReplay(program);
 registerSetup(program);
+registerRenderTemplates(program);
 registerAudit(program);
 
 await program.parseAsync(process.argv);

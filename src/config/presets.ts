@@ -1,3 +1,5 @@
+import type { StageRule } from './schema.js';
+
 /**
  * The board vocabulary: stages, labels and aliases. `default` follows shared/design/domain.md;
  * `gitlab-ps` adds the real GitLab professional-services labels as aliases.
@@ -34,8 +36,16 @@ export interface BoardPreset {
   /** The side state that remembers where it came from. */
   holdStage: string;
   initiativeStages: string[];
-  /** Foreign label → canonical label (e.g. `proposal::Scoping` → `stage::discovery`). */
+  /** Foreign label → canonical label (e.g. `proposal::Scoping` → `stage::discovery`). The first alias of a label is how the bot writes it. */
   aliases: Record<string, string>;
+  /** Stage a closed issue moves to (default `closed`). */
+  closedStage?: string;
+  /** Initiative side state that remembers where it came from (default `paused`). */
+  initiativeHoldStage?: string;
+  /** Initiative stage a closed initiative moves to (default `done`). */
+  initiativeClosedStage?: string;
+  /** Movement rules the preset ships; `config.rules` apply after them. */
+  rules?: StageRule[];
 }
 
 export const DEFAULT_PRESET: BoardPreset = {
@@ -44,6 +54,17 @@ export const DEFAULT_PRESET: BoardPreset = {
   holdStage: 'on-hold',
   initiativeStages: [...INITIATIVE_STAGES],
   aliases: {},
+  closedStage: 'closed',
+  initiativeHoldStage: 'paused',
+  initiativeClosedStage: 'done',
+  rules: [
+    {
+      name: 'Initiative is done when every exit criterion is checked',
+      when: { allExitCriteriaChecked: true },
+      moveTo: 'initiative::done',
+      kinds: ['strategic-initiative'],
+    },
+  ],
 };
 
 export const GITLAB_PS_PRESET: BoardPreset = {
@@ -51,10 +72,10 @@ export const GITLAB_PS_PRESET: BoardPreset = {
   name: 'gitlab-ps',
   aliases: {
     Open: 'stage::intake',
-    'proposal::Awaiting_Discovery': 'stage::discovery',
     'proposal::Scoping': 'stage::discovery',
-    'proposal::Strawman_WIP': 'stage::estimate',
+    'proposal::Awaiting_Discovery': 'stage::discovery',
     'proposal::Cost Estimate': 'stage::estimate',
+    'proposal::Strawman_WIP': 'stage::estimate',
     'proposal::Estimate_Feedback': 'stage::estimate',
     'proposal::Writing': 'stage::sow-drafting',
     'proposal::SOW_WIP': 'stage::sow-drafting',
@@ -67,6 +88,10 @@ export const GITLAB_PS_PRESET: BoardPreset = {
     'TA::Needs-Review': 'review::ta-needed',
     'RDM::needs-review': 'review::rdm-needed',
   },
+  rules: [
+    ...(DEFAULT_PRESET.rules ?? []),
+    { name: 'Closed won: the SOW is signed', when: { labelAdded: 'outcome::won' }, moveTo: 'sow-signed' },
+  ],
 };
 
 export const PRESETS: Record<string, BoardPreset> = {

@@ -37,7 +37,10 @@ const stageRule = z
       z.object({ allExitCriteriaChecked: z.literal(true) }).strict(),
       z.object({ closed: z.literal(true) }).strict(),
     ]),
+    /** A stage of the issue's board (`sow-review`) or a full label (`initiative::done`). */
     moveTo: z.string().min(1),
+    /** Only for these issue kinds (e.g. `strategic-initiative`); all kinds when absent. */
+    kinds: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -139,6 +142,11 @@ export const configSchema = z
         initiativePrefix: z.string().default('initiative::'),
         needsInfo: z.string().default('needs-info'),
         taReview: z.string().default('review::ta-needed'),
+        /** While present, a high estimated value does not ask for TA review again. */
+        taApproved: z.string().default('review::ta-approved'),
+        outcomePrefix: z.string().default('outcome::'),
+        /** Hidden marker that finds the bot's one comment again. */
+        commentMarker: z.string().default('<!-- boardkeeper:report -->'),
         /** Extra aliases on top of the preset's. */
         aliases: z.record(z.string(), z.string()).default({}),
       })
