@@ -139,16 +139,18 @@ function finishedSection(view: DashboardView): SafeHtml {
 
 function openSection(view: DashboardView): SafeHtml {
   const title = `${view.kpi.name}: open engagements`;
-  if (view.open.length === 0) {
+  if (view.open.total === 0) {
     return section('open', title, null, emptyState(`No ${view.kpi.name} running: an engagement appears here when it ${view.kpi.startsWhen}.`));
   }
   const { targetDays, atRiskAfterDays } = view.kpi;
-  const note =
+  const order =
     targetDays === null
       ? 'Longest running first.'
       : `Highest risk first: breached after ${compact(targetDays)} days${atRiskAfterDays === null ? '' : `, at risk after ${compact(atRiskAfterDays)}`}.`;
+  const { rows: shown, total } = view.open;
+  const note = html`${order}${shown.length < total && html` The first ${shown.length} of ${total}; all of them are in the <a href="${view.links.csv}">CSV export</a>.`}`;
   // data-label names each cell where a narrow card shows the rows as blocks without the header.
-  const rows = view.open.map(
+  const rows = shown.map(
     (row: OpenEngagement) =>
       html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td><td data-label="stage">${row.stage ?? '—'}</td><td data-label="segment">${row.segment ?? '—'}</td><td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td></tr>`,
   );

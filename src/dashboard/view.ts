@@ -25,8 +25,9 @@ export interface DashboardView {
   empty: PageEmptyState;
   /** The KPI's aggregate; null when no duration definition carries the KPI's name. */
   summary: DurationReport | null;
+  /** The engagements listed, and how many there are in all (the report lists at most its limit). */
   finished: { rows: FinishedEngagement[]; total: number };
-  open: OpenEngagement[];
+  open: { rows: OpenEngagement[]; total: number };
   trend: MetricsReport['kpi']['trend'];
   stages: StageReport[];
   board: MetricsReport['issues']['byStage'];
@@ -70,6 +71,7 @@ function withSelected(options: readonly string[], selected: string | null): stri
 export function dashboardView(report: MetricsReport, context: ViewContext): DashboardView {
   const { selection, metricsQuery, token, kpiDefinition } = context;
   const { kpi } = report;
+  const summary = report.durations.find((duration) => duration.name === kpi.name) ?? null;
   return {
     generatedAt: report.generatedAt,
     measure: report.measure,
@@ -92,9 +94,9 @@ export function dashboardView(report: MetricsReport, context: ViewContext): Dash
       reset: linkTo('/dashboard', {}, token),
     },
     empty: !context.storeHasTransitions ? 'no-transitions' : report.issues.total === 0 ? 'no-match' : null,
-    summary: report.durations.find((duration) => duration.name === kpi.name) ?? null,
-    finished: { rows: kpi.finished.slice(0, FINISHED_SHOWN), total: kpi.finished.length },
-    open: kpi.open,
+    summary,
+    finished: { rows: kpi.finished.slice(0, FINISHED_SHOWN), total: summary?.finished.count ?? kpi.finished.length },
+    open: { rows: kpi.open, total: summary?.open.count ?? kpi.open.length },
     trend: kpi.trend,
     stages: report.stages,
     board: report.issues.byStage,

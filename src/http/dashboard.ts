@@ -9,7 +9,7 @@ import { buildReport } from '../metrics/aggregate.js';
 import { selectIssues } from '../metrics/compute.js';
 import { FilterError, parseMetricsQuery } from '../metrics/filter.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { MetricsSource } from '../metrics/source.js';
+import { tableSnapshot } from '../metrics/table-snapshot.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
 
@@ -48,9 +48,11 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const kpiDefinition = settings.definitions.find((definition) => definition.name === settings.kpi);
-  const source = new MetricsSource(store, config.durations.cacheSeconds * 1000, () => now().getTime(), (error) =>
-    app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
-  );
+  const snapshot = tableSnapshot(store, settings, {
+    maxAgeMs: config.durations.cacheSeconds * 1000,
+    now,
+    onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
+  });
   const assets = loadAssets();
   const assetUrl = (name: string) => `/dashboard/assets/${name}?v=${assets.get(name)?.version ?? 'missing'}`;
   const assetUrls: AssetUrls = { css: assetUrl('dashboard.css'), js: assetUrl('dashboard.js'), icon: assetUrl('icon.svg') };
@@ -82,14 +84,15 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       const reset = linkTo('/dashboard', {}, typeof rawToken === 'string' ? rawToken : undefined);
       return reply.code(400).send(renderQueryError(error.message, reset, assetUrls));
     }
-    const facts = await source.facts();
-    const report = buildReport(selectIssues(facts, filter.filter, settings, nowMs), settings, nowMs, filter.echo);
+    const { asOfMs, table } = await snapshot.get();
+    // The default list limit, as /metrics without `?limit`: the page shows the numbers a JSON client gets.
+    const report = buildReport(table, selectIssues(table.issues, filter.filter), settings, asOfMs, filter.echo);
     const view = dashboardView(report, {
       selection: parsed.selection,
       metricsQuery,
       token: parsed.token,
-      choices: filterChoices(facts),
-      storeHasTransitions: facts.length > 0,
+      choices: filterChoices(table.issues),
+      storeHasTransitions: table.issues.length > 0,
       kpiDefinition,
     });
     return reply.send(renderDashboard(view, assetUrls));

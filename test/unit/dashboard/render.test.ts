@@ -91,6 +91,14 @@ describe('renderDashboard', () => {
     expect(page).toContain('The 40 most recently finished of 42; all of them are in the <a href="/metrics?format=csv">CSV export</a>.');
   });
 
+  it('points to the CSV export when the report lists only the first open engagements', () => {
+    // /metrics lists at most 100 engagements by default; totals come from the duration's counts.
+    const transitions = Array.from({ length: 101 }, (_, i) => finishedImplementation(i + 1, 5, -1).slice(0, 1)).flat();
+    const { view, report } = viewOf({ transitions, states: [] });
+    expect(report.kpi.open).toHaveLength(100);
+    expect(renderDashboard(view, ASSETS)).toContain('The first 100 of 101; all of them are in the <a href="/metrics?format=csv">CSV export</a>.');
+  });
+
   it('labels the KPI tiles with days and the share within target', () => {
     const transitions = [...finishedImplementation(1, 20, 5), ...finishedImplementation(2, 40, 3)];
     const page = renderDashboard(viewOf({ transitions, states: [] }).view, ASSETS);

@@ -4,32 +4,33 @@ import { filterChoices } from '../../../src/dashboard/choices.js';
 import { metricsQueryFor, type DashboardSelection } from '../../../src/dashboard/query.js';
 import { dashboardView, type DashboardView, type ViewContext } from '../../../src/dashboard/view.js';
 import { buildReport } from '../../../src/metrics/aggregate.js';
-import { selectIssues } from '../../../src/metrics/compute.js';
+import { computeIssues, selectIssues } from '../../../src/metrics/compute.js';
 import { issueFacts } from '../../../src/metrics/facts.js';
 import { parseMetricsQuery } from '../../../src/metrics/filter.js';
 import { metricsSettings } from '../../../src/metrics/settings.js';
+import { buildTable } from '../../../src/metrics/table.js';
 import type { MetricsReport } from '../../../src/metrics/types.js';
 import { BOARD_NOW } from '../../support/board-history.js';
 
 export const ALL: DashboardSelection = { kind: null, segment: null, period: 'all' };
 
-/** The dashboard's view of a store holding `transitions` and `states`, built the way the plugin builds it. */
+/** The dashboard's view of a store holding `transitions` and `states`, built the way the plugin builds it (the `limit` of /metrics as given). */
 export function viewOf(
   history: { transitions: Transition[]; states: IssueState[] },
   options: { selection?: DashboardSelection; token?: string; config?: ConfigInput } = {},
 ): { view: DashboardView; report: MetricsReport; context: ViewContext } {
   const selection = options.selection ?? ALL;
   const settings = metricsSettings(configSchema.parse(options.config ?? {}));
-  const facts = issueFacts(history.transitions, history.states);
+  const table = buildTable(computeIssues(issueFacts(history.transitions, history.states), settings, BOARD_NOW), settings, BOARD_NOW);
   const metricsQuery = metricsQueryFor(selection, BOARD_NOW);
   const { filter, echo } = parseMetricsQuery(metricsQuery, []);
-  const report = buildReport(selectIssues(facts, filter, settings, BOARD_NOW), settings, BOARD_NOW, echo);
+  const report = buildReport(table, selectIssues(table.issues, filter), settings, BOARD_NOW, echo);
   const context: ViewContext = {
     selection,
     metricsQuery,
     token: options.token,
-    choices: filterChoices(facts),
-    storeHasTransitions: facts.length > 0,
+    choices: filterChoices(table.issues),
+    storeHasTransitions: table.issues.length > 0,
     kpiDefinition: settings.definitions.find((definition) => definition.name === settings.kpi),
   };
   return { view: dashboardView(report, context), report, context };

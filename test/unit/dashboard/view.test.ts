@@ -8,7 +8,7 @@ const none = { transitions: [], states: [] };
 describe('dashboardView', () => {
   it('takes every number from the report unchanged', () => {
     const { view, report } = viewOf(boardHistory());
-    expect(view.open).toBe(report.kpi.open);
+    expect(view.open).toEqual({ rows: report.kpi.open, total: report.kpi.open.length });
     expect(view.trend).toBe(report.kpi.trend);
     expect(view.stages).toBe(report.stages);
     expect(view.board).toBe(report.issues.byStage);
