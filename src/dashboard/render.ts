@@ -53,6 +53,9 @@ const secondsCell = (seconds: number | null) =>
   html`<td class="num" data-seconds="${seconds === null ? '' : seconds}">${days(seconds)}</td>`;
 const daysCell = (value: number) => html`<td class="num" data-days="${value}">${value.toFixed(1)}</td>`;
 
+/** For lists cut short: where the rest is. */
+const restInCsv = (view: DashboardView) => html`all of them are in the <a href="${view.links.csv}">CSV export</a>.`;
+
 function emptyState(message: Interpolation): SafeHtml {
   return html`<p class="empty">${message}</p>`;
 }
@@ -97,7 +100,7 @@ function summaryTiles(view: DashboardView): SafeHtml {
   const { byStatus } = summary.open;
   return html`<div class="tiles">
 ${tile('median', `Median ${view.kpi.name}`, tileDays(summary.finished.median), `${summary.finished.count} finished`)}
-${tile('p90', `p90 ${view.kpi.name}`, tileDays(summary.finished.p90), '9 in 10 finish within')}
+${tile('p90', `p90 ${view.kpi.name}`, tileDays(summary.finished.p90), '9 in 10 finished within this')}
 ${tile('within', 'Within target', percent(summary.withinTarget), view.kpi.targetDays === null ? 'no target configured' : `≤ ${compact(view.kpi.targetDays)} days`)}
 ${tile('open', 'Running now', String(summary.open.count), html`<span class="status breached">${byStatus.breached} breached</span> <span class="status at-risk">${byStatus['at-risk']} at risk</span> <span class="status on-track">${byStatus['on-track']} on track</span>`)}
 </div>`;
@@ -109,7 +112,7 @@ function finishedSection(view: DashboardView): SafeHtml {
   if (total === 0) {
     return section('finished', title, null, emptyState(`No finished ${view.kpi.name} yet: an engagement counts here once it ${view.kpi.endsWhen}, after it ${view.kpi.startsWhen}.`));
   }
-  const shown = rows.length < total ? html`The ${rows.length} most recently finished of ${total}; all of them are in the <a href="${view.links.csv}">CSV export</a>.` : `Most recently finished first.`;
+  const shown = rows.length < total ? html`The ${rows.length} most recently finished of ${total}; ${restInCsv(view)}` : `Most recently finished first.`;
   const chart = barChart({
     axisTitle: `${view.kpi.name} duration, ${view.measure} days`,
     unit: 'd',
@@ -148,7 +151,7 @@ function openSection(view: DashboardView): SafeHtml {
       ? 'Longest running first.'
       : `Highest risk first: breached after ${compact(targetDays)} days${atRiskAfterDays === null ? '' : `, at risk after ${compact(atRiskAfterDays)}`}.`;
   const { rows: shown, total } = view.open;
-  const note = html`${order}${shown.length < total && html` The first ${shown.length} of ${total}; all of them are in the <a href="${view.links.csv}">CSV export</a>.`}`;
+  const note = html`${order}${shown.length < total && html` The first ${shown.length} of ${total}; ${restInCsv(view)}`}`;
   // data-label names each cell where a narrow card shows the rows as blocks without the header.
   const rows = shown.map(
     (row: OpenEngagement) =>
