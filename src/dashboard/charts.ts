@@ -116,7 +116,10 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
   const plotWidth = frame.width - MARGIN.left - MARGIN.right;
   const plotHeight = frame.height - MARGIN.top - MARGIN.bottom;
   const count = chart.categories.length;
-  const x = (index: number) => at(MARGIN.left + (count === 1 ? plotWidth / 2 : (index / (count - 1)) * plotWidth));
+  // Points keep clear of the y-axis labels and the right edge, so their value labels fit.
+  const inset = 20;
+  const span = plotWidth - 2 * inset;
+  const x = (index: number) => at(MARGIN.left + inset + (count === 1 ? span / 2 : (index / (count - 1)) * span));
   const y = (value: number) => at(MARGIN.top + plotHeight - (position(value, scale) / 100) * plotHeight);
   const every = Math.ceil(count / frame.maxLabels);
   const labelPoints = count <= frame.maxLabels * 1.5;
@@ -130,6 +133,10 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
       : null,
   );
   // Values are written beside the points of the first series only: two rows of numbers collide.
+  // Below the point, where a later series of higher values (p90 above median) never runs,
+  // unless that would reach the month labels.
+  const plotBottom = MARGIN.top + plotHeight;
+  const labelY = (pointY: number) => (pointY + 16 <= plotBottom - 4 ? at(pointY + 16) : at(pointY - 8));
   const lines = chart.series.map((series, seriesIndex) => {
     const points = series.values.flatMap((value, index) => (value === null ? [] : [{ index, value }]));
     const path = points.map(({ index, value }) => `${x(index)},${y(value)}`).join(' ');
@@ -137,7 +144,7 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
       ({ index, value }) => html`<circle cx="${x(index)}" cy="${y(value)}" r="3.5"><title>${chart.categories[index]!}: ${series.name} ${withUnit(
         chart.format(value),
         chart.unit,
-      )}</title></circle>${labelPoints && seriesIndex === 0 && html`<text class="point-label" x="${x(index)}" y="${at(y(value) - 8)}" text-anchor="middle">${chart.format(value)}</text>`}`,
+      )}</title></circle>${labelPoints && seriesIndex === 0 && html`<text class="point-label" x="${x(index)}" y="${labelY(y(value))}" text-anchor="middle">${chart.format(value)}</text>`}`,
     )}</g>`;
   });
   const target =

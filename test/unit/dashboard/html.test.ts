@@ -5,6 +5,9 @@ import { escapeHtml, html } from '../../../src/dashboard/html.js';
 const unescape = (text: string) =>
   text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!);
 
+/** Strings dense in the characters that matter (and in entity look-alikes), mixed with any other. */
+const markupLike = fc.string({ unit: fc.oneof(fc.constantFrom('<', '>', '&', '"', "'", ';', '#', 'amp', 'lt', '39'), fc.string({ unit: 'grapheme', maxLength: 1 })) });
+
 describe('escapeHtml', () => {
   it.each([
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
@@ -18,11 +21,9 @@ describe('escapeHtml', () => {
 
   it('leaves no character that could open a tag or close an attribute, and loses nothing', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => {
+      fc.property(markupLike, (text) => {
         const escaped = escapeHtml(text);
-        expect(escaped).not.toMatch(/[<>"']/);
-        expect(escaped.replace(/&(amp|lt|gt|quot|#39);/g, '')).not.toContain('&');
-        expect(unescape(escaped)).toBe(text);
+        return !/[<>"']/.test(escaped) && !escaped.replace(/&(amp|lt|gt|quot|#39);/g, '').includes('&') && unescape(escaped) === text;
       }),
     );
   });
