@@ -5,6 +5,7 @@ import type { ForgeClient } from './forges/forge.js';
 import { createWebhooks } from './forges/webhooks.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
+import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { createPipeline } from './engine/pipeline.js';
@@ -60,6 +61,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     routes: [
       async (scope) => scope.register(auditRoutes, { store, config }),
       async (scope) => scope.register(metricsRoutes, { store, config, now: options.now }),
+      async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now }),
       ...(options.routes ?? []),
     ],
   });
