@@ -40,19 +40,20 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if ('invalid' in classified) return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
 
     const delivery = { ...classified.accept, body: text, receivedAt: new Date().toISOString() };
-    request.log = request.log.child({ deliveryId: delivery.id, forge: delivery.forge, event: delivery.event });
+    const about = { deliveryId: delivery.id, forge: delivery.forge, event: delivery.event };
     try {
       const result = await options.store.enqueue(delivery);
       if (result === 'duplicate') {
-        request.log.info('duplicate delivery');
+        request.log.info(about, 'duplicate delivery');
         return reply.code(200).send({ duplicate: true, id: delivery.id });
       }
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      request.log.error({ err: error }, 'store unavailable; asking the forge to retry');
+      request.log.error({ ...about, err: error }, 'store unavailable; asking the forge to retry');
       return reply.code(503).header('retry-after', '5').send({ error: 'store unavailable, retry later' });
     }
-    request.log.info('delivery stored');
+    // The worker logs each delivery at info when it is processed; "stored" is for debugging intake.
+    request.log.debug(about, 'delivery stored');
     options.onStored?.();
     return reply.code(202).send({ queued: true, id: delivery.id });
   });

@@ -32,6 +32,10 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal';
 }
 
+const BUSY_TIMEOUT_MS = 5000;
+
+const isBusy = (error: unknown): boolean => (error as { code?: string }).code === 'SQLITE_BUSY';
+
 interface PendingEnqueue {
   delivery: Delivery;
   resolve: (result: 'stored' | 'duplicate') => void;
@@ -66,7 +70,7 @@ export class SqliteStore implements Store {
     const durable = options.synchronous !== 'normal' && options.path !== ':memory:';
     this.walSync = durable ? new WalSync(`${options.path}-wal`) : null;
     this.path = options.path;
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma('foreign_keys = ON');
   }
 
@@ -107,6 +111,15 @@ export class SqliteStore implements Store {
     this.flushScheduled = false;
     if (batch.length === 0) return;
     this.startCheckpointer();
+    this.writeBatch(batch, Date.now());
+  }
+
+  /**
+   * Another connection (the engine thread) may hold the write lock for a moment. SQLite's busy
+   * handler would sleep on the event loop, stalling every request; instead the batch is retried
+   * from a timer, and only a lock held past the busy timeout answers 503.
+   */
+  private writeBatch(batch: PendingEnqueue[], firstTry: number): void {
     const unavailable = (error: unknown) => {
       const wrapped = new StoreUnavailableError('sqlite: could not store delivery', { cause: error });
       batch.forEach((item) => item.reject(wrapped));
@@ -118,6 +131,7 @@ export class SqliteStore implements Store {
          VALUES (@id, @forge, @event, @orderingKey, @headers, @body, @receivedAt, @availableAt)
          ON CONFLICT (id) DO NOTHING`,
       );
+      this.db.pragma('busy_timeout = 0');
       results = this.db.transaction(() =>
         batch.map(({ delivery }) =>
           insert.run({
@@ -130,8 +144,14 @@ export class SqliteStore implements Store {
         ),
       )();
     } catch (error) {
+      if (isBusy(error) && Date.now() - firstTry < BUSY_TIMEOUT_MS) {
+        setTimeout(() => this.writeBatch(batch, firstTry), 1);
+        return;
+      }
       unavailable(error);
       return;
+    } finally {
+      if (this.db.open) this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
     const answer = () => batch.forEach((item, index) => item.resolve(results[index]!));
     // A duplicate waits too: the copy it duplicates may sit in a batch whose fsync is still running.

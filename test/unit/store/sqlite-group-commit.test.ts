@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { Delivery } from '../../../src/store/store.js';
@@ -58,5 +59,27 @@ describe('SqliteStore group commit', () => {
     (readOnly as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = ON');
     await expect(readOnly.enqueue(delivery('x'))).rejects.toMatchObject({ name: 'StoreUnavailableError' });
     await readOnly.close();
+  });
+});
+
+describe('SqliteStore intake while another connection writes', () => {
+  it('waits for the lock off the event loop, then stores the delivery', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bk-busy-'));
+    const path = join(dir, 'db.sqlite');
+    const store = new SqliteStore({ path, synchronous: 'normal' });
+    await store.migrate();
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    const stored = store.enqueue(delivery('while-locked'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ticks).toBeGreaterThan(5);
+    other.exec('COMMIT');
+    await expect(stored).resolves.toBe('stored');
+    clearInterval(ticker);
+    other.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
