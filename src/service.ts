@@ -8,6 +8,9 @@ import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import type { Logger } from './logger.js';
+import { metricsSettings } from './metrics/settings.js';
+import { tableBuilder, tableSnapshot } from './metrics/table-snapshot.js';
+import { TableThread } from './metrics/table-thread.js';
 import { createPipeline } from './engine/pipeline.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
@@ -34,6 +37,12 @@ export interface ServiceOptions {
    * clients built from the config. `in-process` (tests): it uses the `clients` given here.
    */
   engine?: 'thread' | 'in-process';
+  /**
+   * `thread` (serve): the metrics table behind /metrics and /dashboard is built on a worker thread
+   * with its own store connection, so building it never holds up intake. `in-process` (tests,
+   * in-memory stores): from `store`, on this thread.
+   */
+  metricsTable?: 'thread' | 'in-process';
   /** Route groups beyond webhooks and health. */
   routes?: FastifyPluginAsync[];
 }
@@ -51,6 +60,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           log: log.child({ component: 'worker' }),
           handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
         });
+  const tableThread = options.metricsTable === 'thread' ? new TableThread(config) : null;
+  const snapshot = tableSnapshot(
+    config,
+    tableThread ? (asOfMs) => tableThread.build(asOfMs) : tableBuilder(store, metricsSettings(config)),
+    {
+      now: options.now ?? (() => new Date()),
+      onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
+    },
+  );
   const app = await buildApp({
     log,
     store,
@@ -60,8 +78,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     onStored: () => worker.notify(),
     routes: [
       async (scope) => scope.register(auditRoutes, { store, config }),
-      async (scope) => scope.register(metricsRoutes, { store, config, now: options.now }),
-      async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now }),
+      async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, snapshot }),
+      async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, snapshot }),
       ...(options.routes ?? []),
     ],
   });
@@ -74,7 +92,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     close() {
       closing ??= (async () => {
         await app.close();
-        await worker.stop();
+        await Promise.all([worker.stop(), tableThread?.close()]);
         await store.close();
       })();
       return closing;

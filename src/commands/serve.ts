@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
       const log = createLogger({ level: config.log.level });
       const store = await openStore(config, log);
       const clients = createForgeClients(config, log);
-      const service = await createService({ config, store, log, clients, engine: 'thread' });
+      const service = await createService({ config, store, log, clients, engine: 'thread', metricsTable: 'thread' });
       await service.app.listen({ port: config.server.port, host: config.server.host });
       service.worker.start();
       const { port } = service.app.server.address() as AddressInfo;

@@ -1,20 +1,10 @@
-import { Worker as Thread } from 'node:worker_threads';
+import type { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { startThread } from '../threads.js';
 import type { Engine } from './engine.js';
 
 export type ThreadMessage = { type: 'started' } | { type: 'notify' } | { type: 'stop'; graceMs: number };
-
-/** Under tsx (dev, tests) the sources are .ts and the thread needs tsx's loader too; once built, .js. */
-const fromSource = import.meta.url.endsWith('.ts');
-const entry = new URL(fromSource ? './thread-entry.ts' : './thread-entry.js', import.meta.url);
-
-/** Loader hooks of the main thread do not reach worker threads: register tsx's in the thread first. */
-function startThread(workerData: unknown): Thread {
-  if (!fromSource) return new Thread(entry, { workerData });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Thread(bootstrap, { eval: true, workerData });
-}
 
 /** Runs the engine (worker + pipeline) on a worker thread; see thread-entry.ts. */
 export class EngineThread implements Engine {
@@ -34,7 +24,7 @@ export class EngineThread implements Engine {
 
   start(): void {
     if (this.thread) return;
-    const thread = startThread({ config: this.config });
+    const thread = startThread('engine/thread-entry', { config: this.config });
     this.thread = thread;
     this.exited = new Promise((resolve) => thread.once('exit', () => resolve()));
     thread.on('message', (message: ThreadMessage) => {

@@ -9,7 +9,7 @@ import { buildReport } from '../metrics/aggregate.js';
 import { selectIssues } from '../metrics/compute.js';
 import { FilterError, parseMetricsQuery } from '../metrics/filter.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { tableSnapshot } from '../metrics/table-snapshot.js';
+import { tableBuilder, tableSnapshot, type TableSnapshot } from '../metrics/table-snapshot.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
 
@@ -17,6 +17,8 @@ export interface DashboardRoutesOptions {
   store: Store;
   config: Config;
   now?: () => Date;
+  /** The table snapshot shared with the other metrics routes; by default one of their own, built in this thread. */
+  snapshot?: TableSnapshot;
 }
 
 /** Scripts and styles only from the service's own files: no inline code, nothing from elsewhere. */
@@ -48,11 +50,12 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const kpiDefinition = settings.definitions.find((definition) => definition.name === settings.kpi);
-  const snapshot = tableSnapshot(store, settings, {
-    maxAgeMs: config.durations.cacheSeconds * 1000,
-    now,
-    onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
-  });
+  const snapshot =
+    options.snapshot ??
+    tableSnapshot(config, tableBuilder(store, settings), {
+      now,
+      onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
+    });
   const assets = loadAssets();
   const assetUrl = (name: string) => `/dashboard/assets/${name}?v=${assets.get(name)?.version ?? 'missing'}`;
   const assetUrls: AssetUrls = { css: assetUrl('dashboard.css'), js: assetUrl('dashboard.js'), icon: assetUrl('icon.svg') };
@@ -86,13 +89,13 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     }
     const { asOfMs, table } = await snapshot.get();
     // The default list limit, as /metrics without `?limit`: the page shows the numbers a JSON client gets.
-    const report = buildReport(table, selectIssues(table.issues, filter.filter), settings, asOfMs, filter.echo);
+    const report = buildReport(table, selectIssues(table, filter.filter), settings, asOfMs, filter.echo);
     const view = dashboardView(report, {
       selection: parsed.selection,
       metricsQuery,
       token: parsed.token,
-      choices: filterChoices(table.issues),
-      storeHasTransitions: table.issues.length > 0,
+      choices: filterChoices(table),
+      storeHasTransitions: table.size > 0,
       kpiDefinition,
     });
     return reply.send(renderDashboard(view, assetUrls));

@@ -9,7 +9,7 @@ import { issueFacts } from '../metrics/facts.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { tableSnapshot } from '../metrics/table-snapshot.js';
+import { tableBuilder, tableSnapshot, type TableSnapshot } from '../metrics/table-snapshot.js';
 import { UNSTAGED } from '../metrics/walk.js';
 import { bearerGuard } from './auth.js';
 
@@ -17,6 +17,8 @@ export interface MetricsRoutesOptions {
   store: Store;
   config: Config;
   now?: () => Date;
+  /** The table snapshot shared with the other metrics routes; by default one of their own, built in this thread. */
+  snapshot?: TableSnapshot;
 }
 
 /** The format asked for by `Accept` when `?format` is absent: the first type we can serve wins. */
@@ -49,11 +51,12 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
-  const snapshot = tableSnapshot(store, settings, {
-    maxAgeMs: config.durations.cacheSeconds * 1000,
-    now,
-    onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
-  });
+  const snapshot =
+    options.snapshot ??
+    tableSnapshot(config, tableBuilder(store, settings), {
+      now,
+      onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
+    });
 
   app.addHook('preHandler', bearerGuard(config.metricsToken));
 
@@ -66,12 +69,11 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       throw error;
     }
     const { asOfMs, table } = await snapshot.get();
-    const selection = selectIssues(table.issues, parsed.filter);
+    const selection = selectIssues(table, parsed.filter);
     const format = parsed.format ?? negotiate(request.headers.accept);
     if (format === 'json') return reply.send(buildReport(table, selection, settings, asOfMs, parsed.echo, parsed.limit));
-    const issues = Array.from(selection, (i) => table.issues[i]!);
-    if (format === 'prometheus') return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(issues, settings, asOfMs));
-    return reply.type(CSV_CONTENT_TYPE).send(renderCsv(issues, settings));
+    if (format === 'prometheus') return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(table, selection, settings, asOfMs));
+    return reply.type(CSV_CONTENT_TYPE).send(renderCsv(table, selection, settings));
   });
 
   app.get('/metrics/issues/:forge/:project/:iid', async (request, reply) => {

@@ -1,8 +1,8 @@
-import type { IssueDuration, IssueMetrics } from './issue-metrics.js';
+import type { IssueDuration } from './issue-metrics.js';
 import { DAY_MS } from './measure.js';
 import type { MetricsSettings } from './settings.js';
 import { stats } from './stats.js';
-import { FINISHED, NONE, OPEN, STATUSES, type DurationColumns, type IssueTable } from './table.js';
+import { displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from './table.js';
 import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from './types.js';
 
 /** Engagement lists in the report are cut to this many rows unless `?limit` says otherwise. */
@@ -33,24 +33,29 @@ function stageRank(settings: MetricsSettings): (stage: string) => number {
   };
 }
 
-/** Finished values and open counts per group id of one dimension (kind, segment, stage, month). */
-function groups(keys: string[], ids: Uint32Array, columns: DurationColumns, selection: Uint32Array, order: (a: string, b: string) => number): Group[] {
-  const finished: number[][] = keys.map(() => []);
-  const open = new Uint32Array(keys.length);
-  const present = new Uint8Array(keys.length);
+/**
+ * Finished values and open counts per shown key of one dimension (kind, segment, stage, month);
+ * ids whose keys show alike (a missing kind and a kind named `none`) form one group.
+ */
+function groups(keys: readonly (string | null)[], ids: Uint32Array, columns: DurationColumns, selection: Uint32Array, order: (a: string, b: string) => number): Group[] {
+  const shown = [...new Set(keys.map(displayKey))];
+  const groupOf = keys.map((key) => shown.indexOf(displayKey(key)));
+  const finished: number[][] = shown.map(() => []);
+  const open = new Uint32Array(shown.length);
+  const present = new Uint8Array(shown.length);
   for (const i of selection) {
     const state = columns.state[i]!;
     if (state === 0) continue;
-    const id = ids[i]!;
-    present[id] = 1;
-    if (state === FINISHED) finished[id]!.push(columns.ms[i]!);
-    else if (state === OPEN) open[id]!++;
+    const group = groupOf[ids[i]!]!;
+    present[group] = 1;
+    if (state === FINISHED) finished[group]!.push(columns.ms[i]!);
+    else if (state === OPEN) open[group]!++;
   }
-  return keys
-    .map((key, id) => ({ key, id }))
-    .filter(({ id }) => present[id])
+  return shown
+    .map((key, group) => ({ key, group }))
+    .filter(({ group }) => present[group])
     .sort((a, b) => order(a.key, b.key))
-    .map(({ key, id }) => ({ key, finished: stats(finished[id]!), open: open[id]! }));
+    .map(({ key, group }) => ({ key, finished: stats(finished[group]!), open: open[group]! }));
 }
 
 function durationReport(table: IssueTable, k: number, selection: Uint32Array, settings: MetricsSettings): DurationReport {
@@ -113,7 +118,8 @@ function stageReports(table: IssueTable, selection: Uint32Array, settings: Metri
   const rank = stageRank(settings);
   return stages
     .map((stage, s) => ({ stage, s }))
-    .filter(({ stage, s }) => !settings.terminalStages.has(stage) && stage !== NONE && (finished[s]!.length > 0 || current[s]!.length > 0))
+    .filter((entry): entry is { stage: string; s: number } => entry.stage !== null)
+    .filter(({ stage, s }) => !settings.terminalStages.has(stage) && (finished[s]!.length > 0 || current[s]!.length > 0))
     .sort((a, b) => rank(a.stage) - rank(b.stage) || a.stage.localeCompare(b.stage))
     .map(({ stage, s }) => ({
       stage,
@@ -123,13 +129,13 @@ function stageReports(table: IssueTable, selection: Uint32Array, settings: Metri
     }));
 }
 
-function engagement(issue: IssueMetrics, columns: DurationColumns, i: number) {
+function engagement(table: IssueTable, columns: DurationColumns, i: number) {
   const ms = columns.ms[i]!;
   return {
-    ...issue.id,
-    title: issue.title,
-    kind: issue.kind,
-    segment: issue.segment,
+    ...issueIdAt(table, i),
+    title: table.title[i]!,
+    kind: table.keys.kind[table.kind[i]!]!,
+    segment: table.keys.segment[table.segment[i]!]!,
     start: iso(columns.startMs[i]!),
     seconds: ms / 1000,
     activeSeconds: columns.activeMs[i]! / 1000,
@@ -153,8 +159,8 @@ function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsS
     name: settings.kpi,
     targetDays,
     atRiskAfterDays: definition?.atRiskMs == null ? null : definition.atRiskMs / DAY_MS,
-    finished: finished.slice(0, limit).map((i) => ({ ...engagement(table.issues[i]!, c, i), end: iso(c.endMs[i]!), targetDays })),
-    open: open.slice(0, limit).map((i) => ({ ...engagement(table.issues[i]!, c, i), stage: table.issues[i]!.stage, targetDays })),
+    finished: finished.slice(0, limit).map((i) => ({ ...engagement(table, c, i), end: iso(c.endMs[i]!), targetDays })),
+    open: open.slice(0, limit).map((i) => ({ ...engagement(table, c, i), stage: table.keys.stage[table.stage[i]!]!, targetDays })),
     trend: (report?.byMonth ?? [])
       .filter((group) => group.finished.count > 0)
       .map((group) => ({ month: group.key, count: group.finished.count, median: group.finished.median, p90: group.finished.p90 })),
@@ -178,8 +184,8 @@ export function buildReport(
   for (const i of selection) {
     perStage[table.stage[i]!]!++;
     closed += table.closed[i]!;
-    if (table.issues[i]!.stale) stale++;
-    if (table.issues[i]!.suggestLost) suggestLost++;
+    stale += table.stale[i]!;
+    suggestLost += table.suggestLost[i]!;
   }
   const rank = stageRank(settings);
   return {
@@ -195,7 +201,7 @@ export function buildReport(
       stale,
       suggestLost,
       byStage: table.keys.stage
-        .map((stage, s) => ({ stage, count: perStage[s]! }))
+        .map((stage, s) => ({ stage: displayKey(stage), count: perStage[s]! }))
         .filter(({ count }) => count > 0)
         .sort((a, b) => rank(a.stage) - rank(b.stage) || a.stage.localeCompare(b.stage)),
     },

@@ -1,8 +1,9 @@
 import type { Transition } from '../domain/types.js';
 import { durationResult } from './aggregate.js';
-import { matchesFilter, type MetricsFilter } from './filter.js';
+import type { MetricsFilter } from './filter.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
+import type { IssueTable } from './table.js';
 import type { IssueReport } from './types.js';
 
 /** Every issue's metrics as of `nowMs`. Pure. */
@@ -10,12 +11,32 @@ export function computeIssues(facts: readonly IssueFacts[], settings: MetricsSet
   return facts.map((issue) => issueMetrics(issue, settings, nowMs));
 }
 
-/** Indices (into `issues`) of the issues the filter selects. */
-export function selectIssues(issues: readonly IssueMetrics[], filter: MetricsFilter): Uint32Array {
+function hasLabel(table: IssueTable, i: number, label: number): boolean {
+  for (let at = table.labelStart[i]!; at < table.labelStart[i + 1]!; at++) if (table.label[at] === label) return true;
+  return false;
+}
+
+/** Rows of the table the filter selects. A kind, segment, stage or label no issue has selects none. */
+export function selectIssues(table: IssueTable, filter: MetricsFilter): Uint32Array {
+  const idOf = (keys: readonly (string | null)[], value: string | undefined) => (value === undefined ? undefined : keys.indexOf(value));
+  const [kind, segment, stage, label] = [
+    idOf(table.keys.kind, filter.kind),
+    idOf(table.keys.segment, filter.segment),
+    idOf(table.keys.stage, filter.stage),
+    idOf(table.keys.label, filter.label),
+  ];
+  const closed = filter.state === undefined ? undefined : filter.state === 'closed' ? 1 : 0;
   const selected: number[] = [];
-  issues.forEach((issue, i) => {
-    if (matchesFilter(issue, filter)) selected.push(i);
-  });
+  for (let i = 0; i < table.size; i++) {
+    if (kind !== undefined && table.kind[i] !== kind) continue;
+    if (segment !== undefined && table.segment[i] !== segment) continue;
+    if (stage !== undefined && table.stage[i] !== stage) continue;
+    if (closed !== undefined && table.closed[i] !== closed) continue;
+    if (filter.fromMs !== undefined && table.createdMs[i]! < filter.fromMs) continue;
+    if (filter.toMs !== undefined && table.createdMs[i]! >= filter.toMs) continue;
+    if (label !== undefined && !hasLabel(table, i, label)) continue;
+    selected.push(i);
+  }
   return Uint32Array.from(selected);
 }
 

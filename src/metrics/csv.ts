@@ -1,5 +1,5 @@
-import type { IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
+import { issueIdAt, STATES, STATUSES, type IssueTable } from './table.js';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
@@ -11,24 +11,28 @@ function cell(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+/** A missing end is NaN in the table. */
+const iso = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString());
 
-/** One row per engagement; per duration its state, start, end, seconds, active seconds and status. Pure. */
-export function renderCsv(issues: readonly IssueMetrics[], settings: MetricsSettings): string {
+/** One row per selected engagement; per duration its state, start, end, seconds, active seconds and status. Pure. */
+export function renderCsv(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): string {
   const names = settings.definitions.map((d) => d.name);
   const header = [
     'forge', 'project', 'iid', 'title', 'kind', 'segment', 'state', 'stage', 'created', 'created_month', 'open_seconds', 'stale',
     ...names.flatMap((n) => [`${n}_state`, `${n}_start`, `${n}_end`, `${n}_seconds`, `${n}_active_seconds`, `${n}_status`]),
   ];
-  const rows = issues.map((issue) => [
-    issue.id.forge, issue.id.project, issue.id.iid, issue.title, issue.kind, issue.segment,
-    issue.closed ? 'closed' : 'open', issue.stage, iso(issue.createdMs), iso(issue.createdMs)!.slice(0, 7), issue.openMs / 1000, issue.stale,
-    ...names.flatMap((n) => {
-      const d = issue.durations.get(n);
-      return d
-        ? [d.state, iso(d.startMs), iso(d.endMs), d.ms / 1000, d.activeMs / 1000, d.status]
-        : [null, null, null, null, null, null];
-    }),
-  ]);
+  const rows = Array.from(selection, (i) => {
+    const id = issueIdAt(table, i);
+    return [
+      id.forge, id.project, id.iid, table.title[i]!, table.keys.kind[table.kind[i]!]!, table.keys.segment[table.segment[i]!]!,
+      table.closed[i] ? 'closed' : 'open', table.keys.stage[table.stage[i]!]!, iso(table.createdMs[i]), iso(table.createdMs[i])!.slice(0, 7),
+      table.openMs[i]! / 1000, table.stale[i] === 1,
+      ...table.durations.flatMap((c) =>
+        c.state[i]
+          ? [STATES[c.state[i]!]!, iso(c.startMs[i]), iso(c.endMs[i]), c.ms[i]! / 1000, c.activeMs[i]! / 1000, STATUSES[c.status[i]!]!]
+          : [null, null, null, null, null, null],
+      ),
+    ];
+  });
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { IssueMetrics } from './issue-metrics.js';
 import { DAY_MS } from './measure.js';
 
 export type MetricsFormat = 'json' | 'prometheus' | 'csv';
@@ -72,15 +71,4 @@ export function parseMetricsQuery(
     Object.entries({ ...rest, from, to }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   return { filter, format, limit, echo };
-}
-
-export function matchesFilter(issue: IssueMetrics, filter: MetricsFilter): boolean {
-  if (filter.kind !== undefined && issue.kind !== filter.kind) return false;
-  if (filter.segment !== undefined && issue.segment !== filter.segment) return false;
-  if (filter.label !== undefined && !issue.labels.includes(filter.label)) return false;
-  if (filter.stage !== undefined && issue.stage !== filter.stage) return false;
-  if (filter.state !== undefined && issue.closed !== (filter.state === 'closed')) return false;
-  if (filter.fromMs !== undefined && issue.createdMs < filter.fromMs) return false;
-  if (filter.toMs !== undefined && issue.createdMs >= filter.toMs) return false;
-  return true;
 }

@@ -1,6 +1,6 @@
-import type { IssueMetrics } from './issue-metrics.js';
 import { DAY_MS } from './measure.js';
 import type { MetricsSettings } from './settings.js';
+import { displayKey, FINISHED, OPEN, STATUSES, type IssueTable } from './table.js';
 
 /** Prometheus text exposition format 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -57,8 +57,8 @@ function family(name: string, type: 'histogram' | 'gauge', help: string, lines: 
   return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines];
 }
 
-/** Renders filtered issues as Prometheus metrics: durations and stage times in seconds. Pure. */
-export function renderPrometheus(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): string {
+/** Renders the selected rows as Prometheus metrics: durations and stage times in seconds. Pure. */
+export function renderPrometheus(table: IssueTable, selection: Uint32Array, settings: MetricsSettings, nowMs: number): string {
   const bounds = settings.bucketsDays.map((days) => (days * DAY_MS) / 1000);
   const finished = new Histogram(bounds);
   const finishedActive = new Histogram(bounds);
@@ -71,23 +71,26 @@ export function renderPrometheus(issues: readonly IssueMetrics[], settings: Metr
   for (const definition of settings.definitions) {
     if (definition.targetMs !== null) target.add({ duration: definition.name }, definition.targetMs / 1000);
   }
-  for (const issue of issues) {
-    const base = { kind: issue.kind ?? 'none', segment: issue.segment ?? 'none' };
-    for (const [name, d] of issue.durations) {
-      const labels = { duration: name, ...base };
-      if (d.state === 'finished') {
-        finished.observe(labels, d.ms / 1000);
-        finishedActive.observe(labels, d.activeMs / 1000);
-      } else if (d.state === 'open') {
-        open.add({ ...labels, status: d.status ?? 'none' }, 1);
-        oldestOpen.add(labels, d.ms / 1000, Math.max);
+  const stages = table.keys.stage;
+  for (const i of selection) {
+    const base = { kind: displayKey(table.keys.kind[table.kind[i]!]!), segment: displayKey(table.keys.segment[table.segment[i]!]!) };
+    settings.definitions.forEach((definition, k) => {
+      const columns = table.durations[k]!;
+      const labels = { duration: definition.name, ...base };
+      if (columns.state[i] === FINISHED) {
+        finished.observe(labels, columns.ms[i]! / 1000);
+        finishedActive.observe(labels, columns.activeMs[i]! / 1000);
+      } else if (columns.state[i] === OPEN) {
+        open.add({ ...labels, status: STATUSES[columns.status[i]!] ?? 'none' }, 1);
+        oldestOpen.add(labels, columns.ms[i]! / 1000, Math.max);
       }
+    });
+    const closed = table.closed[i] === 1;
+    for (let s = 0, cell = i * stages.length; s < stages.length; s++, cell++) {
+      if (table.stageTimed[cell] && (s !== table.stage[i] || closed)) stageTime.observe({ stage: stages[s]!, ...base }, table.stageMs[cell]! / 1000);
     }
-    for (const [stage, ms] of issue.stageMs) {
-      if (stage !== issue.stage || issue.closed) stageTime.observe({ stage, ...base }, ms / 1000);
-    }
-    issuesGauge.add({ stage: issue.stage ?? 'none', ...base, state: issue.closed ? 'closed' : 'open' }, 1);
-    if (issue.stale) stale.add(base, 1);
+    issuesGauge.add({ stage: displayKey(stages[table.stage[i]!]!), ...base, state: closed ? 'closed' : 'open' }, 1);
+    if (table.stale[i]) stale.add(base, 1);
   }
   return [
     ...family('boardkeeper_duration_seconds', 'histogram', 'Finished engagement durations, start event to end event.', finished.lines('boardkeeper_duration_seconds')),

@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import { computeIssues } from './compute.js';
 import { issueFacts } from './facts.js';
@@ -5,31 +6,44 @@ import type { MetricsSettings } from './settings.js';
 import { Snapshot } from './snapshot.js';
 import { buildTable, type IssueTable } from './table.js';
 
+/** Every issue in the store as a metrics table, computed as of `asOfMs`. */
+export type TableBuilder = (asOfMs: number) => Promise<IssueTable>;
+
+export interface TableAt {
+  asOfMs: number;
+  table: IssueTable;
+}
+
+/** One per service: /metrics and /dashboard read the same snapshot. */
+export type TableSnapshot = Snapshot<TableAt>;
+
 export interface TableSnapshotOptions {
-  maxAgeMs: number;
   now: () => Date;
   onRefreshError: (error: unknown) => void;
 }
 
+/** Reads every transition and issue state and computes the table, on the calling thread. */
+export function tableBuilder(store: Pick<Store, 'transitions' | 'issueStates'>, settings: MetricsSettings): TableBuilder {
+  return async (asOfMs) => {
+    const [transitions, states] = await Promise.all([store.transitions({}), store.issueStates({})]);
+    return buildTable(computeIssues(issueFacts(transitions, states), settings, asOfMs), settings, asOfMs);
+  };
+}
+
 /**
- * Every issue in the store as a metrics table, reloaded at most every `maxAgeMs`. Per-issue
- * metrics are computed as of the load; open durations are therefore up to `maxAgeMs` behind,
- * which does not matter for durations measured in days.
+ * The table, rebuilt at most every `durations.cacheSeconds`. Per-issue metrics are computed as of
+ * the build; open durations are therefore up to that long behind, which does not matter for
+ * durations measured in days.
  */
-export function tableSnapshot(
-  store: Pick<Store, 'transitions' | 'issueStates'>,
-  settings: MetricsSettings,
-  options: TableSnapshotOptions,
-): Snapshot<{ asOfMs: number; table: IssueTable }> {
+export function tableSnapshot(config: Pick<Config, 'durations'>, build: TableBuilder, options: TableSnapshotOptions): TableSnapshot {
+  const clockMs = () => options.now().getTime();
   return new Snapshot(
     async () => {
-      const [transitions, states] = await Promise.all([store.transitions({}), store.issueStates({})]);
-      const asOfMs = options.now().getTime();
-      const issues = computeIssues(issueFacts(transitions, states), settings, asOfMs);
-      return { asOfMs, table: buildTable(issues, settings, asOfMs) };
+      const asOfMs = clockMs();
+      return { asOfMs, table: await build(asOfMs) };
     },
-    options.maxAgeMs,
-    () => options.now().getTime(),
+    config.durations.cacheSeconds * 1000,
+    clockMs,
     options.onRefreshError,
   );
 }

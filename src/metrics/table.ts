@@ -1,6 +1,7 @@
+import type { ForgeName } from '../domain/types.js';
 import type { IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
-import type { DurationState, TargetStatus } from './types.js';
+import type { DurationState, IssueId, TargetStatus } from './types.js';
 import { DAY_MS } from './measure.js';
 
 /** Codes of the per-issue columns; 0 is always "none". */
@@ -19,12 +20,12 @@ export interface DurationColumns {
   month: Uint32Array;
 }
 
-/** Interns strings into small ids so grouping is array indexing, not hashing. */
-class Dictionary {
-  readonly keys: string[] = [];
-  private readonly ids = new Map<string, number>();
+/** Interns values into small ids so grouping is array indexing, not hashing. */
+class Dictionary<K extends string | null = string> {
+  readonly keys: K[] = [];
+  private readonly ids = new Map<K, number>();
 
-  id(key: string): number {
+  id(key: K): number {
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.keys.length;
@@ -36,27 +37,51 @@ class Dictionary {
 }
 
 /**
- * Column-wise copy of every issue's metrics, built once per snapshot, so that a request only
- * scans typed arrays of the issues its filter selects.
+ * Every issue's metrics, column-wise: typed arrays plus a few string lists. Built once per
+ * snapshot (possibly on another thread: it holds no objects per issue, so it crosses threads as
+ * transferred buffers), so that a request only scans the rows its filter selects.
  */
 export interface IssueTable {
-  issues: IssueMetrics[];
-  /** Aligned with `settings.definitions`. */
-  durations: DurationColumns[];
+  size: number;
+  /** Ids into the `keys` list of the same name. Kind, segment and stage keys are null where the issue has none. */
+  forge: Uint32Array;
+  project: Uint32Array;
   kind: Uint32Array;
   segment: Uint32Array;
-  /** Current stage (`none` when unknown). */
   stage: Uint32Array;
-  /** Per issue × stage (row-major, `keys.stage.length` columns): time and visits in that stage. */
-  stageMs: Float64Array;
-  stageVisits: Uint32Array;
+  iid: Float64Array;
+  title: (string | null)[];
+  /** The labels of issue i are `label[labelStart[i] .. labelStart[i + 1]]`, ids into `keys.label`. */
+  labelStart: Uint32Array;
+  label: Uint32Array;
+  closed: Uint8Array;
+  stale: Uint8Array;
+  suggestLost: Uint8Array;
+  createdMs: Float64Array;
+  openMs: Float64Array;
   /** Time in the current visit of the current stage. */
   currentStageMs: Float64Array;
-  closed: Uint8Array;
-  keys: { kind: string[]; segment: string[]; stage: string[]; month: string[] };
+  /** Per issue × stage (row-major, `keys.stage.length` columns): time and visits in that stage, and whether time was measured there at all. */
+  stageMs: Float64Array;
+  stageVisits: Uint32Array;
+  stageTimed: Uint8Array;
+  /** Aligned with `settings.definitions`. */
+  durations: DurationColumns[];
+  keys: {
+    forge: ForgeName[];
+    project: string[];
+    label: string[];
+    kind: (string | null)[];
+    segment: (string | null)[];
+    stage: (string | null)[];
+    month: string[];
+  };
 }
 
+/** How a missing kind, segment or stage is shown. */
 export const NONE = 'none';
+
+export const displayKey = (key: string | null): string => key ?? NONE;
 
 function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): number {
   const day = Math.floor(ms / DAY_MS);
@@ -65,17 +90,38 @@ function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): n
   return id;
 }
 
-export function buildTable(issues: IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
+export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
   const n = issues.length;
-  const [kinds, segments, stages, months] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
+  const forges = new Dictionary<ForgeName>();
+  const [projects, labels, months] = [new Dictionary(), new Dictionary(), new Dictionary()];
+  const [kinds, segments, stages] = [new Dictionary<string | null>(), new Dictionary<string | null>(), new Dictionary<string | null>()];
   const monthByDay = new Map<number, number>();
   for (const stage of [...settings.stageOrder, ...settings.terminalStages]) stages.id(stage);
   for (const issue of issues) for (const stage of issue.visits.keys()) stages.id(stage);
   for (const issue of issues) for (const stage of issue.stageMs.keys()) stages.id(stage);
-  stages.id(NONE);
+  stages.id(null);
   const stageCount = stages.keys.length;
+  const labelIds: number[] = [];
   const table: IssueTable = {
-    issues,
+    size: n,
+    forge: new Uint32Array(n),
+    project: new Uint32Array(n),
+    kind: new Uint32Array(n),
+    segment: new Uint32Array(n),
+    stage: new Uint32Array(n),
+    iid: new Float64Array(n),
+    title: new Array<string | null>(n),
+    labelStart: new Uint32Array(n + 1),
+    label: new Uint32Array(0),
+    closed: new Uint8Array(n),
+    stale: new Uint8Array(n),
+    suggestLost: new Uint8Array(n),
+    createdMs: new Float64Array(n),
+    openMs: new Float64Array(n),
+    currentStageMs: new Float64Array(n),
+    stageMs: new Float64Array(n * stageCount),
+    stageVisits: new Uint32Array(n * stageCount),
+    stageTimed: new Uint8Array(n * stageCount),
     durations: settings.definitions.map(() => ({
       state: new Uint8Array(n),
       status: new Uint8Array(n),
@@ -85,22 +131,36 @@ export function buildTable(issues: IssueMetrics[], settings: MetricsSettings, no
       activeMs: new Float64Array(n),
       month: new Uint32Array(n),
     })),
-    kind: new Uint32Array(n),
-    segment: new Uint32Array(n),
-    stage: new Uint32Array(n),
-    stageMs: new Float64Array(n * stageCount),
-    stageVisits: new Uint32Array(n * stageCount),
-    currentStageMs: new Float64Array(n),
-    closed: new Uint8Array(n),
-    keys: { kind: kinds.keys, segment: segments.keys, stage: stages.keys, month: months.keys },
+    keys: {
+      forge: forges.keys,
+      project: projects.keys,
+      label: labels.keys,
+      kind: kinds.keys,
+      segment: segments.keys,
+      stage: stages.keys,
+      month: months.keys,
+    },
   };
   issues.forEach((issue, i) => {
-    table.kind[i] = kinds.id(issue.kind ?? NONE);
-    table.segment[i] = segments.id(issue.segment ?? NONE);
-    table.stage[i] = stages.id(issue.stage ?? NONE);
+    table.forge[i] = forges.id(issue.id.forge);
+    table.project[i] = projects.id(issue.id.project);
+    table.iid[i] = issue.id.iid;
+    table.title[i] = issue.title;
+    table.kind[i] = kinds.id(issue.kind);
+    table.segment[i] = segments.id(issue.segment);
+    table.stage[i] = stages.id(issue.stage);
+    for (const label of issue.labels) labelIds.push(labels.id(label));
+    table.labelStart[i + 1] = labelIds.length;
     table.closed[i] = issue.closed ? 1 : 0;
+    table.stale[i] = issue.stale ? 1 : 0;
+    table.suggestLost[i] = issue.suggestLost ? 1 : 0;
+    table.createdMs[i] = issue.createdMs;
+    table.openMs[i] = issue.openMs;
     table.currentStageMs[i] = settings.measure(issue.stageSinceMs, nowMs);
-    for (const [stage, ms] of issue.stageMs) table.stageMs[i * stageCount + stages.id(stage)] = ms;
+    for (const [stage, ms] of issue.stageMs) {
+      table.stageMs[i * stageCount + stages.id(stage)] = ms;
+      table.stageTimed[i * stageCount + stages.id(stage)] = 1;
+    }
     for (const [stage, visits] of issue.visits) table.stageVisits[i * stageCount + stages.id(stage)] = visits;
     settings.definitions.forEach((definition, k) => {
       const d = issue.durations.get(definition.name);
@@ -115,5 +175,17 @@ export function buildTable(issues: IssueMetrics[], settings: MetricsSettings, no
       columns.month[i] = monthKey(d.startMs, months, monthByDay);
     });
   });
+  table.label = Uint32Array.from(labelIds);
   return table;
+}
+
+/** Issue i's identity. */
+export function issueIdAt(table: IssueTable, i: number): IssueId {
+  return { forge: table.keys.forge[table.forge[i]!]!, project: table.keys.project[table.project[i]!]!, iid: table.iid[i]! };
+}
+
+/** Every typed array of the table, for a transfer list: after posting, the sender's table is empty. */
+export function tableBuffers(table: IssueTable): ArrayBuffer[] {
+  const columns = [...Object.values(table), ...table.durations.flatMap((columns) => Object.values(columns))];
+  return columns.filter((value): value is Uint8Array => ArrayBuffer.isView(value)).map((view) => view.buffer as ArrayBuffer);
 }

@@ -24,13 +24,13 @@ export function viewOf(
   const table = buildTable(computeIssues(issueFacts(history.transitions, history.states), settings, BOARD_NOW), settings, BOARD_NOW);
   const metricsQuery = metricsQueryFor(selection, BOARD_NOW);
   const { filter, echo } = parseMetricsQuery(metricsQuery, []);
-  const report = buildReport(table, selectIssues(table.issues, filter), settings, BOARD_NOW, echo);
+  const report = buildReport(table, selectIssues(table, filter), settings, BOARD_NOW, echo);
   const context: ViewContext = {
     selection,
     metricsQuery,
     token: options.token,
-    choices: filterChoices(table.issues),
-    storeHasTransitions: table.issues.length > 0,
+    choices: filterChoices(table),
+    storeHasTransitions: table.size > 0,
     kpiDefinition: settings.definitions.find((definition) => definition.name === settings.kpi),
   };
   return { view: dashboardView(report, context), report, context };
