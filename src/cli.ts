@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerBackfill } from './commands/backfill.js';
 import { registerCheckConfig } from './commands/check-config.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerRenderTemplates } from './commands/render-templates.js';
@@ -8,6 +9,8 @@ import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
 import { ENV_NAMES } from './config/load.js';
+import { createForgeClients } from './forges/clients.js';
+import { createLogger } from './logger.js';
 
 const program = new Command('boardkeeper')
   .description('Keeps a professional-services issue board honest on GitLab and GitHub.')
@@ -22,5 +25,7 @@ registerReplay(program);
 registerSetup(program);
 registerRenderTemplates(program);
 registerAudit(program);
+// Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
+registerBackfill(program, (forge, config) => createForgeClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
 
 await program.parseAsync(process.argv);

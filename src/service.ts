@@ -6,6 +6,7 @@ import { createGithubWebhooks } from './forges/github/events.js';
 import { createGitlabWebhooks } from './forges/gitlab/events.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
+import { metricsRoutes } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { createPipeline } from './engine/pipeline.js';
 import { Worker } from './engine/worker.js';
@@ -54,7 +55,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     bodyLimitBytes: config.server.bodyLimitBytes,
     workerRunning: () => worker.isRunning,
     onStored: () => worker.notify(),
-    routes: [async (scope) => scope.register(auditRoutes, { store, config }), ...(options.routes ?? [])],
+    routes: [
+      async (scope) => scope.register(auditRoutes, { store, config }),
+      async (scope) => scope.register(metricsRoutes, { store, config, now: options.now }),
+      ...(options.routes ?? []),
+    ],
   });
   let closing: Promise<void> | null = null;
   return {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
@@ -21,11 +22,11 @@ export function configFrom(command: Command): LoadedConfig {
 }
 
 /** Run `work` with the configured store open, closing it afterwards. */
-export async function withStore<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(command: Command, work: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const { config } = configFrom(command);
   const store = await openStore(config);
   try {
-    return await work(store);
+    return await work(store, config);
   } finally {
     await store.close();
   }

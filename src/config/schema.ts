@@ -1,4 +1,32 @@
 import { z } from 'zod';
+import { SALES_STAGES } from './presets.js';
+
+/** One end of a duration (GitLab Value Stream Analytics style): the first time this happens. */
+const durationEvent = z.union([
+  /** The issue enters this stage. */
+  z.object({ enter: z.string().min(1) }).strict(),
+  /** The issue leaves this stage. */
+  z.object({ leave: z.string().min(1) }).strict(),
+  /** This overlay label is added (it must be recorded: see `durations.trackedLabels`). */
+  z.object({ labelAdded: z.string().min(1) }).strict(),
+  z.object({ created: z.literal(true) }).strict(),
+]);
+
+const durationDefinition = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case (it becomes a metric label)'),
+    /** The first of these events starts the clock. */
+    start: z.array(durationEvent).min(1),
+    /** The first of these at or after the start stops it. */
+    end: z.array(durationEvent).min(1),
+    targetDays: z.number().positive().optional(),
+    /** Open and past this many days: at-risk (default: never at-risk before the target). */
+    atRiskAfterDays: z.number().positive().optional(),
+    /** Issue fields (from the template) that override the start / end instant, `YYYY-MM-DD` or ISO. */
+    startField: z.string().optional(),
+    endField: z.string().optional(),
+  })
+  .strict();
 
 const stageRule = z
   .object({
@@ -15,6 +43,20 @@ const stageRule = z
     kinds: z.array(z.string().min(1)).optional(),
   })
   .strict();
+
+type DurationDefinitionInput = z.input<typeof durationDefinition>;
+
+/** domain.md, section Durations. The KPI takes its target from `implementationTargetDays`. */
+const DEFAULT_DURATIONS: DurationDefinitionInput[] = [
+  { name: 'implementation', start: [{ enter: 'deployment' }], end: [{ enter: 'production-live' }], startField: 'implementation_start', endField: 'implementation_end' },
+  { name: 'time_to_value', start: [{ enter: 'sow-signed' }], end: [{ enter: 'production-live' }] },
+  { name: 'delivery_lead_time', start: [{ enter: 'sow-signed' }], end: [{ enter: 'kickoff' }], targetDays: 28 },
+  { name: 'sow_cycle_time', start: [{ created: true }], end: [{ enter: 'sow-signed' }, { labelAdded: 'outcome::lost' }] },
+  { name: 'sla_triage', start: [{ created: true }], end: [{ enter: 'triage' }], targetDays: 1 },
+  { name: 'sla_estimate', start: [{ leave: 'discovery' }], end: [{ enter: 'estimate' }], targetDays: 3 },
+  { name: 'sla_draft', start: [{ enter: 'sow-drafting' }], end: [{ enter: 'sow-review' }], targetDays: 2 },
+  { name: 'sla_sent', start: [{ enter: 'sow-approved' }], end: [{ leave: 'sow-approved' }], targetDays: 3 },
+];
 
 export const configSchema = z
   .object({
@@ -133,6 +175,23 @@ export const configSchema = z
         weekend: z.array(z.number().int().min(0).max(6)).default([0, 6]),
         holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
         staleAfterDays: z.number().positive().default(30),
+        /** Open, idle this long and in a sales stage: suggest closing as lost. */
+        suggestLostAfterDays: z.number().positive().default(60),
+        salesStages: z.array(z.string()).default([...SALES_STAGES]),
+        /** Time in these stages is not open time (the issue is done). */
+        terminalStages: z.array(z.string()).default(['closed']),
+        /** Overlay labels recorded as transitions besides `pausedLabels` (used by `labelAdded` events). */
+        trackedLabels: z.array(z.string()).default(['outcome::won', 'outcome::lost']),
+        /** The duration that is the KPI (the dashboard's implementation view). */
+        kpi: z.string().default('implementation'),
+        definitions: z.array(durationDefinition).default(DEFAULT_DURATIONS),
+        /** Histogram buckets of the Prometheus exposition, in days. */
+        bucketsDays: z.array(z.number().positive()).default([1, 2, 3, 5, 7, 14, 21, 30, 45, 60, 90, 180]),
+        /**
+         * /metrics answers from a snapshot of the store at most this old (0: every request). A refresh
+         * reads every transition on the event loop (about 1 s per 100k transitions), hence minutes.
+         */
+        cacheSeconds: z.number().min(0).default(60),
       })
       .strict()
       .prefault({}),
@@ -148,3 +207,5 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type StageRule = z.infer<typeof stageRule>;
+export type DurationDefinition = z.infer<typeof durationDefinition>;
+export type DurationEvent = z.infer<typeof durationEvent>;

@@ -84,6 +84,11 @@ export interface Transition {
   project: string;
   iid: number;
   from: string | null;
+  /**
+   * The stage entered. Overlay labels that durations need (paused `status::blocked`, `outcome::lost`:
+   * see `trackedLabels` in src/metrics/overlay.ts) are recorded here too as `+label` / `-label`
+   * with `from` null (build them with `overlayTo`).
+   */
   to: string;
   /** Forge event time, ISO-8601 UTC. */
   at: string;

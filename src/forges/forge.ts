@@ -43,8 +43,11 @@ export interface CallResult {
 
 export interface LabelHistoryEntry {
   ref: IssueRef;
+  /** The label added or removed; '' for `closed` / `reopened`. */
   label: string;
-  action: 'add' | 'remove';
+  /** `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see closes without a stage label. */
+  action: 'add' | 'remove' | 'closed' | 'reopened';
+  /** Forge event time, ISO-8601. */
   at: string;
   actor: string;
 }
@@ -60,6 +63,10 @@ export interface ForgeClient {
   /** Mirror a stage onto the forge's board (GitHub Projects v2 Status). A no-op where labels are the board. */
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;
-  /** Every label change of a project's issues since a date (backfill). */
+  /**
+   * Every label change (and close / reopen) of a project's issues since a date, for backfill.
+   * Contract: all entries of one issue come together, in event order (issues in any order);
+   * backfill marks an issue done when the next issue starts.
+   */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
 }

@@ -1,0 +1,94 @@
+import type { Config } from '../config/schema.js';
+import { PRESETS } from '../config/presets.js';
+import type { Transition } from '../domain/types.js';
+import type { LabelHistoryEntry } from '../forges/forge.js';
+import { toIsoTime } from '../forges/headers.js';
+import { overlayTo, trackedLabels } from '../metrics/overlay.js';
+
+/** Replays one issue's label history in order, remembering what the webhooks' rules would. */
+class LabelHistoryReplay {
+  private stage: string | null = null;
+  private stageBeforeClose: string | null = null;
+  private kind: string | null = null;
+  private segment: string | null = null;
+  private readonly present = new Set<string>();
+
+  constructor(private readonly vocabulary: BackfillVocabulary) {}
+
+  /** `at` is the entry's time already normalised like the webhooks' (so both dedupe in the store). */
+  push(entry: LabelHistoryEntry, at: string): Transition[] {
+    const { stagePrefix, typePrefix, segmentPrefix, closedStage } = this.vocabulary;
+    const transition = (to: string, from: string | null): Transition => ({
+      forge: entry.ref.forge,
+      project: entry.ref.project,
+      iid: entry.ref.iid,
+      from,
+      to,
+      at,
+      actor: entry.actor,
+      source: 'backfill',
+      kind: this.kind,
+      segment: this.segment,
+    });
+    const moveTo = (stage: string | null): Transition[] => {
+      if (stage === null || stage === this.stage) return [];
+      const from = this.stage;
+      if (stage === closedStage) this.stageBeforeClose = from;
+      this.stage = stage;
+      return [transition(stage, from)];
+    };
+    if (entry.action === 'closed') return moveTo(closedStage);
+    if (entry.action === 'reopened') return this.stage === closedStage ? moveTo(this.stageBeforeClose) : [];
+    const label = this.vocabulary.aliases[entry.label] ?? entry.label;
+    const added = entry.action === 'add';
+    if (label.startsWith(typePrefix)) this.kind = added ? label.slice(typePrefix.length) : null;
+    if (label.startsWith(segmentPrefix)) this.segment = added ? label.slice(segmentPrefix.length) : null;
+    // A removed stage label is followed by the added one (GitLab swaps scoped labels); the add moves.
+    if (label.startsWith(stagePrefix)) return added ? moveTo(label.slice(stagePrefix.length)) : [];
+    if (!this.vocabulary.tracked.has(label) || this.present.has(label) === added) return [];
+    if (added) this.present.add(label);
+    else this.present.delete(label);
+    return [transition(overlayTo(label, added), null)];
+  }
+}
+
+export interface BackfillVocabulary {
+  stagePrefix: string;
+  typePrefix: string;
+  segmentPrefix: string;
+  closedStage: string;
+  aliases: Record<string, string>;
+  tracked: ReadonlySet<string>;
+}
+
+export function backfillVocabulary(config: Config): BackfillVocabulary {
+  return {
+    stagePrefix: config.labels.stagePrefix,
+    typePrefix: config.labels.typePrefix,
+    segmentPrefix: config.labels.segmentPrefix,
+    closedStage: config.durations.terminalStages[0] ?? 'closed',
+    aliases: { ...(PRESETS[config.preset]?.aliases ?? {}), ...config.labels.aliases },
+    tracked: trackedLabels(config),
+  };
+}
+
+/**
+ * Within one instant: kind and segment labels first (so the transitions carry them), removals
+ * before additions (a scoped-label swap), close / reopen last.
+ */
+function rank(entry: LabelHistoryEntry, vocabulary: BackfillVocabulary): number {
+  if (entry.action === 'closed' || entry.action === 'reopened') return 3;
+  const label = vocabulary.aliases[entry.label] ?? entry.label;
+  if (label.startsWith(vocabulary.typePrefix) || label.startsWith(vocabulary.segmentPrefix)) return 0;
+  return entry.action === 'remove' ? 1 : 2;
+}
+
+/** The transitions the webhooks would have recorded for one issue's label history. Pure. */
+export function transitionsFromHistory(entries: readonly LabelHistoryEntry[], vocabulary: BackfillVocabulary): Transition[] {
+  const ordered = entries
+    .map((entry) => ({ entry, at: toIsoTime(entry.at, ''), rank: rank(entry, vocabulary) }))
+    .filter(({ at }) => at !== '')
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.rank - b.rank));
+  const replay = new LabelHistoryReplay(vocabulary);
+  return ordered.flatMap(({ entry, at }) => replay.push(entry, at));
+}

@@ -1,0 +1,56 @@
+import type { Transition } from '../domain/types.js';
+import { durationResult } from './aggregate.js';
+import { matchesFilter, type MetricsFilter } from './filter.js';
+import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
+import type { MetricsSettings } from './settings.js';
+import type { IssueReport } from './types.js';
+
+/** Every issue's metrics as of `nowMs`. Pure. */
+export function computeIssues(facts: readonly IssueFacts[], settings: MetricsSettings, nowMs: number): IssueMetrics[] {
+  return facts.map((issue) => issueMetrics(issue, settings, nowMs));
+}
+
+/** Indices (into `issues`) of the issues the filter selects. */
+export function selectIssues(issues: readonly IssueMetrics[], filter: MetricsFilter): Uint32Array {
+  const selected: number[] = [];
+  issues.forEach((issue, i) => {
+    if (matchesFilter(issue, filter)) selected.push(i);
+  });
+  return Uint32Array.from(selected);
+}
+
+/** One issue's timeline and durations. Pure. */
+export function issueReport(
+  facts: IssueFacts,
+  transitions: readonly Transition[],
+  settings: MetricsSettings,
+  nowMs: number,
+): IssueReport {
+  const metrics = issueMetrics(facts, settings, nowMs);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    version: 1,
+    ...facts.id,
+    generatedAt: iso(nowMs),
+    unit: 'seconds',
+    kind: metrics.kind,
+    segment: metrics.segment,
+    state: metrics.closed ? 'closed' : 'open',
+    stage: metrics.stage,
+    openSeconds: metrics.openMs / 1000,
+    stale: metrics.stale,
+    suggestLost: metrics.suggestLost,
+    timeline: metrics.segments.map((s) => ({
+      stage: s.stage,
+      from: iso(s.startMs),
+      to: iso(s.endMs),
+      seconds: settings.measure(s.startMs, s.endMs) / 1000,
+      paused: s.paused,
+    })),
+    stageSeconds: Object.fromEntries([...metrics.stageMs].map(([stage, ms]) => [stage, ms / 1000])),
+    durations: Object.fromEntries([...metrics.durations].map(([name, d]) => [name, durationResult(d)])),
+    transitions: [...transitions]
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      .map(({ from, to, at, actor, source }) => ({ from, to, at, actor, source })),
+  };
+}

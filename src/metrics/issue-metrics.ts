@@ -1,0 +1,175 @@
+import type { DurationEvent } from '../config/schema.js';
+import type { IssueState } from '../domain/types.js';
+import type { ResolvedDefinition, MetricsSettings } from './settings.js';
+import type { Timeline } from './timeline.js';
+import type { DurationState, IssueId, TargetStatus } from './types.js';
+import { UNSTAGED, walk, type Segment, type Walk } from './walk.js';
+
+/** What the metrics know about an issue besides its transitions. */
+export interface IssueFacts {
+  id: IssueId;
+  /** Null for issues only known from transitions (e.g. backfilled, never seen by a webhook). */
+  state: IssueState | null;
+  /** Latest kind / segment carried by the issue's transitions. */
+  kind: string | null;
+  segment: string | null;
+  timeline: Timeline;
+}
+
+/** One duration of one issue, in milliseconds of the configured measure. */
+export interface IssueDuration {
+  state: DurationState;
+  startMs: number;
+  endMs: number | null;
+  ms: number;
+  activeMs: number;
+  targetMs: number | null;
+  status: TargetStatus | null;
+}
+
+export interface IssueMetrics {
+  id: IssueId;
+  title: string | null;
+  kind: string | null;
+  segment: string | null;
+  labels: readonly string[];
+  closed: boolean;
+  /** Current stage; null when no stage is known. */
+  stage: string | null;
+  stageSinceMs: number;
+  createdMs: number;
+  openMs: number;
+  stageMs: Map<string, number>;
+  visits: Map<string, number>;
+  durations: Map<string, IssueDuration>;
+  segments: Segment[];
+  stale: boolean;
+  suggestLost: boolean;
+}
+
+function parseInstant(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A date from the issue's template fields (`state.extra.fields`); future dates are plans and ignored. */
+function fieldInstant(state: IssueState | null, field: string | undefined, nowMs: number): number | null {
+  if (!state || !field) return null;
+  const fields = state.extra.fields;
+  const at = fields && typeof fields === 'object' ? parseInstant((fields as Record<string, unknown>)[field]) : null;
+  return at !== null && at <= nowMs ? at : null;
+}
+
+function firstAtOrAfter(list: number[] | undefined, minMs: number): number | null {
+  return list?.find((at) => at >= minMs) ?? null;
+}
+
+function firstEvent(events: DurationEvent[], replay: Walk, createdMs: number, minMs: number): number | null {
+  let first: number | null = null;
+  for (const event of events) {
+    const at =
+      'created' in event
+        ? createdMs >= minMs ? createdMs : null
+        : 'enter' in event
+          ? firstAtOrAfter(replay.entered.get(event.enter), minMs)
+          : 'leave' in event
+            ? firstAtOrAfter(replay.left.get(event.leave), minMs)
+            : firstAtOrAfter(replay.labelAdded.get(event.labelAdded), minMs);
+    if (at !== null && (first === null || at < first)) first = at;
+  }
+  return first;
+}
+
+function pausedWithin(segments: Segment[], startMs: number, endMs: number, settings: MetricsSettings): number {
+  let paused = 0;
+  for (const segment of segments) {
+    if (!segment.paused || segment.endMs <= startMs || segment.startMs >= endMs) continue;
+    paused += settings.measure(Math.max(startMs, segment.startMs), Math.min(endMs, segment.endMs));
+  }
+  return paused;
+}
+
+function statusOf(state: DurationState, ms: number, definition: ResolvedDefinition): TargetStatus | null {
+  const { targetMs, atRiskMs } = definition;
+  if (targetMs === null || state === 'stopped') return null;
+  if (state === 'finished') return ms <= targetMs ? 'met' : 'breached';
+  if (ms > targetMs) return 'breached';
+  return atRiskMs !== null && ms > atRiskMs ? 'at-risk' : 'on-track';
+}
+
+interface Bounds {
+  createdMs: number;
+  nowMs: number;
+  /** When the issue was closed, if it is closed now. */
+  closedMs: number | null;
+}
+
+function duration(
+  definition: ResolvedDefinition,
+  facts: IssueFacts,
+  replay: Walk,
+  bounds: Bounds,
+  settings: MetricsSettings,
+): IssueDuration | null {
+  const startMs =
+    fieldInstant(facts.state, definition.startField, bounds.nowMs) ?? firstEvent(definition.start, replay, bounds.createdMs, -Infinity);
+  if (startMs === null) return null;
+  const overriddenEnd = fieldInstant(facts.state, definition.endField, bounds.nowMs);
+  const endMs =
+    overriddenEnd !== null && overriddenEnd >= startMs
+      ? overriddenEnd
+      : firstEvent(definition.end, replay, bounds.createdMs, startMs);
+  const state: DurationState = endMs !== null ? 'finished' : bounds.closedMs !== null ? 'stopped' : 'open';
+  const untilMs = endMs ?? Math.max(startMs, bounds.closedMs ?? bounds.nowMs);
+  const ms = settings.measure(startMs, untilMs);
+  const activeMs = ms - pausedWithin(replay.segments, startMs, untilMs, settings);
+  return { state, startMs, endMs, ms, activeMs, targetMs: definition.targetMs, status: statusOf(state, ms, definition) };
+}
+
+/** Every duration and stage time of one issue as of `nowMs`. Pure. */
+export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs: number): IssueMetrics {
+  const { timeline, state } = facts;
+  const createdAt = parseInstant(state?.createdAt);
+  const createdMs = Math.min(createdAt ?? Infinity, timeline.firstAtMs);
+  const replay = walk(timeline, createdMs, Math.max(nowMs, timeline.lastAtMs), settings.pausedStages, settings.pausedLabels);
+  const inTerminal = settings.terminalStages.has(replay.stage);
+  const stateClosedMs = parseInstant(state?.closedAt);
+  const closedMs = inTerminal ? replay.stageSinceMs : stateClosedMs;
+  const stageMs = new Map<string, number>();
+  let openMs = 0;
+  for (const segment of replay.segments) {
+    if (settings.terminalStages.has(segment.stage)) continue;
+    const ms = settings.measure(segment.startMs, segment.endMs);
+    stageMs.set(segment.stage, (stageMs.get(segment.stage) ?? 0) + ms);
+    openMs += ms;
+  }
+  const bounds: Bounds = { createdMs, nowMs, closedMs };
+  const durations = new Map<string, IssueDuration>();
+  for (const definition of settings.definitions) {
+    const result = duration(definition, facts, replay, bounds, settings);
+    if (result) durations.set(definition.name, result);
+  }
+  const updatedMs = parseInstant(state?.updatedAt) ?? -Infinity;
+  const idleMs = nowMs - Math.max(updatedMs, timeline.lastAtMs);
+  const closed = closedMs !== null;
+  const stage = replay.stage === UNSTAGED ? null : replay.stage;
+  return {
+    id: facts.id,
+    title: state?.title ?? null,
+    kind: state?.kind ?? facts.kind,
+    segment: state?.segment ?? facts.segment,
+    labels: state?.labels ?? [],
+    closed,
+    stage,
+    stageSinceMs: replay.stageSinceMs,
+    createdMs,
+    openMs,
+    stageMs,
+    visits: new Map([...replay.entered].map(([name, times]) => [name, times.length])),
+    durations,
+    segments: replay.segments,
+    stale: !closed && idleMs > settings.staleMs,
+    suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The /metrics JSON contract (version 1). Dashboards are built on it: add fields, never rename or
+ * remove them without bumping `version`. All durations are in seconds (`unit`), measured in
+ * calendar time or in business time (`measure`), UTC.
+ *
+ * Finished work and open work are never mixed: `finished` stats cover durations whose end event
+ * happened; `open` covers running ones measured up to `generatedAt`; `stopped` counts those whose
+ * issue was closed before the end event (e.g. lost), which are in neither.
+ */
+
+import type { ForgeName } from '../domain/types.js';
+
+export type DurationState = 'finished' | 'open' | 'stopped';
+/** Finished: `met` / `breached`; open: `on-track` / `at-risk` / `breached`. */
+export type TargetStatus = 'met' | 'on-track' | 'at-risk' | 'breached';
+
+export interface IssueId {
+  forge: ForgeName;
+  project: string;
+  iid: number;
+}
+
+/** count, mean, median, p75, p90, min, max. Percentiles interpolate linearly between ranks; all null when count is 0. */
+export interface Stats {
+  count: number;
+  mean: number | null;
+  median: number | null;
+  p75: number | null;
+  p90: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** One issue's value for one duration definition. */
+export interface DurationResult {
+  state: DurationState;
+  /** ISO instants; `end` is null unless finished. */
+  start: string;
+  end: string | null;
+  /** Finished: start → end; open: start → now; stopped: start → close. */
+  seconds: number;
+  /** `seconds` without time in paused stages / with paused labels. */
+  activeSeconds: number;
+  targetSeconds: number | null;
+  status: TargetStatus | null;
+}
+
+export interface Group {
+  key: string;
+  finished: Stats;
+  open: number;
+}
+
+export interface DurationReport {
+  name: string;
+  targetSeconds: number | null;
+  finished: Stats;
+  /** Share (0..1) of finished durations within target; null without a target or with none finished. */
+  withinTarget: number | null;
+  /** The active variant of the finished durations. */
+  finishedActive: Stats;
+  open: { count: number; elapsed: Stats; byStatus: Record<'on-track' | 'at-risk' | 'breached', number> };
+  stopped: number;
+  /** Breakdowns; `byStage` groups by current stage, `byMonth` by the month (YYYY-MM) of the start. */
+  byKind: Group[];
+  bySegment: Group[];
+  byStage: Group[];
+  byMonth: Group[];
+}
+
+export interface StageReport {
+  stage: string;
+  /** Time per issue in this stage (sum over its visits) for issues that have left it. */
+  finished: Stats;
+  visits: number;
+  /** Issues in this stage now, and how long they have been in it (current visit). */
+  current: { count: number; elapsed: Stats };
+}
+
+export interface FinishedEngagement extends IssueId {
+  title: string | null;
+  kind: string | null;
+  segment: string | null;
+  start: string;
+  end: string;
+  seconds: number;
+  activeSeconds: number;
+  days: number;
+  targetDays: number | null;
+  status: TargetStatus | null;
+}
+
+export interface OpenEngagement extends IssueId {
+  title: string | null;
+  kind: string | null;
+  segment: string | null;
+  stage: string | null;
+  start: string;
+  seconds: number;
+  activeSeconds: number;
+  days: number;
+  targetDays: number | null;
+  status: TargetStatus | null;
+}
+
+export interface MetricsReport {
+  version: 1;
+  generatedAt: string;
+  unit: 'seconds';
+  measure: 'calendar' | 'business';
+  filter: Record<string, string>;
+  issues: {
+    total: number;
+    open: number;
+    closed: number;
+    stale: number;
+    suggestLost: number;
+    /** Issues per current stage, board order first. */
+    byStage: { stage: string; count: number }[];
+  };
+  durations: DurationReport[];
+  stages: StageReport[];
+  /** The KPI duration (config `durations.kpi`), engagement by engagement. */
+  kpi: {
+    name: string;
+    targetDays: number | null;
+    atRiskAfterDays: number | null;
+    /** Most recently finished first; at most `?limit` rows (default 100): totals are in `durations`. */
+    finished: FinishedEngagement[];
+    /** Highest risk first: breached, at-risk, on-track; longest elapsed first within each. At most `?limit` rows. */
+    open: OpenEngagement[];
+    /** Median / p90 of finished durations per month of start, oldest first. */
+    trend: { month: string; count: number; median: number | null; p90: number | null }[];
+  };
+}
+
+/** Per-issue view, `GET /metrics/issues/:forge/:project/:iid`. */
+export interface IssueReport extends IssueId {
+  version: 1;
+  generatedAt: string;
+  unit: 'seconds';
+  kind: string | null;
+  segment: string | null;
+  state: 'open' | 'closed';
+  stage: string | null;
+  openSeconds: number;
+  stale: boolean;
+  suggestLost: boolean;
+  timeline: { stage: string; from: string; to: string; seconds: number; paused: boolean }[];
+  stageSeconds: Record<string, number>;
+  durations: Record<string, DurationResult>;
+  transitions: { from: string | null; to: string; at: string; actor: string; source: string }[];
+}
