@@ -63,6 +63,8 @@ function demoConfig(options: DemoOptions, simulator: ForgeSimulator, secrets: Re
     gitlab: { url: simulator.gitlabUrl, token: 'glpat-demo', webhookSecret: secrets.gitlab },
     github: { apiUrl: simulator.githubApiUrl, token: 'ghp_demo', webhookSecret: secrets.github, project: SIMULATED_BOARD },
     dryRun: false,
+    // The summary and the dashboard show the quarter as it ends, not a minute-old snapshot.
+    durations: { cacheSeconds: 0 },
     log: { level: options.logLevel },
   });
 }
