@@ -26,15 +26,10 @@ export interface DemoOptions {
   onDay?: (day: number) => void;
 }
 
-export interface DemoRun {
-  url: string;
-  config: Config;
-  service: Service;
-  simulator: ForgeSimulator;
+export interface DemoRun extends DemoStack {
   engagements: Engagement[];
   /** The forge's issue of each engagement, by engagement key. */
   issues: Map<string, SimIssue>;
-  close(): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -55,7 +50,7 @@ async function waitUntilSettled(service: Service, simulator: ForgeSimulator, tim
   }
 }
 
-function demoConfig(options: DemoOptions, simulator: ForgeSimulator, secrets: Record<'gitlab' | 'github', string>, sqlitePath: string): Config {
+function demoConfig(options: StackOptions, simulator: ForgeSimulator, secrets: Record<'gitlab' | 'github', string>, sqlitePath: string): Config {
   return configSchema.parse({
     server: { port: options.port, host: options.host },
     store: { sqlitePath, sqliteSynchronous: 'normal' },
@@ -69,11 +64,20 @@ function demoConfig(options: DemoOptions, simulator: ForgeSimulator, secrets: Re
   });
 }
 
-/**
- * Start a forge simulator and a live (not dry-run) service wired to it, play a quarter of the
- * board, and wait until the service has handled everything.
- */
-export async function runDemo(options: DemoOptions): Promise<DemoRun> {
+export interface DemoStack {
+  url: string;
+  config: Config;
+  service: Service;
+  simulator: ForgeSimulator;
+  /** Resolves once the service has handled everything so far; throws after `timeoutMs` (a loop would never settle). */
+  settled(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StackOptions = Pick<DemoOptions, 'port' | 'host' | 'dataDir' | 'logLevel'>;
+
+/** A forge simulator and a live (not dry-run) service wired to it, listening and working. */
+export async function startDemoStack(options: StackOptions): Promise<DemoStack> {
   const temporary = options.dataDir === null ? mkdtempSync(join(tmpdir(), 'boardkeeper-demo-')) : null;
   const dataDir = temporary ?? options.dataDir!;
   mkdirSync(dataDir, { recursive: true });
@@ -93,25 +97,36 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const { port } = service.app.server.address() as AddressInfo;
   const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
   simulator.setTarget(url);
-
-  const close = async () => {
-    await service.close();
-    await simulator.close();
-    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  return {
+    url,
+    config,
+    service,
+    simulator,
+    settled: (timeoutMs = 30_000) => waitUntilSettled(service, simulator, timeoutMs),
+    async close() {
+      await service.close();
+      await simulator.close();
+      if (temporary) rmSync(temporary, { recursive: true, force: true });
+    },
   };
+}
+
+/** Start the stack, play a quarter of the board, and wait until the service has handled everything. */
+export async function runDemo(options: DemoOptions): Promise<DemoRun> {
+  const stack = await startDemoStack(options);
   try {
     const engagements = planQuarter(options.issues, options.seed);
     const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
     const issues = await playQuarter(engagements, {
-      model: simulator.model,
+      model: stack.simulator.model,
       quarterStartMs: today - QUARTER_DAYS * DAY_MS,
-      settled: () => waitUntilSettled(service, simulator, 30_000),
+      settled: () => stack.settled(),
       pauseMs: options.dayMs,
       onDay: options.onDay,
     });
-    return { url, config, service, simulator, engagements, issues, close };
+    return { ...stack, engagements, issues };
   } catch (error) {
-    await close();
+    await stack.close();
     throw error;
   }
 }
