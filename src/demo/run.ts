@@ -36,7 +36,7 @@ const DAY_MS = 86_400_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The service has nothing left to do: no webhook on its way, nothing queued or being processed. */
-async function waitUntilSettled(service: Service, simulator: ForgeSimulator, timeoutMs: number): Promise<void> {
+export async function waitUntilSettled(service: Service, simulator: ForgeSimulator, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let quiet = 0; quiet < 2; ) {
     if (Date.now() > deadline) {

@@ -170,7 +170,9 @@ export function planStage(input: StageInput, ops: LabelOps): StageOutcome {
     const keep = newest(present, input);
     for (const p of present) if (p.label !== keep.label) drop(p.label, `one stage at a time: ${keep.label} is newer`);
     present = [keep];
-    movedByEvent = keep.stage !== out.stage;
+    // The bot's own label changes carry out moves it already recorded; the labels of a late echo of
+    // one are those of that moment, not a move.
+    movedByEvent = keep.stage !== out.stage && !event.actor.isBot;
     if (movedByEvent) record(keep.stage, 'webhook');
   }
   const move = movedByEvent ? null : ruleMove(input, out.stage, present);

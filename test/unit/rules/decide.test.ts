@@ -170,6 +170,19 @@ describe('GitHub board status', () => {
     expect(run.state?.stage).toBe('closed');
   });
 
+  it('a late echo of its own label removal, carrying the labels of that moment, does not move the stage back', () => {
+    const run = new Scenario(config());
+    const rest = labels.filter((l) => l !== 'stage::intake');
+    run.send(github('opened', labels, { body: SOW_GH }));
+    run.send(github('labeled', [...labels, 'stage::triage'], { body: SOW_GH, label: 'stage::triage' }));
+    run.send(github('closed', [...labels, 'stage::triage'], { body: SOW_GH }));
+    expect(run.state?.stage).toBe('closed');
+    const echo = run.send(github('unlabeled', [...rest, 'stage::triage'], { body: SOW_GH, label: 'stage::intake', ...BOT }));
+    expect(echo.transitions).toEqual([]);
+    expect(labelsOf(echo.actions)?.remove ?? []).not.toContain('stage::closed');
+    expect(run.state?.stage).toBe('closed');
+  });
+
   it.each(['Todo', 'Intake'])('an unknown column or the current stage changes nothing (%s)', (column) => {
     const run = new Scenario(config());
     run.send(github('opened', labels, { body: SOW_GH }));
