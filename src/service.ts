@@ -1,31 +1,26 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { ForgeName } from './domain/types.js';
-import type { ForgeClient, ForgeWebhooks } from './forges/forge.js';
-import { createGithubWebhooks } from './forges/github/events.js';
-import { createGitlabWebhooks } from './forges/gitlab/events.js';
+import type { ForgeClient } from './forges/forge.js';
+import { createWebhooks } from './forges/webhooks.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
+import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { createPipeline } from './engine/pipeline.js';
+import type { Engine } from './engine/engine.js';
+import { EngineThread } from './engine/thread.js';
 import { Worker } from './engine/worker.js';
 import type { Store } from './store/store.js';
 
 export interface Service {
   app: FastifyInstance;
-  worker: Worker;
+  worker: Engine;
   store: Store;
   clients: Record<ForgeName, ForgeClient | null>;
   /** Stop accepting, finish or release in-flight work, close the store. */
   close(): Promise<void>;
-}
-
-export function createWebhooks(config: Config): Record<ForgeName, ForgeWebhooks> {
-  return {
-    gitlab: createGitlabWebhooks({ secret: config.gitlab.webhookSecret, botUsers: config.botUsers }),
-    github: createGithubWebhooks({ secret: config.github.webhookSecret, botUsers: config.botUsers }),
-  };
 }
 
 export interface ServiceOptions {
@@ -34,6 +29,11 @@ export interface ServiceOptions {
   log: Logger;
   clients: Record<ForgeName, ForgeClient | null>;
   now?: () => Date;
+  /**
+   * `thread` (serve): the engine runs on a worker thread with its own store connection and forge
+   * clients built from the config. `in-process` (tests): it uses the `clients` given here.
+   */
+  engine?: 'thread' | 'in-process';
   /** Route groups beyond webhooks and health. */
   routes?: FastifyPluginAsync[];
 }
@@ -42,12 +42,15 @@ export interface ServiceOptions {
 export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, store, log, clients } = options;
   const webhooks = createWebhooks(config);
-  const worker = new Worker({
-    store,
-    settings: config.worker,
-    log: log.child({ component: 'worker' }),
-    handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
-  });
+  const worker: Engine =
+    options.engine === 'thread'
+      ? new EngineThread(config, log)
+      : new Worker({
+          store,
+          settings: config.worker,
+          log: log.child({ component: 'worker' }),
+          handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
+        });
   const app = await buildApp({
     log,
     store,
@@ -58,6 +61,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     routes: [
       async (scope) => scope.register(auditRoutes, { store, config }),
       async (scope) => scope.register(metricsRoutes, { store, config, now: options.now }),
+      async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now }),
       ...(options.routes ?? []),
     ],
   });

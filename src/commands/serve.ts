@@ -21,9 +21,9 @@ export function registerServe(program: Command): void {
       if (options.port !== undefined) config.server.port = Number(options.port);
       if (options.host !== undefined) config.server.host = options.host;
       const log = createLogger({ level: config.log.level });
-      const store = await openStore(config);
+      const store = await openStore(config, log);
       const clients = createForgeClients(config, log);
-      const service = await createService({ config, store, log, clients });
+      const service = await createService({ config, store, log, clients, engine: 'thread' });
       await service.app.listen({ port: config.server.port, host: config.server.host });
       service.worker.start();
       const { port } = service.app.server.address() as AddressInfo;

@@ -16,8 +16,11 @@ export interface ForgeWebhooks {
   readonly forge: ForgeName;
   /** Constant-time check of the shared secret / HMAC signature over the raw body. */
   verify(headers: Headers, rawBody: Buffer): Promise<boolean>;
-  /** Cheap look at a verified, parsed payload: delivery id, event name, ordering key, or why it is ignored. */
-  classify(headers: Headers, payload: unknown): Classified;
+  /**
+   * Cheap look at a verified, parsed payload: delivery id, event name, ordering key, or why it is ignored.
+   * `rawBody` is the body as received, for a forge that derives a delivery id from it.
+   */
+  classify(headers: Headers, payload: unknown, rawBody?: string): Classified;
   /** Full normalisation of a stored delivery into the forge-neutral event. */
   normalize(delivery: Delivery): IssueEvent | { ignored: string };
 }

@@ -3,14 +3,13 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import { buildReport } from '../metrics/aggregate.js';
-import { computeIssues, issueReport, selectIssues } from '../metrics/compute.js';
+import { issueReport, selectIssues } from '../metrics/compute.js';
 import { CSV_CONTENT_TYPE, renderCsv } from '../metrics/csv.js';
 import { issueFacts } from '../metrics/facts.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { Snapshot } from '../metrics/snapshot.js';
-import { buildTable } from '../metrics/table.js';
+import { tableSnapshot } from '../metrics/table-snapshot.js';
 import { UNSTAGED } from '../metrics/walk.js';
 import { bearerGuard } from './auth.js';
 
@@ -50,19 +49,11 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
-  // Per-issue metrics are computed as of the snapshot; open durations are therefore up to
-  // `cacheSeconds` behind, which does not matter for durations measured in days.
-  const snapshot = new Snapshot(
-    async () => {
-      const [transitions, states] = await Promise.all([store.transitions({}), store.issueStates({})]);
-      const asOfMs = now().getTime();
-      const issues = computeIssues(issueFacts(transitions, states), settings, asOfMs);
-      return { asOfMs, table: buildTable(issues, settings, asOfMs) };
-    },
-    config.durations.cacheSeconds * 1000,
-    () => now().getTime(),
-    (error) => app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
-  );
+  const snapshot = tableSnapshot(store, settings, {
+    maxAgeMs: config.durations.cacheSeconds * 1000,
+    now,
+    onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
+  });
 
   app.addHook('preHandler', bearerGuard(config.metricsToken));
 

@@ -26,19 +26,20 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (!(await forge.verify(request.headers, raw))) return reply.code(401).send({ error: 'unauthorized' });
 
+    const text = raw.toString('utf8');
     let payload: unknown;
     try {
-      payload = JSON.parse(raw.toString('utf8'));
+      payload = JSON.parse(text);
     } catch {
       return reply.code(400).send({ error: 'body is not valid JSON' });
     }
     if (forge.forge === 'github' && header(request.headers, 'x-github-event') === 'ping') return reply.send({ pong: true });
 
-    const classified = forge.classify(request.headers, payload);
+    const classified = forge.classify(request.headers, payload, text);
     if ('ignored' in classified) return reply.send({ ignored: classified.ignored });
     if ('invalid' in classified) return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
 
-    const delivery = { ...classified.accept, body: raw.toString('utf8'), receivedAt: new Date().toISOString() };
+    const delivery = { ...classified.accept, body: text, receivedAt: new Date().toISOString() };
     request.log = request.log.child({ deliveryId: delivery.id, forge: delivery.forge, event: delivery.event });
     try {
       const result = await options.store.enqueue(delivery);

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Action, IssueEvent, IssueState, Transition } from '../domain/types.js';
+import { overlayTo, trackedLabels } from '../metrics/overlay.js';
 import { analyseBody, type TemplateId, type Validation } from '../templates/index.js';
 import { planDerived, wantedLabels } from './derived.js';
 import { applyOps, emptyOps, type LabelOps } from './label-ops.js';
@@ -123,7 +124,7 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
   };
   return {
     actions,
-    transitions: stage.transitions,
+    transitions: [...stage.transitions, ...overlayTransitions(prior.labels, labelsNow, event, kind, segment, vocab)],
     state: {
       ...prior,
       ref: { ...prior.ref, ...event.issue },
@@ -138,9 +139,47 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
       createdAt: prior.createdAt ?? event.createdAt ?? null,
       closedAt: event.state === 'closed' ? (prior.closedAt ?? event.occurredAt) : null,
       updatedAt: event.occurredAt,
-      extra: writeMemory(prior.extra, nextMemory),
+      extra: { ...writeMemory(prior.extra, nextMemory), ...(validation ? { fields: durationFields(validation) } : {}) },
     },
   };
+}
+
+/**
+ * Labels the durations need to see come and go (blocked, outcomes) are recorded as overlay
+ * transitions. Compared with the labels last known rather than the event's "before", so the
+ * bot's own changes, echoed back by the forge, are recorded once.
+ */
+function overlayTransitions(
+  known: string[],
+  now: string[],
+  event: IssueEvent,
+  kind: string | null,
+  segment: string | null,
+  vocab: Vocabulary,
+): Transition[] {
+  const before = new Set(known.map(vocab.canonical));
+  const after = new Set(now.map(vocab.canonical));
+  return [...trackedLabels(vocab.config)]
+    .filter((label) => before.has(label) !== after.has(label))
+    .map((label) => ({
+      forge: event.forge,
+      project: event.issue.project,
+      iid: event.issue.iid,
+      from: null,
+      to: overlayTo(label, after.has(label)),
+      at: event.occurredAt,
+      actor: event.actor.login,
+      source: 'webhook',
+      kind,
+      segment,
+    }));
+}
+
+/** The template fields metrics read (date overrides of duration start/end), as strings. */
+function durationFields(validation: Validation): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(validation.values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /**

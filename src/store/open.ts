@@ -1,13 +1,19 @@
 import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
-/** The store the config asks for, migrated and ready. */
-export async function openStore(config: Config): Promise<Store> {
-  if (config.store.databaseUrl) {
-    throw new Error('DATABASE_URL is set but the PostgreSQL store is not available in this build');
-  }
-  const store = new SqliteStore({ path: config.store.sqlitePath, synchronous: config.store.sqliteSynchronous });
+/** The store the config asks for (PostgreSQL when a database URL is set, else SQLite), migrated and ready. */
+export async function openStore(config: Config, log?: Logger): Promise<Store> {
+  const store: Store = config.store.databaseUrl
+    ? new PostgresStore({
+        connectionString: config.store.databaseUrl,
+        poolSize: config.store.poolSize,
+        statementTimeoutMs: config.store.statementTimeoutMs,
+        log: log?.child({ component: 'store' }),
+      })
+    : new SqliteStore({ path: config.store.sqlitePath, synchronous: config.store.sqliteSynchronous });
   await store.migrate();
   return store;
 }

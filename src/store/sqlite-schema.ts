@@ -70,4 +70,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // The claim reads each ordering key's head and its state from this index alone: those columns
+  // sit after the body in the table, and reading them there walks the body's overflow pages.
+  `
+  CREATE INDEX inbox_heads ON inbox (ordering_key, seq, status, available_at, lease_until)
+    WHERE status IN ('queued', 'processing');
+  DROP INDEX inbox_unfinished;
+  `,
 ];

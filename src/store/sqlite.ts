@@ -14,6 +14,8 @@ import {
   type TransitionRecord,
 } from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { Checkpointer } from './checkpointer.js';
+import { WalSync } from './wal-sync.js';
 import {
   StoreUnavailableError,
   type Delivery,
@@ -38,25 +40,32 @@ interface PendingEnqueue {
 
 /**
  * The embedded store. better-sqlite3 is synchronous, so every method runs to completion on the
- * event loop; enqueues that arrive in the same tick are grouped into one transaction (one fsync)
- * so durable intake stays fast under concurrency.
+ * event loop; enqueues that arrive in the same tick are grouped into one transaction, and the
+ * fsync that makes them durable runs off the event loop (WalSync), shared by every batch
+ * committed while the previous one was in flight.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly path: string;
   private pending: PendingEnqueue[] = [];
   private flushScheduled = false;
-  private readonly enqueueSync: 'FULL' | 'NORMAL';
+  /** null when a process crash is all the inbox must survive (`synchronous: 'normal'`, or in memory). */
+  private readonly walSync: WalSync | null;
+  /** Started with the first delivery: a store used only by a short CLI command keeps SQLite's own checkpoints. */
+  private checkpointer: Checkpointer | null = null;
 
   constructor(options: SqliteOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     // Only the inbox write must survive power loss before we answer 202, so only enqueue batches
-    // pay for an fsync (see flushEnqueues). Claims and completions may be lost to a power cut
+    // wait for an fsync (see flushEnqueues). Claims and completions may be lost to a power cut
     // without harm: the delivery is simply processed again, and processing is idempotent.
     this.db.pragma('synchronous = NORMAL');
-    this.enqueueSync = options.synchronous === 'normal' ? 'NORMAL' : 'FULL';
+    const durable = options.synchronous !== 'normal' && options.path !== ':memory:';
+    this.walSync = durable ? new WalSync(`${options.path}-wal`) : null;
+    this.path = options.path;
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
   }
@@ -97,6 +106,11 @@ export class SqliteStore implements Store {
     this.pending = [];
     this.flushScheduled = false;
     if (batch.length === 0) return;
+    this.startCheckpointer();
+    const unavailable = (error: unknown) => {
+      const wrapped = new StoreUnavailableError('sqlite: could not store delivery', { cause: error });
+      batch.forEach((item) => item.reject(wrapped));
+    };
     let results: ('stored' | 'duplicate')[];
     try {
       const insert = this.prepare(
@@ -104,7 +118,6 @@ export class SqliteStore implements Store {
          VALUES (@id, @forge, @event, @orderingKey, @headers, @body, @receivedAt, @availableAt)
          ON CONFLICT (id) DO NOTHING`,
       );
-      this.db.pragma(`synchronous = ${this.enqueueSync}`);
       results = this.db.transaction(() =>
         batch.map(({ delivery }) =>
           insert.run({
@@ -117,30 +130,36 @@ export class SqliteStore implements Store {
         ),
       )();
     } catch (error) {
-      this.restoreSync();
-      const unavailable = new StoreUnavailableError('sqlite: could not store delivery', { cause: error });
-      batch.forEach((item) => item.reject(unavailable));
+      unavailable(error);
       return;
     }
-    this.restoreSync();
-    batch.forEach((item, index) => item.resolve(results[index]!));
+    const answer = () => batch.forEach((item, index) => item.resolve(results[index]!));
+    // A duplicate waits too: the copy it duplicates may sit in a batch whose fsync is still running.
+    if (this.walSync) this.walSync.durable().then(answer, unavailable);
+    else answer();
   }
 
-  private restoreSync(): void {
-    if (this.db.open) this.db.pragma('synchronous = NORMAL');
+  private startCheckpointer(): void {
+    if (this.checkpointer || this.path === ':memory:') return;
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Checkpointer(this.path, () => {
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
   }
 
   async claim(limit: number, workerId: string, leaseMs: number): Promise<InboxRow[]> {
     const now = Date.now();
     const claim = this.db.transaction(() => {
+      // SQLite fills the bare columns next to MIN(seq) from the row holding that minimum: each key's head.
       const heads = this.prepare(
-          `SELECT i.* FROM inbox i
-           JOIN (SELECT MIN(seq) AS seq FROM inbox WHERE status IN ('queued', 'processing') GROUP BY ordering_key) h
-             ON h.seq = i.seq
-           WHERE (i.status = 'queued' AND i.available_at <= @now)
-              OR (i.status = 'processing' AND i.lease_until <= @now)
-           ORDER BY i.seq
-           LIMIT @limit`,
+          `SELECT i.* FROM (
+             SELECT seq FROM (
+               SELECT MIN(seq) AS seq, status, available_at, lease_until FROM inbox INDEXED BY inbox_heads
+               WHERE status IN ('queued', 'processing') GROUP BY ordering_key)
+             WHERE (status = 'queued' AND available_at <= @now) OR (status = 'processing' AND lease_until <= @now)
+             ORDER BY seq LIMIT @limit) h
+           JOIN inbox i ON i.seq = h.seq
+           ORDER BY i.seq`,
         )
         .all({ now, limit }) as InboxRecord[];
       const take = this.prepare(
@@ -323,6 +342,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.pending.length > 0) this.flushEnqueues();
+    await this.walSync?.close();
+    await this.checkpointer?.close();
     this.db.close();
   }
 }

@@ -215,6 +215,20 @@ const sowFields: FieldDefinition[] = [
     required: false,
     description: 'YYYY-MM-DD, on or after the start date.',
   },
+  {
+    id: 'implementation_start',
+    label: 'Implementation started',
+    type: 'date',
+    required: false,
+    description: 'YYYY-MM-DD. Filled in by the services team when the real start differs from the board (overrides the deployment stage date in metrics).',
+  },
+  {
+    id: 'implementation_end',
+    label: 'Production live',
+    type: 'date',
+    required: false,
+    description: 'YYYY-MM-DD. Filled in by the services team when production went live on another day than the board says.',
+  },
   notes('additional_info', 'Additional information', 'Anything else the services team should know.'),
 ];
 

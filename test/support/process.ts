@@ -12,6 +12,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Every stdout line so far (pino JSON). */
   lines: string[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -44,6 +46,7 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
     url: `http://127.0.0.1:${port}`,
     child,
     lines,
+    stderr: () => stderr,
     exited,
     kill(signal = 'SIGTERM') {
       child.kill(signal);

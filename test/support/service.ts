@@ -48,7 +48,7 @@ export async function startTestService(
     },
   });
   const log = createLogger({ level: config.log.level, destination });
-  const store = new SqliteStore({ path: config.store.sqlitePath });
+  const store = new SqliteStore({ path: config.store.sqlitePath, synchronous: config.store.sqliteSynchronous });
   await store.migrate();
   const service = await createService({
     config,

@@ -66,7 +66,7 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
       const token = header(headers, 'x-gitlab-token');
       return Boolean(options.secret && token && safeEqual(token, options.secret));
     },
-    classify(headers: Headers, payload: unknown): Classified {
+    classify(headers: Headers, payload: unknown, rawBody?: string): Classified {
       const event = header(headers, 'x-gitlab-event') ?? '';
       if (!ISSUE_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
       const parsed = gitlabIssueHookSchema.safeParse(payload);
@@ -75,8 +75,12 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
       if (attributes.type && !ISSUE_TYPES.has(attributes.type)) {
         return { ignored: `work item type '${attributes.type}' is not handled` };
       }
+      // The received bytes, not a re-serialisation: a retry repeats them exactly, and stringifying a
+      // hostile, deeply nested body would overflow the stack.
       const id =
-        header(headers, 'x-gitlab-event-uuid') ?? header(headers, 'idempotency-key') ?? bodyDigestId(JSON.stringify(payload));
+        header(headers, 'x-gitlab-event-uuid') ??
+        header(headers, 'idempotency-key') ??
+        bodyDigestId(rawBody ?? JSON.stringify(payload));
       return {
         accept: {
           id,

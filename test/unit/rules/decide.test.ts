@@ -217,7 +217,10 @@ describe('gitlab-ps preset: the real PS labels as aliases', () => {
     run.send(gitlab({ action: 'update', previousLabels: [], labels: base }, { body: SOW_GL }));
     const won = run.send(gitlab({ action: 'update', previousLabels: base, labels: [...base, 'proposal::Closed_Won'] }, { body: SOW_GL }));
     expect(labelsOf(won.actions)).toEqual({ add: ['stage::sow-signed'], remove: ['proposal::Approved'] });
-    expect(won.transitions).toMatchObject([{ from: 'sow-approved', to: 'sow-signed', source: 'rule' }]);
+    expect(won.transitions).toMatchObject([
+      { from: 'sow-approved', to: 'sow-signed', source: 'rule' },
+      { from: null, to: '+outcome::won' },
+    ]);
   });
 });
 
@@ -298,5 +301,24 @@ describe('the default requester on GitLab', () => {
     expect(commentOf(opened.actions)).toBeNull();
     const edited = run.send(gitlab({ action: 'update', labels: [...FORM_LABELS, 'segment::mm'], username: 'ie-sam' }, { body: `${noRequester}\n` }));
     expect(edited.actions).toEqual([]);
+  });
+});
+
+describe('what durations need from the rules', () => {
+  it('records status::blocked coming and going once each, not again on the echo', () => {
+    const run = new Scenario(config());
+    run.send(gitlab({ action: 'open', previousLabels: [], labels: FORM_LABELS }, { body: SOW_GL }));
+    const blocked = [...FORM_LABELS, 'segment::mm', 'status::blocked'];
+    const added = run.send(gitlab({ action: 'update', previousLabels: [...FORM_LABELS, 'segment::mm'], labels: blocked, updatedAt: '2024-02-01T00:00:00Z' }, { body: SOW_GL }));
+    expect(added.transitions).toMatchObject([{ from: null, to: '+status::blocked', at: '2024-02-01T00:00:00.000Z' }]);
+    expect(run.send(gitlab({ action: 'update', labels: blocked, updatedAt: '2024-02-02T00:00:00Z' }, { body: SOW_GL })).transitions).toEqual([]);
+    const removed = run.send(gitlab({ action: 'update', previousLabels: blocked, labels: [...FORM_LABELS, 'segment::mm'], updatedAt: '2024-02-05T00:00:00Z' }, { body: SOW_GL }));
+    expect(removed.transitions).toMatchObject([{ to: '-status::blocked', at: '2024-02-05T00:00:00.000Z' }]);
+  });
+
+  it('keeps the template fields metrics read as overrides', () => {
+    const withDates = `${SOW_GL}\n### Production live\n\n2024-03-04\n`;
+    const { state } = decide(gitlab({ action: 'open', previousLabels: [], labels: FORM_LABELS }, { body: withDates }), null, config());
+    expect((state.extra as { fields: Record<string, string> }).fields).toMatchObject({ customer_name: 'Globex Corporation', implementation_end: '2024-03-04' });
   });
 });

@@ -1,0 +1,9 @@
+/** What the service needs of the part that drains the inbox, wherever it runs. */
+export interface Engine {
+  start(): void;
+  /** A delivery was just stored: claim now instead of at the next poll. */
+  notify(): void;
+  /** Stop claiming, finish or give back in-flight work. */
+  stop(graceMs?: number): Promise<void>;
+  readonly isRunning: boolean;
+}

@@ -1,0 +1,37 @@
+/**
+ * The engine in its own thread: its own store connection, forge clients and logger, so delivery
+ * processing uses the second core and never delays webhook acknowledgements on the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config/schema.js';
+import { createForgeClients } from '../forges/clients.js';
+import { createLogger } from '../logger.js';
+import { createWebhooks } from '../forges/webhooks.js';
+import { openStore } from '../store/open.js';
+import { createPipeline } from './pipeline.js';
+import { Worker } from './worker.js';
+import type { ThreadMessage } from './thread.js';
+
+const { config } = workerData as { config: Config };
+const port = parentPort!;
+const log = createLogger({ level: config.log.level }).child({ component: 'worker' });
+const store = await openStore(config);
+const clients = createForgeClients(config, log);
+const worker = new Worker({
+  store,
+  settings: config.worker,
+  log,
+  handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
+});
+worker.start();
+
+port.on('message', (message: ThreadMessage) => {
+  if (message.type === 'notify') worker.notify();
+  if (message.type === 'stop') {
+    worker
+      .stop(message.graceMs)
+      .then(() => store.close())
+      .finally(() => port.close());
+  }
+});
+port.postMessage({ type: 'started' } satisfies ThreadMessage);

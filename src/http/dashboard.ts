@@ -1,0 +1,100 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config/schema.js';
+import { loadAssets } from '../dashboard/assets.js';
+import { filterChoices } from '../dashboard/choices.js';
+import { metricsQueryFor, parseDashboardQuery } from '../dashboard/query.js';
+import { renderDashboard, renderQueryError, type AssetUrls } from '../dashboard/render.js';
+import { dashboardView, linkTo } from '../dashboard/view.js';
+import { buildReport } from '../metrics/aggregate.js';
+import { selectIssues } from '../metrics/compute.js';
+import { FilterError, parseMetricsQuery } from '../metrics/filter.js';
+import { metricsSettings } from '../metrics/settings.js';
+import { tableSnapshot } from '../metrics/table-snapshot.js';
+import type { Store } from '../store/store.js';
+import { bearerGuard } from './auth.js';
+
+export interface DashboardRoutesOptions {
+  store: Store;
+  config: Config;
+  now?: () => Date;
+}
+
+/** Scripts and styles only from the service's own files: no inline code, nothing from elsewhere. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  // The URL may carry the bearer token: never send it on, never keep the page in a shared cache.
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/**
+ * GET /dashboard (behind the metrics token, also accepted as `?token=`) and its static assets
+ * under /dashboard/assets/ (public: they hold no data). The numbers are the /metrics report's.
+ */
+export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, options) => {
+  const { store, config } = options;
+  const now = options.now ?? (() => new Date());
+  const settings = metricsSettings(config);
+  const kpiDefinition = settings.definitions.find((definition) => definition.name === settings.kpi);
+  const snapshot = tableSnapshot(store, settings, {
+    maxAgeMs: config.durations.cacheSeconds * 1000,
+    now,
+    onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
+  });
+  const assets = loadAssets();
+  const assetUrl = (name: string) => `/dashboard/assets/${name}?v=${assets.get(name)?.version ?? 'missing'}`;
+  const assetUrls: AssetUrls = { css: assetUrl('dashboard.css'), js: assetUrl('dashboard.js'), icon: assetUrl('icon.svg') };
+
+  app.get<{ Params: { name: string } }>('/dashboard/assets/:name', async (request, reply) => {
+    const asset = assets.get(request.params.name);
+    if (!asset) return reply.callNotFound();
+    return reply
+      .type(asset.contentType)
+      .header('cache-control', 'public, max-age=86400')
+      .header('x-content-type-options', 'nosniff')
+      .send(asset.body);
+  });
+
+  app.get('/dashboard', { preHandler: bearerGuard(config.metricsToken) }, async (request, reply) => {
+    reply.headers(PAGE_HEADERS);
+    const rawToken = (request.query as Record<string, unknown>).token;
+    const nowMs = now().getTime();
+    let parsed: ReturnType<typeof parseDashboardQuery>;
+    let metricsQuery: Record<string, string>;
+    let filter: ReturnType<typeof parseMetricsQuery>;
+    try {
+      parsed = parseDashboardQuery(request.query);
+      metricsQuery = metricsQueryFor(parsed.selection, nowMs);
+      // The dashboard never sends `stage`, so no stage list is needed to validate it.
+      filter = parseMetricsQuery(metricsQuery, []);
+    } catch (error) {
+      if (!(error instanceof FilterError)) throw error;
+      const reset = linkTo('/dashboard', {}, typeof rawToken === 'string' ? rawToken : undefined);
+      return reply.code(400).send(renderQueryError(error.message, reset, assetUrls));
+    }
+    const { asOfMs, table } = await snapshot.get();
+    // The default list limit, as /metrics without `?limit`: the page shows the numbers a JSON client gets.
+    const report = buildReport(table, selectIssues(table.issues, filter.filter), settings, asOfMs, filter.echo);
+    const view = dashboardView(report, {
+      selection: parsed.selection,
+      metricsQuery,
+      token: parsed.token,
+      choices: filterChoices(table.issues),
+      storeHasTransitions: table.issues.length > 0,
+      kpiDefinition,
+    });
+    return reply.send(renderDashboard(view, assetUrls));
+  });
+};

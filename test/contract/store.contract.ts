@@ -1,0 +1,452 @@
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry, IssueState, Transition } from '../../src/domain/types.js';
+import type { Delivery, Store } from '../../src/store/store.js';
+
+/**
+ * The promises every Store makes (src/store/store.ts), run against each implementation.
+ * `makeStore` returns a migrated, empty store; `cleanup` runs once after the suite; `openPeer`
+ * opens another handle on the database of the latest `makeStore()` (a second replica/process).
+ */
+export function storeContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  cleanup: () => Promise<void>,
+  openPeer: () => Promise<Store>,
+): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const others: Store[] = [];
+
+    /** Another handle on the same database, as a second replica or a restarted process would have. */
+    const peer = async (): Promise<Store> => {
+      const other = await openPeer();
+      others.push(other);
+      return other;
+    };
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await Promise.all(others.splice(0).map((other) => other.close()));
+      await store.close();
+    });
+    afterAll(cleanup);
+
+    describe('enqueue', () => {
+      it('stores a delivery once per id and reports the repeat as a duplicate', async () => {
+        expect(await store.enqueue(delivery('d1'))).toBe('stored');
+        expect(await store.enqueue(delivery('d1', { body: '{"other":true}' }))).toBe('duplicate');
+        expect(await store.inboxCounts()).toEqual({ queued: 1, processing: 0, done: 0, dead: 0 });
+        expect((await store.listInbox('queued', 10))[0]?.body).toBe('{}');
+      });
+
+      it('keeps every field of the delivery, queued with no attempt yet', async () => {
+        const sent = delivery('d1', { headers: { 'x-github-event': 'issues', 'x-github-hook-id': '42' } });
+        await store.enqueue(sent);
+        const [row] = await store.listInbox('queued', 10);
+        expect(row).toMatchObject({ ...sent, status: 'queued', attempts: 0, lastError: null });
+        expect(Number.isInteger(row?.seq)).toBe(true);
+        expect(Date.parse(row!.availableAt)).not.toBeNaN();
+      });
+    });
+
+    describe('claim', () => {
+      it("returns only each ordering key's oldest unfinished delivery, in arrival order", async () => {
+        await enqueueAll(store, [['a1', 'A'], ['b1', 'B'], ['a2', 'A'], ['c1', 'C'], ['b2', 'B']]);
+        const claimed = await store.claim(10, 'w1', 60_000);
+        expect(ids(claimed)).toEqual(['a1', 'b1', 'c1']);
+        expect(claimed.every((row) => row.status === 'processing' && row.attempts === 1)).toBe(true);
+        expect(await store.claim(10, 'w2', 60_000)).toEqual([]);
+      });
+
+      it("offers a key's next delivery only once the previous one is done", async () => {
+        await enqueueAll(store, [['a1', 'A'], ['a2', 'A'], ['a3', 'A']]);
+        const order: string[] = [];
+        for (let round = 0; round < 3; round++) {
+          const [row, ...rest] = await store.claim(10, 'w1', 60_000);
+          expect(rest).toEqual([]);
+          order.push(row!.id);
+          expect(await store.complete(row!.seq, 'w1', {})).toBe(true);
+        }
+        expect(order).toEqual(['a1', 'a2', 'a3']);
+        expect(await store.claim(10, 'w1', 60_000)).toEqual([]);
+      });
+
+      it('honours the limit, oldest first', async () => {
+        await enqueueAll(store, [['x', 'X'], ['y', 'Y'], ['z', 'Z']]);
+        expect(ids(await store.claim(2, 'w1', 60_000))).toEqual(['x', 'y']);
+        expect(ids(await store.claim(2, 'w2', 60_000))).toEqual(['z']);
+      });
+
+      it('never gives the same delivery to two claimers at once', async () => {
+        await enqueueAll(store, Array.from({ length: 30 }, (_, i) => [`d${i}`, `key-${i}`] as const));
+        const claimers = await Promise.all([store, await peer(), await peer()]);
+        const batches = await Promise.all(
+          [...claimers, ...claimers].map((claimer, i) => claimer.claim(7, `w${i}`, 60_000)),
+        );
+        const claimedIds = batches.flatMap(ids);
+        expect(new Set(claimedIds).size).toBe(claimedIds.length);
+        expect(claimedIds).toHaveLength(30);
+      });
+
+      it('lets another worker take a delivery over once its lease expired, and the first loses it', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [first] = await store.claim(1, 'w1', 30);
+        expect(await store.claim(1, 'w2', 60_000)).toEqual([]);
+        await sleep(80);
+        const [taken] = await store.claim(1, 'w2', 60_000);
+        expect(taken).toMatchObject({ id: 'a1', attempts: 2 });
+        expect(await store.complete(first!.seq, 'w1', { transitions: [transition('A', '2024-05-01T10:00:00.000Z')] })).toBe(
+          false,
+        );
+        expect(await store.transitions({})).toEqual([]);
+        expect(await store.complete(taken!.seq, 'w2', {})).toBe(true);
+        expect(await store.inboxCounts()).toMatchObject({ processing: 0, done: 1 });
+      });
+
+      it('keeps per-key order and processes each delivery once for any arrival interleaving', async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 25 }), async (keys) => {
+            const fresh = await makeStore();
+            try {
+              const sent = keys.map((key, i) => [`${key}-${i}`, key] as const);
+              await enqueueAll(fresh, sent);
+              const processed: string[] = [];
+              for (let batch = await fresh.claim(3, 'w', 60_000); batch.length; batch = await fresh.claim(3, 'w', 60_000)) {
+                for (const row of batch) {
+                  processed.push(row.id);
+                  await fresh.complete(row.seq, 'w', {});
+                }
+              }
+              expect([...processed].sort()).toEqual(sent.map(([id]) => id).sort());
+              for (const key of new Set(keys)) {
+                const ofKey = (list: readonly string[]) => list.filter((id) => id.startsWith(`${key}-`));
+                expect(ofKey(processed)).toEqual(ofKey(sent.map(([id]) => id)));
+              }
+            } finally {
+              await fresh.close();
+            }
+          }),
+          { numRuns: 12 },
+        );
+      });
+    });
+
+    describe('complete', () => {
+      it('commits state, transitions and audit together with the completion', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        const state = issueState(7);
+        const audit = auditEntry(7, '2024-05-01T10:00:01.000Z', 'labels');
+        const done = await store.complete(row!.seq, 'w1', {
+          state,
+          transitions: [transition('o/r#7', '2024-05-01T10:00:00.000Z')],
+          audit: [audit],
+        });
+        expect(done).toBe(true);
+        expect(await store.getIssueState(state.ref)).toEqual(state);
+        expect(await store.transitions({})).toEqual([transition('o/r#7', '2024-05-01T10:00:00.000Z')]);
+        expect(await store.audit({ limit: 10 })).toEqual([audit]);
+        expect(await store.inboxCounts()).toMatchObject({ done: 1, processing: 0 });
+      });
+
+      it('writes nothing and returns false for a worker that does not hold the claim', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        const done = await store.complete(row!.seq, 'intruder', {
+          state: issueState(7),
+          transitions: [transition('o/r#7', '2024-05-01T10:00:00.000Z')],
+          audit: [auditEntry(7, '2024-05-01T10:00:01.000Z', 'labels')],
+        });
+        expect(done).toBe(false);
+        expect(await store.getIssueState(issueState(7).ref)).toBeNull();
+        expect(await store.transitions({})).toEqual([]);
+        expect(await store.audit({ limit: 10 })).toEqual([]);
+        expect(await store.inboxCounts()).toMatchObject({ processing: 1, done: 0 });
+      });
+
+      it('returns false for a delivery that is already done', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        expect(await store.complete(row!.seq, 'w1', {})).toBe(true);
+        expect(await store.complete(row!.seq, 'w1', {})).toBe(false);
+      });
+    });
+
+    describe('fail', () => {
+      it('schedules a retry: not claimable before retryAt, and it still holds back its key', async () => {
+        await enqueueAll(store, [['a1', 'A'], ['a2', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        await store.fail(row!.seq, 'w1', 'HTTP 502 from forge', new Date(Date.now() + 60_000));
+        const [queued] = await store.listInbox('queued', 1);
+        expect(queued).toMatchObject({ id: 'a1', attempts: 1, lastError: 'HTTP 502 from forge' });
+        expect(await store.claim(10, 'w1', 60_000)).toEqual([]);
+      });
+
+      it('makes the delivery claimable again once retryAt has passed', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        await store.fail(row!.seq, 'w1', 'timeout', new Date(Date.now() - 1));
+        const [again] = await store.claim(1, 'w2', 60_000);
+        expect(again).toMatchObject({ id: 'a1', attempts: 2, lastError: 'timeout' });
+      });
+
+      it('dead-letters with a null retryAt, which unblocks the next delivery of the key', async () => {
+        await enqueueAll(store, [['a1', 'A'], ['a2', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        await store.fail(row!.seq, 'w1', 'HTTP 404 issue not found', null);
+        expect(await store.listInbox('dead', 10)).toMatchObject([{ id: 'a1', lastError: 'HTTP 404 issue not found' }]);
+        expect(ids(await store.claim(10, 'w1', 60_000))).toEqual(['a2']);
+      });
+
+      it('ignores a failure reported by a worker that does not hold the claim', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        await store.claim(1, 'w1', 60_000);
+        const [row] = await store.listInbox('processing', 1);
+        await store.fail(row!.seq, 'intruder', 'boom', null);
+        expect(await store.inboxCounts()).toMatchObject({ processing: 1, dead: 0 });
+      });
+    });
+
+    describe('release', () => {
+      it('gives the claim back without counting an attempt, claimable at once', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        await store.release(row!.seq, 'w1');
+        expect(await store.listInbox('queued', 1)).toMatchObject([{ id: 'a1', attempts: 0 }]);
+        expect(await store.claim(1, 'w2', 60_000)).toMatchObject([{ id: 'a1', attempts: 1 }]);
+      });
+
+      it('does nothing for a worker that does not hold the claim', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [row] = await store.claim(1, 'w1', 60_000);
+        await store.release(row!.seq, 'intruder');
+        expect(await store.claim(1, 'w2', 60_000)).toEqual([]);
+      });
+    });
+
+    describe('requeue', () => {
+      it('requeues dead and done deliveries by id, with fresh attempts; others are not counted', async () => {
+        await enqueueAll(store, [['dead', 'A'], ['done', 'B'], ['waiting', 'C']]);
+        const [deadRow, doneRow] = await store.claim(2, 'w1', 60_000);
+        await store.fail(deadRow!.seq, 'w1', 'gone', null);
+        await store.complete(doneRow!.seq, 'w1', {});
+        expect(await store.requeue({ ids: ['dead', 'done', 'waiting', 'unknown'] })).toBe(2);
+        expect(await store.listInbox('queued', 10)).toMatchObject([
+          { id: 'dead', attempts: 0 },
+          { id: 'done', attempts: 0 },
+          { id: 'waiting', attempts: 0 },
+        ]);
+      });
+
+      it('requeues every dead letter and nothing else', async () => {
+        await enqueueAll(store, [['d1', 'A'], ['d2', 'B'], ['ok', 'C']]);
+        const claimed = await store.claim(3, 'w1', 60_000);
+        await store.fail(claimed[0]!.seq, 'w1', 'gone', null);
+        await store.fail(claimed[1]!.seq, 'w1', 'gone', null);
+        await store.complete(claimed[2]!.seq, 'w1', {});
+        expect(await store.requeue({ allDead: true })).toBe(2);
+        expect(await store.inboxCounts()).toEqual({ queued: 2, processing: 0, done: 1, dead: 0 });
+        expect(ids(await store.claim(10, 'w1', 60_000))).toEqual(['d1', 'd2']);
+      });
+    });
+
+    describe('transitions', () => {
+      it('stores a transition once and counts only the new ones', async () => {
+        const first = transition('o/r#1', '2024-05-01T10:00:00.000Z');
+        const second = transition('o/r#1', '2024-05-02T10:00:00.000Z', { from: 'intake', to: 'triage' });
+        expect(await store.recordTransitions([first])).toBe(1);
+        expect(await store.recordTransitions([first, second])).toBe(1);
+        expect(await store.recordTransitions([first, second])).toBe(0);
+        expect(await store.transitions({})).toEqual([first, second]);
+      });
+
+      it("filters by forge, project, issue and a [from, to) time window; each issue's in time order", async () => {
+        const all = [
+          transition('o/r#1', '2024-05-03T00:00:00.000Z', { from: 'intake', to: 'triage' }),
+          transition('o/r#1', '2024-05-01T00:00:00.000Z'),
+          transition('o/r#2', '2024-05-02T00:00:00.000Z'),
+          transition('o/other#1', '2024-05-02T00:00:00.000Z'),
+          { ...transition('o/r#1', '2024-05-02T00:00:00.000Z'), forge: 'gitlab' as const, project: '17' },
+        ];
+        await store.recordTransitions(all);
+        const key = (list: Transition[]) => list.map((t) => `${t.forge}:${t.project}#${t.iid}@${t.at.slice(0, 10)}`);
+        expect(key(await store.transitions({ forge: 'github', project: 'o/r', iid: 1 }))).toEqual([
+          'github:o/r#1@2024-05-01',
+          'github:o/r#1@2024-05-03',
+        ]);
+        expect(key(await store.transitions({ forge: 'gitlab' }))).toEqual(['gitlab:17#1@2024-05-02']);
+        expect(key(await store.transitions({ project: 'o/r' })).sort()).toEqual([
+          'github:o/r#1@2024-05-01',
+          'github:o/r#1@2024-05-03',
+          'github:o/r#2@2024-05-02',
+        ]);
+        const window = await store.transitions({ from: '2024-05-02T00:00:00.000Z', to: '2024-05-03T00:00:00.000Z' });
+        expect(key(window).sort()).toEqual(['github:o/other#1@2024-05-02', 'github:o/r#2@2024-05-02', 'gitlab:17#1@2024-05-02']);
+      });
+
+      it('round-trips every field, including a null from and missing kind/segment', async () => {
+        const full = transition('o/r#3', '2024-05-01T08:30:00.000Z', { kind: 'sow-request', segment: 'enterprise' });
+        const bare: Transition = { ...transition('o/r#4', '2024-05-01T08:30:00.000Z'), kind: null, segment: null };
+        await store.recordTransitions([full, bare]);
+        expect(await store.transitions({})).toEqual([full, bare]);
+      });
+    });
+
+    describe('issue state', () => {
+      it('round-trips, updates in place and is null for an unknown issue', async () => {
+        const state = issueState(7);
+        await store.putIssueState(state);
+        expect(await store.getIssueState(state.ref)).toEqual(state);
+        const moved = { ...state, stage: 'triage', labels: ['stage::triage'], extra: { itemId: 'PVTI_1' } };
+        await store.putIssueState(moved);
+        expect(await store.getIssueState(state.ref)).toEqual(moved);
+        expect(await store.getIssueState({ ...state.ref, iid: 8 })).toBeNull();
+        expect(await store.issueStates({})).toEqual([moved]);
+      });
+
+      it('finds a GitHub issue by its node id when only the node id is known (iid 0)', async () => {
+        const state = issueState(7, 'I_kwDOAbc123');
+        await store.putIssueState(state);
+        expect(await store.getIssueState({ forge: 'github', project: '', iid: 0, nodeId: 'I_kwDOAbc123' })).toEqual(state);
+        expect(await store.getIssueState({ forge: 'github', project: '', iid: 0, nodeId: 'I_unknown' })).toBeNull();
+      });
+
+      it('keeps a known node id when a later write does not carry it', async () => {
+        const state = issueState(7, 'I_kwDOAbc123');
+        await store.putIssueState(state);
+        await store.putIssueState({ ...state, ref: { forge: 'github', project: 'o/r', iid: 7 }, stage: 'triage' });
+        const byNode = await store.getIssueState({ forge: 'github', project: '', iid: 0, nodeId: 'I_kwDOAbc123' });
+        expect(byNode?.stage).toBe('triage');
+      });
+
+      it('lists issue states filtered by forge and project', async () => {
+        const github = issueState(1);
+        const gitlab: IssueState = { ...issueState(1), ref: { forge: 'gitlab', project: '17', iid: 1 } };
+        const otherRepo: IssueState = { ...issueState(2), ref: { forge: 'github', project: 'o/other', iid: 2 } };
+        for (const state of [github, gitlab, otherRepo]) await store.putIssueState(state);
+        expect(await store.issueStates({ forge: 'gitlab' })).toEqual([gitlab]);
+        expect(await store.issueStates({ forge: 'github', project: 'o/r' })).toEqual([github]);
+        expect(await store.issueStates({})).toHaveLength(3);
+      });
+    });
+
+    describe('audit', () => {
+      it('returns the newest entries first, limited and filtered, with their detail', async () => {
+        const entries = [
+          auditEntry(1, '2024-05-01T10:00:00.000Z', 'labels'),
+          auditEntry(2, '2024-05-01T10:00:01.000Z', 'comment'),
+          auditEntry(1, '2024-05-01T10:00:02.000Z', 'board-status'),
+        ];
+        await store.recordAudit(entries);
+        expect(await store.audit({ limit: 2 })).toEqual([entries[2], entries[1]]);
+        expect(await store.audit({ limit: 10, iid: 1 })).toEqual([entries[2], entries[0]]);
+        expect(await store.audit({ limit: 10, forge: 'gitlab' })).toEqual([]);
+        expect(await store.audit({ limit: 10, project: 'o/r' })).toHaveLength(3);
+      });
+    });
+
+    describe('cursors', () => {
+      it('is null until set, then returns the latest value', async () => {
+        expect(await store.getCursor('backfill:github:o/r')).toBeNull();
+        await store.setCursor('backfill:github:o/r', '2024-05-01T00:00:00Z');
+        await store.setCursor('backfill:github:o/r', '2024-06-01T00:00:00Z');
+        expect(await store.getCursor('backfill:github:o/r')).toBe('2024-06-01T00:00:00Z');
+        expect(await store.getCursor('backfill:gitlab:17')).toBeNull();
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('migrates again without losing data, and answers ping', async () => {
+        await store.enqueue(delivery('d1'));
+        await store.setCursor('c', 'v');
+        await store.migrate();
+        await expect(store.ping()).resolves.toBeUndefined();
+        expect(await store.getCursor('c')).toBe('v');
+        expect(await store.inboxCounts()).toMatchObject({ queued: 1 });
+      });
+
+      it('counts deliveries by status', async () => {
+        await enqueueAll(store, [['a', 'A'], ['b', 'B'], ['c', 'C'], ['d', 'D']]);
+        const [a, b, c] = await store.claim(3, 'w1', 60_000);
+        await store.complete(a!.seq, 'w1', {});
+        await store.fail(b!.seq, 'w1', 'gone', null);
+        expect(c?.id).toBe('c');
+        expect(await store.inboxCounts()).toEqual({ queued: 1, processing: 1, done: 1, dead: 1 });
+      });
+    });
+  });
+}
+
+export function delivery(id: string, overrides: Partial<Delivery> = {}): Delivery {
+  return {
+    id,
+    forge: 'github',
+    event: 'issues.labeled',
+    orderingKey: 'github:o/r#1',
+    headers: { 'x-github-event': 'issues' },
+    body: '{}',
+    receivedAt: '2024-05-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export async function enqueueAll(store: Store, items: readonly (readonly [id: string, key: string])[]): Promise<void> {
+  // One after the other: arrival order is what the claim order is checked against.
+  for (const [id, orderingKey] of items) await store.enqueue(delivery(id, { orderingKey }));
+}
+
+const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function transition(issue: string, at: string, overrides: Partial<Transition> = {}): Transition {
+  const [project, iid] = issue.includes('#') ? issue.split('#') : ['o/r', '1'];
+  return {
+    forge: 'github',
+    project: project!,
+    iid: Number(iid),
+    from: null,
+    to: 'intake',
+    at,
+    actor: 'alice',
+    source: 'webhook',
+    kind: 'sow-request',
+    segment: null,
+    ...overrides,
+  };
+}
+
+export function issueState(iid: number, nodeId?: string): IssueState {
+  return {
+    ref: { forge: 'github', project: 'o/r', iid, ...(nodeId ? { nodeId } : {}) },
+    kind: 'sow-request',
+    stage: 'intake',
+    stageBeforeHold: null,
+    stageBeforeClose: null,
+    labels: ['stage::intake', 'type::sow-request'],
+    commentDigest: 'sha256:abc',
+    segment: 'enterprise',
+    title: 'SOW: ACME production deployment',
+    createdAt: '2024-05-01T09:00:00.000Z',
+    closedAt: null,
+    updatedAt: '2024-05-01T10:00:00.000Z',
+    extra: {},
+  };
+}
+
+function auditEntry(iid: number, at: string, action: string): AuditEntry {
+  return {
+    at,
+    deliveryId: `delivery-${iid}`,
+    forge: 'github',
+    project: 'o/r',
+    iid,
+    action,
+    detail: { add: ['stage::intake'], remove: [], reason: 'opened from template' },
+    result: 'planned',
+    apiCalls: 0,
+    latencyMs: 3,
+  };
+}
