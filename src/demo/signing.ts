@@ -5,7 +5,15 @@ export function githubSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export function githubHeaders(event: string, body: string, delivery: string, secret: string): Record<string, string> {
+export interface GithubDeliveryHeaders {
+  'content-type': string;
+  'x-github-event': string;
+  'x-github-delivery': string;
+  'x-hub-signature-256': string;
+  [name: string]: string;
+}
+
+export function githubHeaders(event: string, body: string, delivery: string, secret: string): GithubDeliveryHeaders {
   return {
     'content-type': 'application/json',
     'x-github-event': event,
