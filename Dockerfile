@@ -21,6 +21,9 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json boardkeeper.yml ./
 COPY --chown=node:node issue-templates ./issue-templates
+# `boardkeeper demo` replays the documented webhook bodies kept with the tests.
+COPY --chown=node:node test/fixtures/gitlab ./test/fixtures/gitlab
+COPY --chown=node:node test/fixtures/github ./test/fixtures/github
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerDemo } from './commands/demo.js';
 import { registerCheckConfig } from './commands/check-config.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerRenderTemplates } from './commands/render-templates.js';
@@ -25,6 +26,7 @@ registerReplay(program);
 registerSetup(program);
 registerRenderTemplates(program);
 registerAudit(program);
+registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
 registerBackfill(program, (forge, config) => createForgeClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
 

@@ -4,6 +4,9 @@ import type { Logger } from '../logger.js';
 import { startThread } from '../threads.js';
 import type { Engine } from './engine.js';
 
+const RESTART_MIN_MS = 500;
+const RESTART_MAX_MS = 30_000;
+
 export type ThreadMessage = { type: 'started' } | { type: 'notify' } | { type: 'stop'; graceMs: number };
 
 /** Runs the engine (worker + pipeline) on a worker thread; see thread-entry.ts. */
@@ -12,6 +15,9 @@ export class EngineThread implements Engine {
   private running = false;
   private notifyQueued = false;
   private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private restartDelayMs = RESTART_MIN_MS;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: Config,
@@ -24,17 +30,27 @@ export class EngineThread implements Engine {
 
   start(): void {
     if (this.thread) return;
+    this.stopping = false;
     const thread = startThread('engine/thread-entry', { config: this.config });
     this.thread = thread;
     this.exited = new Promise((resolve) => thread.once('exit', () => resolve()));
     thread.on('message', (message: ThreadMessage) => {
-      if (message.type === 'started') this.running = true;
+      if (message.type === 'started') {
+        this.running = true;
+        this.restartDelayMs = RESTART_MIN_MS;
+      }
     });
     thread.on('error', (error) => this.log.error({ err: error }, 'engine thread failed'));
     thread.once('exit', (code) => {
       this.running = false;
       this.thread = null;
-      if (code !== 0) this.log.error({ code }, 'engine thread exited; deliveries stay queued until restart');
+      if (code === 0 || this.stopping) return;
+      // E.g. the database was unreachable when the thread opened it: deliveries stay queued, and
+      // the thread is started again with backoff, so the service heals without a restart.
+      this.log.error({ code, restartInMs: this.restartDelayMs }, 'engine thread exited; starting it again');
+      this.restartTimer = setTimeout(() => this.start(), this.restartDelayMs);
+      this.restartTimer.unref();
+      this.restartDelayMs = Math.min(this.restartDelayMs * 2, RESTART_MAX_MS);
     });
   }
 
@@ -49,6 +65,8 @@ export class EngineThread implements Engine {
   }
 
   async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     if (!this.thread) return;
     this.thread.postMessage({ type: 'stop', graceMs } satisfies ThreadMessage);
     await this.exited;

@@ -50,7 +50,9 @@ function presentStages(input: StageInput): Present[] {
  */
 function newest(present: Present[], input: StageInput): Present {
   const before = new Set(input.event.labelsBefore);
-  const added = present.filter((p) => !before.has(p.label));
+  // A label the bot added is its own earlier decision, already recorded; a late echo of it must not
+  // outrank a person's move made in between.
+  const added = input.event.actor.isBot ? [] : present.filter((p) => !before.has(p.label));
   const order = (p: Present) => input.family.stages.indexOf(p.stage);
   const ranked = [...(added.length > 0 ? added : present)].sort((a, b) => order(b) - order(a));
   const prior = input.prior.stage;
@@ -107,6 +109,8 @@ function holdLabelRemoved(input: StageInput): boolean {
 function ruleMove(input: StageInput, current: string | null, present: Present[]): Move | null {
   const { event, prior, family, kind } = input;
   if (event.action === 'board_status_changed') {
+    // The bot's own Status change only mirrors a stage it already recorded; arriving late, it would undo a newer move.
+    if (event.actor.isBot) return null;
     const to = stageForOption(event.boardStatus?.to, family);
     return to && to !== current ? { to, source: 'webhook', reason: `board status set to ${event.boardStatus?.to}` } : null;
   }
@@ -166,7 +170,9 @@ export function planStage(input: StageInput, ops: LabelOps): StageOutcome {
     const keep = newest(present, input);
     for (const p of present) if (p.label !== keep.label) drop(p.label, `one stage at a time: ${keep.label} is newer`);
     present = [keep];
-    movedByEvent = keep.stage !== out.stage;
+    // The bot's own label changes carry out moves it already recorded; the labels of a late echo of
+    // one are those of that moment, not a move.
+    movedByEvent = keep.stage !== out.stage && !event.actor.isBot;
     if (movedByEvent) record(keep.stage, 'webhook');
   }
   const move = movedByEvent ? null : ruleMove(input, out.stage, present);

@@ -148,6 +148,41 @@ describe('GitHub board status', () => {
     expect(transitions).toMatchObject([{ from: 'intake', to: 'sow-review', actor: 'manager-mo', source: 'webhook' }]);
   });
 
+  // Found by the demo's burst benchmark: a person's later move raced the echoes of the bot's mirror.
+  it('a late echo of its own board mirror does not move the stage back', () => {
+    const run = new Scenario(config());
+    run.send(github('opened', labels, { body: SOW_GH }));
+    run.send(github('labeled', [...labels, 'stage::sow-review'], { body: SOW_GH, label: 'stage::sow-review' }));
+    const stored = run.state!.labels;
+    const echo = { ...boardMove('Intake', BOT.actor), labelsBefore: stored, labelsAfter: stored, actor: { login: BOT.actor, isBot: true } };
+    expect(run.send(echo)).toEqual({ actions: [], transitions: [] });
+    expect(run.state?.stage).toBe('sow-review');
+  });
+
+  it('a late echo of its own label add does not win over a person who moved on', () => {
+    const run = new Scenario(config());
+    run.send(github('opened', labels, { body: SOW_GH }));
+    const rest = labels.filter((l) => l !== 'stage::intake');
+    run.send(github('labeled', [...rest, 'stage::closed'], { body: SOW_GH, label: 'stage::closed' }));
+    const echo = run.send(github('labeled', [...rest, 'stage::closed', 'stage::discovery'], { body: SOW_GH, label: 'stage::discovery', ...BOT }));
+    expect(labelsOf(echo.actions)).toEqual({ add: [], remove: ['stage::discovery'] });
+    expect(echo.transitions).toEqual([]);
+    expect(run.state?.stage).toBe('closed');
+  });
+
+  it('a late echo of its own label removal, carrying the labels of that moment, does not move the stage back', () => {
+    const run = new Scenario(config());
+    const rest = labels.filter((l) => l !== 'stage::intake');
+    run.send(github('opened', labels, { body: SOW_GH }));
+    run.send(github('labeled', [...labels, 'stage::triage'], { body: SOW_GH, label: 'stage::triage' }));
+    run.send(github('closed', [...labels, 'stage::triage'], { body: SOW_GH }));
+    expect(run.state?.stage).toBe('closed');
+    const echo = run.send(github('unlabeled', [...rest, 'stage::triage'], { body: SOW_GH, label: 'stage::intake', ...BOT }));
+    expect(echo.transitions).toEqual([]);
+    expect(labelsOf(echo.actions)?.remove ?? []).not.toContain('stage::closed');
+    expect(run.state?.stage).toBe('closed');
+  });
+
   it.each(['Todo', 'Intake'])('an unknown column or the current stage changes nothing (%s)', (column) => {
     const run = new Scenario(config());
     run.send(github('opened', labels, { body: SOW_GH }));

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { configSchema, type Config } from '../config/schema.js';
+import { createForgeClients } from '../forges/clients.js';
+import { createLogger } from '../logger.js';
+import { createService, type Service } from '../service.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { playQuarter } from './play.js';
+import { planQuarter, QUARTER_DAYS, type Engagement } from './scenario.js';
+import { SIMULATED_BOARD, startForgeSimulator, type ForgeSimulator, type SimIssue } from './simulator/index.js';
+
+export interface DemoOptions {
+  issues: number;
+  seed: number;
+  port: number;
+  host: string;
+  /** Where the SQLite file goes; null: a temporary directory removed on close. */
+  dataDir: string | null;
+  /** Real milliseconds per simulated day (0: as fast as the service goes). */
+  dayMs: number;
+  logLevel: string;
+  onDay?: (day: number) => void;
+}
+
+export interface DemoRun extends DemoStack {
+  engagements: Engagement[];
+  /** The forge's issue of each engagement, by engagement key. */
+  issues: Map<string, SimIssue>;
+}
+
+const DAY_MS = 86_400_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The service has nothing left to do: no webhook on its way, nothing queued or being processed. */
+export async function waitUntilSettled(service: Service, simulator: ForgeSimulator, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let quiet = 0; quiet < 2; ) {
+    if (Date.now() > deadline) {
+      const counts = await service.store.inboxCounts();
+      throw new Error(`the service did not settle within ${timeoutMs} ms (inbox ${JSON.stringify(counts)}, ${simulator.sender.inFlight} webhooks in flight): a webhook loop?`);
+    }
+    await simulator.sender.idle();
+    const counts = await service.store.inboxCounts();
+    quiet = counts.queued === 0 && counts.processing === 0 && simulator.sender.inFlight === 0 ? quiet + 1 : 0;
+    await sleep(quiet > 0 ? 5 : 10);
+  }
+}
+
+function demoConfig(options: StackOptions, simulator: ForgeSimulator, secrets: Record<'gitlab' | 'github', string>, sqlitePath: string): Config {
+  return configSchema.parse({
+    server: { port: options.port, host: options.host },
+    store: { sqlitePath, sqliteSynchronous: 'normal' },
+    worker: { pollIntervalMs: 20, backoffBaseMs: 100, backoffMaxMs: 2_000, maxAttempts: 5 },
+    gitlab: { url: simulator.gitlabUrl, token: 'glpat-demo', webhookSecret: secrets.gitlab },
+    github: { apiUrl: simulator.githubApiUrl, token: 'ghp_demo', webhookSecret: secrets.github, project: SIMULATED_BOARD },
+    dryRun: false,
+    // The summary and the dashboard show the quarter as it ends, not a minute-old snapshot.
+    durations: { cacheSeconds: 0 },
+    log: { level: options.logLevel },
+  });
+}
+
+export interface DemoStack {
+  url: string;
+  config: Config;
+  service: Service;
+  simulator: ForgeSimulator;
+  /** Resolves once the service has handled everything so far; throws after `timeoutMs` (a loop would never settle). */
+  settled(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StackOptions = Pick<DemoOptions, 'port' | 'host' | 'dataDir' | 'logLevel'>;
+
+/** A forge simulator and a live (not dry-run) service wired to it, listening and working. */
+export async function startDemoStack(options: StackOptions): Promise<DemoStack> {
+  const temporary = options.dataDir === null ? mkdtempSync(join(tmpdir(), 'boardkeeper-demo-')) : null;
+  const dataDir = temporary ?? options.dataDir!;
+  mkdirSync(dataDir, { recursive: true });
+  const sqlitePath = join(dataDir, 'demo.db');
+  // Each run starts from an empty board.
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqlitePath}${suffix}`, { force: true });
+
+  const secrets = { gitlab: randomBytes(16).toString('hex'), github: randomBytes(16).toString('hex') };
+  const simulator = await startForgeSimulator({ secrets });
+  const config = demoConfig(options, simulator, secrets, sqlitePath);
+  const log = createLogger({ level: config.log.level, destination: pino.destination(2) });
+  const store = new SqliteStore({ path: sqlitePath, synchronous: config.store.sqliteSynchronous });
+  await store.migrate();
+  const service = await createService({ config, store, log, clients: createForgeClients(config, { info: () => {} }) });
+  await service.app.listen({ port: config.server.port, host: config.server.host });
+  service.worker.start();
+  const { port } = service.app.server.address() as AddressInfo;
+  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
+  simulator.setTarget(url);
+  return {
+    url,
+    config,
+    service,
+    simulator,
+    settled: (timeoutMs = 30_000) => waitUntilSettled(service, simulator, timeoutMs),
+    async close() {
+      await service.close();
+      await simulator.close();
+      if (temporary) rmSync(temporary, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Start the stack, play a quarter of the board, and wait until the service has handled everything. */
+export async function runDemo(options: DemoOptions): Promise<DemoRun> {
+  const stack = await startDemoStack(options);
+  try {
+    const engagements = planQuarter(options.issues, options.seed);
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const issues = await playQuarter(engagements, {
+      model: stack.simulator.model,
+      quarterStartMs: today - QUARTER_DAYS * DAY_MS,
+      settled: () => stack.settled(),
+      pauseMs: options.dayMs,
+      onDay: options.onDay,
+    });
+    return { ...stack, engagements, issues };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}

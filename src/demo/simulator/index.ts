@@ -1,0 +1,99 @@
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import type { ForgeName } from '../../domain/types.js';
+import { PRESETS } from '../../config/presets.js';
+import { installFaults, type ApiCounters, type FaultPlan } from './faults.js';
+import { githubApi } from './github-api.js';
+import { gitlabApi } from './gitlab-api.js';
+import { ForgeModel, type SimBoard } from './model.js';
+import { WebhookSender } from './sender.js';
+
+export type { ApiCall, Fault, FaultPlan } from './faults.js';
+export type { SimIssue } from './model.js';
+export { SERVICE_ACTORS } from './model.js';
+
+export const SIMULATED_GITLAB_PROJECT_ID = 42;
+export const SIMULATED_GITHUB_REPO = 'acme/services';
+export const SIMULATED_BOARD = { owner: 'acme', number: 1, statusField: 'Status' };
+
+export interface ForgeSimulator {
+  /** GitLab instance root (the client adds /api/v4). */
+  gitlabUrl: string;
+  githubApiUrl: string;
+  model: ForgeModel;
+  sender: WebhookSender;
+  counters: ApiCounters;
+  /** Where webhooks go: the service's base URL (changeable, e.g. after a restart). */
+  setTarget(url: string): void;
+  setFaults(plan: FaultPlan | null): void;
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  secrets: Record<ForgeName, string>;
+  redeliveries?: number;
+  redeliverMs?: number;
+}
+
+/** `SOW drafting` for `sow-drafting`: board columns are written for people. */
+export function columnName(stage: string): string {
+  return stage.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()).replace(/\bsow\b/i, 'SOW');
+}
+
+function simulatedBoard(): SimBoard {
+  const stages = [...PRESETS.default!.stages, PRESETS.default!.holdStage];
+  return {
+    ...SIMULATED_BOARD,
+    projectId: 'PVT_kwDOSimBoard',
+    fieldId: 'PVTSSF_simStatus',
+    fieldName: SIMULATED_BOARD.statusField,
+    options: stages.map((stage, n) => ({ id: `opt${n.toString(16)}`, name: columnName(stage) })),
+  };
+}
+
+/**
+ * GitLab- and GitHub-shaped APIs on 127.0.0.1 for the endpoints boardkeeper calls, over one
+ * in-memory board, sending signed webhooks to the service for every change.
+ */
+export async function startForgeSimulator(options: SimulatorOptions): Promise<ForgeSimulator> {
+  const sender = new WebhookSender(options);
+  const model = new ForgeModel(
+    { gitlab: String(SIMULATED_GITLAB_PROJECT_ID), github: SIMULATED_GITHUB_REPO },
+    simulatedBoard(),
+    sender,
+    SIMULATED_GITLAB_PROJECT_ID,
+  );
+  const counters: ApiCounters = { requests: 0, byForge: { gitlab: 0, github: 0 }, faults: 0 };
+  let faults: FaultPlan | null = null;
+  const app = Fastify({ logger: false });
+  await app.register(
+    async (scope) => {
+      installFaults(scope, 'gitlab', '/gitlab/api/v4', counters, () => faults);
+      await scope.register(gitlabApi, { model });
+    },
+    { prefix: '/gitlab/api/v4' },
+  );
+  await app.register(
+    async (scope) => {
+      installFaults(scope, 'github', '/github', counters, () => faults);
+      await scope.register(githubApi, { model });
+    },
+    { prefix: '/github' },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const root = `http://127.0.0.1:${port}`;
+  return {
+    gitlabUrl: `${root}/gitlab`,
+    githubApiUrl: `${root}/github`,
+    model,
+    sender,
+    counters,
+    setTarget: (url) => (sender.target = url),
+    setFaults: (plan) => (faults = plan),
+    async close() {
+      await sender.idle();
+      await app.close();
+    },
+  };
+}

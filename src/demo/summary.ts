@@ -1,0 +1,57 @@
+import type { MetricsReport } from '../metrics/types.js';
+import type { Engagement } from './scenario.js';
+import type { SimIssue } from './simulator/index.js';
+
+export interface BoardRow {
+  issue: string;
+  kind: string;
+  stage: string;
+  labels: string;
+}
+
+/** Where each engagement stands: the service's view of kind and stage, the forge's labels. */
+export function boardRows(
+  engagements: Engagement[],
+  issues: Map<string, SimIssue>,
+  stateOf: (issue: SimIssue) => { kind: string | null; stage: string | null } | null,
+): BoardRow[] {
+  const ordered = engagements
+    .flatMap((engagement) => issues.get(engagement.key) ?? [])
+    .sort((a, b) => a.forge.localeCompare(b.forge) || a.iid - b.iid);
+  return ordered.flatMap((issue) => {
+    const state = stateOf(issue);
+    const where = issue.forge === 'gitlab' ? `gitlab ${issue.project}#${issue.iid}` : `github ${issue.project}#${issue.iid}`;
+    return [
+      {
+        issue: `${where} ${issue.state === 'closed' ? '(closed)' : ''}`.trim(),
+        kind: state?.kind ?? '-',
+        stage: state?.stage ?? '-',
+        labels: [...issue.labels].sort().join(' '),
+      },
+    ];
+  });
+}
+
+/** A plain fixed-width table (console.table quotes strings and adds an index column). */
+export function formatTable(rows: Record<string, string>[]): string {
+  if (rows.length === 0) return '(none)';
+  const columns = Object.keys(rows[0]!);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+}
+
+const days = (seconds: number | null | undefined) => (seconds == null ? '-' : `${(seconds / 86_400).toFixed(1)} d`);
+
+/** The KPI lines of the /metrics JSON report: median / p90 of finished implementations, share within target, open at risk. */
+export function kpiSummary(report: MetricsReport): string[] {
+  const kpi = report.durations.find((d) => d.name === report.kpi.name);
+  if (!kpi) return [`no "${report.kpi.name}" duration is configured`];
+  const within = kpi.withinTarget === null ? '-' : `${Math.round(kpi.withinTarget * 100)}%`;
+  return [
+    `${kpi.name} duration (target ${report.kpi.targetDays ?? '-'} days):`,
+    `  finished: ${kpi.finished.count}, median ${days(kpi.finished.median)}, p90 ${days(kpi.finished.p90)}, within target ${within}`,
+    `  open: ${kpi.open.count} (on track ${kpi.open.byStatus['on-track']}, at risk ${kpi.open.byStatus['at-risk']}, breached ${kpi.open.byStatus.breached})`,
+    `issues: ${report.issues.total} (${report.issues.open} open, ${report.issues.closed} closed)`,
+  ];
+}

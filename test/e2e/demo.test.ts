@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planQuarter } from '../../src/demo/scenario.js';
+import type { AuditEntry } from '../../src/domain/types.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { ROOT } from '../support/process.js';
+
+const ISSUES = 16;
+const dir = mkdtempSync(join(tmpdir(), 'bk-demo-'));
+let stdout = '';
+let exitCode: number | null = null;
+let store: SqliteStore;
+
+/** `boardkeeper demo --exit`, as a person runs it: a child process, no config file, no token. */
+function runDemoCli(): Promise<number | null> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'demo', '--exit', '--port', '0', '--issues', String(ISSUES), '--data', dir],
+    { cwd: ROOT, env: { ...process.env, GITLAB_TOKEN: '', GITHUB_TOKEN: '' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** The rows of the printed board table: issue, kind, stage, labels. */
+function tableRows(): { issue: string; kind: string; stage: string; labels: string[] }[] {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('issue '));
+  const rows = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.trim()) break;
+    const [issue, kind, stage, labels] = line.split(/ {2,}/);
+    rows.push({ issue: issue!, kind: kind!, stage: stage!, labels: (labels ?? '').split(' ') });
+  }
+  return rows;
+}
+
+const issueOf = (entry: AuditEntry) => `${entry.forge}:${entry.project}#${entry.iid}`;
+
+beforeAll(async () => {
+  exitCode = await runDemoCli();
+  store = new SqliteStore({ path: join(dir, 'demo.db') });
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('boardkeeper demo --exit', () => {
+  it('plays the quarter and exits cleanly, with every delivery processed', async () => {
+    expect(exitCode).toBe(0);
+    expect(await store.inboxCounts()).toMatchObject({ queued: 0, processing: 0, dead: 0 });
+  });
+
+  it('leaves every issue with exactly one stage label, the one the service records', () => {
+    const rows = tableRows();
+    expect(rows).toHaveLength(ISSUES);
+    for (const row of rows) {
+      const stageLabels = row.labels.filter((label) => label.startsWith('stage::') || label.startsWith('initiative::'));
+      expect(stageLabels, row.issue).toHaveLength(1);
+      expect(stageLabels[0]!.split('::')[1], row.issue).toBe(row.stage);
+      expect(row.labels, row.issue).not.toContain('needs-info');
+    }
+    expect(new Set(rows.map((row) => row.kind))).toEqual(new Set(['sow-request', 'strategic-initiative']));
+  });
+
+  it('flags each incomplete SOW request with needs-info and a comment, then clears both once it is fixed', async () => {
+    const audit = (await store.audit({ limit: 100_000 })).reverse();
+    const flagged = new Set(
+      audit.filter((e) => e.action === 'labels' && (e.detail as { add: string[] }).add.includes('needs-info')).map(issueOf),
+    );
+    expect(flagged.size).toBe(planQuarter(ISSUES).filter((engagement) => engagement.invalidAtFirst).length);
+    for (const issue of flagged) {
+      const own = audit.filter((e) => issueOf(e) === issue && e.result === 'applied');
+      const cleared = own.findIndex((e) => e.action === 'labels' && (e.detail as { remove: string[] }).remove.includes('needs-info'));
+      expect(cleared, issue).toBeGreaterThan(0);
+      const comments = own.filter((e) => e.action === 'comment').map((e) => (e.detail as { body: string }).body);
+      expect(comments[0], issue).toMatch(/\*\*Customer name\*\* is required/);
+      expect(comments.at(-1), issue).toMatch(/All required information is present/);
+    }
+  });
+
+  it('does not loop: the webhooks caused by its own changes stay fewer than the people’s', () => {
+    const match = /webhooks: (\d+) \((\d+) for people's changes, (\d+) for boardkeeper's own changes\)/.exec(stdout);
+    expect(match).not.toBeNull();
+    const [, total, people, own] = match!.map(Number) as [number, number, number, number];
+    expect(people + own).toBe(total);
+    expect(people).toBeGreaterThan(ISSUES * 5);
+    expect(own).toBeLessThan(people);
+  });
+
+  it('reports finished implementations from /metrics, matching the recorded transitions', async () => {
+    const transitions = await store.transitions({});
+    const live = new Set(transitions.filter((t) => t.to === 'production-live').map((t) => `${t.forge}:${t.project}#${t.iid}`));
+    const match = /finished: (\d+), median ([\d.]+) d, p90 ([\d.]+) d, within target (\d+)%/.exec(stdout);
+    expect(match).not.toBeNull();
+    expect(Number(match![1])).toBe(live.size);
+    expect(live.size).toBeGreaterThan(0);
+    // Durations span simulated weeks (the forge's event times), not the seconds the demo ran for.
+    expect(Number(match![2])).toBeGreaterThan(7);
+    expect(stdout).toMatch(/\/dashboard/);
+  });
+});
