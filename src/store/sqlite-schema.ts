@@ -77,4 +77,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     WHERE status IN ('queued', 'processing');
   DROP INDEX inbox_unfinished;
   `,
+  // Bodies live apart from the status columns: SQLite rewrites a whole row, overflow pages
+  // included, on every update, so each claim and completion used to copy the body into the WAL.
+  `
+  CREATE TABLE inbox_body (
+    seq INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+  );
+  INSERT INTO inbox_body (seq, body) SELECT seq, body FROM inbox;
+  ALTER TABLE inbox DROP COLUMN body;
+  `,
 ];

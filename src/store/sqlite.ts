@@ -127,21 +127,27 @@ export class SqliteStore implements Store {
     let results: ('stored' | 'duplicate')[];
     try {
       const insert = this.prepare(
-        `INSERT INTO inbox (id, forge, event, ordering_key, headers, body, received_at, available_at)
-         VALUES (@id, @forge, @event, @orderingKey, @headers, @body, @receivedAt, @availableAt)
+        `INSERT INTO inbox (id, forge, event, ordering_key, headers, received_at, available_at)
+         VALUES (@id, @forge, @event, @orderingKey, @headers, @receivedAt, @availableAt)
          ON CONFLICT (id) DO NOTHING`,
       );
+      const insertBody = this.prepare('INSERT INTO inbox_body (seq, body) VALUES (?, ?)');
       this.db.pragma('busy_timeout = 0');
       results = this.db.transaction(() =>
-        batch.map(({ delivery }) =>
-          insert.run({
-            ...delivery,
+        batch.map(({ delivery }) => {
+          const inserted = insert.run({
+            id: delivery.id,
+            forge: delivery.forge,
+            event: delivery.event,
+            orderingKey: delivery.orderingKey,
             headers: JSON.stringify(delivery.headers),
+            receivedAt: delivery.receivedAt,
             availableAt: Date.parse(delivery.receivedAt) || Date.now(),
-          }).changes === 1
-            ? ('stored' as const)
-            : ('duplicate' as const),
-        ),
+          });
+          if (inserted.changes !== 1) return 'duplicate' as const;
+          insertBody.run(inserted.lastInsertRowid, delivery.body);
+          return 'stored' as const;
+        }),
       )();
     } catch (error) {
       if (isBusy(error) && Date.now() - firstTry < BUSY_TIMEOUT_MS) {
@@ -172,13 +178,14 @@ export class SqliteStore implements Store {
     const claim = this.db.transaction(() => {
       // SQLite fills the bare columns next to MIN(seq) from the row holding that minimum: each key's head.
       const heads = this.prepare(
-          `SELECT i.* FROM (
+          `SELECT i.*, b.body FROM (
              SELECT seq FROM (
                SELECT MIN(seq) AS seq, status, available_at, lease_until FROM inbox INDEXED BY inbox_heads
                WHERE status IN ('queued', 'processing') GROUP BY ordering_key)
              WHERE (status = 'queued' AND available_at <= @now) OR (status = 'processing' AND lease_until <= @now)
              ORDER BY seq LIMIT @limit) h
            JOIN inbox i ON i.seq = h.seq
+           JOIN inbox_body b ON b.seq = h.seq
            ORDER BY i.seq`,
         )
         .all({ now, limit }) as InboxRecord[];
@@ -241,7 +248,9 @@ export class SqliteStore implements Store {
   }
 
   async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
-    const rows = this.prepare('SELECT * FROM inbox WHERE status = ? ORDER BY seq LIMIT ?')
+    const rows = this.prepare(
+        'SELECT i.*, b.body FROM inbox i JOIN inbox_body b ON b.seq = i.seq WHERE i.status = ? ORDER BY i.seq LIMIT ?',
+      )
       .all(status, limit) as InboxRecord[];
     return rows.map(toInboxRow);
   }
