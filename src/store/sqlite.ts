@@ -34,6 +34,11 @@ export interface SqliteOptions {
 
 const BUSY_TIMEOUT_MS = 5000;
 
+/** No older unfinished delivery of the same ordering key exists: the row is its key's head. */
+const IS_HEAD = (table: string) =>
+  `NOT EXISTS (SELECT 1 FROM inbox p INDEXED BY inbox_heads
+     WHERE p.ordering_key = ${table}.ordering_key AND p.seq < ${table}.seq AND p.status IN ('queued', 'processing'))`;
+
 const isBusy = (error: unknown): boolean => (error as { code?: string }).code === 'SQLITE_BUSY';
 
 interface PendingEnqueue {
@@ -175,28 +180,39 @@ export class SqliteStore implements Store {
 
   async claim(limit: number, workerId: string, leaseMs: number): Promise<InboxRow[]> {
     const now = Date.now();
-    const claim = this.db.transaction(() => {
-      // SQLite fills the bare columns next to MIN(seq) from the row holding that minimum: each key's head.
-      const heads = this.prepare(
-          `SELECT i.*, b.body FROM (
-             SELECT seq FROM (
-               SELECT MIN(seq) AS seq, status, available_at, lease_until FROM inbox INDEXED BY inbox_heads
-               WHERE status IN ('queued', 'processing') GROUP BY ordering_key)
-             WHERE (status = 'queued' AND available_at <= @now) OR (status = 'processing' AND lease_until <= @now)
-             ORDER BY seq LIMIT @limit) h
-           JOIN inbox i ON i.seq = h.seq
-           JOIN inbox_body b ON b.seq = h.seq
-           ORDER BY i.seq`,
-        )
-        .all({ now, limit }) as InboxRecord[];
-      const take = this.prepare(
-        `UPDATE inbox SET status = 'processing', lease_owner = @workerId, lease_until = @leaseUntil,
-           attempts = attempts + 1
-         WHERE seq = @seq`,
+    // Walk claimable rows oldest first and keep those that head their ordering key (no older
+    // unfinished row of the same key): an index seek per candidate, streamed in seq order, so the
+    // search stops after `limit` heads. It runs as a plain read, without the write lock intake
+    // needs; the claim itself re-checks every condition under the lock, so a row another worker
+    // took (or that stopped being a head) in between is simply not claimed.
+    const headsAmong = (candidates: string) =>
+      this.prepare(
+        `SELECT i.*, b.body FROM inbox i INDEXED BY inbox_status
+         JOIN inbox_body b ON b.seq = i.seq
+         WHERE ${candidates} AND ${IS_HEAD('i')}
+         ORDER BY i.seq LIMIT @limit`,
       );
-      for (const head of heads) take.run({ seq: head.seq, workerId, leaseUntil: now + leaseMs });
-      return heads.map((head) => toInboxRow({ ...head, status: 'processing', attempts: head.attempts + 1 }));
-    });
+    const expired = headsAmong(`i.status = 'processing' AND i.lease_until <= @now`).all({ now, limit }) as InboxRecord[];
+    const queued = headsAmong(`i.status = 'queued' AND i.available_at <= @now`).all({
+      now,
+      limit: limit - expired.length,
+    }) as InboxRecord[];
+    const candidates = [...expired, ...queued].sort((a, b) => Number(a.seq) - Number(b.seq));
+    if (candidates.length === 0) return [];
+    const take = this.prepare(
+      `UPDATE inbox SET status = 'processing', lease_owner = @workerId, lease_until = @leaseUntil,
+         attempts = attempts + 1
+       WHERE seq = @seq
+         AND ((status = 'queued' AND available_at <= @now) OR (status = 'processing' AND lease_until <= @now))
+         AND ${IS_HEAD('inbox')}
+       RETURNING attempts`,
+    );
+    const claim = this.db.transaction(() =>
+      candidates.flatMap((row) => {
+        const taken = take.get({ seq: row.seq, workerId, now, leaseUntil: now + leaseMs }) as { attempts: number } | undefined;
+        return taken ? [toInboxRow({ ...row, status: 'processing', attempts: taken.attempts })] : [];
+      }),
+    );
     return claim.immediate();
   }
 
