@@ -37,6 +37,7 @@ export class Worker {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private authErrorLogged = false;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: WorkerOptions) {
     this.id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -50,6 +51,17 @@ export class Worker {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    // Keep the leases of slow deliveries alive, so they are not taken over and run twice.
+    const { leaseMs } = this.options.settings;
+    this.heartbeat = setInterval(() => this.renewLeases(leaseMs), Math.max(leaseMs / 3, 50));
+    this.heartbeat.unref();
+  }
+
+  private renewLeases(leaseMs: number): void {
+    if (this.inFlight.size === 0) return;
+    this.options.store.renew([...this.inFlight.keys()], this.id, leaseMs).catch((error: unknown) => {
+      this.options.log.warn({ err: error }, 'could not renew leases; they may expire and be taken over');
+    });
   }
 
   /** Claim now instead of at the next poll (called when a delivery was just stored). */
@@ -61,6 +73,7 @@ export class Worker {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
     this.notify();
     await this.loop;
     const settled = Promise.allSettled(this.inFlight.values());

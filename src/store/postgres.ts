@@ -155,6 +155,16 @@ export class PostgresStore implements Store {
     );
   }
 
+  async renew(seqs: number[], workerId: string, leaseMs: number): Promise<number> {
+    if (seqs.length === 0) return 0;
+    const { rowCount } = await this.query(
+      `UPDATE inbox SET lease_until = ${NOW_MS} + $3
+       WHERE seq = ANY($1::bigint[]) AND status = 'processing' AND lease_owner = $2`,
+      [seqs, workerId, leaseMs],
+    );
+    return rowCount ?? 0;
+  }
+
   async release(seq: number, workerId: string): Promise<void> {
     await this.query(
       `UPDATE inbox SET status = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL,

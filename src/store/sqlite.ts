@@ -247,6 +247,14 @@ export class SqliteStore implements Store {
       });
   }
 
+  async renew(seqs: number[], workerId: string, leaseMs: number): Promise<number> {
+    const extend = this.prepare(
+      `UPDATE inbox SET lease_until = @leaseUntil WHERE seq = @seq AND status = 'processing' AND lease_owner = @workerId`,
+    );
+    const leaseUntil = Date.now() + leaseMs;
+    return this.db.transaction(() => seqs.reduce((n, seq) => n + extend.run({ seq, workerId, leaseUntil }).changes, 0)).immediate();
+  }
+
   async release(seq: number, workerId: string): Promise<void> {
     this.prepare(
         `UPDATE inbox SET status = 'queued', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL

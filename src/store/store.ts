@@ -58,6 +58,11 @@ export interface Store {
   complete(seq: number, workerId: string, outcome: Outcome): Promise<boolean>;
   /** Record a failed attempt: retry at `retryAt`, or dead-letter when `retryAt` is null. */
   fail(seq: number, workerId: string, error: string, retryAt: Date | null): Promise<void>;
+  /**
+   * Extend the leases this worker holds on deliveries still being processed, so slow work is not
+   * taken over (and run twice) while it is alive. Returns how many leases were extended.
+   */
+  renew(seqs: number[], workerId: string, leaseMs: number): Promise<number>;
   /** Give a claim back without counting an attempt (graceful shutdown). */
   release(seq: number, workerId: string): Promise<void>;
   inboxCounts(): Promise<Record<InboxStatus, number>>;

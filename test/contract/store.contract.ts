@@ -106,6 +106,17 @@ export function storeContract(
         expect(await store.inboxCounts()).toMatchObject({ processing: 0, done: 1 });
       });
 
+      it('keeps a renewed lease alive past its first expiry; only the holder can renew', async () => {
+        await enqueueAll(store, [['a1', 'A']]);
+        const [held] = await store.claim(1, 'w1', 100);
+        expect(await store.renew([held!.seq], 'intruder', 60_000)).toBe(0);
+        expect(await store.renew([held!.seq], 'w1', 60_000)).toBe(1);
+        await sleep(150);
+        expect(await store.claim(1, 'w2', 60_000)).toEqual([]);
+        expect(await store.complete(held!.seq, 'w1', {})).toBe(true);
+        expect(await store.renew([held!.seq], 'w1', 60_000)).toBe(0);
+      });
+
       it('keeps per-key order and processes each delivery once for any arrival interleaving', async () => {
         await fc.assert(
           fc.asyncProperty(fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 25 }), async (keys) => {

@@ -153,3 +153,29 @@ describe('retry policy', () => {
     expect(transient!.getTime() - now.getTime()).toBeGreaterThanOrEqual(30_000);
   });
 });
+
+describe('Worker leases', () => {
+  it('renews the lease of a slow delivery, so a second worker never takes it over', async () => {
+    const slowSettings = { ...settings, leaseMs: 150 };
+    await store.enqueue(delivery('slow', 'k'));
+    let release: () => void = () => {};
+    const runs: string[] = [];
+    worker = new Worker({
+      store,
+      settings: slowSettings,
+      log,
+      handler: async (row) => {
+        runs.push(row.id);
+        await new Promise<void>((resolve) => (release = resolve));
+        return {};
+      },
+    });
+    worker.start();
+    await eventually(() => runs.length === 1, 'the slow delivery started');
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await store.claim(1, 'another-worker', 60_000)).toEqual([]);
+    release();
+    await eventually(async () => (await store.inboxCounts()).done === 1, 'done');
+    expect(runs).toEqual(['slow']);
+  });
+});
