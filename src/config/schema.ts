@@ -88,6 +88,8 @@ export const configSchema = z
         backoffMaxMs: z.number().int().min(1).default(15 * 60_000),
         leaseMs: z.number().int().min(100).default(60_000),
         pollIntervalMs: z.number().int().min(1).default(250),
+        /** Done deliveries older than this are deleted (hourly); 0 keeps them forever. */
+        retainDoneDays: z.number().min(0).default(30),
       })
       .strict()
       .prefault({}),

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { retryDelayMs } from './backoff.js';
 
+const PRUNE_EVERY_MS = 60 * 60_000;
+
 export type DeliveryHandler = (row: InboxRow, log: Logger) => Promise<Outcome>;
 
 export interface WorkerOptions {
@@ -38,6 +40,7 @@ export class Worker {
   private loop: Promise<void> | null = null;
   private authErrorLogged = false;
   private heartbeat: NodeJS.Timeout | null = null;
+  private retention: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: WorkerOptions) {
     this.id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -55,6 +58,23 @@ export class Worker {
     const { leaseMs } = this.options.settings;
     this.heartbeat = setInterval(() => this.renewLeases(leaseMs), Math.max(leaseMs / 3, 50));
     this.heartbeat.unref();
+    if (this.options.settings.retainDoneDays > 0) {
+      this.retention = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+      this.retention.unref();
+      void this.prune();
+    }
+  }
+
+  /** Forget done deliveries past the retention period, so the inbox does not grow without bound. */
+  private async prune(): Promise<void> {
+    const now = (this.options.now ?? (() => new Date()))();
+    const before = new Date(now.getTime() - this.options.settings.retainDoneDays * 86_400_000).toISOString();
+    try {
+      const deleted = await this.options.store.prune(before);
+      if (deleted > 0) this.options.log.info({ deleted, before }, 'pruned done deliveries');
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not prune done deliveries; will try again');
+    }
   }
 
   private renewLeases(leaseMs: number): void {
@@ -74,6 +94,7 @@ export class Worker {
     if (!this.running) return;
     this.running = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.retention) clearInterval(this.retention);
     this.notify();
     await this.loop;
     const settled = Promise.allSettled(this.inFlight.values());

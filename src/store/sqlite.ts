@@ -263,6 +263,16 @@ export class SqliteStore implements Store {
       .run(seq, workerId);
   }
 
+  async prune(before: string): Promise<number> {
+    const old = `SELECT seq FROM inbox WHERE status = 'done' AND received_at < @before`;
+    const bodies = this.prepare(`DELETE FROM inbox_body WHERE seq IN (${old})`);
+    const rows = this.prepare(`DELETE FROM inbox WHERE seq IN (${old})`);
+    return this.db.transaction(() => {
+      bodies.run({ before });
+      return rows.run({ before }).changes;
+    }).immediate();
+  }
+
   async inboxCounts(): Promise<Record<InboxStatus, number>> {
     const rows = this.prepare('SELECT status, COUNT(*) AS n FROM inbox GROUP BY status').all() as {
       status: InboxStatus;

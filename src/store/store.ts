@@ -65,6 +65,11 @@ export interface Store {
   renew(seqs: number[], workerId: string, leaseMs: number): Promise<number>;
   /** Give a claim back without counting an attempt (graceful shutdown). */
   release(seq: number, workerId: string): Promise<void>;
+  /**
+   * Delete done deliveries received before `before` (ISO instant). Their ids are forgotten: keep
+   * them longer than any forge would redeliver. Returns how many were deleted.
+   */
+  prune(before: string): Promise<number>;
   inboxCounts(): Promise<Record<InboxStatus, number>>;
   listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]>;
   /** Requeue deliveries by id, or every dead letter. Returns how many were requeued. */

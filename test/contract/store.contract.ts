@@ -238,6 +238,26 @@ export function storeContract(
       });
     });
 
+    describe('prune', () => {
+      it('deletes only done deliveries received before the cutoff, and forgets their ids', async () => {
+        await store.enqueue(delivery('old-done', { orderingKey: 'A', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('new-done', { orderingKey: 'B', receivedAt: '2024-03-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('old-dead', { orderingKey: 'C', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('old-queued', { orderingKey: 'D', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        const claimed = await store.claim(10, 'w1', 60_000);
+        const bySeq = (id: string) => claimed.find((row) => row.id === id)!.seq;
+        await store.complete(bySeq('old-done'), 'w1', {});
+        await store.complete(bySeq('new-done'), 'w1', {});
+        await store.fail(bySeq('old-dead'), 'w1', 'gave up', null);
+        await store.release(bySeq('old-queued'), 'w1');
+
+        expect(await store.prune('2024-02-01T00:00:00.000Z')).toBe(1);
+        expect(await store.inboxCounts()).toEqual({ queued: 1, processing: 0, done: 1, dead: 1 });
+        expect(await store.enqueue(delivery('old-done', { orderingKey: 'A' }))).toBe('stored');
+        expect(await store.enqueue(delivery('new-done', { orderingKey: 'B' }))).toBe('duplicate');
+      });
+    });
+
     describe('requeue', () => {
       it('requeues dead and done deliveries by id, with fresh attempts; others are not counted', async () => {
         await enqueueAll(store, [['dead', 'A'], ['done', 'B'], ['waiting', 'C']]);

@@ -179,3 +179,15 @@ describe('Worker leases', () => {
     expect(runs).toEqual(['slow']);
   });
 });
+
+describe('Worker retention', () => {
+  it('prunes done deliveries older than retainDoneDays when it starts', async () => {
+    await store.enqueue({ ...delivery('ancient', 'k'), receivedAt: '2020-01-01T00:00:00.000Z' });
+    await store.enqueue(delivery('recent', 'j'));
+    for (const row of await store.claim(10, 'setup', 60_000)) await store.complete(row.seq, 'setup', {});
+    worker = new Worker({ store, handler: async () => ({}), settings: { ...settings, retainDoneDays: 30 }, log });
+    worker.start();
+    await eventually(async () => (await store.inboxCounts()).done === 1, 'the ancient delivery pruned');
+    expect((await store.listInbox('done', 10)).map((row) => row.id)).toEqual(['recent']);
+  });
+});
