@@ -55,6 +55,12 @@ async function resolveIssue(event: IssueEvent, store: Store, client: ForgeClient
   };
 }
 
+/** A board move whose payload does not name the new Status (older GitHub payloads): read it from the card. */
+async function withBoardStatus(event: IssueEvent, client: ForgeClient | null): Promise<IssueEvent> {
+  if (!event.boardStatus || event.boardStatus.to !== null || !client) return event;
+  return { ...event, boardStatus: { ...event.boardStatus, to: await client.boardStatus(event.issue) } };
+}
+
 /** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */
 export function createPipeline(options: PipelineOptions): DeliveryHandler {
   const now = options.now ?? (() => new Date());
@@ -67,8 +73,9 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
     const client = options.clients[row.forge];
     const applied: AuditEntry[] = [];
     try {
-      const event = await resolveIssue(normalized, options.store, client);
-      if (!event) return { audit: [skipped(normalized, 'board card of an issue boardkeeper has not seen', now())] };
+      const resolved = await resolveIssue(normalized, options.store, client);
+      if (!resolved) return { audit: [skipped(normalized, 'board card of an issue boardkeeper has not seen', now())] };
+      const event = await withBoardStatus(resolved, client);
       const previous = await options.store.getIssueState(event.issue);
       const decision = decide(event, previous, options.config);
       const context = {

@@ -67,6 +67,12 @@ export interface ForgeClient {
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;
   /**
+   * The name of the board column the issue's card is in now (GitHub Projects v2 Status), or null
+   * where labels are the board, or the issue has no card. Older `projects_v2_item` payloads do not
+   * say what the Status was changed to; this reads it.
+   */
+  boardStatus(ref: IssueRef): Promise<string | null>;
+  /**
    * Every label change (and close / reopen) of a project's issues since a date, for backfill.
    * Contract: all entries of one issue come together, in event order (issues in any order);
    * backfill marks an issue done when the next issue starts.

@@ -190,6 +190,16 @@ export class GithubClient implements ForgeClient {
     });
   }
 
+  async boardStatus(ref: IssueRef): Promise<string | null> {
+    if (!this.board) return null;
+    const { owner, repo } = splitRepo(ref.project);
+    const octokit = await this.options.auth.forOwner(owner, repo);
+    const meta = await this.board.describe(octokit);
+    if (!meta) return null;
+    const item = await this.board.findItem(octokit, meta, ref.nodeId ? { nodeId: ref.nodeId } : { owner, repo, number: ref.iid });
+    return meta.options.find((option) => option.id === item?.optionId)?.name ?? null;
+  }
+
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult> {
     return counted(async () => {
       const { owner, repo } = splitRepo(ref.project);

@@ -117,6 +117,11 @@ export class GitlabClient implements ForgeClient {
     return { apiCalls: 0 };
   }
 
+  /** On GitLab the scoped stage labels are the board. */
+  async boardStatus(_ref: IssueRef): Promise<string | null> {
+    return null;
+  }
+
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult> {
     return counted(() => this.api.Issues.edit(ref.project, ref.iid, { stateEvent: state === 'closed' ? 'close' : 'reopen' }));
   }

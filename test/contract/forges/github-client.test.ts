@@ -117,6 +117,18 @@ describe('GitHub client: Projects v2 Status', () => {
     expect((mock.sent[1]?.body as { variables: unknown }).variables).toEqual({ id: 'I_issue5', field: 'Status' });
   });
 
+  it("reads the card's Status name, for board payloads that do not carry it", async () => {
+    const mock = new ForgeApiMock();
+    const scope = mock.github();
+    graphql(scope, 'repositoryOwner', BOARD);
+    graphql(scope, 'projectItems', itemsOf('opt_sow', { byNode: true }));
+    graphql(scope, 'projectItems', itemsOf(null, { onBoard: false, byNode: true }));
+    const client = forgeClients().github!;
+    await expect(client.boardStatus({ ...ref, nodeId: 'I_issue5' })).resolves.toBe('SOW drafting');
+    await expect(client.boardStatus({ ...ref, nodeId: 'I_issue5' })).resolves.toBeNull();
+    expect(mock.pending()).toEqual([]);
+  });
+
   it('skips, with a reason, a stage the board has no option for', async () => {
     const mock = new ForgeApiMock();
     graphql(mock.github(), 'repositoryOwner', BOARD);

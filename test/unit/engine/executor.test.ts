@@ -43,6 +43,9 @@ class FakeForge implements ForgeClient {
   async setIssueState() {
     return this.call('state');
   }
+  async boardStatus() {
+    return null;
+  }
   async *listLabelHistory() {}
 }
 
