@@ -31,6 +31,7 @@ port.on('message', (message: ThreadMessage) => {
     worker
       .stop(message.graceMs)
       .then(() => store.close())
+      .catch((error: unknown) => log.error({ err: error }, 'engine thread: closing the store failed'))
       .finally(() => port.close());
   }
 });

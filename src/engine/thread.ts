@@ -4,6 +4,8 @@ import type { Logger } from '../logger.js';
 import { startThread } from '../threads.js';
 import type { Engine } from './engine.js';
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
 
@@ -68,7 +70,10 @@ export class EngineThread implements Engine {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (!this.thread) return;
-    this.thread.postMessage({ type: 'stop', graceMs } satisfies ThreadMessage);
-    await this.exited;
+    const thread = this.thread;
+    thread.postMessage({ type: 'stop', graceMs } satisfies ThreadMessage);
+    // Work still running after the grace period keeps the thread alive; its leases will expire.
+    const exitedInTime = await Promise.race([this.exited.then(() => true), delay(graceMs + 5_000).then(() => false)]);
+    if (!exitedInTime) await thread.terminate();
   }
 }

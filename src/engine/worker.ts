@@ -79,9 +79,17 @@ export class Worker {
 
   private renewLeases(leaseMs: number): void {
     if (this.inFlight.size === 0) return;
-    this.options.store.renew([...this.inFlight.keys()], this.id, leaseMs).catch((error: unknown) => {
-      this.options.log.warn({ err: error }, 'could not renew leases; they may expire and be taken over');
-    });
+    const held = [...this.inFlight.keys()];
+    this.options.store.renew(held, this.id, leaseMs).then(
+      (renewed) => {
+        // Deliveries that finished meanwhile are not renewed either; only a shortfall beyond them is a loss.
+        const stillHeld = held.filter((seq) => this.inFlight.has(seq)).length;
+        if (renewed < stillHeld) {
+          this.options.log.warn({ held: stillHeld, renewed }, 'leases were lost; another worker may take those deliveries over');
+        }
+      },
+      (error: unknown) => this.options.log.warn({ err: error }, 'could not renew leases; they may expire and be taken over'),
+    );
   }
 
   /** Claim now instead of at the next poll (called when a delivery was just stored). */
@@ -89,7 +97,11 @@ export class Worker {
     this.wake?.();
   }
 
-  /** Stop claiming; wait for in-flight deliveries up to `graceMs`, then give the rest back. */
+  /**
+   * Stop claiming; wait for in-flight deliveries up to `graceMs`. Any still running keep their
+   * claim until its lease expires: handing it back while the work goes on would let another
+   * worker run the same delivery at the same time.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -100,7 +112,10 @@ export class Worker {
     const settled = Promise.allSettled(this.inFlight.values());
     const timedOut = await Promise.race([settled.then(() => false), sleep(graceMs).then(() => true)]);
     if (timedOut) {
-      await Promise.all([...this.inFlight.keys()].map((seq) => this.options.store.release(seq, this.id)));
+      this.options.log.warn(
+        { deliveries: this.inFlight.size, leaseMs: this.options.settings.leaseMs },
+        'stopping with deliveries still running; they will be taken over when their leases expire',
+      );
     }
   }
 
@@ -117,6 +132,8 @@ export class Worker {
         }
       }
       for (const row of claimed) {
+        // Our own lease lapsed (renewals failed) while the work still runs: never run it twice.
+        if (this.inFlight.has(row.seq)) continue;
         const task = this.process(row).finally(() => {
           this.inFlight.delete(row.seq);
           this.notify();

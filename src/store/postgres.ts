@@ -110,6 +110,9 @@ export class PostgresStore implements Store {
        ), due AS (
          SELECT i.seq FROM inbox i JOIN heads ON heads.seq = i.seq
          WHERE ${CLAIMABLE}
+           -- A replayed older delivery heads its key while a newer one may still be running.
+           AND NOT EXISTS (SELECT 1 FROM inbox q WHERE q.ordering_key = i.ordering_key AND q.status = 'processing'
+                           AND q.seq <> i.seq AND q.lease_until >= ${NOW_MS})
          ORDER BY i.seq
          LIMIT $1
          FOR UPDATE OF i SKIP LOCKED
@@ -163,15 +166,6 @@ export class PostgresStore implements Store {
       [seqs, workerId, leaseMs],
     );
     return rowCount ?? 0;
-  }
-
-  async release(seq: number, workerId: string): Promise<void> {
-    await this.query(
-      `UPDATE inbox SET status = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
-         lease_until = NULL
-       WHERE seq = $1 AND status = 'processing' AND lease_owner = $2`,
-      [seq, workerId],
-    );
   }
 
   async inboxCounts(): Promise<Record<InboxStatus, number>> {

@@ -34,10 +34,14 @@ export interface SqliteOptions {
 
 const BUSY_TIMEOUT_MS = 5000;
 
-/** No older unfinished delivery of the same ordering key exists: the row is its key's head. */
+/**
+ * The row heads its ordering key: no older unfinished delivery of the key, and no other one being
+ * processed under a live lease (a replayed older delivery must wait for a newer one in flight).
+ */
 const IS_HEAD = (table: string) =>
   `NOT EXISTS (SELECT 1 FROM inbox p INDEXED BY inbox_heads
-     WHERE p.ordering_key = ${table}.ordering_key AND p.seq < ${table}.seq AND p.status IN ('queued', 'processing'))`;
+     WHERE p.ordering_key = ${table}.ordering_key AND p.status IN ('queued', 'processing')
+       AND (p.seq < ${table}.seq OR (p.status = 'processing' AND p.seq <> ${table}.seq AND p.lease_until > @now)))`;
 
 const isBusy = (error: unknown): boolean => (error as { code?: string }).code === 'SQLITE_BUSY';
 
@@ -59,6 +63,8 @@ export class SqliteStore implements Store {
   private readonly path: string;
   private pending: PendingEnqueue[] = [];
   private flushScheduled = false;
+  /** A batch is waiting for another connection's write lock. */
+  private retrying = false;
   /** null when a process crash is all the inbox must survive (`synchronous: 'normal'`, or in memory). */
   private readonly walSync: WalSync | null;
   /** Started with the first delivery: a store used only by a short CLI command keeps SQLite's own checkpoints. */
@@ -103,17 +109,22 @@ export class SqliteStore implements Store {
   enqueue(delivery: Delivery): Promise<'stored' | 'duplicate'> {
     return new Promise((resolve, reject) => {
       this.pending.push({ delivery, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushEnqueues());
-      }
+      this.scheduleFlush();
     });
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushEnqueues());
+  }
+
   private flushEnqueues(): void {
+    this.flushScheduled = false;
+    // Arrival order is seq order: while a batch waits for the lock, later deliveries wait behind it.
+    if (this.retrying) return;
     const batch = this.pending;
     this.pending = [];
-    this.flushScheduled = false;
     if (batch.length === 0) return;
     this.startCheckpointer();
     this.writeBatch(batch, Date.now());
@@ -156,18 +167,27 @@ export class SqliteStore implements Store {
       )();
     } catch (error) {
       if (isBusy(error) && Date.now() - firstTry < BUSY_TIMEOUT_MS) {
+        this.retrying = true;
         setTimeout(() => this.writeBatch(batch, firstTry), 1);
         return;
       }
+      this.retryDone();
       unavailable(error);
       return;
     } finally {
       if (this.db.open) this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
+    this.retryDone();
     const answer = () => batch.forEach((item, index) => item.resolve(results[index]!));
     // A duplicate waits too: the copy it duplicates may sit in a batch whose fsync is still running.
     if (this.walSync) this.walSync.durable().then(answer, unavailable);
     else answer();
+  }
+
+  private retryDone(): void {
+    if (!this.retrying) return;
+    this.retrying = false;
+    this.scheduleFlush();
   }
 
   private startCheckpointer(): void {
@@ -253,14 +273,6 @@ export class SqliteStore implements Store {
     );
     const leaseUntil = Date.now() + leaseMs;
     return this.db.transaction(() => seqs.reduce((n, seq) => n + extend.run({ seq, workerId, leaseUntil }).changes, 0)).immediate();
-  }
-
-  async release(seq: number, workerId: string): Promise<void> {
-    this.prepare(
-        `UPDATE inbox SET status = 'queued', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
-         WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
-      )
-      .run(seq, workerId);
   }
 
   async prune(before: string): Promise<number> {

@@ -63,8 +63,6 @@ export interface Store {
    * taken over (and run twice) while it is alive. Returns how many leases were extended.
    */
   renew(seqs: number[], workerId: string, leaseMs: number): Promise<number>;
-  /** Give a claim back without counting an attempt (graceful shutdown). */
-  release(seq: number, workerId: string): Promise<void>;
   /**
    * Delete done deliveries received before `before` (ISO instant). Their ids are forgotten: keep
    * them longer than any forge would redeliver. Returns how many were deleted.

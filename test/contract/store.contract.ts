@@ -106,6 +106,18 @@ export function storeContract(
         expect(await store.inboxCounts()).toMatchObject({ processing: 0, done: 1 });
       });
 
+      it('holds back a replayed older delivery while a newer one of its key is being processed', async () => {
+        await enqueueAll(store, [['a1', 'A'], ['a2', 'A']]);
+        const [first] = await store.claim(1, 'w1', 60_000);
+        await store.complete(first!.seq, 'w1', {});
+        const [second] = await store.claim(1, 'w1', 60_000);
+        expect(second).toMatchObject({ id: 'a2' });
+        expect(await store.requeue({ ids: ['a1'] })).toBe(1);
+        expect(await store.claim(5, 'w2', 60_000)).toEqual([]);
+        await store.complete(second!.seq, 'w1', {});
+        expect(await store.claim(5, 'w2', 60_000)).toMatchObject([{ id: 'a1' }]);
+      });
+
       it('keeps a renewed lease alive past its first expiry; only the holder can renew', async () => {
         await enqueueAll(store, [['a1', 'A']]);
         const [held] = await store.claim(1, 'w1', 100);
@@ -221,23 +233,6 @@ export function storeContract(
       });
     });
 
-    describe('release', () => {
-      it('gives the claim back without counting an attempt, claimable at once', async () => {
-        await enqueueAll(store, [['a1', 'A']]);
-        const [row] = await store.claim(1, 'w1', 60_000);
-        await store.release(row!.seq, 'w1');
-        expect(await store.listInbox('queued', 1)).toMatchObject([{ id: 'a1', attempts: 0 }]);
-        expect(await store.claim(1, 'w2', 60_000)).toMatchObject([{ id: 'a1', attempts: 1 }]);
-      });
-
-      it('does nothing for a worker that does not hold the claim', async () => {
-        await enqueueAll(store, [['a1', 'A']]);
-        const [row] = await store.claim(1, 'w1', 60_000);
-        await store.release(row!.seq, 'intruder');
-        expect(await store.claim(1, 'w2', 60_000)).toEqual([]);
-      });
-    });
-
     describe('prune', () => {
       it('deletes only done deliveries received before the cutoff, and forgets their ids', async () => {
         await store.enqueue(delivery('old-done', { orderingKey: 'A', receivedAt: '2024-01-01T00:00:00.000Z' }));
@@ -249,7 +244,7 @@ export function storeContract(
         await store.complete(bySeq('old-done'), 'w1', {});
         await store.complete(bySeq('new-done'), 'w1', {});
         await store.fail(bySeq('old-dead'), 'w1', 'gave up', null);
-        await store.release(bySeq('old-queued'), 'w1');
+        await store.fail(bySeq('old-queued'), 'w1', 'try again', new Date(0));
 
         expect(await store.prune('2024-02-01T00:00:00.000Z')).toBe(1);
         expect(await store.inboxCounts()).toEqual({ queued: 1, processing: 0, done: 1, dead: 1 });

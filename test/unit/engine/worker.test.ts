@@ -110,19 +110,26 @@ describe('Worker', () => {
     expect((await store.listInbox('dead', 1))[0]?.lastError).toContain('label name is invalid');
   });
 
-  it('gives unfinished work back on stop so another worker can take it', async () => {
-    await store.enqueue(delivery('slow', 'k'));
+  it('on stop, keeps the claim of work still running until its lease expires, then it can be taken over', async () => {
     let started = false;
-    run(async () => {
-      started = true;
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
-      return {};
+    worker = new Worker({
+      store,
+      settings: { ...settings, leaseMs: 200 },
+      log,
+      handler: async () => {
+        started = true;
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        return {};
+      },
     });
+    await store.enqueue(delivery('slow', 'k'));
+    worker.start();
     await eventually(() => started, 'started');
-    await worker!.stop(10);
+    await worker.stop(10);
     worker = null;
-    const [row] = await store.listInbox('queued', 1);
-    expect(row).toMatchObject({ id: 'slow', attempts: 0 });
+    expect(await store.claim(1, 'another-worker', 60_000)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await store.claim(1, 'another-worker', 60_000)).toMatchObject([{ id: 'slow', attempts: 2 }]);
   });
 });
 

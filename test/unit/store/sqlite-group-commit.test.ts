@@ -75,8 +75,13 @@ describe('SqliteStore intake while another connection writes', () => {
     const stored = store.enqueue(delivery('while-locked'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(ticks).toBeGreaterThan(5);
+    // Arrives while the first waits for the lock: it must not overtake it.
+    const later = store.enqueue(delivery('arrived-later'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     other.exec('COMMIT');
     await expect(stored).resolves.toBe('stored');
+    await expect(later).resolves.toBe('stored');
+    expect((await store.listInbox('queued', 10)).map((row) => row.id)).toEqual(['while-locked', 'arrived-later']);
     clearInterval(ticker);
     other.close();
     await store.close();
