@@ -408,6 +408,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
+    if (this.walSync?.failure) throw new StoreUnavailableError('sqlite: an fsync of the WAL failed; restart the service', { cause: this.walSync.failure });
     try {
       this.prepare('SELECT 1').get();
     } catch (error) {

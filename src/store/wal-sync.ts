@@ -17,6 +17,12 @@ export class WalSync {
   private fd: number | null = null;
   private running: Promise<void> | null = null;
   private waiting: Waiter[] = [];
+  private failed: Error | null = null;
+
+  /** The fsync error that made the WAL untrustworthy, if any. */
+  get failure(): Error | null {
+    return this.failed;
+  }
 
   constructor(private readonly walPath: string) {}
 
@@ -43,13 +49,22 @@ export class WalSync {
 
   private sync(): Promise<void> {
     return new Promise((resolve, reject) => {
+      // After a failed fdatasync the kernel may have dropped the dirty pages and a later sync can
+      // "succeed" without them: once one fails, nothing is ever reported durable again.
+      if (this.failed) {
+        reject(this.failed);
+        return;
+      }
       try {
         this.fd ??= this.open();
       } catch (error) {
         reject(error);
         return;
       }
-      fdatasync(this.fd, (error) => (error ? reject(error) : resolve()));
+      fdatasync(this.fd, (error) => {
+        if (error) this.failed = error;
+        return error ? reject(error) : resolve();
+      });
     });
   }
 

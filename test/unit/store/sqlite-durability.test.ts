@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,21 @@ describe('WalSync', () => {
     const waiters = [sync.durable(), sync.durable(), sync.durable()];
     const outcomes = await Promise.allSettled(waiters);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await sync.close();
+  });
+
+  it('never reports durable again after an fdatasync failed, even once the file could be synced', async () => {
+    const path = join(dir, 'sticky-wal');
+    writeFileSync(path, 'frames');
+    const sync = new WalSync(path);
+    await expect(sync.durable()).resolves.toBeUndefined();
+    const internals = sync as unknown as { fd: number | null };
+    const good = internals.fd;
+    internals.fd = 2 ** 30; // not an open descriptor: fdatasync fails with EBADF, as a failing disk would fail it
+    await expect(sync.durable()).rejects.toThrow();
+    internals.fd = good;
+    await expect(sync.durable()).rejects.toThrow();
+    expect(sync.failure).not.toBeNull();
     await sync.close();
   });
 });
