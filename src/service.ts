@@ -21,8 +21,7 @@ export interface Service {
   app: FastifyInstance;
   worker: Engine;
   store: Store;
-  clients: Record<ForgeName, ForgeClient | null>;
-  /** Stop accepting, finish or release in-flight work, close the store. */
+  /** Stop accepting, let in-flight work finish (or its leases expire), close the store. */
   close(): Promise<void>;
 }
 
@@ -30,7 +29,8 @@ export interface ServiceOptions {
   config: Config;
   store: Store;
   log: Logger;
-  clients: Record<ForgeName, ForgeClient | null>;
+  /** For the in-process engine; null (the default) is dry-run for that forge. */
+  clients?: Record<ForgeName, ForgeClient | null>;
   now?: () => Date;
   /**
    * `thread` (serve): the engine runs on a worker thread with its own store connection and forge
@@ -49,7 +49,8 @@ export interface ServiceOptions {
 
 /** Wire store, worker and HTTP app together. The caller listens and owns the store's lifetime through close(). */
 export async function createService(options: ServiceOptions): Promise<Service> {
-  const { config, store, log, clients } = options;
+  const { config, store, log } = options;
+  const clients = options.clients ?? { gitlab: null, github: null };
   const webhooks = createWebhooks(config);
   const worker: Engine =
     options.engine === 'thread'
@@ -88,7 +89,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     app,
     worker,
     store,
-    clients,
     close() {
       closing ??= (async () => {
         await app.close();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { liveForges } from '../forges/clients.js';
 import { describeStore } from '../store/open.js';
 import { configFrom } from './context.js';
 
@@ -8,13 +9,14 @@ export function registerCheckConfig(program: Command): void {
     .description('validate the configuration (file + environment) and exit; non-zero with the key path of each problem')
     .action((_options, command: Command) => {
       const { config, path } = configFrom(command);
-      const mode = (token: unknown) => (config.dryRun === true || !token ? 'dry-run' : 'live');
+      const live = liveForges(config);
+      const mode = (forge: 'gitlab' | 'github') => (live[forge] ? 'live' : 'dry-run');
       process.stdout.write(
         [
           `config: ${path ?? '(none found: built-in defaults)'} is valid`,
           `store: ${describeStore(config)}`,
-          `gitlab: ${mode(config.gitlab.token)}, webhook secret ${config.gitlab.webhookSecret ? 'set' : 'NOT set (GitLab deliveries will be refused)'}`,
-          `github: ${mode(config.github.token ?? config.github.app)}, webhook secret ${config.github.webhookSecret ? 'set' : 'NOT set (GitHub deliveries will be refused)'}`,
+          `gitlab: ${mode('gitlab')}, webhook secret ${config.gitlab.webhookSecret ? 'set' : 'NOT set (GitLab deliveries will be refused)'}`,
+          `github: ${mode('github')}, webhook secret ${config.github.webhookSecret ? 'set' : 'NOT set (GitHub deliveries will be refused)'}`,
           `preset: ${config.preset}`,
         ].join('\n') + '\n',
       );

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { createForgeClients } from '../forges/clients.js';
+import { liveForges } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
@@ -22,13 +22,14 @@ export function registerServe(program: Command): void {
       if (options.host !== undefined) config.server.host = options.host;
       const log = createLogger({ level: config.log.level });
       const store = await openStore(config, log);
-      const clients = createForgeClients(config, log);
-      const service = await createService({ config, store, log, clients, engine: 'thread', metricsTable: 'thread' });
+      // The engine thread builds its own forge clients from the config.
+      const service = await createService({ config, store, log, engine: 'thread', metricsTable: 'thread' });
+      const live = liveForges(config);
       await service.app.listen({ port: config.server.port, host: config.server.host });
       service.worker.start();
       const { port } = service.app.server.address() as AddressInfo;
       log.info(
-        { port, config: path, store: describeStore(config), gitlab: forgeMode(clients.gitlab !== null), github: forgeMode(clients.github !== null) },
+        { port, config: path, store: describeStore(config), gitlab: forgeMode(live.gitlab), github: forgeMode(live.github) },
         `boardkeeper listening on http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
       );
       for (const secret of ['gitlab', 'github'] as const) {

@@ -3,7 +3,7 @@ export interface Engine {
   start(): void;
   /** A delivery was just stored: claim now instead of at the next poll. */
   notify(): void;
-  /** Stop claiming, finish or give back in-flight work. */
+  /** Stop claiming and let in-flight work finish; what outlasts the grace period keeps its lease until it expires. */
   stop(graceMs?: number): Promise<void>;
   readonly isRunning: boolean;
 }

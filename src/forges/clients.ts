@@ -20,19 +20,24 @@ function githubCredentials(config: Config): GithubCredentials | null {
   return null;
 }
 
+/** Which forges act for real: credentials present and dryRun not forced. The one rule for it. */
+export function liveForges(config: Config): { gitlab: boolean; github: boolean } {
+  const forcedDryRun = config.dryRun === true;
+  return { gitlab: !forcedDryRun && Boolean(config.gitlab.token), github: !forcedDryRun && githubCredentials(config) !== null };
+}
+
 export function createForgeClients(
   config: Config,
   log: Pick<Logger, 'info'>,
   overrides: PolicyOverrides = {},
 ): ForgeClients {
-  const forcedDryRun = config.dryRun === true;
-  const gitlabToken = forcedDryRun ? undefined : config.gitlab.token;
-  const githubAuth = forcedDryRun ? null : githubCredentials(config);
+  const live = liveForges(config);
+  const githubAuth = live.github ? githubCredentials(config) : null;
 
-  const gitlab = gitlabToken
+  const gitlab = live.gitlab
     ? new GitlabClient({
         url: config.gitlab.url,
-        token: gitlabToken,
+        token: config.gitlab.token!,
         policy: new RequestPolicy({ ...overrides, concurrency: config.gitlab.concurrency }),
       })
     : null;
@@ -44,7 +49,7 @@ export function createForgeClients(
     : null;
 
   for (const [forge, client] of Object.entries({ gitlab, github })) {
-    const why = forcedDryRun ? 'dryRun is true' : 'no credentials configured';
+    const why = config.dryRun === true ? 'dryRun is true' : 'no credentials configured';
     if (!client) log.info({ forge }, `${forge}: dry-run (${why}); actions are recorded in the audit log, not executed`);
   }
   return { gitlab, github };
