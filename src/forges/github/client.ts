@@ -6,7 +6,7 @@ import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
 import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
 import type { GithubAuth } from './auth.js';
-import { ProjectBoard, sameStatusName, type ProjectRef } from './projects.js';
+import { ProjectBoard, sameStatusName, type IssueLocator, type ProjectRef } from './projects.js';
 import { graphqlCall } from './transport.js';
 
 export interface GithubClientOptions {
@@ -173,31 +173,35 @@ export class GithubClient implements ForgeClient {
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult> {
     return counted(async () => {
       if (!this.board) return new Skipped('no github.project configured');
-      const { owner, repo } = splitRepo(ref.project);
-      const octokit = await this.options.auth.forOwner(owner, repo);
-      const meta = await this.board.describe(octokit);
-      const { owner: boardOwner, number, statusField } = this.board.project;
+      const { board, octokit, meta, locator } = await this.openBoard(this.board, ref);
+      const { owner: boardOwner, number, statusField } = board.project;
       if (!meta) return new Skipped(`project ${boardOwner}#${number} or its "${statusField}" field not found`);
       const option = meta.options.find((candidate) => sameStatusName(candidate.name, stage));
       if (!option) return new Skipped(`"${statusField}" has no option for stage "${stage}" (run boardkeeper setup)`);
-      const locator = ref.nodeId ? { nodeId: ref.nodeId } : { owner, repo, number: ref.iid };
-      const item = await this.board.findItem(octokit, meta, locator);
+      const item = await board.findItem(octokit, meta, locator);
       if (!item) throw new ForgeError('not-found', `GitHub issue ${ref.project}#${ref.iid} not found`, 404);
       if (item.optionId === option.id) return undefined;
-      const itemId = item.itemId ?? (await this.board.addItem(octokit, meta, item.issueId));
-      await this.board.setStatus(octokit, meta, itemId, option.id);
+      const itemId = item.itemId ?? (await board.addItem(octokit, meta, item.issueId));
+      await board.setStatus(octokit, meta, itemId, option.id);
       return undefined;
     });
   }
 
   async boardStatus(ref: IssueRef): Promise<string | null> {
     if (!this.board) return null;
+    const { board, octokit, meta, locator } = await this.openBoard(this.board, ref);
+    if (!meta) return null;
+    const item = await board.findItem(octokit, meta, locator);
+    return meta.options.find((option) => option.id === item?.optionId)?.name ?? null;
+  }
+
+  /** The board's ids, a client authenticated for the issue's owner, and how to find the issue's card. */
+  private async openBoard(board: ProjectBoard, ref: IssueRef) {
     const { owner, repo } = splitRepo(ref.project);
     const octokit = await this.options.auth.forOwner(owner, repo);
-    const meta = await this.board.describe(octokit);
-    if (!meta) return null;
-    const item = await this.board.findItem(octokit, meta, ref.nodeId ? { nodeId: ref.nodeId } : { owner, repo, number: ref.iid });
-    return meta.options.find((option) => option.id === item?.optionId)?.name ?? null;
+    const meta = await board.describe(octokit);
+    const locator: IssueLocator = ref.nodeId ? { nodeId: ref.nodeId } : { owner, repo, number: ref.iid };
+    return { board, octokit, meta, locator };
   }
 
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult> {
