@@ -3,7 +3,7 @@ import type { Action, IssueEvent, IssueState, Transition } from '../domain/types
 import { overlayTo, trackedLabels } from '../metrics/overlay.js';
 import { analyseBody, type TemplateId, type Validation } from '../templates/index.js';
 import { planDerived, wantedLabels } from './derived.js';
-import { applyOps, emptyOps, type LabelOps } from './label-ops.js';
+import { applyOps, emptyOps, withScopedExclusivity, type LabelOps } from './label-ops.js';
 import { readMemory, writeMemory, type RulesMemory } from './memory.js';
 import { digest, renderReport } from './report.js';
 import { planStage } from './stage.js';
@@ -112,7 +112,8 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
     actions.push({ type: 'comment', marker: config.labels.commentMarker, body: report, reason: 'template check' });
   if (stage.boardAction) actions.push(stage.boardAction);
 
-  const labelsNow = labels ? applyOps(event.labelsAfter, ops) : event.labelsAfter;
+  const applied = labels ? applyOps(event.labelsAfter, ops) : event.labelsAfter;
+  const labelsNow = labels && event.forge === 'gitlab' ? withScopedExclusivity(applied, labels.add) : applied;
   const nextMemory: RulesMemory = {
     template: template ?? memory.template,
     derived: wanted,

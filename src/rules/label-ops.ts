@@ -24,3 +24,17 @@ export function applyOps(labels: string[], ops: LabelOps): string[] {
   for (const label of ops.add.keys()) if (!after.includes(label)) after.push(label);
   return after;
 }
+
+/**
+ * GitLab keeps one label per scope (the part before the last `::`): adding `proposal::On_hold`
+ * drops `proposal::Closed_Lost`. Predicting that keeps the recorded labels equal to what the
+ * forge will echo back, so the echo brings no surprise change.
+ */
+export function withScopedExclusivity(labels: string[], added: string[]): string[] {
+  const scopeOf = (label: string) => (label.includes('::') ? label.slice(0, label.lastIndexOf('::')) : null);
+  const claimed = new Map(added.flatMap((label) => (scopeOf(label) === null ? [] : [[scopeOf(label)!, label] as const])));
+  return labels.filter((label) => {
+    const scope = scopeOf(label);
+    return scope === null || !claimed.has(scope) || claimed.get(scope) === label;
+  });
+}
