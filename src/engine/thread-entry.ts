@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { createWebhooks } from '../forges/webhooks.js';
+import { ForwardingSink } from '../observability/forwarding.js';
 import { openStore } from '../store/open.js';
 import { createPipeline } from './pipeline.js';
 import { Worker } from './worker.js';
@@ -15,12 +16,14 @@ import type { ThreadMessage } from './thread.js';
 const { config } = workerData as { config: Config };
 const port = parentPort!;
 const log = createLogger({ level: config.log.level }).child({ component: 'worker' });
+const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics', events } satisfies ThreadMessage));
 const store = await openStore(config);
-const clients = createForgeClients(config, log);
+const clients = createForgeClients(config, log, {}, metrics);
 const worker = new Worker({
   store,
   settings: config.worker,
   log,
+  metrics,
   handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
 });
 worker.start();
@@ -31,6 +34,7 @@ port.on('message', (message: ThreadMessage) => {
     worker
       .stop(message.graceMs)
       .then(() => store.close())
+      .then(() => metrics.close())
       .catch((error: unknown) => log.error({ err: error }, 'engine thread: closing the store failed'))
       .finally(() => port.close());
   }

@@ -1,6 +1,7 @@
 import type { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { DISCARD_METRICS, type MetricEvent, type MetricsSink } from '../observability/events.js';
 import { startThread } from '../threads.js';
 import type { Engine } from './engine.js';
 
@@ -9,7 +10,12 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
 
-export type ThreadMessage = { type: 'started' } | { type: 'notify' } | { type: 'stop'; graceMs: number };
+export type ThreadMessage =
+  | { type: 'started' }
+  | { type: 'notify' }
+  | { type: 'stop'; graceMs: number }
+  /** The thread's counts since its last batch (attempts, forge requests), for the main thread's registry. */
+  | { type: 'metrics'; events: MetricEvent[] };
 
 /** Runs the engine (worker + pipeline) on a worker thread; see thread-entry.ts. */
 export class EngineThread implements Engine {
@@ -24,6 +30,7 @@ export class EngineThread implements Engine {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
+    private readonly metrics: MetricsSink = DISCARD_METRICS,
   ) {}
 
   get isRunning(): boolean {
@@ -41,6 +48,7 @@ export class EngineThread implements Engine {
         this.running = true;
         this.restartDelayMs = RESTART_MIN_MS;
       }
+      if (message.type === 'metrics') for (const event of message.events) this.metrics.record(event);
     });
     thread.on('error', (error) => this.log.error({ err: error }, 'engine thread failed'));
     thread.once('exit', (code) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { isForgeError } from '../forges/errors.js';
 import type { Logger } from '../logger.js';
+import { DISCARD_METRICS, type AttemptResult, type MetricsSink } from '../observability/events.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { retryDelayMs } from './backoff.js';
 
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   log: Logger;
   workerId?: string;
   now?: () => Date;
+  /** Where attempts are counted (the service's metrics, or the engine thread's forwarder). */
+  metrics?: MetricsSink;
 }
 
 /** What to do with a failed attempt: when to retry, or null to dead-letter. */
@@ -162,9 +165,19 @@ export class Worker {
     const { store, handler, settings } = this.options;
     const now = this.options.now ?? (() => new Date());
     const log = this.options.log.child({ deliveryId: row.id, forge: row.forge, event: row.event, attempt: row.attempts });
+    const startedAt = performance.now();
+    const count = (result: AttemptResult) =>
+      (this.options.metrics ?? DISCARD_METRICS).record({
+        type: 'attempt',
+        forge: row.forge,
+        result,
+        processingSeconds: (performance.now() - startedAt) / 1000,
+        intakeToDoneSeconds: result === 'done' ? Math.max(0, now().getTime() - Date.parse(row.receivedAt)) / 1000 : null,
+      });
     try {
       const outcome = await handler(row, log);
       const committed = await store.complete(row.seq, this.id, outcome);
+      count(committed ? 'done' : 'lease_lost');
       if (committed) log.info({ transitions: outcome.transitions?.length ?? 0, actions: outcome.audit?.length ?? 0 }, 'delivery processed');
       else log.warn('claim expired before completion; another worker will process this delivery');
     } catch (error) {
@@ -174,6 +187,7 @@ export class Worker {
         this.authErrorLogged = true;
         log.error({ status: error.status }, `forge refused our credentials (${message}): check the ${row.forge} token and its scopes`);
       }
+      count(when ? 'retry' : 'dead');
       try {
         await store.fail(row.seq, this.id, message, when);
       } catch (storeError) {
