@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { configSchema, type Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
+import { ServiceMetrics } from '../observability/service-metrics.js';
 import { createLogger } from '../logger.js';
 import { createService, type Service } from '../service.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -91,7 +92,9 @@ export async function startDemoStack(options: StackOptions): Promise<DemoStack> 
   const log = createLogger({ level: config.log.level, destination: pino.destination(2) });
   const store = new SqliteStore({ path: sqlitePath, synchronous: config.store.sqliteSynchronous });
   await store.migrate();
-  const service = await createService({ config, store, log, clients: createForgeClients(config, { info: () => {} }) });
+  const metrics = new ServiceMetrics(store);
+  const clients = createForgeClients(config, { info: () => {} }, {}, metrics);
+  const service = await createService({ config, store, log, clients, metrics });
   await service.app.listen({ port: config.server.port, host: config.server.host });
   service.worker.start();
   const { port } = service.app.server.address() as AddressInfo;
