@@ -8,6 +8,7 @@ import { retryDelayMs } from '../../../src/engine/backoff.js';
 import { retryAt, Worker, type DeliveryHandler } from '../../../src/engine/worker.js';
 import { ForgeError } from '../../../src/forges/errors.js';
 import { createLogger } from '../../../src/logger.js';
+import type { MetricEvent } from '../../../src/observability/events.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { Delivery } from '../../../src/store/store.js';
 import { eventually } from '../../support/service.js';
@@ -96,6 +97,22 @@ describe('Worker', () => {
     await eventually(async () => (await store.inboxCounts()).done === 1, 'next done');
     const [dead] = await store.listInbox('dead', 10);
     expect(dead).toMatchObject({ id: 'doomed', attempts: settings.maxAttempts, lastError: 'handler exploded' });
+  });
+
+  it('counts every attempt by result for the service metrics; only a completed one has an intake-to-done time', async () => {
+    const events: MetricEvent[] = [];
+    await store.enqueue(delivery('doomed', 'k'));
+    await store.enqueue(delivery('next', 'k'));
+    worker = new Worker({ store, settings, log, metrics: { record: (e) => events.push(e) }, handler: async (row) => {
+      if (row.id === 'doomed') throw new Error('handler exploded');
+      return {};
+    } });
+    worker.start();
+    await eventually(async () => (await store.inboxCounts()).done === 1, 'next done');
+    const attempts = events.filter((e) => e.type === 'attempt');
+    expect(attempts.map((e) => e.result)).toEqual(['retry', 'retry', 'dead', 'done']);
+    expect(attempts.map((e) => e.intakeToDoneSeconds !== null)).toEqual([false, false, false, true]);
+    for (const attempt of attempts) expect(attempt.processingSeconds).toBeGreaterThanOrEqual(0);
   });
 
   it('dead-letters a rejected forge call at once', async () => {
