@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDatabaseUrl } from './database-url.js';
 import { SALES_STAGES } from './presets.js';
 
 /** One end of a duration (GitLab Value Stream Analytics style): the first time this happens. */
@@ -73,8 +74,14 @@ export const configSchema = z
         sqlitePath: z.string().min(1).default('./data/boardkeeper.db'),
         /** `full` survives power loss; `normal` survives a process crash only, and is faster. */
         sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
-        /** postgres://… ; when set, PostgreSQL is the store. Usually from DATABASE_URL. */
-        databaseUrl: z.string().optional(),
+        /** Usually from DATABASE_URL: postgres://… is PostgreSQL; file:<path> / sqlite:<path> a SQLite file (instead of sqlitePath). */
+        databaseUrl: z
+          .string()
+          .superRefine((value, context) => {
+            const parsed = parseDatabaseUrl(value);
+            if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
+          })
+          .optional(),
         poolSize: z.number().int().min(1).max(200).default(10),
         statementTimeoutMs: z.number().int().positive().default(15_000),
       })
