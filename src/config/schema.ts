@@ -207,6 +207,8 @@ export const configSchema = z
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** `auto`: human lines on a terminal, JSON lines otherwise (pipes, files, containers). */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
       })
       .strict()
       .prefault({}),

@@ -15,7 +15,7 @@ import type { ThreadMessage } from './thread.js';
 
 const { config } = workerData as { config: Config };
 const port = parentPort!;
-const log = createLogger({ level: config.log.level }).child({ component: 'worker' });
+const log = createLogger(config.log).child({ component: 'worker' });
 const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics', events } satisfies ThreadMessage));
 const store = await openStore(config);
 const clients = createForgeClients(config, log, {}, metrics);
