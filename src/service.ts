@@ -66,6 +66,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       : new Worker({
           store,
           settings: config.worker,
+          auditRetainDays: config.audit.retainDays,
           log: log.child({ component: 'worker' }),
           metrics,
           handler: createPipeline({ config, store, webhooks, clients, now: options.now }),

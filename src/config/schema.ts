@@ -204,6 +204,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** Audit entries older than this are deleted (hourly, with the inbox's); 0 keeps them forever. */
+        retainDays: z.number().min(0).default(180),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -22,6 +22,7 @@ const clients = createForgeClients(config, log, {}, metrics);
 const worker = new Worker({
   store,
   settings: config.worker,
+  auditRetainDays: config.audit.retainDays,
   log,
   metrics,
   handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),

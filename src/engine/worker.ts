@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { DISCARD_METRICS, type AttemptResult, type MetricsSink } from '../observability/events.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { retryDelayMs } from './backoff.js';
+import { keepsAnything, pruneExpired, type Retention } from './retention.js';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Where attempts are counted (the service's metrics, or the engine thread's forwarder). */
   metrics?: MetricsSink;
+  /** audit.retainDays: audit entries are pruned with the done deliveries (absent or 0: kept). */
+  auditRetainDays?: number;
 }
 
 /** What to do with a failed attempt: when to retry, or null to dead-letter. */
@@ -61,22 +64,26 @@ export class Worker {
     const { leaseMs } = this.options.settings;
     this.heartbeat = setInterval(() => this.renewLeases(leaseMs), Math.max(leaseMs / 3, 50));
     this.heartbeat.unref();
-    if (this.options.settings.retainDoneDays > 0) {
+    if (keepsAnything(this.retentionDays())) {
       this.retention = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
       this.retention.unref();
       void this.prune();
     }
   }
 
-  /** Forget done deliveries past the retention period, so the inbox does not grow without bound. */
+  private retentionDays(): Retention {
+    return { doneDeliveryDays: this.options.settings.retainDoneDays, auditDays: this.options.auditRetainDays ?? 0 };
+  }
+
+  /** Forget done deliveries and audit entries past their retention, so neither grows without bound. */
   private async prune(): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
-    const before = new Date(now.getTime() - this.options.settings.retainDoneDays * 86_400_000).toISOString();
     try {
-      const deleted = await this.options.store.prune(before);
-      if (deleted > 0) this.options.log.info({ deleted, before }, 'pruned done deliveries');
+      const pruned = await pruneExpired(this.options.store, this.retentionDays(), now);
+      if (pruned.deliveries?.deleted) this.options.log.info(pruned.deliveries, 'pruned done deliveries');
+      if (pruned.audit?.deleted) this.options.log.info(pruned.audit, 'pruned audit entries');
     } catch (error) {
-      this.options.log.warn({ err: error }, 'could not prune done deliveries; will try again');
+      this.options.log.warn({ err: error }, 'could not prune done deliveries and audit entries; will try again');
     }
   }
 

@@ -75,4 +75,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Audit retention deletes by age (audit.retainDays), hourly.
+  `
+  CREATE INDEX audit_at ON audit (at);
+  `,
 ];
