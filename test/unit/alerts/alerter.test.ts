@@ -223,4 +223,15 @@ describe('logs', () => {
     expect(log).toContain('alert not delivered');
     for (const secret of [...urls, SLACK_PATH, JSON_SECRET, ...urls.map((url) => new URL(url).host)]) expect(log).not.toContain(secret);
   });
+
+  it('redact the alerts section if a config is ever logged whole, and any secret field', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    const url = `https://hooks.example.com${SLACK_PATH}`;
+    const config = configSchema.parse({ alerts: { receivers: [{ name: 'pager', type: 'json', url, secret: JSON_SECRET }] } });
+    log.info({ config }, 'configuration');
+    log.info({ receiver: { name: 'pager', secret: JSON_SECRET } }, 'receiver');
+    expect(lines).toHaveLength(2);
+    for (const secret of [url, SLACK_PATH, JSON_SECRET]) expect(lines.join('')).not.toContain(secret);
+  });
 });
