@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeAlerts } from '../../../src/alerts/describe.js';
 import { ConfigError, loadConfig, secretsOf } from '../../../src/config/load.js';
+import { configSchema } from '../../../src/config/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-alerts-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,5 +84,19 @@ describe('config section alerts', () => {
 
   it('explains an unreadable *_FILE by its variable', () => {
     expect(() => loadConfig({ path: file('r.yml', RECEIVERS), env: { ALERT_PAGER_SECRET_FILE: join(dir, 'missing') } })).toThrow(/ALERT_PAGER_SECRET_FILE: cannot read/);
+  });
+
+  it('is summed up for check-config by receiver and kinds, without URLs', () => {
+    const url = 'https://hooks.slack.com/services/T0/B0/xyz';
+    const receivers = [
+      { name: 'ops', type: 'slack', url, kinds: ['breached', 'dead-letter'] },
+      { name: 'pager', type: 'json', url, secret: 'pager-signing-secret-0123' },
+      { name: 'spare', type: 'slack', url, enabled: false },
+    ];
+    expect(describeAlerts(configSchema.parse({}))).toBe('none (no receivers configured)');
+    expect(describeAlerts(configSchema.parse({ alerts: { receivers } }))).toBe(
+      'ops (slack: breached, dead-letter), pager (json: every kind), spare (slack: switched off)',
+    );
+    expect(describeAlerts(configSchema.parse({ alerts: { enabled: false, receivers } }))).toBe('switched off (alerts.enabled: false; 3 receivers configured)');
   });
 });
