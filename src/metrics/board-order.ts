@@ -6,7 +6,7 @@ import type { BoardPreset } from '../config/presets.js';
  * Side states (on-hold, paused) and closing are not progress: closing an engagement in deployment
  * does not make it live. Stages on no board reach only themselves.
  */
-export function stagesReaching(preset: BoardPreset, terminalStages: ReadonlySet<string>): Map<string, string[]> {
+export function stagesReaching(preset: BoardPreset, terminalStages: ReadonlySet<string>): Map<string, ReadonlySet<string>> {
   const notProgress = new Set([
     ...terminalStages,
     preset.holdStage,
@@ -14,11 +14,11 @@ export function stagesReaching(preset: BoardPreset, terminalStages: ReadonlySet<
     preset.initiativeHoldStage ?? 'paused',
     preset.initiativeClosedStage ?? 'done',
   ]);
-  const reaching = new Map<string, string[]>();
+  const reaching = new Map<string, ReadonlySet<string>>();
   for (const board of [preset.stages, preset.initiativeStages]) {
     board.forEach((stage, index) => {
       const later = board.slice(index + 1).filter((next) => !notProgress.has(next));
-      reaching.set(stage, [stage, ...later]);
+      reaching.set(stage, new Set([stage, ...later]));
     });
   }
   return reaching;

@@ -15,7 +15,7 @@ export interface MetricsSettings {
   /** Board order, for sorting stage lists. */
   stageOrder: string[];
   /** Stage → the stages whose entry reaches it (itself and later ones): what an `enter` end event matches. */
-  stagesReaching: ReadonlyMap<string, readonly string[]>;
+  stagesReaching: ReadonlyMap<string, ReadonlySet<string>>;
   pausedStages: ReadonlySet<string>;
   pausedLabels: ReadonlySet<string>;
   terminalStages: ReadonlySet<string>;

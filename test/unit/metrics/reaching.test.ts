@@ -36,13 +36,13 @@ function durationOf(steps: [string, number][], name: string, nowHours = 2_000) {
 describe('an `enter` end event ends on reaching the stage or any later one', () => {
   it('knows board order, and that closing, on-hold and paused are not progress', () => {
     const reaching = stagesReaching(DEFAULT_PRESET, new Set(['closed']));
-    expect(reaching.get('triage')).toEqual([
+    expect([...reaching.get('triage')!]).toEqual([
       'triage', 'discovery', 'estimate', 'sow-drafting', 'sow-review', 'sow-approved', 'sow-signed',
       'handoff', 'kickoff', 'design-validation', 'deployment', 'configuration', 'production-live', 'ta-handoff',
     ]);
-    expect(reaching.get('production-live')).toEqual(['production-live', 'ta-handoff']);
-    expect(reaching.get('closed')).toEqual(['closed']);
-    expect(reaching.get('proposed')).toEqual(['proposed', 'in-progress']);
+    expect([...reaching.get('production-live')!]).toEqual(['production-live', 'ta-handoff']);
+    expect([...reaching.get('closed')!]).toEqual(['closed']);
+    expect([...reaching.get('proposed')!]).toEqual(['proposed', 'in-progress']);
     expect(reaching.has('on-hold')).toBe(false);
   });
 
@@ -110,7 +110,8 @@ describe('an `enter` end event ends on reaching the stage or any later one', () 
     const enterEnds = settings.definitions.flatMap((d) => d.end.flatMap((e) => ('enter' in e ? [{ name: d.name, stage: e.enter }] : [])));
     fc.assert(
       fc.property(
-        fc.array(fc.record({ stage: fc.constantFrom(...board, 'on-hold'), gapHours: fc.integer({ min: 0, max: 100 }) }), { minLength: 1, maxLength: 12 }),
+        // Distinct instants: same-instant chains are the timeline's ordering problem, tested with it.
+        fc.array(fc.record({ stage: fc.constantFrom(...board, 'on-hold'), gapHours: fc.integer({ min: 1, max: 100 }) }), { minLength: 1, maxLength: 12 }),
         (moves) => {
           let hours = 0;
           const steps = moves.map(({ stage, gapHours }): [string, number] => [stage, (hours += gapHours)]);
