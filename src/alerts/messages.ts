@@ -23,7 +23,8 @@ export function alertLinks(alert: Alert, publicUrl: string | undefined): AlertLi
 function issueName(alert: Alert): string | null {
   const issue = alert.issue;
   if (!issue) return null;
-  const ref = `${issue.project}#${issue.iid}`;
+  // A GitHub Projects v2 event names only the issue's node id.
+  const ref = issue.iid > 0 ? `${issue.project}#${issue.iid}` : `${issue.forge} issue ${issue.nodeId ?? '(unknown)'}`;
   return issue.title ? `${ref} ${issue.title}` : ref;
 }
 

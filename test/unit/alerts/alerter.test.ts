@@ -76,11 +76,13 @@ describe('Slack-compatible receiver', () => {
     ]);
   });
 
-  it('leaves the dashboard link out without alerts.publicUrl, and the issue link without its URL', async () => {
+  it('leaves the dashboard link out without alerts.publicUrl, the issue link without its URL, and names an issue known by node id only', async () => {
     const slack = await receiver();
     const { alerter } = harness({ receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }] });
     await alerter.send({ ...breached, issue: { forge: 'gitlab', project: '42', iid: 3 } });
     expect(JSON.parse(slack.received[0]!.body).text).toBe('*Breached* · 42#3\nImplementation at day 31 of 30, not live');
+    await alerter.send({ ...breached, issue: { forge: 'github', project: '', iid: 0, nodeId: 'I_kwDOA' } });
+    expect(JSON.parse(slack.received[1]!.body).text).toBe('*Breached* · github issue I_kwDOA\nImplementation at day 31 of 30, not live');
   });
 });
 
