@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeAlerts } from '../alerts/describe.js';
 import { liveForges } from '../forges/clients.js';
 import { describeStore } from '../store/open.js';
 import { configFrom } from './context.js';
@@ -18,6 +19,7 @@ export function registerCheckConfig(program: Command): void {
           `gitlab: ${mode('gitlab')}, webhook secret ${config.gitlab.webhookSecret ? 'set' : 'NOT set (GitLab deliveries will be refused)'}`,
           `github: ${mode('github')}, webhook secret ${config.github.webhookSecret ? 'set' : 'NOT set (GitHub deliveries will be refused)'}`,
           `preset: ${config.preset}`,
+          `alerts: ${describeAlerts(config)}`,
         ].join('\n') + '\n',
       );
     });

@@ -3,6 +3,7 @@
  * processing uses the second core and never delays webhook acknowledgements on the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createAlerter } from '../alerts/alerter.js';
 import type { Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
@@ -25,6 +26,7 @@ const worker = new Worker({
   auditRetainDays: config.audit.retainDays,
   log,
   metrics,
+  alerter: createAlerter(config, { store, log }),
   handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
 });
 worker.start();
