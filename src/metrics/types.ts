@@ -128,15 +128,19 @@ export interface OpenEngagement extends IssueId {
   days: number;
   targetDays: number | null;
   status: TargetStatus | null;
-  forecast: Forecast;
+  /** Null only when the issue has no stage to forecast from. */
+  forecast: Forecast | null;
 }
 
 /** One engineer's load: open KPI engagements, how many are at risk / breached, and their finished work. */
 export interface AssigneeReport {
   assignee: string;
+  /** Open issues assigned to them. */
   open: number;
+  /** Of those, KPI duration at risk / breached. */
   atRisk: number;
   breached: number;
+  /** Finished KPI durations of issues assigned to them now. */
   finished: number;
   /** Median KPI duration of their finished engagements, in seconds; null with none. */
   finishedMedian: number | null;

@@ -1,6 +1,20 @@
+import { DAY_MS } from '../measure.js';
 import type { MetricsSettings } from '../settings.js';
-import type { Forecast, ForecastBucket } from '../types.js';
+import type { IssueTable } from '../table.js';
+import type { Forecast, ForecastBucket, IssueId } from '../types.js';
 import { BASES, FORECAST, TOO_LITTLE_HISTORY, type ForecastColumns } from './columns.js';
+
+/** The forecast of one issue in the table, as on the report's open rows; null when it has none (or the table does not hold it yet). */
+export function forecastOfIssue(table: IssueTable, id: IssueId, settings: MetricsSettings): Forecast | null {
+  const forge = table.keys.forge.indexOf(id.forge);
+  const project = table.keys.project.indexOf(id.project);
+  for (let i = 0; i < table.size; i++) {
+    if (table.iid[i] !== id.iid || table.forge[i] !== forge || table.project[i] !== project) continue;
+    const targetMs = settings.definitions.find((d) => d.name === settings.kpi)?.targetMs ?? null;
+    return forecastAt(table.forecast, i, settings, targetMs === null ? null : targetMs / DAY_MS);
+  }
+  return null;
+}
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
