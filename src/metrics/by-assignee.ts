@@ -33,8 +33,5 @@ export function byAssignee(table: IssueTable, selection: Uint32Array, settings: 
   return rows
     .filter((row) => row.open > 0 || row.finished.length > 0)
     .sort((a, b) => b.open - a.open || a.assignee.localeCompare(b.assignee))
-    .map(({ finished, ...row }) => {
-      const median = stats(finished).median;
-      return { ...row, finished: finished.length, finishedMedian: median === null ? null : median / 1000 };
-    });
+    .map(({ finished, ...row }) => ({ ...row, finished: finished.length, finishedMedian: stats(finished).median }));
 }
