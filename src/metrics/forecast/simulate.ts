@@ -21,7 +21,7 @@ export interface Simulation {
 const TWO_POW_32 = 4_294_967_296;
 
 /**
- * A uniform index in [from, length). Exactly one `next()` per draw, whatever the range, so two
+ * A uniform index in [from, length). Exactly one `next()` per call, whatever the range, so two
  * forecasts of the same engagement with the same seed consume the same stream draw by draw: a
  * later "now" can only move each draw to an equal or longer value (monotone in elapsed time).
  */
@@ -40,30 +40,53 @@ function firstAtLeast(sorted: Float64Array, min: number): number {
   return low;
 }
 
+/**
+ * Draws from the values of an ascending array that are at least `elapsed`, minus `elapsed`: what
+ * is left of something that has lasted `elapsed` so far. When it outlasts every value, the history
+ * says nothing about how much longer: a fresh, unconditioned value is drawn instead.
+ */
+class Remainder {
+  private readonly from: number;
+  private readonly subtract: number;
+
+  constructor(
+    private readonly sorted: Float64Array,
+    elapsed: number,
+  ) {
+    const from = firstAtLeast(sorted, elapsed);
+    [this.from, this.subtract] = from === sorted.length ? [0, 0] : [from, elapsed];
+  }
+
+  draw(rng: RandomGenerator): number {
+    return this.sorted[pick(rng, this.from, this.sorted.length)]! - this.subtract;
+  }
+}
+
 const rank = (length: number, q: number): number => Math.max(0, Math.ceil(q * length) - 1);
 
 /**
- * Monte Carlo of the time still to go, one value per element of `draws` (its length is the number
- * of draws; it is overwritten). The rest of the current stage comes from past visits to that stage
- * that lasted at least as long as this one so far; what follows it, from what followed the first
- * visit to that stage in one past engagement. When the pool never saw the stage, the whole
- * duration is drawn instead, from past durations at least as long as the time elapsed. When the
- * time so far outlasts every past value, the history says nothing about how much longer: a fresh,
- * unconditioned value is drawn and added to the time so far.
+ * Monte Carlo of the go-live, one value per element of `draws` (its length is the number of draws;
+ * it is overwritten). Each draw comes, with equal odds, from one of two models of what is left:
+ * - the path: the rest of the current stage from past visits to it that lasted at least as long as
+ *   this one so far, then what followed the first visit to that stage in one past engagement (its
+ *   later stages as they really went, revisits and pauses included);
+ * - the whole: a past duration at least as long as this one's so far, minus the time elapsed.
+ * The path knows where the engagement is; the whole knows how long it has been going, which
+ * matters when go-live is set by a date rather than by the work (the backtest in bench/forecast.ts
+ * found each model alone losing to the naive baseline on one of its two boards, the mix on none).
+ * When the pool never saw the current stage, only the whole is drawn.
  */
 export function simulate(pool: Pool, path: OpenPath, nowMs: number, rng: RandomGenerator, draws: Float64Array): Simulation {
   const stage = pool.stages.get(path.stage);
-  const current = stage?.visits ?? pool.totals;
-  const tails = stage?.tails ?? null;
-  const elapsed = nowMs - (stage ? path.stageSinceMs : path.startMs);
-  let from = firstAtLeast(current, elapsed);
-  let subtract = elapsed;
-  if (from === current.length) [from, subtract] = [0, 0];
+  const whole = new Remainder(pool.totals, nowMs - path.startMs);
+  const current = stage ? new Remainder(stage.visits, nowMs - path.stageSinceMs) : null;
+  const tails = stage?.tails;
   const deadline = path.deadlineMs ?? Infinity;
   let within = 0;
   for (let d = 0; d < draws.length; d++) {
-    let rest = current[pick(rng, from, current.length)]! - subtract;
-    if (tails) rest += tails[pick(rng, 0, tails.length)]!;
+    // The model is chosen from the stream too, so the same draw takes the same model at any "now".
+    const byPath = current !== null && (rng.next() & 1) === 1;
+    const rest = byPath ? current.draw(rng) + tails![pick(rng, 0, tails!.length)]! : whole.draw(rng);
     const goLiveMs = nowMs + rest;
     draws[d] = goLiveMs;
     if (goLiveMs <= deadline) within++;
