@@ -258,14 +258,14 @@ function header(subtitle: Interpolation): SafeHtml {
 function engineersSection(view: DashboardView): SafeHtml {
   const title = 'By engineer';
   if (view.engineers.length === 0) {
-    return section('engineers', title, null, emptyState('No assigned issues yet: assignees are recorded from the webhooks (and backfill) from now on.'));
+    return section('engineers', title, null, emptyState(`No ${view.kpi.name} with an assignee yet: assignees are recorded from the webhooks (and backfill) from now on.`));
   }
   const rows = view.engineers.map(
     (row) =>
       html`<tr><td data-label="engineer"><a href="${linkTo('/metrics', { assignee: row.assignee }, view.filters.token)}" title="their issues (JSON)">${row.assignee}</a></td><td class="num" data-count="${row.open}">${row.open}</td><td class="num">${row.atRisk > 0 ? html`<span class="status at-risk">${row.atRisk}</span>` : '0'}</td><td class="num">${row.breached > 0 ? html`<span class="status breached">${row.breached}</span>` : '0'}</td><td class="num">${row.finished}</td>${secondsCell(row.finishedMedian)}</tr>`,
   );
   const head: Column[] = ['Engineer', { numeric: 'Open' }, { numeric: 'At risk' }, { numeric: 'Breached' }, { numeric: `Finished ${view.kpi.name}` }, { numeric: 'Median (days)' }];
-  return section('engineers', title, `Who carries what: issues assigned now; at risk and breached count running ${view.kpi.name}.`, table('Issues per assignee', head, rows, 'engineers-table'));
+  return section('engineers', title, `Who carries what: running ${view.kpi.name} assigned to each engineer now, and their finished ones.`, table('Issues per assignee', head, rows, 'engineers-table'));
 }
 
 export function renderDashboard(view: DashboardView, assets: AssetUrls): string {

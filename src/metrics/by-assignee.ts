@@ -13,8 +13,8 @@ export function assigneesAt(table: IssueTable, i: number): string[] {
 }
 
 /**
- * Per assignee of the selected issues: their open issues, how many of those have the KPI duration
- * at risk or breached, and the KPI durations of their finished work. An issue with two assignees
+ * Per assignee of the selected issues: their engagements whose KPI duration is running, how many
+ * of those are at risk or breached, and the KPI durations of their finished work. An issue with two assignees
  * counts for both. Most open first, then by login.
  */
 export function byAssignee(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): AssigneeReport[] {
@@ -23,8 +23,8 @@ export function byAssignee(table: IssueTable, selection: Uint32Array, settings: 
   for (const i of selection) {
     for (let at = table.assigneeStart[i]!; at < table.assigneeStart[i + 1]!; at++) {
       const row = rows[table.assignee[at]!]!;
-      if (!table.closed[i]) row.open++;
       if (kpi?.state[i] === OPEN) {
+        row.open++;
         if (kpi.status[i] === AT_RISK) row.atRisk++;
         else if (kpi.status[i] === BREACHED) row.breached++;
       } else if (kpi?.state[i] === FINISHED) row.finished.push(kpi.ms[i]!);

@@ -135,9 +135,9 @@ export interface OpenEngagement extends IssueId {
 /** One engineer's load: open KPI engagements, how many are at risk / breached, and their finished work. */
 export interface AssigneeReport {
   assignee: string;
-  /** Open issues assigned to them. */
+  /** Engagements assigned to them whose KPI duration is running. */
   open: number;
-  /** Of those, KPI duration at risk / breached. */
+  /** Of those, at risk / breached. */
   atRisk: number;
   breached: number;
   /** Finished KPI durations of issues assigned to them now. */
