@@ -21,13 +21,14 @@ export interface Simulation {
 const TWO_POW_32 = 4_294_967_296;
 
 /**
- * A uniform index in [from, length). Exactly one `next()` per call, whatever the range, so two
- * forecasts of the same engagement with the same seed consume the same stream draw by draw: a
- * later "now" can only move each draw to an equal or longer value (monotone in elapsed time).
+ * Uniform in [0, 1). Exactly one `next()` per call, so two forecasts of the same engagement with
+ * the same seed consume the same stream draw by draw: a later "now" can only move each draw to an
+ * equal or longer value (monotone in elapsed time).
  */
-function pick(rng: RandomGenerator, from: number, length: number): number {
-  return from + Math.floor(((rng.next() >>> 0) / TWO_POW_32) * (length - from));
-}
+const uniform = (rng: RandomGenerator): number => (rng.next() >>> 0) / TWO_POW_32;
+
+/** An index in [from, length) for a uniform `u`. */
+const at = (u: number, from: number, length: number): number => from + Math.floor(u * (length - from));
 
 /** The first index of an ascending array whose value is at least `min` (its length when none is). */
 function firstAtLeast(sorted: Float64Array, min: number): number {
@@ -57,8 +58,9 @@ class Remainder {
     [this.from, this.subtract] = from === sorted.length ? [0, 0] : [from, elapsed];
   }
 
-  draw(rng: RandomGenerator): number {
-    return this.sorted[pick(rng, this.from, this.sorted.length)]! - this.subtract;
+  /** The remainder for a uniform `u`. */
+  draw(u: number): number {
+    return this.sorted[at(u, this.from, this.sorted.length)]! - this.subtract;
   }
 }
 
@@ -84,9 +86,11 @@ export function simulate(pool: Pool, path: OpenPath, nowMs: number, rng: RandomG
   const deadline = path.deadlineMs ?? Infinity;
   let within = 0;
   for (let d = 0; d < draws.length; d++) {
-    // The model is chosen from the stream too, so the same draw takes the same model at any "now".
-    const byPath = current !== null && (rng.next() & 1) === 1;
-    const rest = byPath ? current.draw(rng) + tails![pick(rng, 0, tails!.length)]! : whole.draw(rng);
+    // One uniform picks the model (its lower or upper half) and, stretched back to [0, 1), the
+    // value: the same draw takes the same model at any "now", and it costs one `next()`.
+    const u = uniform(rng);
+    const byPath = current !== null && u >= 0.5;
+    const rest = byPath ? current.draw(2 * u - 1) + tails![at(uniform(rng), 0, tails!.length)]! : whole.draw(current === null ? u : 2 * u);
     const goLiveMs = nowMs + rest;
     draws[d] = goLiveMs;
     if (goLiveMs <= deadline) within++;
