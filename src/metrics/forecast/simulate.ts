@@ -42,9 +42,16 @@ function firstAtLeast(sorted: Float64Array, min: number): number {
 }
 
 /**
+ * A conditioned draw stands on at least this many past values: one past visit as long as this one
+ * would otherwise make the forecast certain.
+ */
+export const CONDITIONED_ON_AT_LEAST = 5;
+
+/**
  * Draws from the values of an ascending array that are at least `elapsed`, minus `elapsed`: what
- * is left of something that has lasted `elapsed` so far. When it outlasts every value, the history
- * says nothing about how much longer: a fresh, unconditioned value is drawn instead.
+ * is left of something that has lasted `elapsed` so far. When fewer than CONDITIONED_ON_AT_LEAST
+ * values are that long, it draws from the longest ones what they lasted beyond the shortest of
+ * them: the history's own long tail, continued from now.
  */
 class Remainder {
   private readonly from: number;
@@ -54,8 +61,8 @@ class Remainder {
     private readonly sorted: Float64Array,
     elapsed: number,
   ) {
-    const from = firstAtLeast(sorted, elapsed);
-    [this.from, this.subtract] = from === sorted.length ? [0, 0] : [from, elapsed];
+    this.from = Math.min(firstAtLeast(sorted, elapsed), Math.max(0, sorted.length - CONDITIONED_ON_AT_LEAST));
+    this.subtract = Math.min(elapsed, sorted[this.from]!);
   }
 
   /** The remainder for a uniform `u`. */
@@ -76,7 +83,7 @@ const rank = (length: number, q: number): number => Math.max(0, Math.ceil(q * le
  * The path knows where the engagement is; the whole knows how long it has been going, which
  * matters when go-live is set by a date rather than by the work (the backtest in bench/forecast.ts
  * found each model alone losing to the naive baseline on one of its two boards, the mix on none).
- * When the pool never saw the current stage, only the whole is drawn.
+ * When the pool never saw the current stage, only the whole is drawn. Never earlier than now.
  */
 export function simulate(pool: Pool, path: OpenPath, nowMs: number, rng: RandomGenerator, draws: Float64Array): Simulation {
   const stage = pool.stages.get(path.stage);
