@@ -116,6 +116,17 @@ describe('forecast properties', () => {
     );
   });
 
+  it('says "too little history" exactly when fewer finished engagements than the minimum exist', () => {
+    fc.assert(
+      fc.property(history, fc.integer({ min: 1, max: 40 }), (durations, minimumHistory) => {
+        const forecast = forecastOf([...engagementsOf(durations), openIn('deployment', 0)], HISTORY_END_DAY + 1, settingsWith({ minimumHistory, draws: 200 }));
+        expect(forecast!.status).toBe(durations.length < minimumHistory ? 'too-little-history' : 'forecast');
+        expect(forecast!.samples).toBe(durations.length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('never forecasts a go-live before now', () => {
     fc.assert(
       fc.property(history, fc.double({ min: 0, max: 120, noNaN: true }), (durations, elapsed) => {
