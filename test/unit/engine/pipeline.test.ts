@@ -75,3 +75,32 @@ it('reads the new Status from the card when a board payload does not say it, and
   expect(labelCalls).toEqual([[['stage::discovery'], ['stage::triage']]]);
   await store.close();
 });
+
+it('records an assignment as issue state and as a transition, and plans no forge call for it', async () => {
+  const store = new SqliteStore({ path: join(dir, 'db') });
+  await store.migrate();
+  const config = testConfig();
+  const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
+  const payload = githubFixture('issues.assigned');
+  const outcome = await handle(
+    {
+      seq: 1,
+      id: 'assigned-1',
+      forge: 'github',
+      event: 'issues.assigned',
+      orderingKey: `github:${payload.issue.node_id}`,
+      headers: { 'x-github-event': 'issues' },
+      body: JSON.stringify(payload),
+      receivedAt: new Date().toISOString(),
+      status: 'processing',
+      attempts: 1,
+      lastError: null,
+      availableAt: new Date().toISOString(),
+    },
+    createLogger({ level: 'silent' }),
+  );
+  expect(outcome.state?.assignees).toEqual(['Codertocat']);
+  expect(outcome.transitions).toMatchObject([{ from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' }]);
+  expect(outcome.audit).toEqual([]);
+  await store.close();
+});
