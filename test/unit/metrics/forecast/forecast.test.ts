@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../../../src/config/schema.js';
 import { forecastColumns } from '../../../../src/metrics/forecast/columns.js';
 import { deadlineAfter, forecastEngagement, forecastHistory } from '../../../../src/metrics/forecast/engagement.js';
 import { describeForecast, forecastAt, forecastBuckets } from '../../../../src/metrics/forecast/report.js';
@@ -162,6 +163,14 @@ describe('forecast columns and their rendering', () => {
     [{ status: 'too-little-history', samples: 4, minimumHistory: 10 } as const, 'too little history for a forecast (4 of 10 finished engagements needed)'],
   ])('describes %o for people', (forecast, text) => {
     expect(describeForecast(forecast)).toBe(text);
+  });
+});
+
+describe('forecast configuration', () => {
+  it('defaults to 10 finished engagements and 10,000 draws, and names a bucket bound out of order', () => {
+    expect(configSchema.parse({}).forecast).toMatchObject({ minimumHistory: 10, draws: 10_000, likelyAtOrAbove: 0.8, unlikelyBelow: 0.2 });
+    const parsed = configSchema.safeParse({ forecast: { likelyAtOrAbove: 0.5, unlikelyBelow: 0.9 } });
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'))).toEqual(['forecast.unlikelyBelow']);
   });
 });
 
