@@ -245,6 +245,22 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Monte Carlo go-live forecasts of open engagements (the KPI duration), built with the metrics snapshot. */
+    forecast: z
+      .object({
+        /** Below this many finished engagements to learn from, say "too little history" instead of a forecast. */
+        minimumHistory: z.number().int().min(1).default(10),
+        /** Simulated futures per open engagement. */
+        draws: z.number().int().min(100).max(100_000).default(10_000),
+        /** The same seed and the same history give the same forecast. */
+        seed: z.number().int().default(20_260_101),
+        /** Prometheus buckets of open engagements by chance of meeting the target: `likely` at or above, `unlikely` below `unlikelyBelow`. */
+        likelyAtOrAbove: z.number().min(0).max(1).default(0.8),
+        unlikelyBelow: z.number().min(0).max(1).default(0.2),
+      })
+      .strict()
+      .refine((f) => f.unlikelyBelow <= f.likelyAtOrAbove, { error: 'unlikelyBelow must not exceed likelyAtOrAbove', path: ['unlikelyBelow'] })
+      .prefault({}),
     audit: z
       .object({
         /** Audit entries older than this are deleted (hourly, with the inbox's); 0 keeps them forever. */

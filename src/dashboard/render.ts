@@ -2,6 +2,7 @@ import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '
 import { FORGE_TITLE } from '../forges/web-links.js';
 import { barChart, lineChart, type Target } from './charts.js';
 import { compact, date, days, instant, percent } from './format.js';
+import { FORECAST_COLUMNS, FORECAST_NOTE, forecastCells } from './forecast.js';
 import { html, type Interpolation, type SafeHtml } from './html.js';
 import { PERIODS } from './query.js';
 import { linkTo, type DashboardView } from './view.js';
@@ -45,7 +46,7 @@ function issueCell(issue: IssueId & { title: string | null }, token: string | un
 }
 
 /** A column heading; numeric columns are right-aligned like their cells. */
-type Column = string | { numeric: string };
+export type Column = string | { numeric: string };
 
 function table(caption: string, head: Column[], rows: SafeHtml[], className = ''): SafeHtml {
   const th = (column: Column) =>
@@ -161,9 +162,10 @@ function openSection(view: DashboardView): SafeHtml {
   // data-label names each cell where a narrow card shows the rows as blocks without the header.
   const rows = shown.map(
     (row: OpenEngagement) =>
-      html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td><td data-label="stage">${row.stage ?? '—'}</td><td data-label="segment">${row.segment ?? '—'}</td><td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td></tr>`,
+      html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td><td data-label="stage">${row.stage ?? '—'}</td><td data-label="segment">${row.segment ?? '—'}</td><td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td>${forecastCells(row.forecast)}</tr>`,
   );
-  return section('open', title, note, table(`Open ${view.kpi.name}, by risk`, ['Issue', 'Stage', 'Segment', 'Since', { numeric: 'Days elapsed' }, 'Status'], rows, 'open-table'));
+  const head: Column[] = ['Issue', 'Stage', 'Segment', 'Since', { numeric: 'Days elapsed' }, 'Status', ...FORECAST_COLUMNS];
+  return section('open', title, html`${note} ${FORECAST_NOTE}`, table(`Open ${view.kpi.name}, by risk`, head, rows, 'open-table'));
 }
 
 function trendSection(view: DashboardView): SafeHtml {
@@ -259,11 +261,24 @@ function header(subtitle: Interpolation): SafeHtml {
 }
 
 /** The whole dashboard page. Pure: the same view renders the same bytes. */
+function engineersSection(view: DashboardView): SafeHtml {
+  const title = 'By engineer';
+  if (view.engineers.length === 0) {
+    return section('engineers', title, null, emptyState(`No ${view.kpi.name} with an assignee yet: assignees are recorded from the webhooks (and backfill) from now on.`));
+  }
+  const rows = view.engineers.map(
+    (row) =>
+      html`<tr><td data-label="engineer"><a href="${linkTo('/metrics', { assignee: row.assignee }, view.filters.token)}" title="their issues (JSON)">${row.assignee}</a></td><td class="num" data-count="${row.open}">${row.open}</td><td class="num">${row.atRisk > 0 ? html`<span class="status at-risk">${row.atRisk}</span>` : '0'}</td><td class="num">${row.breached > 0 ? html`<span class="status breached">${row.breached}</span>` : '0'}</td><td class="num">${row.finished}</td>${secondsCell(row.finishedMedian)}</tr>`,
+  );
+  const head: Column[] = ['Engineer', { numeric: 'Open' }, { numeric: 'At risk' }, { numeric: 'Breached' }, { numeric: `Finished ${view.kpi.name}` }, { numeric: 'Median (days)' }];
+  return section('engineers', title, `Who carries what: running ${view.kpi.name} assigned to each engineer now, and their finished ones.`, table('Issues per assignee', head, rows, 'engineers-table'));
+}
+
 export function renderDashboard(view: DashboardView, assets: AssetUrls): string {
   const empty = pageEmptyState(view);
   const body = html`${header(html`As of <time datetime="${view.generatedAt}">${instant(view.generatedAt)}</time> · ${view.measure} days · data as <a href="${view.links.json}" id="json-link">JSON</a> or <a href="${view.links.csv}">CSV</a>`)}
 <main>${filterForm(view)}
-${empty ?? html`${summaryTiles(view)}<div class="grid">${openSection(view)}${finishedSection(view)}${trendSection(view)}${stagesSection(view)}${boardSection(view)}</div>`}
+${empty ?? html`${summaryTiles(view)}<div class="grid">${openSection(view)}${engineersSection(view)}${finishedSection(view)}${trendSection(view)}${stagesSection(view)}${boardSection(view)}</div>`}
 </main>`;
   return layout(`boardkeeper · ${view.kpi.name} dashboard`, assets, body).value;
 }

@@ -1,6 +1,6 @@
 import type { DurationEvent } from '../config/schema.js';
 import type { ResolvedDefinition } from '../metrics/settings.js';
-import type { DurationReport, FinishedEngagement, MetricsReport, OpenEngagement, StageReport } from '../metrics/types.js';
+import type { AssigneeReport, DurationReport, FinishedEngagement, MetricsReport, OpenEngagement, StageReport } from '../metrics/types.js';
 import type { DashboardSelection } from './query.js';
 
 /** Finished engagements beyond this many are in the CSV export, not on the page. */
@@ -31,6 +31,7 @@ export interface DashboardView {
   trend: MetricsReport['kpi']['trend'];
   stages: StageReport[];
   board: MetricsReport['issues']['byStage'];
+  engineers: AssigneeReport[];
 }
 
 export interface ViewContext {
@@ -100,5 +101,6 @@ export function dashboardView(report: MetricsReport, context: ViewContext): Dash
     trend: kpi.trend,
     stages: report.stages,
     board: report.issues.byStage,
+    engineers: report.byAssignee,
   };
 }

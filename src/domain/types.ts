@@ -33,6 +33,8 @@ export type IssueAction =
   | 'deleted'
   | 'transferred'
   | 'updated'
+  | 'assigned'
+  | 'unassigned'
   | 'board_status_changed';
 
 /** A change of the Projects v2 single-select Status field (GitHub `projects_v2_item` edited). */
@@ -68,6 +70,8 @@ export interface IssueEvent {
   occurredAt: string;
   createdAt?: string;
   boardStatus?: BoardStatusChange;
+  /** Assignees' logins after this event, when the payload says. */
+  assignees?: string[];
 }
 
 /** What a rule wants done. Rules return these; they never call out. */
@@ -117,6 +121,8 @@ export interface IssueState {
   createdAt: string | null;
   closedAt: string | null;
   updatedAt: string;
+  /** Current assignees' logins; absent on states stored before assignees were recorded. */
+  assignees?: string[];
   /** Free-form extras a feature keeps per issue (e.g. Projects v2 item id). */
   extra: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@ import { PRESETS } from '../config/presets.js';
 import type { Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
+import { assigneeOverlay } from '../metrics/assignees.js';
 import { overlayTo, trackedLabels } from '../metrics/overlay.js';
 
 /** Replays one issue's label history in order, remembering what the webhooks' rules would. */
@@ -12,6 +13,7 @@ class LabelHistoryReplay {
   private kind: string | null = null;
   private segment: string | null = null;
   private readonly present = new Set<string>();
+  private readonly assignees = new Set<string>();
 
   constructor(private readonly vocabulary: BackfillVocabulary) {}
 
@@ -37,6 +39,7 @@ class LabelHistoryReplay {
       this.stage = stage;
       return [transition(stage, from)];
     };
+    if (entry.action === 'assigned' || entry.action === 'unassigned') return this.assign(entry, transition);
     if (entry.action === 'closed') return moveTo(closedStage);
     if (entry.action === 'reopened') return this.stage === closedStage ? moveTo(this.stageBeforeClose) : [];
     const label = this.vocabulary.aliases[entry.label] ?? entry.label;
@@ -49,6 +52,16 @@ class LabelHistoryReplay {
     if (added) this.present.add(label);
     else this.present.delete(label);
     return [transition(overlayTo(label, added), null)];
+  }
+
+  /** An assignment as the webhooks record it (src/metrics/assignees.ts); repeated ones are dropped. */
+  private assign(entry: LabelHistoryEntry, transition: (to: string, from: string | null) => Transition): Transition[] {
+    const login = entry.assignee;
+    const assigned = entry.action === 'assigned';
+    if (!login || this.assignees.has(login) === assigned) return [];
+    if (assigned) this.assignees.add(login);
+    else this.assignees.delete(login);
+    return [transition(assigneeOverlay(login, assigned), null)];
   }
 }
 

@@ -6,6 +6,7 @@ import { withWebUrl } from '../forges/web-links.js';
 import type { Logger } from '../logger.js';
 import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
+import { recordAssignees } from './assignees.js';
 import { executeActions } from './executor.js';
 import type { DeliveryHandler } from './worker.js';
 
@@ -89,7 +90,8 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
         verifyLabels: row.attempts > 1,
       };
       await executeActions(context, decision.actions, (entry) => applied.push(entry));
-      return { state: withWebUrl(decision.state, event.url), transitions: decision.transitions, audit: applied };
+      const assigned = recordAssignees(event, previous, decision.state);
+      return { state: withWebUrl(assigned.state, event.url), transitions: [...decision.transitions, ...assigned.transitions], audit: applied };
     } catch (error) {
       if (isForgeError(error) && error.kind === 'not-found') {
         log.warn({ err: error }, 'issue no longer exists on the forge; skipped');

@@ -46,10 +46,12 @@ export interface CallResult {
 
 export interface LabelHistoryEntry {
   ref: IssueRef;
-  /** The label added or removed; '' for `closed` / `reopened`. */
+  /** The label added or removed; '' for `closed` / `reopened` / `assigned` / `unassigned`. */
   label: string;
   /** `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see closes without a stage label. */
-  action: 'add' | 'remove' | 'closed' | 'reopened';
+  action: 'add' | 'remove' | 'closed' | 'reopened' | 'assigned' | 'unassigned';
+  /** The login assigned or unassigned. */
+  assignee?: string;
   /** Forge event time, ISO-8601. */
   at: string;
   actor: string;

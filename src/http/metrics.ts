@@ -6,6 +6,7 @@ import { buildReport } from '../metrics/aggregate.js';
 import { issueReport, selectIssues } from '../metrics/compute.js';
 import { CSV_CONTENT_TYPE, renderCsv } from '../metrics/csv.js';
 import { issueFacts } from '../metrics/facts.js';
+import { forecastOfIssue } from '../metrics/forecast/report.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus.js';
 import { metricsSettings } from '../metrics/settings.js';
@@ -83,9 +84,10 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
     const ref = parsed.data;
-    const [transitions, state] = await Promise.all([store.transitions(ref), store.getIssueState(ref)]);
+    const [transitions, state, { table }] = await Promise.all([store.transitions(ref), store.getIssueState(ref), snapshot.get()]);
     const [facts] = issueFacts(transitions, state ? [state] : []);
     if (!facts) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
-    return reply.send(issueReport(facts, transitions, settings, now().getTime()));
+    // The forecast comes from the snapshot: simulating is the snapshot build's work, never a request's.
+    return reply.send(issueReport(facts, transitions, settings, now().getTime(), forecastOfIssue(table, ref, settings)));
   });
 };

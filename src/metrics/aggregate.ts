@@ -1,4 +1,6 @@
 import type { IssueDuration } from './issue-metrics.js';
+import { assigneesAt, byAssignee } from './by-assignee.js';
+import { forecastAt, forecastBuckets } from './forecast/report.js';
 import { DAY_MS } from './measure.js';
 import type { MetricsSettings } from './settings.js';
 import { stats } from './stats.js';
@@ -134,6 +136,7 @@ function engagement(table: IssueTable, columns: DurationColumns, i: number) {
   return {
     ...issueIdAt(table, i),
     title: table.title[i]!,
+    assignees: assigneesAt(table, i),
     kind: table.keys.kind[table.kind[i]!]!,
     segment: table.keys.segment[table.segment[i]!]!,
     start: iso(columns.startMs[i]!),
@@ -160,7 +163,12 @@ function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsS
     targetDays,
     atRiskAfterDays: definition?.atRiskMs == null ? null : definition.atRiskMs / DAY_MS,
     finished: finished.slice(0, limit).map((i) => ({ ...engagement(table, c, i), end: iso(c.endMs[i]!), targetDays })),
-    open: open.slice(0, limit).map((i) => ({ ...engagement(table, c, i), stage: table.keys.stage[table.stage[i]!]!, targetDays })),
+    open: open.slice(0, limit).map((i) => ({
+      ...engagement(table, c, i),
+      stage: table.keys.stage[table.stage[i]!]!,
+      targetDays,
+      forecast: forecastAt(table.forecast, i, settings, targetDays),
+    })),
     trend: (report?.byMonth ?? [])
       .filter((group) => group.finished.count > 0)
       .map((group) => ({ month: group.key, count: group.finished.count, median: group.finished.median, p90: group.finished.p90 })),
@@ -208,5 +216,11 @@ export function buildReport(
     durations,
     stages: stageReports(table, selection, settings),
     kpi: kpiReport(table, selection, settings, durations.find((d) => d.name === settings.kpi), limit),
+    forecast: {
+      minimumHistory: settings.forecast.minimumHistory,
+      draws: settings.forecast.draws,
+      byBucket: forecastBuckets(table.forecast, selection, settings),
+    },
+    byAssignee: byAssignee(table, selection, settings),
   };
 }

@@ -4,26 +4,28 @@ import type { MetricsFilter } from './filter.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
 import type { IssueTable } from './table.js';
-import type { IssueReport } from './types.js';
+import type { Forecast, IssueReport } from './types.js';
 
 /** Every issue's metrics as of `nowMs`. Pure. */
 export function computeIssues(facts: readonly IssueFacts[], settings: MetricsSettings, nowMs: number): IssueMetrics[] {
   return facts.map((issue) => issueMetrics(issue, settings, nowMs));
 }
 
-function hasLabel(table: IssueTable, i: number, label: number): boolean {
-  for (let at = table.labelStart[i]!; at < table.labelStart[i + 1]!; at++) if (table.label[at] === label) return true;
+/** Whether issue i's list (labels or assignees: `start` offsets into `ids`) holds `id`. */
+function holds(start: Uint32Array, ids: Uint32Array, i: number, id: number): boolean {
+  for (let at = start[i]!; at < start[i + 1]!; at++) if (ids[at] === id) return true;
   return false;
 }
 
-/** Rows of the table the filter selects. A kind, segment, stage or label no issue has selects none. */
+/** Rows of the table the filter selects. A kind, segment, stage, label or assignee no issue has selects none. */
 export function selectIssues(table: IssueTable, filter: MetricsFilter): Uint32Array {
   const idOf = (keys: readonly (string | null)[], value: string | undefined) => (value === undefined ? undefined : keys.indexOf(value));
-  const [kind, segment, stage, label] = [
+  const [kind, segment, stage, label, assignee] = [
     idOf(table.keys.kind, filter.kind),
     idOf(table.keys.segment, filter.segment),
     idOf(table.keys.stage, filter.stage),
     idOf(table.keys.label, filter.label),
+    idOf(table.keys.assignee, filter.assignee),
   ];
   const closed = filter.state === undefined ? undefined : filter.state === 'closed' ? 1 : 0;
   const selected: number[] = [];
@@ -34,7 +36,8 @@ export function selectIssues(table: IssueTable, filter: MetricsFilter): Uint32Ar
     if (closed !== undefined && table.closed[i] !== closed) continue;
     if (filter.fromMs !== undefined && table.createdMs[i]! < filter.fromMs) continue;
     if (filter.toMs !== undefined && table.createdMs[i]! >= filter.toMs) continue;
-    if (label !== undefined && !hasLabel(table, i, label)) continue;
+    if (label !== undefined && !holds(table.labelStart, table.label, i, label)) continue;
+    if (assignee !== undefined && !holds(table.assigneeStart, table.assignee, i, assignee)) continue;
     selected.push(i);
   }
   return Uint32Array.from(selected);
@@ -46,6 +49,7 @@ export function issueReport(
   transitions: readonly Transition[],
   settings: MetricsSettings,
   nowMs: number,
+  forecast: Forecast | null,
 ): IssueReport {
   const metrics = issueMetrics(facts, settings, nowMs);
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -58,6 +62,7 @@ export function issueReport(
     segment: metrics.segment,
     state: metrics.closed ? 'closed' : 'open',
     stage: metrics.stage,
+    assignees: [...metrics.assignees],
     openSeconds: metrics.openMs / 1000,
     stale: metrics.stale,
     suggestLost: metrics.suggestLost,
@@ -73,5 +78,6 @@ export function issueReport(
     transitions: [...transitions]
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
       .map(({ from, to, at, actor, source }) => ({ from, to, at, actor, source })),
+    forecast,
   };
 }

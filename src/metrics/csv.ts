@@ -1,4 +1,7 @@
+import { assigneesAt } from './by-assignee.js';
+import { forecastAt } from './forecast/report.js';
 import type { MetricsSettings } from './settings.js';
+import type { Forecast } from './types.js';
 import { issueIdAt, STATES, STATUSES, type IssueTable } from './table.js';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -14,12 +17,24 @@ function cell(value: string | number | boolean | null): string {
 /** A missing end is NaN in the table. */
 const iso = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString());
 
-/** One row per selected engagement; per duration its state, start, end, seconds, active seconds and status. Pure. */
+const FORECAST_HEADER = ['forecast_status', 'forecast_p50', 'forecast_p85', 'forecast_chance_within_target', 'forecast_samples'];
+
+function forecastCells(forecast: Forecast | null): (string | number | null)[] {
+  if (!forecast) return FORECAST_HEADER.map(() => null);
+  if (forecast.status === 'too-little-history') return [forecast.status, null, null, null, forecast.samples];
+  return [forecast.status, forecast.p50, forecast.p85, forecast.chanceWithinTarget, forecast.samples];
+}
+
+/**
+ * One row per selected engagement; per duration its state, start, end, seconds, active seconds and
+ * status; then the assignees (space-separated logins) and the KPI forecast. Pure.
+ */
 export function renderCsv(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): string {
   const names = settings.definitions.map((d) => d.name);
   const header = [
     'forge', 'project', 'iid', 'title', 'kind', 'segment', 'state', 'stage', 'created', 'created_month', 'open_seconds', 'stale',
     ...names.flatMap((n) => [`${n}_state`, `${n}_start`, `${n}_end`, `${n}_seconds`, `${n}_active_seconds`, `${n}_status`]),
+    'assignees', ...FORECAST_HEADER,
   ];
   const rows = Array.from(selection, (i) => {
     const id = issueIdAt(table, i);
@@ -32,6 +47,8 @@ export function renderCsv(table: IssueTable, selection: Uint32Array, settings: M
           ? [STATES[c.state[i]!]!, iso(c.startMs[i]), iso(c.endMs[i]), c.ms[i]! / 1000, c.activeMs[i]! / 1000, STATUSES[c.status[i]!]!]
           : [null, null, null, null, null, null],
       ),
+      assigneesAt(table, i).join(' '),
+      ...forecastCells(forecastAt(table.forecast, i, settings, null)),
     ];
   });
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';

@@ -9,6 +9,8 @@ export interface MetricsFilter {
   segment?: string;
   label?: string;
   stage?: string;
+  /** A login among the issue's current assignees. */
+  assignee?: string;
   state?: 'open' | 'closed';
   fromMs?: number;
   toMs?: number;
@@ -33,6 +35,7 @@ function querySchema(stages: readonly string[]) {
       kind: name.optional(),
       segment: name.optional(),
       label: z.string().min(1).max(255).optional(),
+      assignee: z.string().regex(/^[\w.-]+$/, 'a login: letters, digits, `_`, `-` or `.`').max(255).optional(),
       stage: z.string().refine((s) => stages.includes(s), { error: `one of ${stages.join(', ')}` }).optional(),
       state: z.enum(['open', 'closed']).optional(),
       from: instant.optional(),

@@ -1,5 +1,6 @@
 import type { DurationEvent } from '../config/schema.js';
 import type { IssueState } from '../domain/types.js';
+import { assigneesFromTimeline } from './assignees.js';
 import type { ResolvedDefinition, MetricsSettings } from './settings.js';
 import type { Timeline } from './timeline.js';
 import type { DurationState, IssueId, TargetStatus } from './types.js';
@@ -33,6 +34,8 @@ export interface IssueMetrics {
   kind: string | null;
   segment: string | null;
   labels: readonly string[];
+  /** Current assignees: the issue state's, else what the recorded assignment history ends with. */
+  assignees: readonly string[];
   closed: boolean;
   /** Current stage; null when no stage is known. */
   stage: string | null;
@@ -182,6 +185,7 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     kind: state?.kind ?? facts.kind,
     segment: state?.segment ?? facts.segment,
     labels: state?.labels ?? [],
+    assignees: state?.assignees ?? assigneesFromTimeline(timeline),
     closed,
     stage,
     stageSinceMs: replay.stageSinceMs,

@@ -1,3 +1,4 @@
+import { forecastBuckets } from './forecast/report.js';
 import { DAY_MS } from './measure.js';
 import type { MetricsSettings } from './settings.js';
 import { displayKey, FINISHED, OPEN, STATUSES, type IssueTable } from './table.js';
@@ -92,6 +93,8 @@ export function renderPrometheus(table: IssueTable, selection: Uint32Array, sett
     issuesGauge.add({ stage: displayKey(stages[table.stage[i]!]!), ...base, state: closed ? 'closed' : 'open' }, 1);
     if (table.stale[i]) stale.add(base, 1);
   }
+  const forecasts = new Gauge();
+  for (const [bucket, count] of Object.entries(forecastBuckets(table.forecast, selection, settings))) forecasts.add({ bucket }, count);
   return [
     ...family('boardkeeper_duration_seconds', 'histogram', 'Finished engagement durations, start event to end event.', finished.lines('boardkeeper_duration_seconds')),
     ...family('boardkeeper_duration_active_seconds', 'histogram', 'Finished engagement durations without paused (on-hold, blocked) time.', finishedActive.lines('boardkeeper_duration_active_seconds')),
@@ -101,6 +104,7 @@ export function renderPrometheus(table: IssueTable, selection: Uint32Array, sett
     ...family('boardkeeper_stage_time_seconds', 'histogram', 'Time per issue in a stage it has left (sum over visits).', stageTime.lines('boardkeeper_stage_time_seconds')),
     ...family('boardkeeper_issues', 'gauge', 'Issues by current stage.', issuesGauge.lines('boardkeeper_issues')),
     ...family('boardkeeper_issues_stale', 'gauge', 'Open issues without an update for `staleAfterDays`.', stale.lines('boardkeeper_issues_stale')),
+    ...family('boardkeeper_forecast_open_engagements', 'gauge', 'Open engagements by forecast chance of meeting the KPI target (likely, uncertain, unlikely, no-target, too-little-history).', forecasts.lines('boardkeeper_forecast_open_engagements')),
     `# generated ${new Date(nowMs).toISOString()}`,
     '',
   ].join('\n');

@@ -25,11 +25,12 @@ export interface MetricsSettings {
   staleMs: number;
   suggestLostMs: number;
   bucketsDays: number[];
+  forecast: Config['forecast'];
 }
 
 const days = (n: number | undefined): number | null => (n === undefined ? null : n * DAY_MS);
 
-export function metricsSettings(config: Pick<Config, 'durations' | 'preset'>): MetricsSettings {
+export function metricsSettings(config: Pick<Config, 'durations' | 'preset' | 'forecast'>): MetricsSettings {
   const d = config.durations;
   const preset = PRESETS[config.preset] ?? PRESETS.default!;
   return {
@@ -53,5 +54,6 @@ export function metricsSettings(config: Pick<Config, 'durations' | 'preset'>): M
     staleMs: d.staleAfterDays * DAY_MS,
     suggestLostMs: d.suggestLostAfterDays * DAY_MS,
     bucketsDays: [...d.bucketsDays].sort((a, b) => a - b),
+    forecast: config.forecast,
   };
 }

@@ -5,7 +5,7 @@ import type { Stats } from './types.js';
  * smaller-or-equal values before it and larger-or-equal after (Hoare's selection, O(n) on
  * average). Reports call this a few times per group instead of sorting every group.
  */
-function select(a: Float64Array, k: number, left: number, right: number): void {
+export function select(a: Float64Array, k: number, left: number, right: number): void {
   while (right > left) {
     const pivot = a[(left + right) >> 1]!;
     let i = left;

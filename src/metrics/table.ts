@@ -2,6 +2,7 @@ import type { ForgeName } from '../domain/types.js';
 import type { IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
 import type { DurationState, IssueId, TargetStatus } from './types.js';
+import { forecastColumns, type ForecastColumns } from './forecast/columns.js';
 import { DAY_MS } from './measure.js';
 
 /** Codes of the per-issue columns; 0 is always "none". */
@@ -54,6 +55,9 @@ export interface IssueTable {
   /** The labels of issue i are `label[labelStart[i] .. labelStart[i + 1]]`, ids into `keys.label`. */
   labelStart: Uint32Array;
   label: Uint32Array;
+  /** Like labels: the assignees of issue i are `assignee[assigneeStart[i] .. assigneeStart[i + 1]]`, ids into `keys.assignee`. */
+  assigneeStart: Uint32Array;
+  assignee: Uint32Array;
   closed: Uint8Array;
   stale: Uint8Array;
   suggestLost: Uint8Array;
@@ -67,10 +71,12 @@ export interface IssueTable {
   stageTimed: Uint8Array;
   /** Aligned with `settings.definitions`. */
   durations: DurationColumns[];
+  forecast: ForecastColumns;
   keys: {
     forge: ForgeName[];
     project: string[];
     label: string[];
+    assignee: string[];
     kind: (string | null)[];
     segment: (string | null)[];
     stage: (string | null)[];
@@ -93,7 +99,7 @@ function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): n
 export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
   const n = issues.length;
   const forges = new Dictionary<ForgeName>();
-  const [projects, labels, months] = [new Dictionary(), new Dictionary(), new Dictionary()];
+  const [projects, labels, assignees, months] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
   const [kinds, segments, stages] = [new Dictionary<string | null>(), new Dictionary<string | null>(), new Dictionary<string | null>()];
   const monthByDay = new Map<number, number>();
   for (const stage of [...settings.stageOrder, ...settings.terminalStages]) stages.id(stage);
@@ -102,6 +108,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
   stages.id(null);
   const stageCount = stages.keys.length;
   const labelIds: number[] = [];
+  const assigneeIds: number[] = [];
   const table: IssueTable = {
     size: n,
     forge: new Uint32Array(n),
@@ -113,6 +120,8 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     title: new Array<string | null>(n),
     labelStart: new Uint32Array(n + 1),
     label: new Uint32Array(0),
+    assigneeStart: new Uint32Array(n + 1),
+    assignee: new Uint32Array(0),
     closed: new Uint8Array(n),
     stale: new Uint8Array(n),
     suggestLost: new Uint8Array(n),
@@ -131,10 +140,12 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
       activeMs: new Float64Array(n),
       month: new Uint32Array(n),
     })),
+    forecast: forecastColumns(issues, settings, nowMs),
     keys: {
       forge: forges.keys,
       project: projects.keys,
       label: labels.keys,
+      assignee: assignees.keys,
       kind: kinds.keys,
       segment: segments.keys,
       stage: stages.keys,
@@ -151,6 +162,8 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     table.stage[i] = stages.id(issue.stage);
     for (const label of issue.labels) labelIds.push(labels.id(label));
     table.labelStart[i + 1] = labelIds.length;
+    for (const assignee of issue.assignees) assigneeIds.push(assignees.id(assignee));
+    table.assigneeStart[i + 1] = assigneeIds.length;
     table.closed[i] = issue.closed ? 1 : 0;
     table.stale[i] = issue.stale ? 1 : 0;
     table.suggestLost[i] = issue.suggestLost ? 1 : 0;
@@ -176,6 +189,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     });
   });
   table.label = Uint32Array.from(labelIds);
+  table.assignee = Uint32Array.from(assigneeIds);
   return table;
 }
 
@@ -186,6 +200,6 @@ export function issueIdAt(table: IssueTable, i: number): IssueId {
 
 /** Every typed array of the table, for a transfer list: after posting, the sender's table is empty. */
 export function tableBuffers(table: IssueTable): ArrayBuffer[] {
-  const columns = [...Object.values(table), ...table.durations.flatMap((columns) => Object.values(columns))];
+  const columns = [...Object.values(table), ...Object.values(table.forecast), ...table.durations.flatMap((columns) => Object.values(columns))];
   return columns.filter((value): value is Uint8Array => ArrayBuffer.isView(value)).map((view) => view.buffer as ArrayBuffer);
 }

@@ -79,6 +79,7 @@ export interface StageReport {
 
 export interface FinishedEngagement extends IssueId {
   title: string | null;
+  assignees: string[];
   kind: string | null;
   segment: string | null;
   start: string;
@@ -90,8 +91,34 @@ export interface FinishedEngagement extends IssueId {
   status: TargetStatus | null;
 }
 
+/** Which finished engagements a forecast stands on: same kind and segment, same kind, or all. */
+export type ForecastBasis = 'kind-and-segment' | 'kind' | 'all';
+
+/**
+ * When an open engagement's KPI duration will probably end (go live), from a Monte Carlo over the
+ * finished history (README, "Forecasts"). Dates are UTC days; `p85` is the date 85 % of the
+ * simulated futures reach by.
+ */
+export type Forecast =
+  | {
+      status: 'forecast';
+      p50: string;
+      p85: string;
+      /** Share (0..1) of simulated futures meeting the KPI target; null without a target. */
+      chanceWithinTarget: number | null;
+      targetDays: number | null;
+      /** Finished engagements it stands on. */
+      samples: number;
+      basis: ForecastBasis;
+    }
+  | { status: 'too-little-history'; samples: number; minimumHistory: number };
+
+/** Open engagements by chance of meeting the target (`likely` ≥ `forecast.likelyAtOrAbove`, `unlikely` < `forecast.unlikelyBelow`). */
+export type ForecastBucket = 'likely' | 'uncertain' | 'unlikely' | 'no-target' | 'too-little-history';
+
 export interface OpenEngagement extends IssueId {
   title: string | null;
+  assignees: string[];
   kind: string | null;
   segment: string | null;
   stage: string | null;
@@ -101,6 +128,22 @@ export interface OpenEngagement extends IssueId {
   days: number;
   targetDays: number | null;
   status: TargetStatus | null;
+  /** Null only when the issue has no stage to forecast from. */
+  forecast: Forecast | null;
+}
+
+/** One engineer's load: open KPI engagements, how many are at risk / breached, and their finished work. */
+export interface AssigneeReport {
+  assignee: string;
+  /** Engagements assigned to them whose KPI duration is running. */
+  open: number;
+  /** Of those, at risk / breached. */
+  atRisk: number;
+  breached: number;
+  /** Finished KPI durations of issues assigned to them now. */
+  finished: number;
+  /** Median KPI duration of their finished engagements, in seconds; null with none. */
+  finishedMedian: number | null;
 }
 
 export interface MetricsReport {
@@ -132,6 +175,10 @@ export interface MetricsReport {
     /** Median / p90 of finished durations per month of start, oldest first. */
     trend: { month: string; count: number; median: number | null; p90: number | null }[];
   };
+  /** Forecasts of the open KPI engagements selected (all of them, not only the listed rows). */
+  forecast: { minimumHistory: number; draws: number; byBucket: Record<ForecastBucket, number> };
+  /** Per current assignee of the selected issues, most open engagements first. */
+  byAssignee: AssigneeReport[];
 }
 
 /** Per-issue view, `GET /metrics/issues/:forge/:project/:iid`. */
@@ -143,6 +190,7 @@ export interface IssueReport extends IssueId {
   segment: string | null;
   state: 'open' | 'closed';
   stage: string | null;
+  assignees: string[];
   openSeconds: number;
   stale: boolean;
   suggestLost: boolean;
@@ -150,4 +198,6 @@ export interface IssueReport extends IssueId {
   stageSeconds: Record<string, number>;
   durations: Record<string, DurationResult>;
   transitions: { from: string | null; to: string; at: string; actor: string; source: string }[];
+  /** From the latest metrics snapshot; null when the KPI duration is not running or the snapshot does not hold the issue yet. */
+  forecast: Forecast | null;
 }

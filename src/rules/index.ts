@@ -35,7 +35,8 @@ export function initialState(event: IssueEvent): IssueState {
 }
 
 /** Events that say nothing about the board. */
-const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred']);
+/** Events the rules leave alone (an assignment changes no label; the pipeline records it). */
+const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred', 'assigned', 'unassigned']);
 
 function authorOf(event: IssueEvent, memory: RulesMemory): string | null {
   return event.author ?? memory.author ?? (event.action === 'opened' ? event.actor.login : null);

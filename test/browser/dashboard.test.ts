@@ -186,4 +186,51 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTEFACTS}/dashboard-phone.png`, fullPage: true });
     expect(problems).toEqual([]);
   });
+
+  it('shows the forecast of each open engagement of /metrics, the chance as a bar', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    const report = await metrics();
+    const rows = await page.$$eval('#open tbody tr', (trs) =>
+      trs.map((tr) => ({
+        p50: tr.querySelector('.forecast.p50')?.textContent,
+        p85: tr.querySelector('.forecast.p85')?.textContent,
+        chance: Number(tr.querySelector('meter')?.getAttribute('value')),
+        barWidth: tr.querySelector('meter')?.getBoundingClientRect().width,
+      })),
+    );
+    expect(rows.map(({ barWidth: _, ...row }) => row)).toEqual(
+      report.kpi.open.map((row) => {
+        if (row.forecast?.status !== 'forecast') throw new Error('the board has enough history for a forecast');
+        return { p50: row.forecast.p50, p85: row.forecast.p85, chance: row.forecast.chanceWithinTarget };
+      }),
+    );
+    // Drawn as a bar, not only as text.
+    for (const row of rows) expect(row.barWidth).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the engineers of /metrics in "By engineer", each linking to their issues', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    const report = await metrics();
+    const rows = await page.$$eval('#engineers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual(
+      report.byAssignee.map((row) => [
+        row.assignee,
+        String(row.open),
+        String(row.atRisk),
+        String(row.breached),
+        String(row.finished),
+        row.finishedMedian === null ? '—' : shownDays(row.finishedMedian),
+      ]),
+    );
+    expect(problems).toEqual([]);
+    // The link opens the JSON of their issues (where Chromium's own favicon request may 404: not checked).
+    const first = report.byAssignee[0]!;
+    await page.click(`#engineers a:text-is("${first.assignee}")`);
+    const theirs = JSON.parse((await page.textContent('body'))!) as MetricsReport;
+    expect(theirs.filter).toEqual({ assignee: first.assignee });
+    expect(theirs.byAssignee.map((row) => row.assignee)).toContain(first.assignee);
+  });
 });

@@ -326,7 +326,7 @@ export function storeContract(
         const state = issueState(7);
         await store.putIssueState(state);
         expect(await store.getIssueState(state.ref)).toEqual(state);
-        const moved = { ...state, stage: 'triage', labels: ['stage::triage'], extra: { itemId: 'PVTI_1' } };
+        const moved = { ...state, stage: 'triage', labels: ['stage::triage'], assignees: ['alice', 'bob'], extra: { itemId: 'PVTI_1' } };
         await store.putIssueState(moved);
         expect(await store.getIssueState(state.ref)).toEqual(moved);
         expect(await store.getIssueState({ ...state.ref, iid: 8 })).toBeNull();

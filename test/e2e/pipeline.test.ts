@@ -38,7 +38,8 @@ describe('end to end in dry-run', () => {
     expect(labels?.detail).toMatchObject({ add: expect.arrayContaining(['needs-info', 'segment::mm']) });
     const comment = audit.find((entry) => entry.action === 'comment');
     expect((comment?.detail as { body: string }).body).toMatch(/\*\*Customer name\*\* is required/);
-    expect(await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).toMatchObject([{ from: null, to: 'intake' }]);
+    // The documented hook names an assignee: recorded too, as history.
+    expect(await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).toMatchObject([{ from: null, to: '+assignee:user1' }, { from: null, to: 'intake' }]);
     const shown = await t.service.app.inject({ url: '/audit?forge=gitlab' });
     expect(shown.statusCode).toBe(200);
     expect(JSON.stringify(shown.json())).toContain('needs-info');
@@ -79,6 +80,6 @@ describe('end to end against nock\'d forges', () => {
     expect(api.sent).toEqual([{ method: 'DELETE', path: `/repos/${repo}/issues/${payload.issue.number}/labels/stage::triage`, body: undefined }]);
     expect(api.pending()).toEqual([]);
     const transitions = await t.service.store.transitions({ forge: 'github' });
-    expect(transitions.map((x) => x.to)).toEqual(['discovery']);
+    expect(transitions.map((x) => x.to)).toEqual(['+assignee:Codertocat', 'discovery']);
   });
 });

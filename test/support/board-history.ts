@@ -49,6 +49,9 @@ const SALES: [number, string, string, [string, number][]][] = [
 ];
 
 const PROJECT = 'ps/engagements';
+/** Who works on each implementation now (sales issues have nobody assigned). */
+const ENGINEERS = ['ie-alex', 'ie-priya', 'ie-sam'];
+const assigneesOf = (iid: number, kind: string) => (kind === 'implementation' ? [ENGINEERS[iid % ENGINEERS.length]!] : []);
 const at = (daysAgo: number) => new Date(BOARD_NOW - daysAgo * DAY).toISOString();
 
 function path(iid: number, kind: string, segment: string, stages: [string, number][]): Transition[] {
@@ -92,6 +95,7 @@ function issueState(iid: number, kind: string, segment: string, title: string, s
     createdAt: at(stages[0]![1]),
     closedAt: last[0] === 'closed' ? at(last[1]) : null,
     updatedAt: at(last[1]),
+    assignees: assigneesOf(iid, kind),
     extra: {},
   };
 }

@@ -232,6 +232,8 @@ export class GithubClient implements ForgeClient {
         const events = octokit.paginate.iterator(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
         for await (const eventPage of events) {
           for (const event of eventPage.data) {
+            const assignment = assignmentEntry(ref, event, since);
+            if (assignment) yield assignment;
             if ((event.event !== 'labeled' && event.event !== 'unlabeled') || !('label' in event) || !event.label) continue;
             if (since && event.created_at < since) continue;
             yield {
@@ -246,4 +248,14 @@ export class GithubClient implements ForgeClient {
       }
     }
   }
+}
+
+/** An issue event that assigned or unassigned someone, as a history entry (null for any other event). */
+function assignmentEntry(
+  ref: IssueRef,
+  event: { event: string; created_at: string; actor?: { login: string } | null; assignee?: { login: string } | null },
+  since: string | undefined,
+): LabelHistoryEntry | null {
+  if ((event.event !== 'assigned' && event.event !== 'unassigned') || !event.assignee || (since && event.created_at < since)) return null;
+  return { ref, label: '', action: event.event, assignee: event.assignee.login, at: event.created_at, actor: event.actor?.login ?? 'unknown' };
 }

@@ -14,6 +14,8 @@ const ISSUE_ACTIONS: ReadonlySet<string> = new Set<IssueAction>([
   'reopened',
   'deleted',
   'transferred',
+  'assigned',
+  'unassigned',
 ]);
 
 /** GitHub events of one issue are ordered by the issue's node id: `projects_v2_item` only carries that. */
@@ -53,7 +55,19 @@ export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, 
     bodyChanged: action === 'opened' || (action === 'edited' && (payload.changes?.body !== undefined || payload.changes?.title !== undefined)),
     occurredAt: action === 'closed' ? toIsoTime(issue.closed_at, updatedAt) : updatedAt,
     createdAt: toIsoTime(issue.created_at, updatedAt),
+    assignees: githubAssignees(payload),
   };
+}
+
+/** Like labels, the action is authoritative over the issue's list, which GitHub may render before or after it. */
+function githubAssignees(payload: GithubIssues): string[] | undefined {
+  const listed = payload.issue.assignees;
+  if (!listed) return undefined;
+  const current = listed.flatMap((user) => (user ? [user.login] : []));
+  const changed = payload.assignee?.login;
+  if (!changed || (payload.action !== 'assigned' && payload.action !== 'unassigned')) return current;
+  const without = current.filter((login) => login !== changed);
+  return payload.action === 'assigned' ? [...without, changed] : without;
 }
 
 /** A person changed a field of a board card. Only the node ids are known; the engine resolves the issue. */

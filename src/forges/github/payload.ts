@@ -21,12 +21,15 @@ export const githubIssuesSchema = z
         html_url: z.string().optional(),
         user: user.nullish(),
         labels: z.array(label).nullish(),
+        assignees: z.array(user.nullable()).nullish(),
         created_at: z.string().nullish(),
         updated_at: z.string().nullish(),
         closed_at: z.string().nullish(),
       })
       .loose(),
     label: label.optional(),
+    /** Who was assigned / unassigned, on `assigned` / `unassigned`. */
+    assignee: user.nullish(),
     changes: z.object({ title: z.unknown().optional(), body: z.unknown().optional() }).loose().optional(),
     repository: z.object({ full_name: z.string().min(1) }).loose(),
     sender: user,

@@ -24,6 +24,7 @@ interface GitlabIssue {
   author?: { username?: string };
   created_at?: string;
   updated_at?: string;
+  assignees?: { username: string }[] | null;
 }
 
 interface GitlabNote {
@@ -145,8 +146,18 @@ export class GitlabClient implements ForgeClient {
           if (!event.label || (since && event.created_at < since)) continue;
           yield { ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' };
         }
+        yield* currentAssignees(ref, issue);
       }
       page = response.paginationInfo.next;
     }
   }
+}
+
+/**
+ * GitLab's API has no assignment events (only system notes), so a backfill learns who is assigned
+ * now, as of the issue's last update.
+ */
+function currentAssignees(ref: IssueRef, issue: GitlabIssue): LabelHistoryEntry[] {
+  if (!issue.updated_at) return [];
+  return (issue.assignees ?? []).map((a) => ({ ref, label: '', action: 'assigned', assignee: a.username, at: issue.updated_at!, actor: 'unknown' }));
 }

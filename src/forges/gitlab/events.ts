@@ -51,7 +51,14 @@ export function normalizeGitlabIssue(deliveryId: string, hook: GitlabIssueHook, 
     // `changes.updated_at.current` is the instant of this very change; `updated_at` may be later on a stale body.
     occurredAt: toIsoTime(hook.changes?.updated_at?.current, fallbackTime),
     createdAt: toIsoTime(attributes.created_at, fallbackTime),
+    assignees: gitlabAssignees(hook),
   };
+}
+
+/** `changes.assignees.current` is the list after this change; without a change, the hook's `assignees` (absent on older hooks: unknown). */
+function gitlabAssignees(hook: GitlabIssueHook): string[] | undefined {
+  const list = hook.changes?.assignees?.current ?? hook.assignees;
+  return list ? list.map((a) => a.username) : hook.changes?.assignees ? [] : undefined;
 }
 
 function hasBodyChange(hook: GitlabIssueHook): boolean {

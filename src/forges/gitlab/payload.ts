@@ -5,6 +5,7 @@ import { z } from 'zod';
  * the body is input from the network; unknown keys pass through untouched.
  */
 const label = z.object({ title: z.string() }).loose();
+const assignee = z.object({ username: z.string() }).loose();
 
 export const gitlabIssueHookSchema = z
   .object({
@@ -27,9 +28,11 @@ export const gitlabIssueHookSchema = z
       })
       .loose(),
     labels: z.array(label).nullish(),
+    assignees: z.array(assignee).nullish(),
     changes: z
       .object({
         labels: z.object({ previous: z.array(label).nullish(), current: z.array(label).nullish() }).loose().optional(),
+        assignees: z.object({ current: z.array(assignee).nullish() }).loose().optional(),
         title: z.unknown().optional(),
         description: z.unknown().optional(),
         updated_at: z.object({ current: z.string().nullish() }).loose().optional(),

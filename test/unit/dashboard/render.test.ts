@@ -114,6 +114,33 @@ describe('renderQueryError', () => {
     expect(page).toContain('kind: &lt;bad&gt;');
     expect(page).toContain('<a href="/dashboard?token=t">Show the whole board</a>');
   });
+
+  it("shows each open engagement's forecast, the chance as a meter, and the engineers", () => {
+    const { view, report } = viewOf(boardHistory());
+    const page = renderDashboard(view, ASSETS);
+    for (const row of report.kpi.open) {
+      const forecast = row.forecast!;
+      if (forecast.status !== 'forecast') throw new Error('the board has enough history for a forecast');
+      const basis = `from ${forecast.samples} past engagements (${forecast.basis.replace(/-/g, ' ')})`;
+      expect(page).toContain(`<td class="forecast p50" data-label="P50" title="${basis}">${forecast.p50}</td>`);
+      expect(page).toContain(`<td class="forecast p85" data-label="P85" title="${basis}">${forecast.p85}</td>`);
+      expect(page).toContain(`value="${forecast.chanceWithinTarget}"`);
+    }
+    expect(page).toContain('<section id="engineers"');
+    for (const engineer of report.byAssignee) expect(page).toContain(`title="their issues (JSON)">${engineer.assignee}</a>`);
+  });
+
+  it('says "too little history" across the forecast columns below the minimum', () => {
+    const page = renderDashboard(viewOf(boardHistory(), { config: { forecast: { minimumHistory: 11 } } }).view, ASSETS);
+    expect(page).toContain('<td class="forecast too-little" colspan="3" title="10 of 11 finished engagements needed">too little history</td>');
+    expect(page).not.toContain('<meter');
+  });
+
+  it('explains where engineers come from when nobody is assigned', () => {
+    const { transitions, states } = boardHistory();
+    const page = renderDashboard(viewOf({ transitions, states: states.map((s) => ({ ...s, assignees: [] })) }).view, ASSETS);
+    expect(page).toContain('No implementation with an assignee yet');
+  });
 });
 
 describe('issue references', () => {

@@ -8,11 +8,31 @@ import type { ForgeClient } from '../../../src/forges/forge.js';
 import { createWebhooks } from '../../../src/forges/webhooks.js';
 import { createLogger } from '../../../src/logger.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
+import type { InboxRow } from '../../../src/store/store.js';
 import { githubFixture } from '../../support/payloads.js';
 import { testConfig } from '../../support/service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-pipeline-'));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A GitHub delivery as the worker hands it over: claimed, first attempt. */
+function claimed(id: string, event: string, action: string, nodeId: string, payload: unknown): InboxRow {
+  const now = new Date().toISOString();
+  return {
+    seq: 1,
+    id,
+    forge: 'github',
+    event: `${event}.${action}`,
+    orderingKey: `github:${nodeId}`,
+    headers: { 'x-github-event': event },
+    body: JSON.stringify(payload),
+    receivedAt: now,
+    status: 'processing',
+    attempts: 1,
+    lastError: null,
+    availableAt: now,
+  };
+}
 
 it('reads the new Status from the card when a board payload does not say it, and moves the stage label', async () => {
   const store = new SqliteStore({ path: join(dir, 'db') });
@@ -54,23 +74,7 @@ it('reads the new Status from the card when a board payload does not say it, and
   };
   const config = testConfig();
   const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github } });
-  const outcome = await handle(
-    {
-      seq: 1,
-      id: 'board-1',
-      forge: 'github',
-      event: 'projects_v2_item.edited',
-      orderingKey: `github:${nodeId}`,
-      headers: { 'x-github-event': 'projects_v2_item' },
-      body: JSON.stringify(payload),
-      receivedAt: new Date().toISOString(),
-      status: 'processing',
-      attempts: 1,
-      lastError: null,
-      availableAt: new Date().toISOString(),
-    },
-    createLogger({ level: 'silent' }),
-  );
+  const outcome = await handle(claimed('board-1', 'projects_v2_item', 'edited', nodeId, payload), createLogger({ level: 'silent' }));
   expect(outcome.transitions).toMatchObject([{ from: 'triage', to: 'discovery', iid: 5 }]);
   expect(labelCalls).toEqual([[['stage::discovery'], ['stage::triage']]]);
   await store.close();
@@ -82,24 +86,20 @@ it("remembers the issue's address on the forge from its webhook, for the dashboa
   const config = testConfig();
   const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
   const payload = githubFixture('issues.opened');
-  const now = new Date().toISOString();
-  const outcome = await handle(
-    {
-      seq: 1,
-      id: 'opened-1',
-      forge: 'github',
-      event: 'issues.opened',
-      orderingKey: `github:${payload.issue.node_id}`,
-      headers: { 'x-github-event': 'issues' },
-      body: JSON.stringify(payload),
-      receivedAt: now,
-      status: 'processing',
-      attempts: 1,
-      lastError: null,
-      availableAt: now,
-    },
-    createLogger({ level: 'silent' }),
-  );
+  const outcome = await handle(claimed('opened-1', 'issues', 'opened', payload.issue.node_id, payload), createLogger({ level: 'silent' }));
   expect(outcome.state?.extra.webUrl).toBe(payload.issue.html_url);
+  await store.close();
+});
+
+it('records an assignment as issue state and as a transition, and plans no forge call for it', async () => {
+  const store = new SqliteStore({ path: join(dir, 'db') });
+  await store.migrate();
+  const config = testConfig();
+  const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
+  const payload = githubFixture('issues.assigned');
+  const outcome = await handle(claimed('assigned-1', 'issues', 'assigned', payload.issue.node_id, payload), createLogger({ level: 'silent' }));
+  expect(outcome.state?.assignees).toEqual(['Codertocat']);
+  expect(outcome.transitions).toMatchObject([{ from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' }]);
+  expect(outcome.audit).toEqual([]);
   await store.close();
 });

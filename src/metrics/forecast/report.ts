@@ -1,0 +1,77 @@
+import { DAY_MS } from '../measure.js';
+import type { MetricsSettings } from '../settings.js';
+import type { IssueTable } from '../table.js';
+import type { Forecast, ForecastBucket, IssueId } from '../types.js';
+import { BASES, FORECAST, TOO_LITTLE_HISTORY, type ForecastColumns } from './columns.js';
+
+/** The forecast of one issue in the table, as on the report's open rows; null when it has none (or the table does not hold it yet). */
+export function forecastOfIssue(table: IssueTable, id: IssueId, settings: MetricsSettings): Forecast | null {
+  const forge = table.keys.forge.indexOf(id.forge);
+  const project = table.keys.project.indexOf(id.project);
+  for (let i = 0; i < table.size; i++) {
+    if (table.iid[i] !== id.iid || table.forge[i] !== forge || table.project[i] !== project) continue;
+    const targetMs = settings.definitions.find((d) => d.name === settings.kpi)?.targetMs ?? null;
+    return forecastAt(table.forecast, i, settings, targetMs === null ? null : targetMs / DAY_MS);
+  }
+  return null;
+}
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Row i's forecast for a report; null when its KPI duration is not running. */
+export function forecastAt(columns: ForecastColumns, i: number, settings: MetricsSettings, targetDays: number | null): Forecast | null {
+  const status = columns.status[i];
+  if (status === TOO_LITTLE_HISTORY) {
+    return { status: 'too-little-history', samples: columns.samples[i]!, minimumHistory: settings.forecast.minimumHistory };
+  }
+  if (status !== FORECAST) return null;
+  const chance = columns.chance[i]!;
+  return {
+    status: 'forecast',
+    p50: day(columns.p50Ms[i]!),
+    p85: day(columns.p85Ms[i]!),
+    chanceWithinTarget: Number.isNaN(chance) ? null : Math.round(chance * 1000) / 1000,
+    targetDays,
+    samples: columns.samples[i]!,
+    basis: BASES[columns.basis[i]!]!,
+  };
+}
+
+export const FORECAST_BUCKETS: readonly ForecastBucket[] = ['likely', 'uncertain', 'unlikely', 'no-target', 'too-little-history'];
+
+/** Row i's bucket by chance of meeting the target; null when its KPI duration is not running. */
+export function forecastBucketAt(columns: ForecastColumns, i: number, settings: MetricsSettings): ForecastBucket | null {
+  const status = columns.status[i];
+  if (status === TOO_LITTLE_HISTORY) return 'too-little-history';
+  if (status !== FORECAST) return null;
+  const chance = columns.chance[i]!;
+  if (Number.isNaN(chance)) return 'no-target';
+  return chance >= settings.forecast.likelyAtOrAbove ? 'likely' : chance < settings.forecast.unlikelyBelow ? 'unlikely' : 'uncertain';
+}
+
+/** Open engagements of the selection per bucket, every bucket present. */
+export function forecastBuckets(columns: ForecastColumns, selection: Uint32Array, settings: MetricsSettings): Record<ForecastBucket, number> {
+  const counts = Object.fromEntries(FORECAST_BUCKETS.map((bucket) => [bucket, 0])) as Record<ForecastBucket, number>;
+  for (const i of selection) {
+    const bucket = forecastBucketAt(columns, i, settings);
+    if (bucket) counts[bucket]++;
+  }
+  return counts;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * One line for people (comments, summaries):
+ * "P50 2026-12-03, P85 2026-12-11, 62 % chance within 30 days (from 14 past engagements)".
+ */
+export function describeForecast(forecast: Forecast): string {
+  if (forecast.status === 'too-little-history') {
+    return `too little history for a forecast (${forecast.samples} of ${plural(forecast.minimumHistory, 'finished engagement')} needed)`;
+  }
+  const chance =
+    forecast.chanceWithinTarget === null || forecast.targetDays === null
+      ? ''
+      : `, ${Math.round(forecast.chanceWithinTarget * 100)} % chance within ${plural(forecast.targetDays, 'day')}`;
+  return `P50 ${forecast.p50}, P85 ${forecast.p85}${chance} (from ${plural(forecast.samples, 'past engagement')})`;
+}

@@ -1,0 +1,114 @@
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { select } from '../stats.js';
+import type { Pool } from './history.js';
+
+/** Where an open engagement stands, in calendar milliseconds. */
+export interface OpenPath {
+  startMs: number;
+  stage: string;
+  stageSinceMs: number;
+  /** The latest go-live that still meets the target; null without a target. */
+  deadlineMs: number | null;
+}
+
+export interface Simulation {
+  p50Ms: number;
+  p85Ms: number;
+  /** Share of simulated go-lives on or before the deadline; null without a target. */
+  chance: number | null;
+}
+
+const TWO_POW_32 = 4_294_967_296;
+
+/**
+ * Uniform in [0, 1). Exactly one `next()` per call, so two forecasts of the same engagement with
+ * the same seed consume the same stream draw by draw: a later "now" can only move each draw to an
+ * equal or longer value (monotone in elapsed time).
+ */
+const uniform = (rng: RandomGenerator): number => (rng.next() >>> 0) / TWO_POW_32;
+
+/** An index in [from, length) for a uniform `u`. */
+const at = (u: number, from: number, length: number): number => from + Math.floor(u * (length - from));
+
+/** The first index of an ascending array whose value is at least `min` (its length when none is). */
+function firstAtLeast(sorted: Float64Array, min: number): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < min) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * A conditioned draw stands on at least this many past values: one past visit as long as this one
+ * would otherwise make the forecast certain.
+ */
+export const CONDITIONED_ON_AT_LEAST = 5;
+
+/**
+ * Draws from the values of an ascending array that are at least `elapsed`, minus `elapsed`: what
+ * is left of something that has lasted `elapsed` so far. When fewer than CONDITIONED_ON_AT_LEAST
+ * values are that long, it draws from the longest ones what they lasted beyond the shortest of
+ * them: the history's own long tail, continued from now.
+ */
+class Remainder {
+  private readonly from: number;
+  private readonly subtract: number;
+
+  constructor(
+    private readonly sorted: Float64Array,
+    elapsed: number,
+  ) {
+    this.from = Math.min(firstAtLeast(sorted, elapsed), Math.max(0, sorted.length - CONDITIONED_ON_AT_LEAST));
+    this.subtract = Math.min(elapsed, sorted[this.from]!);
+  }
+
+  /** The remainder for a uniform `u`. */
+  draw(u: number): number {
+    return this.sorted[at(u, this.from, this.sorted.length)]! - this.subtract;
+  }
+}
+
+const rank = (length: number, q: number): number => Math.max(0, Math.ceil(q * length) - 1);
+
+/**
+ * Monte Carlo of the go-live, one value per element of `draws` (its length is the number of draws;
+ * it is overwritten). Each draw comes, with equal odds, from one of two models of what is left:
+ * - the path: the rest of the current stage from past visits to it that lasted at least as long as
+ *   this one so far, then what followed the first visit to that stage in one past engagement (its
+ *   later stages as they really went, revisits and pauses included);
+ * - the whole: a past duration at least as long as this one's so far, minus the time elapsed.
+ * The path knows where the engagement is; the whole knows how long it has been going, which
+ * matters when go-live is set by a date rather than by the work (the backtest in bench/forecast.ts
+ * found each model alone losing to the naive baseline on one of its two boards, the mix on none).
+ * When the pool never saw the current stage, only the whole is drawn. Never earlier than now.
+ */
+export function simulate(pool: Pool, path: OpenPath, nowMs: number, rng: RandomGenerator, draws: Float64Array): Simulation {
+  const stage = pool.stages.get(path.stage);
+  const whole = new Remainder(pool.totals, nowMs - path.startMs);
+  const current = stage ? new Remainder(stage.visits, nowMs - path.stageSinceMs) : null;
+  const tails = stage?.tails;
+  const deadline = path.deadlineMs ?? Infinity;
+  let within = 0;
+  for (let d = 0; d < draws.length; d++) {
+    // One uniform picks the model (its lower or upper half) and, stretched back to [0, 1), the
+    // value: the same draw takes the same model at any "now", and it costs one `next()`.
+    const u = uniform(rng);
+    const byPath = current !== null && u >= 0.5;
+    const rest = byPath ? current.draw(2 * u - 1) + tails![at(uniform(rng), 0, tails!.length)]! : whole.draw(current === null ? u : 2 * u);
+    const goLiveMs = nowMs + rest;
+    draws[d] = goLiveMs;
+    if (goLiveMs <= deadline) within++;
+  }
+  // Nearest-rank quantiles by selection: sorting every engagement's draws cost twice as much.
+  const [k50, k85] = [rank(draws.length, 0.5), rank(draws.length, 0.85)];
+  select(draws, k50, 0, draws.length - 1);
+  select(draws, k85, k50, draws.length - 1);
+  return {
+    p50Ms: draws[k50]!,
+    p85Ms: draws[k85]!,
+    chance: path.deadlineMs === null ? null : within / draws.length,
+  };
+}
