@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { AuditEntry, ForgeName, IssueEvent } from '../domain/types.js';
+import type { AuditEntry, ForgeName, IssueEvent, IssueState } from '../domain/types.js';
 import { isForgeError } from '../forges/errors.js';
 import type { ForgeClient, ForgeWebhooks } from '../forges/forge.js';
 import type { Logger } from '../logger.js';
@@ -61,6 +61,14 @@ async function withBoardStatus(event: IssueEvent, client: ForgeClient | null): P
   return { ...event, boardStatus: { ...event.boardStatus, to: await client.boardStatus(event.issue) } };
 }
 
+/**
+ * Every comment the bot writes is recorded in the issue state (its digest) with the delivery that
+ * wrote it; an issue first seen at its opening has no comment of ours either.
+ */
+function botNeverCommented(event: IssueEvent, previous: IssueState | null): boolean {
+  return previous ? previous.commentDigest === null : event.action === 'opened';
+}
+
 /** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */
 export function createPipeline(options: PipelineOptions): DeliveryHandler {
   const now = options.now ?? (() => new Date());
@@ -86,6 +94,7 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
         knownLabels: event.labelsAfter,
         // A retried delivery may have been partly applied before: read the issue's labels first.
         verifyLabels: row.attempts > 1,
+        hints: { botCommentAbsent: row.attempts === 1 && botNeverCommented(event, previous) },
       };
       await executeActions(context, decision.actions, (entry) => applied.push(entry));
       return { state: decision.state, transitions: decision.transitions, audit: applied };

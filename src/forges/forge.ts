@@ -1,4 +1,4 @@
-import type { ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
+import type { Action, ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
 import type { Delivery } from '../store/store.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -44,6 +44,20 @@ export interface CallResult {
   skipped?: string;
 }
 
+/** How one action of a batch went: applied, or left alone on purpose. */
+export interface ActionOutcome {
+  skipped?: string;
+}
+
+/** What the service's own records say about the issue, so a client can skip a look-up. */
+export interface ActionHints {
+  /**
+   * The bot has not commented on this issue yet (the issue state records every comment it wrote, and
+   * this is the delivery's first attempt): a comment can be created without searching for one.
+   */
+  botCommentAbsent?: boolean;
+}
+
 export interface LabelHistoryEntry {
   ref: IssueRef;
   /** The label added or removed; '' for `closed` / `reopened`. */
@@ -62,7 +76,13 @@ export interface ForgeClient {
   /** Add and remove labels, in one API call where the forge allows it. */
   applyLabels(ref: IssueRef, add: string[], remove: string[]): Promise<CallResult>;
   /** Create or update the bot comment found by its hidden marker. */
-  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult>;
+  upsertComment(ref: IssueRef, marker: string, body: string, hints?: ActionHints): Promise<CallResult>;
+  /**
+   * One delivery's actions together, in as few requests as the forge allows (GitHub: GraphQL
+   * mutations in one request). Optional: without it the executor calls the methods above one by one.
+   * Label actions arrive already reduced to what still has to change.
+   */
+  applyActions?(ref: IssueRef, actions: readonly Action[], hints?: ActionHints): Promise<ActionOutcome[]>;
   /** Mirror a stage onto the forge's board (GitHub Projects v2 Status). A no-op where labels are the board. */
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { ForgeName } from '../../domain/types.js';
 import { PRESETS } from '../../config/presets.js';
+import { configSchema } from '../../config/schema.js';
+import { presetLabels } from '../../forges/label-catalog.js';
 import { installFaults, type ApiCounters, type FaultPlan } from './faults.js';
 import { githubApi } from './github-api.js';
 import { gitlabApi } from './gitlab-api.js';
@@ -63,6 +65,8 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     sender,
     SIMULATED_GITLAB_PROJECT_ID,
   );
+  // The repository as `boardkeeper setup` leaves it: every label of the preset exists.
+  for (const label of presetLabels(configSchema.parse({}))) model.ensureGithubLabel(label.name);
   const counters: ApiCounters = { requests: 0, byForge: { gitlab: 0, github: 0 }, faults: 0 };
   let faults: FaultPlan | null = null;
   const app = Fastify({ logger: false });

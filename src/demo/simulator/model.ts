@@ -79,6 +79,8 @@ export interface NewIssue {
  */
 export class ForgeModel {
   readonly issues: SimIssue[] = [];
+  /** The GitHub repository's labels by lower-cased name (GitHub compares names without case), with their node ids. */
+  readonly githubLabels = new Map<string, { id: string; name: string }>();
   private readonly clocks = new Map<SimIssue, number>();
   private nextId = 1;
 
@@ -103,6 +105,22 @@ export class ForgeModel {
 
   newCommentId(): number {
     return this.nextId++;
+  }
+
+  /** A label exists in the GitHub repository from the moment it is created or first put on an issue (REST creates it). */
+  ensureGithubLabel(name: string): { id: string; name: string } {
+    const key = name.toLowerCase();
+    let label = this.githubLabels.get(key);
+    if (!label) {
+      label = { id: `LA_sim${(this.nextId++).toString(36)}`, name };
+      this.githubLabels.set(key, label);
+    }
+    return label;
+  }
+
+  githubLabelById(id: string): { id: string; name: string } | undefined {
+    for (const label of this.githubLabels.values()) if (label.id === id) return label;
+    return undefined;
   }
 
   /** The time of the next change to an issue: a person's at `at`, the service's seconds after the last one. */
@@ -135,6 +153,7 @@ export class ForgeModel {
       item: null,
     };
     this.issues.push(issue);
+    if (issue.forge === 'github') for (const label of issue.labels) this.ensureGithubLabel(label);
     this.tick(issue, spec.at);
     const person = { login: spec.author, bot: false };
     if (issue.forge === 'gitlab') this.gitlabHook(issue, 'open', person, { previousLabels: [] });
@@ -169,6 +188,7 @@ export class ForgeModel {
       this.githubEvent(issue, 'unlabeled', actor, { label });
     }
     for (const label of add) {
+      this.ensureGithubLabel(label);
       if (issue.labels.includes(label)) continue;
       issue.labels = [...issue.labels, label];
       this.tick(issue, at);

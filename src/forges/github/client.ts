@@ -1,11 +1,13 @@
 import type { Octokit } from '@octokit/rest';
-import type { IssueRef } from '../../domain/types.js';
+import type { Action, IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
-import { CommentLocations, findMarked } from '../comment-cache.js';
+import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
-import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
 import type { GithubAuth } from './auth.js';
+import { applyInBatch } from './batch.js';
+import { LabelIds } from './label-ids.js';
 import { ProjectBoard, sameStatusName, type IssueLocator, type ProjectRef } from './projects.js';
 import { graphqlCall } from './transport.js';
 
@@ -59,7 +61,10 @@ function labelNames(labels: Array<string | { name?: string }>): string[] {
 /** GitHub has no scoped labels and one label per DELETE; its board is a Projects v2 Status field. */
 export class GithubClient implements ForgeClient {
   readonly forge = 'github' as const;
-  private readonly comments = new CommentLocations<number>();
+  private readonly comments = new IdCache<number>();
+  /** The bot comments' GraphQL node ids, for the batched path. */
+  private readonly commentNodes = new IdCache<string>();
+  private readonly labelIds = new LabelIds();
   private readonly board: ProjectBoard | null;
 
   constructor(private readonly options: GithubClientOptions) {
@@ -147,7 +152,7 @@ export class GithubClient implements ForgeClient {
     }
   }
 
-  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult> {
+  upsertComment(ref: IssueRef, marker: string, body: string, hints: ActionHints = {}): Promise<CallResult> {
     return counted(async () => {
       const { owner, repo } = splitRepo(ref.project);
       const octokit = await this.options.auth.forOwner(owner, repo);
@@ -157,8 +162,7 @@ export class GithubClient implements ForgeClient {
         if (await notFoundToNull(octokit.rest.issues.updateComment({ owner, repo, comment_id: known, body }))) return;
         this.comments.forget(key);
       }
-      const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: ref.iid, per_page: PAGE_SIZE });
-      const existing = findMarked(comments, marker);
+      const existing = known === undefined && hints.botCommentAbsent ? undefined : await this.findComment(octokit, ref, marker);
       if (existing) {
         this.comments.set(key, existing.id);
         if (existing.body !== body) await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
@@ -167,6 +171,58 @@ export class GithubClient implements ForgeClient {
       const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: ref.iid, body });
       this.comments.set(key, created.data.id);
     });
+  }
+
+  /** The first comment carrying the marker, read from all of the issue's comments (the fallback when no id is known). */
+  private async findComment(octokit: Octokit, ref: IssueRef, marker: string) {
+    const { owner, repo } = splitRepo(ref.project);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: ref.iid, per_page: PAGE_SIZE });
+    return findMarked(comments, marker);
+  }
+
+  /**
+   * Labels, comment, board Status and state of one delivery as GraphQL mutations in one request
+   * (two when the card has to be added first). Label, project, field, option, card and comment ids
+   * are cached; when GitHub answers NOT_FOUND they are dropped and the batch is built once more.
+   */
+  async applyActions(ref: IssueRef, actions: readonly Action[], hints: ActionHints = {}): Promise<ActionOutcome[]> {
+    const { owner, repo } = splitRepo(ref.project);
+    const octokit = await this.options.auth.forOwner(owner, repo);
+    const issueId = ref.nodeId ?? (await this.getIssue(ref))?.ref.nodeId;
+    if (!issueId) throw new ForgeError('not-found', `GitHub issue ${ref.project}#${ref.iid} not found`, 404);
+    const key = issueKey(ref);
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await applyInBatch(
+        {
+          octokit,
+          owner,
+          repo,
+          issueId,
+          board: this.board,
+          labels: this.labelIds,
+          comments: this.commentNodes,
+          issueKey: key,
+          // After a NOT_FOUND our records may be what is stale: look instead of trusting them.
+          commentAbsent: attempt === 0 && hints.botCommentAbsent === true,
+          findComment: async (marker) => (await this.findComment(octokit, ref, marker))?.node_id ?? null,
+          addNewLabels: async (names) => {
+            await octokit.rest.issues.addLabels({ owner, repo, issue_number: ref.iid, labels: names });
+            this.labelIds.forget(owner, repo);
+          },
+        },
+        actions,
+      );
+      if (Array.isArray(result)) return result;
+      if (result.type !== 'NOT_FOUND' || attempt > 0) throw result.error;
+      this.forgetIds(owner, repo, key);
+    }
+  }
+
+  /** A cached id GitHub no longer knows: drop every id this issue's batch relied on. */
+  private forgetIds(owner: string, repo: string, key: string): void {
+    this.labelIds.forget(owner, repo);
+    this.board?.forget();
+    for (const marker of this.commentNodes.keys()) if (marker.startsWith(`${key}|`)) this.commentNodes.forget(marker);
   }
 
   /** Adds the issue to the board if missing and sets Status to the stage's option, unless it already is. */

@@ -1,9 +1,9 @@
 import { Gitlab } from '@gitbeaker/rest';
 import type { IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
-import { CommentLocations, findMarked } from '../comment-cache.js';
+import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull } from '../counted.js';
-import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
 import type { RequestPolicy } from '../request-policy.js';
 import { policyRequester } from './transport.js';
 
@@ -46,7 +46,7 @@ export class GitlabClient implements ForgeClient {
   readonly forge = 'gitlab' as const;
   /** The raw gitbeaker API, for `setup` (labels, boards). */
   readonly api: InstanceType<typeof Gitlab<false>>;
-  private readonly comments = new CommentLocations<number>();
+  private readonly comments = new IdCache<number>();
 
   constructor(options: GitlabClientOptions) {
     this.api = new Gitlab({
@@ -84,7 +84,8 @@ export class GitlabClient implements ForgeClient {
     });
   }
 
-  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult> {
+  /** Updates the note whose id is remembered; searches the notes only when no id is known and one may exist. */
+  upsertComment(ref: IssueRef, marker: string, body: string, hints: ActionHints = {}): Promise<CallResult> {
     return counted(async () => {
       const key = `${issueKey(ref)}|${marker}`;
       const known = this.comments.get(key);
@@ -93,15 +94,7 @@ export class GitlabClient implements ForgeClient {
         if (updated) return;
         this.comments.forget(key);
       }
-      const notes = (await this.api.IssueNotes.all(ref.project, ref.iid, {
-        sort: 'asc',
-        orderBy: 'created_at',
-        perPage: PAGE_SIZE,
-      })) as GitlabNote[];
-      const existing = findMarked(
-        notes.filter((note) => !note.system),
-        marker,
-      );
+      const existing = known === undefined && hints.botCommentAbsent ? undefined : await this.findNote(ref, marker);
       if (existing) {
         this.comments.set(key, existing.id);
         if (existing.body !== body) await this.api.IssueNotes.edit(ref.project, ref.iid, existing.id, { body });
@@ -110,6 +103,18 @@ export class GitlabClient implements ForgeClient {
       const created = (await this.api.IssueNotes.create(ref.project, ref.iid, body)) as GitlabNote;
       this.comments.set(key, created.id);
     });
+  }
+
+  private async findNote(ref: IssueRef, marker: string): Promise<GitlabNote | undefined> {
+    const notes = (await this.api.IssueNotes.all(ref.project, ref.iid, {
+        sort: 'asc',
+        orderBy: 'created_at',
+        perPage: PAGE_SIZE,
+      })) as GitlabNote[];
+    return findMarked(
+      notes.filter((note) => !note.system),
+      marker,
+    );
   }
 
   /** GitLab's board lists are the stage labels: moving the label moved the card. */
