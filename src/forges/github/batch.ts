@@ -102,6 +102,8 @@ export interface BatchFailure {
   error: ForgeError;
   /** The GraphQL error type, e.g. NOT_FOUND (a cached id may be stale). */
   type: string | null;
+  /** The mutation that failed, when GitHub says which. */
+  field: Mutation['field'] | null;
 }
 
 /**
@@ -114,12 +116,12 @@ export async function applyInBatch(target: BatchTarget, actions: readonly Action
   let steps: Step[] = [];
   for (const [index, action] of actions.entries()) steps.push(...(await stepsFor(target, action, outcomes[index]!)));
   while (steps.length > 0) {
-    const { payloads, error, errorType } = await sendMutations(target.octokit, steps.map((step) => step.mutation));
+    const { payloads, error, errorType, failedIndex } = await sendMutations(target.octokit, steps.map((step) => step.mutation));
     const next = steps.flatMap((step, index) => {
       const payload = payloads[index];
       return payload && step.then ? step.then(payload) : [];
     });
-    if (error) return { error, type: errorType };
+    if (error) return { error, type: errorType, field: failedIndex === null ? null : (steps[failedIndex]?.mutation.field ?? null) };
     steps = next;
   }
   return outcomes;

@@ -8,6 +8,7 @@ import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeIssue, L
 import type { GithubAuth } from './auth.js';
 import { applyInBatch } from './batch.js';
 import { LabelIds } from './label-ids.js';
+import type { Mutation } from './mutations.js';
 import { ProjectBoard, sameStatusName, type IssueLocator, type ProjectRef } from './projects.js';
 import { graphqlCall } from './transport.js';
 
@@ -214,15 +215,20 @@ export class GithubClient implements ForgeClient {
       );
       if (Array.isArray(result)) return result;
       if (result.type !== 'NOT_FOUND' || attempt > 0) throw result.error;
-      this.forgetIds(owner, repo, key);
+      this.forgetIds(result.field, owner, repo, key);
     }
   }
 
-  /** A cached id GitHub no longer knows: drop every id this issue's batch relied on. */
-  private forgetIds(owner: string, repo: string, key: string): void {
-    this.labelIds.forget(owner, repo);
-    this.board?.forget();
-    for (const marker of this.commentNodes.keys()) if (marker.startsWith(`${key}|`)) this.commentNodes.forget(marker);
+  /**
+   * A cached id GitHub no longer knows: drop the ids the failed mutation relied on (all of them
+   * when GitHub does not say which failed). A comment id just handed out stays: it is fresh.
+   */
+  private forgetIds(field: Mutation['field'] | null, owner: string, repo: string, key: string): void {
+    if (field === null || field === 'addLabelsToLabelable' || field === 'removeLabelsFromLabelable') this.labelIds.forget(owner, repo);
+    if (field === null || field === 'addProjectV2ItemById' || field === 'updateProjectV2ItemFieldValue') this.board?.forget();
+    if (field === null || field === 'updateIssueComment') {
+      for (const marker of this.commentNodes.keys()) if (marker.startsWith(`${key}|`)) this.commentNodes.forget(marker);
+    }
   }
 
   /** Adds the issue to the board if missing and sets Status to the stage's option, unless it already is. */

@@ -40,6 +40,8 @@ export interface MutationResults {
   error: ReturnType<typeof fromGraphqlError> | null;
   /** The GraphQL error type of the first failure (`NOT_FOUND`, …). */
   errorType: string | null;
+  /** Which mutation failed first (from the error's path), when GitHub says. */
+  failedIndex: number | null;
 }
 
 /**
@@ -47,16 +49,22 @@ export interface MutationResults {
  * with the data of those that ran and an `errors` list), so the caller sees what did apply.
  */
 export async function sendMutations(octokit: Octokit, mutations: readonly Mutation[]): Promise<MutationResults> {
-  if (mutations.length === 0) return { payloads: [], error: null, errorType: null };
+  if (mutations.length === 0) return { payloads: [], error: null, errorType: null, failedIndex: null };
   const { query, variables } = mutationDocument(mutations);
   const read = (data: Record<string, unknown> | undefined) =>
     mutations.map((_, i) => (data?.[`m${i}`] as Record<string, unknown> | null | undefined) ?? null);
   try {
     const data = await octokit.graphql<Record<string, unknown>>(query, variables);
-    return { payloads: read(data), error: null, errorType: null };
+    return { payloads: read(data), error: null, errorType: null, failedIndex: null };
   } catch (error) {
     if (!(error instanceof GraphqlResponseError)) throw fromGraphqlError(error, 'mutations');
-    const type = (error.errors?.[0] as { type?: string } | undefined)?.type ?? null;
-    return { payloads: read(error.data as Record<string, unknown> | undefined), error: fromGraphqlError(error, 'mutations'), errorType: type };
+    const first = error.errors?.[0] as { type?: string; path?: unknown[] } | undefined;
+    const alias = /^m(\d+)$/.exec(String(first?.path?.[0] ?? ''));
+    return {
+      payloads: read(error.data as Record<string, unknown> | undefined),
+      error: fromGraphqlError(error, 'mutations'),
+      errorType: first?.type ?? null,
+      failedIndex: alias ? Number(alias[1]) : null,
+    };
   }
 }

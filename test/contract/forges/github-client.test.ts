@@ -94,12 +94,14 @@ describe('GitHub client: Projects v2 Status', () => {
     const scope = mock.github();
     graphql(scope, 'repositoryOwner', BOARD);
     graphql(scope, 'projectItems', itemsOf(null, { onBoard: false }));
-    graphql(scope, 'addProjectV2ItemById', { addProjectV2ItemById: { item: { id: 'PVTI_new' } } });
-    graphql(scope, 'updateProjectV2ItemFieldValue', { updateProjectV2ItemFieldValue: { projectV2Item: { id: 'PVTI_new' } } });
+    graphql(scope, 'addProjectV2ItemById', { m0: { item: { id: 'PVTI_new' } } });
+    graphql(scope, 'updateProjectV2ItemFieldValue', { m0: { projectV2Item: { id: 'PVTI_new' } } });
     const client = forgeClients().github!;
     await expect(client.setBoardStatus(ref, 'sow-drafting')).resolves.toEqual({ apiCalls: 4 });
-    const update = mock.sent.at(-1)?.body as { variables: Record<string, string> };
-    expect(update.variables).toEqual({ project: 'PVT_board', item: 'PVTI_new', field: 'PVTSSF_status', option: 'opt_sow' });
+    const update = mock.sent.at(-1)?.body as { variables: Record<string, unknown> };
+    expect(update.variables).toEqual({
+      m0: { projectId: 'PVT_board', itemId: 'PVTI_new', fieldId: 'PVTSSF_status', value: { singleSelectOptionId: 'opt_sow' } },
+    });
 
     graphql(scope, 'projectItems', itemsOf('opt_sow'));
     await expect(client.setBoardStatus(ref, 'sow-drafting')).resolves.toEqual({ apiCalls: 1 });
@@ -111,7 +113,7 @@ describe('GitHub client: Projects v2 Status', () => {
     const scope = mock.github();
     graphql(scope, 'repositoryOwner', BOARD);
     graphql(scope, 'projectItems', itemsOf('opt_intake', { byNode: true }));
-    graphql(scope, 'updateProjectV2ItemFieldValue', { updateProjectV2ItemFieldValue: { projectV2Item: { id: 'PVTI_item' } } });
+    graphql(scope, 'updateProjectV2ItemFieldValue', { m0: { projectV2Item: { id: 'PVTI_item' } } });
     const client = forgeClients().github!;
     await expect(client.setBoardStatus({ ...ref, nodeId: 'I_issue5' }, 'triage')).resolves.toEqual({ apiCalls: 3 });
     expect((mock.sent[1]?.body as { variables: unknown }).variables).toEqual({ id: 'I_issue5', field: 'Status' });
