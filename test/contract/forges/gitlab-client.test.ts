@@ -25,6 +25,32 @@ describe('GitLab client', () => {
     expect(mock.sent.map((r) => r.body)).toEqual([{ remove_labels: 'needs-info' }]);
   });
 
+  it('creates the bot comment without reading the notes when the records say there is none, then edits it by id', async () => {
+    const mock = new ForgeApiMock();
+    mock
+      .gitlab()
+      .post('/api/v4/projects/42/issues/5/notes')
+      .reply(201, { id: 77, body: 'report' })
+      .put('/api/v4/projects/42/issues/5/notes/77')
+      .reply(200, { id: 77, body: 'report 2' });
+    const client = forgeClients().gitlab!;
+    await expect(client.upsertComment(ref, '<!-- m -->', '<!-- m --> report', { botCommentAbsent: true })).resolves.toEqual({ apiCalls: 1 });
+    await expect(client.upsertComment(ref, '<!-- m -->', '<!-- m --> report 2')).resolves.toEqual({ apiCalls: 1 });
+    expect(mock.sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v4/projects/42/issues/5/notes', 'PUT /api/v4/projects/42/issues/5/notes/77']);
+  });
+
+  it('searches the notes for the marker when no id is known and a comment may exist', async () => {
+    const mock = new ForgeApiMock();
+    mock
+      .gitlab()
+      .get('/api/v4/projects/42/issues/5/notes?sort=asc&order_by=created_at&per_page=100')
+      .reply(200, [{ id: 3, body: 'status changed', system: true }, { id: 9, body: '<!-- m --> old' }])
+      .put('/api/v4/projects/42/issues/5/notes/9')
+      .reply(200, { id: 9 });
+    await expect(forgeClients().gitlab!.upsertComment(ref, '<!-- m -->', '<!-- m --> new')).resolves.toEqual({ apiCalls: 2 });
+    expect(mock.pending()).toEqual([]);
+  });
+
   it('mirrors nothing onto a board: the labels are the board', async () => {
     const mock = new ForgeApiMock();
     await expect(forgeClients().gitlab!.setBoardStatus(ref, 'triage')).resolves.toEqual({ apiCalls: 0 });
