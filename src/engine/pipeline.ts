@@ -5,6 +5,7 @@ import type { ForgeClient, ForgeWebhooks } from '../forges/forge.js';
 import type { Logger } from '../logger.js';
 import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
+import { BACKFILLED } from './backfill-state.js';
 import { executeActions } from './executor.js';
 import type { DeliveryHandler } from './worker.js';
 
@@ -63,10 +64,12 @@ async function withBoardStatus(event: IssueEvent, client: ForgeClient | null): P
 
 /**
  * Every comment the bot writes is recorded in the issue state (its digest) with the delivery that
- * wrote it; an issue first seen at its opening has no comment of ours either.
+ * wrote it; an issue first seen at its opening has no comment of ours either. A state backfill
+ * wrote has not seen the comments.
  */
 function botNeverCommented(event: IssueEvent, previous: IssueState | null): boolean {
-  return previous ? previous.commentDigest === null : event.action === 'opened';
+  if (!previous) return event.action === 'opened';
+  return previous.commentDigest === null && previous.extra[BACKFILLED] !== true;
 }
 
 /** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */

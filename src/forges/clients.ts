@@ -31,6 +31,25 @@ export function createForgeClients(
   log: Pick<Logger, 'info'>,
   overrides: PolicyOverrides = {},
 ): ForgeClients {
+  return buildClients(config, log, (forge) => ({ ...overrides, concurrency: config[forge].concurrency }), 1);
+}
+
+/**
+ * Clients for `backfill`: `backfill.concurrency` requests in flight (several issues' histories read
+ * at once), and rate limits waited out up to `backfill.maxWaitSeconds` instead of handed back, since
+ * there is no engine to reschedule.
+ */
+export function createBackfillClients(config: Config, log: Pick<Logger, 'info'>, overrides: PolicyOverrides = {}): ForgeClients {
+  const { concurrency, maxWaitSeconds, retries } = config.backfill;
+  return buildClients(config, log, () => ({ quickRetries: retries, maxInCallWaitMs: maxWaitSeconds * 1000, ...overrides, concurrency }), concurrency);
+}
+
+function buildClients(
+  config: Config,
+  log: Pick<Logger, 'info'>,
+  policyOptions: (forge: 'gitlab' | 'github') => RequestPolicyOptions,
+  historyConcurrency: number,
+): ForgeClients {
   const live = liveForges(config);
   const githubAuth = live.github ? githubCredentials(config) : null;
 
@@ -38,13 +57,15 @@ export function createForgeClients(
     ? new GitlabClient({
         url: config.gitlab.url,
         token: config.gitlab.token!,
-        policy: new RequestPolicy({ ...overrides, concurrency: config.gitlab.concurrency }),
+        policy: new RequestPolicy(policyOptions('gitlab')),
+        historyConcurrency,
       })
     : null;
   const github = githubAuth
     ? new GithubClient({
-        auth: new GithubAuth(config.github.apiUrl, githubAuth, new RequestPolicy({ ...overrides, concurrency: config.github.concurrency })),
+        auth: new GithubAuth(config.github.apiUrl, githubAuth, new RequestPolicy(policyOptions('github'))),
         project: config.github.project,
+        historyConcurrency,
       })
     : null;
 

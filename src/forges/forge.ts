@@ -60,10 +60,15 @@ export interface ActionHints {
 
 export interface LabelHistoryEntry {
   ref: IssueRef;
-  /** The label added or removed; '' for `closed` / `reopened`. */
+  /** The label added or removed; '' for `created` / `closed` / `reopened`. */
   label: string;
-  /** `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see closes without a stage label. */
-  action: 'add' | 'remove' | 'closed' | 'reopened';
+  /**
+   * `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see
+   * closes without a stage label; `created` (first of each issue) carries the issue's creation time.
+   */
+  action: 'add' | 'remove' | 'closed' | 'reopened' | 'created';
+  /** The issue's title, on its `created` entry. */
+  title?: string;
   /** Forge event time, ISO-8601. */
   at: string;
   actor: string;
@@ -93,9 +98,9 @@ export interface ForgeClient {
    */
   boardStatus(ref: IssueRef): Promise<string | null>;
   /**
-   * Every label change (and close / reopen) of a project's issues since a date, for backfill.
-   * Contract: all entries of one issue come together, in event order (issues in any order);
-   * backfill marks an issue done when the next issue starts.
+   * Every label change (and creation, close / reopen) of a project's issues since a date, for
+   * backfill. Contract: all entries of one issue come together, in event order (issues in any
+   * order); backfill marks an issue done when the next issue starts.
    */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
 }

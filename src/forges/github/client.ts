@@ -5,6 +5,7 @@ import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
 import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { GithubAuth } from './auth.js';
 import { applyInBatch } from './batch.js';
 import { LabelIds } from './label-ids.js';
@@ -16,6 +17,8 @@ export interface GithubClientOptions {
   auth: GithubAuth;
   /** The Projects v2 board whose Status mirrors the stage; unset: no board mirroring. */
   project?: ProjectRef;
+  /** Issues whose history `listLabelHistory` reads at once (default 1). */
+  historyConcurrency?: number;
 }
 
 type Repo = {
@@ -274,10 +277,18 @@ export class GithubClient implements ForgeClient {
     });
   }
 
-  /** Issues updated since `since` (pull requests skipped), each with its labeled/unlabeled events. */
+  /**
+   * Issues updated since `since` (pull requests skipped), each with its creation and its
+   * labeled / unlabeled / closed / reopened events, several issues read at once.
+   */
   async *listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
     const { owner, repo } = splitRepo(project);
     const octokit = await this.options.auth.forOwner(owner, repo);
+    const issues = this.issuesSince(octokit, owner, repo, since);
+    yield* concurrentHistories(issues, this.options.historyConcurrency ?? 1, (issue) => this.issueHistory(octokit, project, issue, since));
+  }
+
+  private async *issuesSince(octokit: Octokit, owner: string, repo: string, since?: string) {
     const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
       owner,
       repo,
@@ -287,25 +298,26 @@ export class GithubClient implements ForgeClient {
       per_page: PAGE_SIZE,
       ...(since ? { since } : {}),
     });
-    for await (const page of pages) {
-      for (const issue of page.data) {
-        if (issue.pull_request) continue;
-        const ref: IssueRef = { forge: 'github', project, iid: issue.number, nodeId: issue.node_id };
-        const events = octokit.paginate.iterator(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
-        for await (const eventPage of events) {
-          for (const event of eventPage.data) {
-            if ((event.event !== 'labeled' && event.event !== 'unlabeled') || !('label' in event) || !event.label) continue;
-            if (since && event.created_at < since) continue;
-            yield {
-              ref,
-              label: event.label.name,
-              action: event.event === 'labeled' ? 'add' : 'remove',
-              at: event.created_at,
-              actor: ('actor' in event && event.actor?.login) || 'unknown',
-            };
-          }
-        }
+    for await (const page of pages) for (const issue of page.data) if (!issue.pull_request) yield issue;
+  }
+
+  private async issueHistory(octokit: Octokit, project: string, issue: ListedIssue, since?: string): Promise<LabelHistoryEntry[]> {
+    const { owner, repo } = splitRepo(project);
+    const ref: IssueRef = { forge: 'github', project, iid: issue.number, nodeId: issue.node_id };
+    const entries: LabelHistoryEntry[] = [];
+    if (!since || issue.created_at >= since) entries.push(createdEntry(ref, issue.created_at, issue.title, issue.user?.login ?? 'unknown'));
+    const events = await octokit.paginate(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
+    for (const event of events) {
+      if (since && event.created_at < since) continue;
+      const actor = ('actor' in event && event.actor?.login) || 'unknown';
+      const at = event.created_at;
+      if (event.event === 'closed' || event.event === 'reopened') entries.push({ ref, label: '', action: event.event, at, actor });
+      if ((event.event === 'labeled' || event.event === 'unlabeled') && 'label' in event && event.label) {
+        entries.push({ ref, label: event.label.name, action: event.event === 'labeled' ? 'add' : 'remove', at, actor });
       }
     }
+    return entries;
   }
 }
+
+type ListedIssue = Awaited<ReturnType<Octokit['rest']['issues']['listForRepo']>>['data'][number];

@@ -4,6 +4,7 @@ import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull } from '../counted.js';
 import type { ActionHints, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { RequestPolicy } from '../request-policy.js';
 import { policyRequester } from './transport.js';
 
@@ -12,6 +13,8 @@ export interface GitlabClientOptions {
   url: string;
   token: string;
   policy: RequestPolicy;
+  /** Issues whose history `listLabelHistory` reads at once (default 1). */
+  historyConcurrency?: number;
 }
 
 interface GitlabIssue {
@@ -32,6 +35,12 @@ interface GitlabNote {
   system?: boolean;
 }
 
+interface GitlabStateEvent {
+  created_at: string;
+  state: string;
+  user: { username: string } | null;
+}
+
 interface GitlabLabelEvent {
   created_at: string;
   action: 'add' | 'remove';
@@ -47,8 +56,10 @@ export class GitlabClient implements ForgeClient {
   /** The raw gitbeaker API, for `setup` (labels, boards). */
   readonly api: InstanceType<typeof Gitlab<false>>;
   private readonly comments = new IdCache<number>();
+  private readonly historyConcurrency: number;
 
   constructor(options: GitlabClientOptions) {
+    this.historyConcurrency = options.historyConcurrency ?? 1;
     this.api = new Gitlab({
       host: options.url.replace(/\/+$/, ''),
       token: options.token,
@@ -131,8 +142,15 @@ export class GitlabClient implements ForgeClient {
     return counted(() => this.api.Issues.edit(ref.project, ref.iid, { stateEvent: state === 'closed' ? 'close' : 'reopen' }));
   }
 
-  /** Issues updated since `since`, page by page, each with its resource label events. */
-  async *listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
+  /**
+   * Issues updated since `since`, each with its creation, resource label events and resource state
+   * events (close / reopen), several issues read at once.
+   */
+  listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
+    return concurrentHistories(this.issuesSince(project, since), this.historyConcurrency, (issue) => this.issueHistory(project, issue, since));
+  }
+
+  private async *issuesSince(project: string, since?: string): AsyncIterable<GitlabIssue> {
     for (let page: number | null = 1; page !== null; ) {
       const response: { data: unknown; paginationInfo: { next: number | null } } = await this.api.Issues.all({
         projectId: project,
@@ -143,15 +161,29 @@ export class GitlabClient implements ForgeClient {
         perPage: PAGE_SIZE,
         showExpanded: true,
       });
-      for (const issue of response.data as GitlabIssue[]) {
-        const ref: IssueRef = { forge: 'gitlab', project, iid: issue.iid };
-        const events = (await this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE })) as unknown as GitlabLabelEvent[];
-        for (const event of events) {
-          if (!event.label || (since && event.created_at < since)) continue;
-          yield { ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' };
-        }
-      }
+      yield* response.data as GitlabIssue[];
       page = response.paginationInfo.next;
     }
+  }
+
+  private async issueHistory(project: string, issue: GitlabIssue, since?: string): Promise<LabelHistoryEntry[]> {
+    const ref: IssueRef = { forge: 'gitlab', project, iid: issue.iid };
+    const [labelEvents, stateEvents] = await Promise.all([
+      this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<GitlabLabelEvent[]>,
+      this.api.IssueStateEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<GitlabStateEvent[]>,
+    ]);
+    const after = (at: string) => !since || at >= since;
+    const entries: LabelHistoryEntry[] = [];
+    if (issue.created_at && after(issue.created_at)) entries.push(createdEntry(ref, issue.created_at, issue.title, issue.author?.username ?? 'unknown'));
+    for (const event of labelEvents) {
+      if (!event.label || !after(event.created_at)) continue;
+      entries.push({ ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' });
+    }
+    for (const event of stateEvents) {
+      if ((event.state !== 'closed' && event.state !== 'reopened') || !after(event.created_at)) continue;
+      entries.push({ ref, label: '', action: event.state, at: event.created_at, actor: event.user?.username ?? 'unknown' });
+    }
+    // Event order within the issue (the replay orders same-instant entries itself).
+    return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
 }
