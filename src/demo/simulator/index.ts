@@ -7,6 +7,7 @@ import { presetLabels } from '../../forges/label-catalog.js';
 import { installFaults, type ApiCounters, type FaultPlan } from './faults.js';
 import { githubApi } from './github-api.js';
 import { gitlabApi } from './gitlab-api.js';
+import { githubHistoryApi, gitlabHistoryApi } from './history-api.js';
 import { ForgeModel, type SimBoard } from './model.js';
 import { WebhookSender } from './sender.js';
 
@@ -74,6 +75,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     async (scope) => {
       installFaults(scope, 'gitlab', '/gitlab/api/v4', counters, () => faults);
       await scope.register(gitlabApi, { model });
+      await scope.register(gitlabHistoryApi, { model });
     },
     { prefix: '/gitlab/api/v4' },
   );
@@ -81,6 +83,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     async (scope) => {
       installFaults(scope, 'github', '/github', counters, () => faults);
       await scope.register(githubApi, { model });
+      await scope.register(githubHistoryApi, { model });
     },
     { prefix: '/github' },
   );
