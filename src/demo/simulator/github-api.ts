@@ -11,7 +11,7 @@ interface IssueParams {
 const labelJson = (name: string) => ({ name, color: 'ededed', default: false, description: null });
 
 /** An issue as `GET /repos/{owner}/{repo}/issues/{number}` returns it (the fields our client reads, and a few more). */
-function issueJson(issue: SimIssue) {
+export function issueJson(issue: SimIssue) {
   return {
     id: issue.id,
     node_id: issue.nodeId,

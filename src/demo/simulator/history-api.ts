@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { issueJson as githubIssueJson } from './github-api.js';
+import { issueJson as gitlabIssueJson } from './gitlab-api.js';
 import type { ForgeModel, SimHistoryEvent, SimIssue } from './model.js';
 
 interface PageQuery {
@@ -55,48 +57,29 @@ export const gitlabHistoryApi: FastifyPluginAsync<{ model: ForgeModel }> = async
     const issues = model.issues
       .filter((issue) => issue.forge === 'gitlab' && issue.project === request.params.project && Date.parse(issue.updatedAt) >= after)
       .sort(byCreation);
-    return gitlabPage(issues, request, reply).map((issue) => ({
-      id: issue.id,
-      iid: issue.iid,
-      project_id: Number(issue.project),
-      title: issue.title,
-      state: issue.state === 'closed' ? 'closed' : 'opened',
-      labels: issue.labels,
-      author: { username: issue.author },
-      created_at: issue.createdAt,
-      updated_at: issue.updatedAt,
-      closed_at: issue.closedAt,
-    }));
+    return gitlabPage(issues, request, reply).map(gitlabIssueJson);
   });
 
-  app.get<Events>('/projects/:project/issues/:iid/resource_label_events', async (request, reply) => {
-    const history = historyOf(request.params);
-    if (!history) return reply.code(404).send({ message: '404 Issue Not Found' });
-    const events = history.filter((event) => event.type === 'label');
-    return gitlabPage(events, request, reply).map((event, n) => ({
-      id: n + 1,
-      user: user(event),
-      created_at: event.at,
-      resource_type: 'Issue',
-      resource_id: Number(request.params.iid),
-      label: { id: n + 1, name: event.label, color: '#ededed', description: null },
-      action: event.action,
-    }));
-  });
-
-  app.get<Events>('/projects/:project/issues/:iid/resource_state_events', async (request, reply) => {
-    const history = historyOf(request.params);
-    if (!history) return reply.code(404).send({ message: '404 Issue Not Found' });
-    const events = history.filter((event) => event.type === 'state');
-    return gitlabPage(events, request, reply).map((event, n) => ({
-      id: n + 1,
-      user: user(event),
-      created_at: event.at,
-      resource_type: 'Issue',
-      resource_id: Number(request.params.iid),
-      state: event.action,
-    }));
-  });
+  /** A resource event listing: the issue's events of one type, in GitLab's shape. */
+  const resourceEvents = (type: SimHistoryEvent['type'], fields: (event: SimHistoryEvent, id: number) => Record<string, unknown>) =>
+    async (request: FastifyRequest<Events>, reply: FastifyReply) => {
+      const history = historyOf(request.params);
+      if (!history) return reply.code(404).send({ message: '404 Issue Not Found' });
+      const events = history.filter((event) => event.type === type);
+      return gitlabPage(events, request, reply).map((event, n) => ({
+        id: n + 1,
+        user: user(event),
+        created_at: event.at,
+        resource_type: 'Issue',
+        resource_id: Number(request.params.iid),
+        ...fields(event, n + 1),
+      }));
+    };
+  app.get<Events>(
+    '/projects/:project/issues/:iid/resource_label_events',
+    resourceEvents('label', (event, id) => ({ label: { id, name: event.label, color: '#ededed', description: null }, action: event.action })),
+  );
+  app.get<Events>('/projects/:project/issues/:iid/resource_state_events', resourceEvents('state', (event) => ({ state: event.action })));
 };
 
 /** GitHub's: the repository's issues (`since` = updated since, oldest created first) and each issue's events. */
@@ -108,18 +91,7 @@ export const githubHistoryApi: FastifyPluginAsync<{ model: ForgeModel }> = async
     const project = `${request.params.owner}/${request.params.repo}`;
     const since = request.query.since ? Date.parse(request.query.since) : -Infinity;
     const issues = model.issues.filter((issue) => issue.forge === 'github' && issue.project === project && Date.parse(issue.updatedAt) >= since).sort(byCreation);
-    return githubPage(issues, request, reply).map((issue) => ({
-      id: issue.id,
-      node_id: issue.nodeId,
-      number: issue.iid,
-      title: issue.title,
-      state: issue.state,
-      labels: issue.labels.map((name) => ({ name })),
-      user: { login: issue.author, type: 'User' },
-      created_at: issue.createdAt,
-      updated_at: issue.updatedAt,
-      closed_at: issue.closedAt,
-    }));
+    return githubPage(issues, request, reply).map(githubIssueJson);
   });
 
   app.get<Events>('/repos/:owner/:repo/issues/:number/events', async (request, reply) => {
