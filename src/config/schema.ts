@@ -137,7 +137,7 @@ export const configSchema = z
          * limits: GitHub allows no more than 100 concurrent requests (secondary limit), GitLab.com
          * 2,000 API requests a minute per user.
          */
-        concurrency: z.number().int().min(1).max(100).default(16),
+        concurrency: z.number().int().min(1).max(100).default(32),
         /** Longest Retry-After / rate-limit reset backfill waits out before giving up (it resumes on a rerun). */
         maxWaitSeconds: z.number().int().min(1).default(3_600),
         /** Retries of one request that failed with 429, 5xx or a network error. */
