@@ -98,6 +98,15 @@ function mockForges(): void {
     .post('/graphql')
     .reply(200, (_uri, body) => {
       const query = (body as { query: string; variables: Record<string, string> }).query;
+      if (query.startsWith('mutation')) {
+        const payload = (field: string) =>
+          field === 'addComment' ? { commentEdge: { node: { id: 'IC' } } } : field === 'addProjectV2ItemById' ? { item: { id: 'I' } } : { clientMutationId: null };
+        return { data: Object.fromEntries([...query.matchAll(/(m\d+): (\w+)\(/g)].map(([, alias, field]) => [alias, payload(field!)])) };
+      }
+      if (query.includes('labels(first')) {
+        const names = [...new Set(SCENARIOS.flatMap((s) => [...s.labels, ...s.actions('github').flatMap((a) => (a.type === 'labels' ? a.add : []))]))];
+        return { data: { repository: { labels: { nodes: names.map((name) => ({ id: `LA_${name}`, name })), pageInfo: { hasNextPage: false, endCursor: null } } } } };
+      }
       if (query.includes('repositoryOwner')) {
         const options = ['intake', 'triage', 'discovery', 'production-live', 'closed'].map((name) => ({ id: `opt_${name}`, name }));
         return { data: { repositoryOwner: { projectV2: { id: 'P', field: { id: 'F', options } } } } };
@@ -136,7 +145,9 @@ async function main(): Promise<void> {
       iid = pinned ?? iid + 1;
       lastIssueOf.set(scenario.event, iid);
       for (const [forge, client, project] of [['gitlab', gitlab!, GITLAB_PROJECT], ['github', github!, GITHUB_REPO]] as const) {
-        const result = await callsFor(client, { forge, project, iid }, scenario);
+        // GitHub webhooks carry the issue's node id, which the GraphQL mutations address.
+        const ref: IssueRef = forge === 'github' ? { forge, project, iid, nodeId: `I_${iid}` } : { forge, project, iid };
+        const result = await callsFor(client, ref, scenario);
         perForge[forge] += result.calls / scenario.weight;
         const total = totals[forge];
         total.calls += result.calls;

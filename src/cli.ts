@@ -11,7 +11,7 @@ import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
 import { ENV_NAMES } from './config/load.js';
-import { createForgeClients } from './forges/clients.js';
+import { createBackfillClients } from './forges/clients.js';
 import { createLogger } from './logger.js';
 
 const program = new Command('boardkeeper')
@@ -30,6 +30,6 @@ registerRenderTemplates(program);
 registerAudit(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
-registerBackfill(program, (forge, config) => createForgeClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
+registerBackfill(program, (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
 
 await program.parseAsync(process.argv);

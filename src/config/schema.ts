@@ -177,6 +177,22 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** `boardkeeper backfill`: how hard it may read the forge's history. */
+    backfill: z
+      .object({
+        /**
+         * Requests in flight at once while reading history (both forges). Stay within the forge's
+         * limits: GitHub allows no more than 100 concurrent requests (secondary limit), GitLab.com
+         * 2,000 API requests a minute per user.
+         */
+        concurrency: z.number().int().min(1).max(100).default(32),
+        /** Longest Retry-After / rate-limit reset backfill waits out before giving up (it resumes on a rerun). */
+        maxWaitSeconds: z.number().int().min(1).default(3_600),
+        /** Retries of one request that failed with 429, 5xx or a network error. */
+        retries: z.number().int().min(0).max(20).default(6),
+      })
+      .strict()
+      .prefault({}),
     /** Forge accounts whose changes are the service's own (besides GitHub Apps and GitLab bot users). */
     botUsers: z.array(z.string()).default([]),
     /** Bearer token for /metrics, /audit and /dashboard. Unset: open. */

@@ -1,3 +1,4 @@
+import type { AuditEntry, ForgeName } from '../domain/types.js';
 import type { MetricsReport } from '../metrics/types.js';
 import type { Engagement } from './scenario.js';
 import type { SimIssue } from './simulator/index.js';
@@ -54,4 +55,29 @@ export function kpiSummary(report: MetricsReport): string[] {
     `  open: ${kpi.open.count} (on track ${kpi.open.byStatus['on-track']}, at risk ${kpi.open.byStatus['at-risk']}, breached ${kpi.open.byStatus.breached})`,
     `issues: ${report.issues.total} (${report.issues.open} open, ${report.issues.closed} closed)`,
   ];
+}
+
+export interface CallsPerDelivery {
+  /** Every API call the audit log records for the forge. */
+  calls: number;
+  /** Deliveries with at least one action applied on the forge. */
+  deliveries: number;
+}
+
+/** From the audit log: each forge's API calls against the deliveries that changed anything there. */
+export function callsPerDelivery(audit: readonly AuditEntry[]): Record<ForgeName, CallsPerDelivery> {
+  const totals: Record<ForgeName, CallsPerDelivery> = { gitlab: { calls: 0, deliveries: 0 }, github: { calls: 0, deliveries: 0 } };
+  const changed = new Set<string>();
+  for (const entry of audit) {
+    totals[entry.forge].calls += entry.apiCalls;
+    if (entry.result === 'applied' && entry.deliveryId !== null) changed.add(`${entry.forge}\n${entry.deliveryId}`);
+  }
+  for (const key of changed) totals[key.slice(0, key.indexOf('\n')) as ForgeName].deliveries += 1;
+  return totals;
+}
+
+export function callsPerDeliveryLine(totals: Record<ForgeName, CallsPerDelivery>): string {
+  const one = (title: string, { calls, deliveries }: CallsPerDelivery) =>
+    `${title} ${deliveries === 0 ? '-' : (calls / deliveries).toFixed(2)} (${calls} calls / ${deliveries} deliveries)`;
+  return `API calls per delivery that changed anything: ${one('GitLab', totals.gitlab)}, ${one('GitHub', totals.github)}`;
 }

@@ -5,6 +5,7 @@ import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
 import { assigneeOverlay } from '../metrics/assignees.js';
 import { overlayTo, trackedLabels } from '../metrics/overlay.js';
+import { vocabularyFor } from '../rules/vocabulary.js';
 
 /** Replays one issue's label history in order, remembering what the webhooks' rules would. */
 class LabelHistoryReplay {
@@ -40,7 +41,10 @@ class LabelHistoryReplay {
       return [transition(stage, from)];
     };
     if (entry.action === 'assigned' || entry.action === 'unassigned') return this.assign(entry, transition);
-    if (entry.action === 'closed') return moveTo(closedStage);
+    // As the rules do: an issue opened from a template (its kind known) starts in the first stage,
+    // and closing an issue that never was on the board records nothing.
+    if (entry.action === 'created') return this.stage === null && this.kind !== null ? moveTo(this.vocabulary.initialStage(this.kind)) : [];
+    if (entry.action === 'closed') return this.stage === null && this.kind === null ? [] : moveTo(closedStage);
     if (entry.action === 'reopened') return this.stage === closedStage ? moveTo(this.stageBeforeClose) : [];
     const label = this.vocabulary.aliases[entry.label] ?? entry.label;
     const added = entry.action === 'add';
@@ -72,9 +76,12 @@ export interface BackfillVocabulary {
   closedStage: string;
   aliases: Record<string, string>;
   tracked: ReadonlySet<string>;
+  /** Where an issue of this kind starts; null for kinds whose board is not the stage labels (initiatives). */
+  initialStage(kind: string): string | null;
 }
 
 export function backfillVocabulary(config: Config): BackfillVocabulary {
+  const vocabulary = vocabularyFor(config);
   return {
     stagePrefix: config.labels.stagePrefix,
     typePrefix: config.labels.typePrefix,
@@ -82,15 +89,21 @@ export function backfillVocabulary(config: Config): BackfillVocabulary {
     closedStage: config.durations.terminalStages[0] ?? 'closed',
     aliases: { ...(PRESETS[config.preset]?.aliases ?? {}), ...config.labels.aliases },
     tracked: trackedLabels(config),
+    initialStage: (kind) => {
+      const family = vocabulary.family(kind);
+      return family.prefix === config.labels.stagePrefix ? family.initial : null;
+    },
   };
 }
 
 /**
  * Within one instant: kind and segment labels first (so the transitions carry them), removals
- * before additions (a scoped-label swap), close / reopen last.
+ * before additions (a scoped-label swap), then creation (a stage label set in the form wins over
+ * the first stage), close / reopen last.
  */
 function rank(entry: LabelHistoryEntry, vocabulary: BackfillVocabulary): number {
-  if (entry.action === 'closed' || entry.action === 'reopened') return 3;
+  if (entry.action === 'closed' || entry.action === 'reopened') return 4;
+  if (entry.action === 'created') return 3;
   const label = vocabulary.aliases[entry.label] ?? entry.label;
   if (label.startsWith(vocabulary.typePrefix) || label.startsWith(vocabulary.segmentPrefix)) return 0;
   return entry.action === 'remove' ? 1 : 2;

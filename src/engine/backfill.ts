@@ -1,6 +1,7 @@
-import type { Transition } from '../domain/types.js';
+import type { IssueState, Transition } from '../domain/types.js';
 import type { ForgeClient, LabelHistoryEntry } from '../forges/forge.js';
 import type { Store } from '../store/store.js';
+import { recordMissingStates, stateFromHistory } from './backfill-state.js';
 import { transitionsFromHistory, type BackfillVocabulary } from './backfill-transitions.js';
 import { decodeIidRanges, encodeIidRanges } from './iid-ranges.js';
 
@@ -16,7 +17,7 @@ export interface BackfillProgress {
 
 export interface BackfillOptions {
   client: Pick<ForgeClient, 'forge' | 'listLabelHistory'>;
-  store: Pick<Store, 'recordTransitions' | 'getCursor' | 'setCursor'>;
+  store: Pick<Store, 'recordTransitions' | 'getCursor' | 'setCursor' | 'getIssueState' | 'putIssueState'>;
   vocabulary: BackfillVocabulary;
   project: string;
   since?: string;
@@ -48,7 +49,8 @@ function resumedIssues(saved: string | null, since: string | null): Set<number> 
 }
 
 /**
- * Records every past stage change of a project as transitions. Idempotent (the store keys
+ * Records every past stage change of a project as transitions, and the issue state (creation,
+ * close, kind, stage) of each issue the store has none of. Idempotent (the store keys
  * transitions by issue, instant and stage, the same as the webhooks record them) and resumable:
  * after each batch the finished issues are saved in a cursor, and a rerun skips them.
  * Rate limits are the client's job (its throttling honours Retry-After); this reads one page at a time.
@@ -62,19 +64,25 @@ export async function backfill(options: BackfillOptions): Promise<BackfillProgre
   const progress: BackfillProgress = { issues: 0, skippedIssues: 0, entries: 0, recorded: 0 };
   let issue: LabelHistoryEntry[] = [];
   let pending: Transition[] = [];
+  let pendingStates: IssueState[] = [];
   let pendingIssues = 0;
   let lastSkipped: number | null = null;
 
   const flush = async () => {
     if (pending.length > 0) progress.recorded += await store.recordTransitions(pending);
+    await recordMissingStates(store, pendingStates);
     await store.setCursor(cursorName, JSON.stringify({ since, done: encodeIidRanges([...done]) } satisfies ResumePoint));
     pending = [];
+    pendingStates = [];
     pendingIssues = 0;
     options.onProgress?.(progress);
   };
   const finishIssue = async () => {
     if (issue.length === 0) return;
-    pending.push(...transitionsFromHistory(issue, vocabulary));
+    const transitions = transitionsFromHistory(issue, vocabulary);
+    pending.push(...transitions);
+    const state = stateFromHistory(issue, transitions);
+    if (state) pendingStates.push(state);
     done.add(issue[0]!.ref.iid);
     progress.issues++;
     issue = [];

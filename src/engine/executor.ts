@@ -1,7 +1,7 @@
 import type { Action, AuditEntry, IssueRef } from '../domain/types.js';
 import { countApiCalls } from '../forges/call-count.js';
 import { isForgeError } from '../forges/errors.js';
-import type { CallResult, ForgeClient } from '../forges/forge.js';
+import type { ActionHints, CallResult, ForgeClient } from '../forges/forge.js';
 
 export interface ExecutionContext {
   /** null: dry-run, the actions are recorded as planned and not executed. */
@@ -16,6 +16,8 @@ export interface ExecutionContext {
    * the issue's current labels from the forge before changing any, so a re-run converges.
    */
   verifyLabels?: boolean;
+  /** What the service's records tell the client about the issue (see ActionHints). */
+  hints?: ActionHints;
 }
 
 type LabelsAction = Extract<Action, { type: 'labels' }>;
@@ -33,15 +35,21 @@ export function pendingLabels(action: LabelsAction, current: ReadonlySet<string>
   };
 }
 
-function run(client: ForgeClient, ref: IssueRef, action: Action, labels: Set<string> | null): Promise<CallResult> {
+const ALREADY_TRUE = 'labels already as wanted';
+
+/** The action as it still has to be sent, or null when it is already true. */
+function stillNeeded(action: Action, labels: Set<string> | null): Action | null {
+  if (action.type !== 'labels' || !labels) return action;
+  const { add, remove } = pendingLabels(action, labels);
+  return add.length === 0 && remove.length === 0 ? null : { ...action, add, remove };
+}
+
+function run(client: ForgeClient, ref: IssueRef, action: Action, hints: ActionHints): Promise<CallResult> {
   switch (action.type) {
-    case 'labels': {
-      const { add, remove } = labels ? pendingLabels(action, labels) : action;
-      if (add.length === 0 && remove.length === 0) return Promise.resolve({ apiCalls: 0, skipped: 'labels already as wanted' });
-      return client.applyLabels(ref, add, remove);
-    }
+    case 'labels':
+      return client.applyLabels(ref, action.add, action.remove);
     case 'comment':
-      return client.upsertComment(ref, action.marker, action.body);
+      return client.upsertComment(ref, action.marker, action.body, hints);
     case 'board-status':
       return client.setBoardStatus(ref, action.stage);
     case 'close':
@@ -108,23 +116,60 @@ export async function executeActions(
     record('read-labels', { labels: issue.labels }, 'applied', apiCalls, started);
   }
 
+  const failed = (name: string, detail: Record<string, unknown>, error: unknown, apiCalls: number, started: number) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const notFound = isForgeError(error) && error.kind === 'not-found';
+    const kind = isForgeError(error) ? error.kind : 'unexpected';
+    record(name, { ...detail, error: message, kind }, notFound ? 'skipped' : 'failed', apiCalls, started);
+  };
+  const done = (name: string, detail: Record<string, unknown>, skipped: string | undefined, apiCalls: number, started: number) =>
+    record(name, skipped ? { ...detail, skipped } : detail, skipped ? 'skipped' : 'applied', apiCalls, started);
+  const hints = context.hints ?? {};
+
+  if (client.applyActions) {
+    const applyActions = client.applyActions.bind(client);
+    const needed = actions.map((action) => {
+      const pending = stillNeeded(action, labels);
+      track(labels, action);
+      return pending;
+    });
+    const batch = needed.filter((action): action is Action => action !== null);
+    const started = performance.now();
+    const attempt = await countApiCalls(() =>
+      batch.length === 0 ? Promise.resolve({ outcomes: [] }) : applyActions(context.ref, batch, hints).then((outcomes) => ({ outcomes }), (error: unknown) => ({ error })),
+    );
+    // One request carried them all: its calls are recorded on the first action sent, 0 on the others.
+    let calls = attempt.apiCalls;
+    let sent = 0;
+    actions.forEach((action, index) => {
+      const { name, detail } = describe(action);
+      if (needed[index] === null) return done(name, detail, ALREADY_TRUE, 0, started);
+      const share = calls;
+      calls = 0;
+      if ('error' in attempt.value) return failed(name, detail, attempt.value.error, share, started);
+      done(name, detail, attempt.value.outcomes[sent++]?.skipped, share, started);
+    });
+    if ('error' in attempt.value) throw attempt.value.error;
+    return entries;
+  }
+
   for (const action of actions) {
     const { name, detail } = describe(action);
     const started = performance.now();
-    const attempt = await countApiCalls(() => run(client, context.ref, action, labels).then(
+    const pending = stillNeeded(action, labels);
+    if (!pending) {
+      done(name, detail, ALREADY_TRUE, 0, started);
+      continue;
+    }
+    const attempt = await countApiCalls(() => run(client, context.ref, pending, hints).then(
       (result) => ({ result }),
       (error: unknown) => ({ error }),
     ));
     if ('error' in attempt.value) {
-      const { error } = attempt.value;
-      const message = error instanceof Error ? error.message : String(error);
-      const notFound = isForgeError(error) && error.kind === 'not-found';
-      const kind = isForgeError(error) ? error.kind : 'unexpected';
-      record(name, { ...detail, error: message, kind }, notFound ? 'skipped' : 'failed', attempt.apiCalls, started);
-      throw error;
+      failed(name, detail, attempt.value.error, attempt.apiCalls, started);
+      throw attempt.value.error;
     }
-    const { skipped } = attempt.value.result;
-    record(name, skipped ? { ...detail, skipped } : detail, skipped ? 'skipped' : 'applied', attempt.apiCalls, started);
+    done(name, detail, attempt.value.result.skipped, attempt.apiCalls, started);
     track(labels, action);
   }
   return entries;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { AuditEntry, ForgeName, IssueEvent } from '../domain/types.js';
+import type { AuditEntry, ForgeName, IssueEvent, IssueState } from '../domain/types.js';
 import { isForgeError } from '../forges/errors.js';
 import type { ForgeClient, ForgeWebhooks } from '../forges/forge.js';
 import { withWebUrl } from '../forges/web-links.js';
@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { recordAssignees } from './assignees.js';
+import { BACKFILLED } from './backfill-state.js';
 import { executeActions } from './executor.js';
 import type { DeliveryHandler } from './worker.js';
 
@@ -63,6 +64,16 @@ async function withBoardStatus(event: IssueEvent, client: ForgeClient | null): P
   return { ...event, boardStatus: { ...event.boardStatus, to: await client.boardStatus(event.issue) } };
 }
 
+/**
+ * Every comment the bot writes is recorded in the issue state (its digest) with the delivery that
+ * wrote it; an issue first seen at its opening has no comment of ours either. A state backfill
+ * wrote has not seen the comments.
+ */
+function botNeverCommented(event: IssueEvent, previous: IssueState | null): boolean {
+  if (!previous) return event.action === 'opened';
+  return previous.commentDigest === null && previous.extra[BACKFILLED] !== true;
+}
+
 /** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */
 export function createPipeline(options: PipelineOptions): DeliveryHandler {
   const now = options.now ?? (() => new Date());
@@ -88,6 +99,7 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
         knownLabels: event.labelsAfter,
         // A retried delivery may have been partly applied before: read the issue's labels first.
         verifyLabels: row.attempts > 1,
+        hints: { botCommentAbsent: row.attempts === 1 && botNeverCommented(event, previous) },
       };
       await executeActions(context, decision.actions, (entry) => applied.push(entry));
       const assigned = recordAssignees(event, previous, decision.state);

@@ -34,6 +34,26 @@ export function createForgeClients(
   overrides: PolicyOverrides = {},
   metrics: MetricsSink = DISCARD_METRICS,
 ): ForgeClients {
+  return buildClients(config, log, (forge) => ({ ...overrides, concurrency: config[forge].concurrency }), 1, metrics);
+}
+
+/**
+ * Clients for `backfill`: `backfill.concurrency` requests in flight (several issues' histories read
+ * at once), and rate limits waited out up to `backfill.maxWaitSeconds` instead of handed back, since
+ * there is no engine to reschedule.
+ */
+export function createBackfillClients(config: Config, log: Pick<Logger, 'info'>, overrides: PolicyOverrides = {}): ForgeClients {
+  const { concurrency, maxWaitSeconds, retries } = config.backfill;
+  return buildClients(config, log, () => ({ quickRetries: retries, maxInCallWaitMs: maxWaitSeconds * 1000, ...overrides, concurrency }), concurrency, DISCARD_METRICS);
+}
+
+function buildClients(
+  config: Config,
+  log: Pick<Logger, 'info'>,
+  policyOptions: (forge: 'gitlab' | 'github') => RequestPolicyOptions,
+  historyConcurrency: number,
+  metrics: MetricsSink,
+): ForgeClients {
   const live = liveForges(config);
   const githubAuth = live.github ? githubCredentials(config) : null;
 
@@ -41,17 +61,15 @@ export function createForgeClients(
     ? new GitlabClient({
         url: config.gitlab.url,
         token: config.gitlab.token!,
-        policy: new RequestPolicy({ ...overrides, concurrency: config.gitlab.concurrency, observer: forgeCallObserver(metrics, 'gitlab') }),
+        policy: new RequestPolicy({ ...policyOptions('gitlab'), observer: forgeCallObserver(metrics, 'gitlab') }),
+        historyConcurrency,
       })
     : null;
   const github = githubAuth
     ? new GithubClient({
-        auth: new GithubAuth(
-          config.github.apiUrl,
-          githubAuth,
-          new RequestPolicy({ ...overrides, concurrency: config.github.concurrency, observer: forgeCallObserver(metrics, 'github') }),
-        ),
+        auth: new GithubAuth(config.github.apiUrl, githubAuth, new RequestPolicy({ ...policyOptions('github'), observer: forgeCallObserver(metrics, 'github') })),
         project: config.github.project,
+        historyConcurrency,
       })
     : null;
 

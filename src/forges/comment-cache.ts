@@ -1,8 +1,8 @@
 /**
- * Remembers where each issue's bot comment lives so an update is one request instead of a
- * search through the comments. Bounded: the oldest entries go first.
+ * Remembers ids the forge handed out (where each issue's bot comment lives, an issue's board card)
+ * so an update is one request instead of a search. Bounded: the oldest entries go first.
  */
-export class CommentLocations<Id> {
+export class IdCache<Id> {
   private readonly ids = new Map<string, Id>();
 
   constructor(private readonly capacity = 10_000) {}
@@ -22,6 +22,14 @@ export class CommentLocations<Id> {
 
   forget(key: string): void {
     this.ids.delete(key);
+  }
+
+  keys(): string[] {
+    return [...this.ids.keys()];
+  }
+
+  clear(): void {
+    this.ids.clear();
   }
 }
 

@@ -73,6 +73,13 @@ function isRateLimited(status: number, message: string, headers: ResponseHeaders
   return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(message);
 }
 
+/** GitHub: after a secondary rate limit without `retry-after`, wait at least a minute before trying again. */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
+
+function secondaryLimitWait(forge: ForgeName, message: string): number | null {
+  return forge === 'github' && /secondary rate limit/i.test(message) ? SECONDARY_LIMIT_WAIT_MS : null;
+}
+
 export interface FailedResponse {
   forge: ForgeName;
   /** null: no response at all (network error, timeout). */
@@ -92,7 +99,7 @@ export function forgeErrorFromResponse(failure: FailedResponse, nowMs: number = 
   if (status === null) {
     return new ForgeError('transient', `${title} ${request}: no response (${message})`, null, null, { cause });
   }
-  const retryAfterMs = retryAfterMsFromHeaders(headers, nowMs);
+  const retryAfterMs = retryAfterMsFromHeaders(headers, nowMs) ?? secondaryLimitWait(forge, message);
   if (status >= 500 || isRateLimited(status, message, headers)) {
     return new ForgeError('transient', `${title} ${request}: ${status} ${message}`, status, retryAfterMs, { cause });
   }

@@ -1,4 +1,4 @@
-import type { ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
+import type { Action, ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
 import type { Delivery } from '../store/store.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -44,12 +44,31 @@ export interface CallResult {
   skipped?: string;
 }
 
+/** How one action of a batch went: applied, or left alone on purpose. */
+export interface ActionOutcome {
+  skipped?: string;
+}
+
+/** What the service's own records say about the issue, so a client can skip a look-up. */
+export interface ActionHints {
+  /**
+   * The bot has not commented on this issue yet (the issue state records every comment it wrote, and
+   * this is the delivery's first attempt): a comment can be created without searching for one.
+   */
+  botCommentAbsent?: boolean;
+}
+
 export interface LabelHistoryEntry {
   ref: IssueRef;
-  /** The label added or removed; '' for `closed` / `reopened` / `assigned` / `unassigned`. */
+  /** The label added or removed; '' for `created` / `closed` / `reopened` / `assigned` / `unassigned`. */
   label: string;
-  /** `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see closes without a stage label. */
-  action: 'add' | 'remove' | 'closed' | 'reopened' | 'assigned' | 'unassigned';
+  /**
+   * `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see
+   * closes without a stage label; `created` (first of each issue) carries the issue's creation time.
+   */
+  action: 'add' | 'remove' | 'closed' | 'reopened' | 'created' | 'assigned' | 'unassigned';
+  /** The issue's title, on its `created` entry. */
+  title?: string;
   /** The login assigned or unassigned. */
   assignee?: string;
   /** Forge event time, ISO-8601. */
@@ -64,7 +83,13 @@ export interface ForgeClient {
   /** Add and remove labels, in one API call where the forge allows it. */
   applyLabels(ref: IssueRef, add: string[], remove: string[]): Promise<CallResult>;
   /** Create or update the bot comment found by its hidden marker. */
-  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult>;
+  upsertComment(ref: IssueRef, marker: string, body: string, hints?: ActionHints): Promise<CallResult>;
+  /**
+   * One delivery's actions together, in as few requests as the forge allows (GitHub: GraphQL
+   * mutations in one request). Optional: without it the executor calls the methods above one by one.
+   * Label actions arrive already reduced to what still has to change.
+   */
+  applyActions?(ref: IssueRef, actions: readonly Action[], hints?: ActionHints): Promise<ActionOutcome[]>;
   /** Mirror a stage onto the forge's board (GitHub Projects v2 Status). A no-op where labels are the board. */
   setBoardStatus(ref: IssueRef, stage: string): Promise<CallResult>;
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult>;
@@ -75,9 +100,9 @@ export interface ForgeClient {
    */
   boardStatus(ref: IssueRef): Promise<string | null>;
   /**
-   * Every label change (and close / reopen) of a project's issues since a date, for backfill.
-   * Contract: all entries of one issue come together, in event order (issues in any order);
-   * backfill marks an issue done when the next issue starts.
+   * Every label change (and creation, close / reopen) of a project's issues since a date, for
+   * backfill. Contract: all entries of one issue come together, in event order (issues in any
+   * order); backfill marks an issue done when the next issue starts.
    */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
 }

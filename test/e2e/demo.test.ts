@@ -93,6 +93,21 @@ describe('boardkeeper demo --exit', () => {
     expect(own).toBeLessThan(people);
   });
 
+  it('prints API calls per delivery that changed anything, as the audit log counts them, within the aims', async () => {
+    const audit = await store.audit({ limit: 100_000 });
+    const match = /API calls per delivery that changed anything: GitLab ([\d.]+) \((\d+) calls \/ (\d+) deliveries\), GitHub ([\d.]+) \((\d+) calls \/ (\d+) deliveries\)/.exec(stdout);
+    expect(match).not.toBeNull();
+    const [, gitlabRate, gitlabCalls, gitlabDeliveries, githubRate, githubCalls, githubDeliveries] = match!.map(Number) as number[];
+    for (const [forge, calls, deliveries] of [['gitlab', gitlabCalls, gitlabDeliveries], ['github', githubCalls, githubDeliveries]] as const) {
+      const own = audit.filter((entry) => entry.forge === forge);
+      expect(calls, forge).toBe(own.reduce((sum, entry) => sum + entry.apiCalls, 0));
+      expect(deliveries, forge).toBe(new Set(own.filter((entry) => entry.result === 'applied').map((entry) => entry.deliveryId)).size);
+    }
+    // The aims of issue 14 for the default seed: batched GraphQL mutations on GitHub, no comment search on GitLab.
+    expect(githubRate).toBeLessThanOrEqual(1.3);
+    expect(gitlabRate).toBeLessThanOrEqual(1.2);
+  });
+
   it('reports finished implementations from /metrics, matching the recorded transitions', async () => {
     const transitions = await store.transitions({});
     const live = new Set(transitions.filter((t) => t.to === 'production-live').map((t) => `${t.forge}:${t.project}#${t.iid}`));

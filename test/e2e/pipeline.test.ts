@@ -71,13 +71,26 @@ describe('end to end against nock\'d forges', () => {
     payload.label = { ...payload.label, id: 2, name: 'stage::discovery' };
     const repo = payload.repository.full_name;
     const api = new ForgeApiMock();
-    api.github().delete(`/repos/${repo}/issues/${payload.issue.number}/labels/stage%3A%3Atriage`).reply(200, []);
+    const labels = [
+      { id: 'LA_triage', name: 'stage::triage' },
+      { id: 'LA_discovery', name: 'stage::discovery' },
+    ];
+    api
+      .github()
+      .post('/graphql', (sent: { query: string }) => sent.query.includes('labels(first'))
+      .reply(200, { data: { repository: { labels: { nodes: labels, pageInfo: { hasNextPage: false, endCursor: null } } } } })
+      .post('/graphql', (sent: { query: string }) => sent.query.includes('removeLabelsFromLabelable'))
+      .reply(200, { data: { m0: { clientMutationId: null } } });
     t = await startTestService({ config: { github: config.github }, clients: { github: forgeClients(config).github } });
     t.service.worker.start();
     const body = JSON.stringify(payload);
     await deliver('/webhooks/github', await githubHeaders('issues', body, 'e2e-3'), body);
     await processed(1);
-    expect(api.sent).toEqual([{ method: 'DELETE', path: `/repos/${repo}/issues/${payload.issue.number}/labels/stage::triage`, body: undefined }]);
+    // The repository's label ids are read once per client; the change itself is one mutation.
+    expect(api.sent).toHaveLength(2);
+    expect((api.sent[1]!.body as { variables: unknown }).variables).toEqual({
+      m0: { labelableId: payload.issue.node_id, labelIds: ['LA_triage'] },
+    });
     expect(api.pending()).toEqual([]);
     const transitions = await t.service.store.transitions({ forge: 'github' });
     expect(transitions.map((x) => x.to)).toEqual(['+assignee:Codertocat', 'discovery']);

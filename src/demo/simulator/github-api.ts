@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { githubGraphql } from './github-graphql.js';
+import { commentNodeId, githubGraphql } from './github-graphql.js';
 import { SERVICE_ACTORS, type ForgeModel, type SimIssue } from './model.js';
 
 interface IssueParams {
@@ -11,7 +11,7 @@ interface IssueParams {
 const labelJson = (name: string) => ({ name, color: 'ededed', default: false, description: null });
 
 /** An issue as `GET /repos/{owner}/{repo}/issues/{number}` returns it (the fields our client reads, and a few more). */
-function issueJson(issue: SimIssue) {
+export function issueJson(issue: SimIssue) {
   return {
     id: issue.id,
     node_id: issue.nodeId,
@@ -28,7 +28,12 @@ function issueJson(issue: SimIssue) {
   };
 }
 
-const commentJson = (comment: SimIssue['comments'][number]) => ({ id: comment.id, body: comment.body, user: { login: comment.author } });
+const commentJson = (comment: SimIssue['comments'][number]) => ({
+  id: comment.id,
+  node_id: commentNodeId(comment.id),
+  body: comment.body,
+  user: { login: comment.author },
+});
 
 /**
  * The GitHub REST endpoints boardkeeper's client calls (src/forges/github/client.ts): issue, labels

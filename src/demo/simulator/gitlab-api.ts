@@ -16,7 +16,7 @@ interface IssueEdit {
 const list = (value: string | undefined) => (value ?? '').split(',').map((l) => l.trim()).filter(Boolean);
 
 /** An issue as `GET /projects/:id/issues/:iid` returns it (the fields our client reads, and a few more). */
-function issueJson(issue: SimIssue) {
+export function issueJson(issue: SimIssue) {
   return {
     id: issue.id,
     iid: issue.iid,

@@ -2,9 +2,12 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { ForgeName } from '../../domain/types.js';
 import { PRESETS } from '../../config/presets.js';
+import { configSchema } from '../../config/schema.js';
+import { presetLabels } from '../../forges/label-catalog.js';
 import { installFaults, type ApiCounters, type FaultPlan } from './faults.js';
 import { githubApi } from './github-api.js';
 import { gitlabApi } from './gitlab-api.js';
+import { githubHistoryApi, gitlabHistoryApi } from './history-api.js';
 import { ForgeModel, type SimBoard } from './model.js';
 import { WebhookSender } from './sender.js';
 
@@ -63,6 +66,8 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     sender,
     SIMULATED_GITLAB_PROJECT_ID,
   );
+  // The repository as `boardkeeper setup` leaves it: every label of the preset exists.
+  for (const label of presetLabels(configSchema.parse({}))) model.ensureGithubLabel(label.name);
   const counters: ApiCounters = { requests: 0, byForge: { gitlab: 0, github: 0 }, faults: 0 };
   let faults: FaultPlan | null = null;
   const app = Fastify({ logger: false });
@@ -70,6 +75,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     async (scope) => {
       installFaults(scope, 'gitlab', '/gitlab/api/v4', counters, () => faults);
       await scope.register(gitlabApi, { model });
+      await scope.register(gitlabHistoryApi, { model });
     },
     { prefix: '/gitlab/api/v4' },
   );
@@ -77,6 +83,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     async (scope) => {
       installFaults(scope, 'github', '/github', counters, () => faults);
       await scope.register(githubApi, { model });
+      await scope.register(githubHistoryApi, { model });
     },
     { prefix: '/github' },
   );

@@ -8,6 +8,15 @@ export interface SimComment {
   author: string;
 }
 
+/** One entry of an issue's history, as the forges' event APIs list it. */
+export interface SimHistoryEvent {
+  type: 'label' | 'state';
+  action: 'add' | 'remove' | 'closed' | 'reopened';
+  label: string | null;
+  at: string;
+  actor: string;
+}
+
 export interface SimIssue {
   forge: ForgeName;
   /** GitLab numeric project id / GitHub `owner/repo`. */
@@ -26,6 +35,8 @@ export interface SimIssue {
   comments: SimComment[];
   /** The issue's card on the Projects v2 board (GitHub). */
   item: { id: string; optionId: string | null } | null;
+  /** Label and state changes, oldest first (GitLab resource events, GitHub issue events). */
+  history: SimHistoryEvent[];
 }
 
 export interface Actor {
@@ -79,6 +90,8 @@ export interface NewIssue {
  */
 export class ForgeModel {
   readonly issues: SimIssue[] = [];
+  /** The GitHub repository's labels by lower-cased name (GitHub compares names without case), with their node ids. */
+  readonly githubLabels = new Map<string, { id: string; name: string }>();
   private readonly clocks = new Map<SimIssue, number>();
   private nextId = 1;
 
@@ -103,6 +116,22 @@ export class ForgeModel {
 
   newCommentId(): number {
     return this.nextId++;
+  }
+
+  /** A label exists in the GitHub repository from the moment it is created or first put on an issue (REST creates it). */
+  ensureGithubLabel(name: string): { id: string; name: string } {
+    const key = name.toLowerCase();
+    let label = this.githubLabels.get(key);
+    if (!label) {
+      label = { id: `LA_sim${(this.nextId++).toString(36)}`, name };
+      this.githubLabels.set(key, label);
+    }
+    return label;
+  }
+
+  githubLabelById(id: string): { id: string; name: string } | undefined {
+    for (const label of this.githubLabels.values()) if (label.id === id) return label;
+    return undefined;
   }
 
   /** The time of the next change to an issue: a person's at `at`, the service's seconds after the last one. */
@@ -133,8 +162,10 @@ export class ForgeModel {
       closedAt: null,
       comments: [],
       item: null,
+      history: spec.labels.map((label) => ({ type: 'label', action: 'add', label, at: iso(spec.at), actor: spec.author })),
     };
     this.issues.push(issue);
+    if (issue.forge === 'github') for (const label of issue.labels) this.ensureGithubLabel(label);
     this.tick(issue, spec.at);
     const person = { login: spec.author, bot: false };
     if (issue.forge === 'gitlab') this.gitlabHook(issue, 'open', person, { previousLabels: [] });
@@ -158,20 +189,23 @@ export class ForgeModel {
       }
       if (labels.length === before.length && labels.every((l) => before.includes(l))) return;
       issue.labels = labels;
-      this.tick(issue, at);
+      const time = iso(this.tick(issue, at));
+      for (const label of before) if (!labels.includes(label)) issue.history.push({ type: 'label', action: 'remove', label, at: time, actor: actor.login });
+      for (const label of labels) if (!before.includes(label)) issue.history.push({ type: 'label', action: 'add', label, at: time, actor: actor.login });
       this.gitlabHook(issue, 'update', actor, { previousLabels: before });
       return;
     }
     for (const label of remove) {
       if (!issue.labels.includes(label)) continue;
       issue.labels = issue.labels.filter((l) => l !== label);
-      this.tick(issue, at);
+      issue.history.push({ type: 'label', action: 'remove', label, at: iso(this.tick(issue, at)), actor: actor.login });
       this.githubEvent(issue, 'unlabeled', actor, { label });
     }
     for (const label of add) {
+      this.ensureGithubLabel(label);
       if (issue.labels.includes(label)) continue;
       issue.labels = [...issue.labels, label];
-      this.tick(issue, at);
+      issue.history.push({ type: 'label', action: 'add', label, at: iso(this.tick(issue, at)), actor: actor.login });
       this.githubEvent(issue, 'labeled', actor, { label });
     }
   }
@@ -181,6 +215,7 @@ export class ForgeModel {
     const time = this.tick(issue, at);
     issue.state = state;
     issue.closedAt = state === 'closed' ? iso(time) : null;
+    issue.history.push({ type: 'state', action: state === 'closed' ? 'closed' : 'reopened', label: null, at: iso(time), actor: actor.login });
     if (issue.forge === 'gitlab') this.gitlabHook(issue, state === 'closed' ? 'close' : 'reopen', actor);
     else this.githubEvent(issue, state === 'closed' ? 'closed' : 'reopened', actor);
   }

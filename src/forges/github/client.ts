@@ -1,11 +1,15 @@
 import type { Octokit } from '@octokit/rest';
-import type { IssueRef } from '../../domain/types.js';
+import type { Action, IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
-import { CommentLocations, findMarked } from '../comment-cache.js';
+import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
-import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { GithubAuth } from './auth.js';
+import { applyInBatch } from './batch.js';
+import { LabelIds } from './label-ids.js';
+import type { Mutation } from './mutations.js';
 import { ProjectBoard, sameStatusName, type IssueLocator, type ProjectRef } from './projects.js';
 import { graphqlCall } from './transport.js';
 
@@ -13,6 +17,8 @@ export interface GithubClientOptions {
   auth: GithubAuth;
   /** The Projects v2 board whose Status mirrors the stage; unset: no board mirroring. */
   project?: ProjectRef;
+  /** Issues whose history `listLabelHistory` reads at once (default 1). */
+  historyConcurrency?: number;
 }
 
 type Repo = {
@@ -59,7 +65,10 @@ function labelNames(labels: Array<string | { name?: string }>): string[] {
 /** GitHub has no scoped labels and one label per DELETE; its board is a Projects v2 Status field. */
 export class GithubClient implements ForgeClient {
   readonly forge = 'github' as const;
-  private readonly comments = new CommentLocations<number>();
+  private readonly comments = new IdCache<number>();
+  /** The bot comments' GraphQL node ids, for the batched path. */
+  private readonly commentNodes = new IdCache<string>();
+  private readonly labelIds = new LabelIds();
   private readonly board: ProjectBoard | null;
 
   constructor(private readonly options: GithubClientOptions) {
@@ -147,7 +156,7 @@ export class GithubClient implements ForgeClient {
     }
   }
 
-  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult> {
+  upsertComment(ref: IssueRef, marker: string, body: string, hints: ActionHints = {}): Promise<CallResult> {
     return counted(async () => {
       const { owner, repo } = splitRepo(ref.project);
       const octokit = await this.options.auth.forOwner(owner, repo);
@@ -157,8 +166,7 @@ export class GithubClient implements ForgeClient {
         if (await notFoundToNull(octokit.rest.issues.updateComment({ owner, repo, comment_id: known, body }))) return;
         this.comments.forget(key);
       }
-      const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: ref.iid, per_page: PAGE_SIZE });
-      const existing = findMarked(comments, marker);
+      const existing = known === undefined && hints.botCommentAbsent ? undefined : await this.findComment(octokit, ref, marker);
       if (existing) {
         this.comments.set(key, existing.id);
         if (existing.body !== body) await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
@@ -167,6 +175,63 @@ export class GithubClient implements ForgeClient {
       const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: ref.iid, body });
       this.comments.set(key, created.data.id);
     });
+  }
+
+  /** The first comment carrying the marker, read from all of the issue's comments (the fallback when no id is known). */
+  private async findComment(octokit: Octokit, ref: IssueRef, marker: string) {
+    const { owner, repo } = splitRepo(ref.project);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: ref.iid, per_page: PAGE_SIZE });
+    return findMarked(comments, marker);
+  }
+
+  /**
+   * Labels, comment, board Status and state of one delivery as GraphQL mutations in one request
+   * (two when the card has to be added first). Label, project, field, option, card and comment ids
+   * are cached; when GitHub answers NOT_FOUND they are dropped and the batch is built once more.
+   */
+  async applyActions(ref: IssueRef, actions: readonly Action[], hints: ActionHints = {}): Promise<ActionOutcome[]> {
+    const { owner, repo } = splitRepo(ref.project);
+    const octokit = await this.options.auth.forOwner(owner, repo);
+    const issueId = ref.nodeId ?? (await this.getIssue(ref))?.ref.nodeId;
+    if (!issueId) throw new ForgeError('not-found', `GitHub issue ${ref.project}#${ref.iid} not found`, 404);
+    const key = issueKey(ref);
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await applyInBatch(
+        {
+          octokit,
+          owner,
+          repo,
+          issueId,
+          board: this.board,
+          labels: this.labelIds,
+          comments: this.commentNodes,
+          issueKey: key,
+          // After a NOT_FOUND our records may be what is stale: look instead of trusting them.
+          commentAbsent: attempt === 0 && hints.botCommentAbsent === true,
+          findComment: async (marker) => (await this.findComment(octokit, ref, marker))?.node_id ?? null,
+          addNewLabels: async (names) => {
+            await octokit.rest.issues.addLabels({ owner, repo, issue_number: ref.iid, labels: names });
+            this.labelIds.forget(owner, repo);
+          },
+        },
+        actions,
+      );
+      if (Array.isArray(result)) return result;
+      if (result.type !== 'NOT_FOUND' || attempt > 0) throw result.error;
+      this.forgetIds(result.field, owner, repo, key);
+    }
+  }
+
+  /**
+   * A cached id GitHub no longer knows: drop the ids the failed mutation relied on (all of them
+   * when GitHub does not say which failed). A comment id just handed out stays: it is fresh.
+   */
+  private forgetIds(field: Mutation['field'] | null, owner: string, repo: string, key: string): void {
+    if (field === null || field === 'addLabelsToLabelable' || field === 'removeLabelsFromLabelable') this.labelIds.forget(owner, repo);
+    if (field === null || field === 'addProjectV2ItemById' || field === 'updateProjectV2ItemFieldValue') this.board?.forget();
+    if (field === null || field === 'updateIssueComment') {
+      for (const marker of this.commentNodes.keys()) if (marker.startsWith(`${key}|`)) this.commentNodes.forget(marker);
+    }
   }
 
   /** Adds the issue to the board if missing and sets Status to the stage's option, unless it already is. */
@@ -212,10 +277,18 @@ export class GithubClient implements ForgeClient {
     });
   }
 
-  /** Issues updated since `since` (pull requests skipped), each with its labeled/unlabeled events. */
+  /**
+   * Issues updated since `since` (pull requests skipped), each with its creation and its
+   * labeled / unlabeled / closed / reopened events, several issues read at once.
+   */
   async *listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
     const { owner, repo } = splitRepo(project);
     const octokit = await this.options.auth.forOwner(owner, repo);
+    const issues = this.issuesSince(octokit, owner, repo, since);
+    yield* concurrentHistories(issues, this.options.historyConcurrency ?? 1, (issue) => this.issueHistory(octokit, project, issue, since));
+  }
+
+  private async *issuesSince(octokit: Octokit, owner: string, repo: string, since?: string) {
     const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
       owner,
       repo,
@@ -225,28 +298,27 @@ export class GithubClient implements ForgeClient {
       per_page: PAGE_SIZE,
       ...(since ? { since } : {}),
     });
-    for await (const page of pages) {
-      for (const issue of page.data) {
-        if (issue.pull_request) continue;
-        const ref: IssueRef = { forge: 'github', project, iid: issue.number, nodeId: issue.node_id };
-        const events = octokit.paginate.iterator(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
-        for await (const eventPage of events) {
-          for (const event of eventPage.data) {
-            const assignment = assignmentEntry(ref, event, since);
-            if (assignment) yield assignment;
-            if ((event.event !== 'labeled' && event.event !== 'unlabeled') || !('label' in event) || !event.label) continue;
-            if (since && event.created_at < since) continue;
-            yield {
-              ref,
-              label: event.label.name,
-              action: event.event === 'labeled' ? 'add' : 'remove',
-              at: event.created_at,
-              actor: ('actor' in event && event.actor?.login) || 'unknown',
-            };
-          }
-        }
+    for await (const page of pages) for (const issue of page.data) if (!issue.pull_request) yield issue;
+  }
+
+  private async issueHistory(octokit: Octokit, project: string, issue: ListedIssue, since?: string): Promise<LabelHistoryEntry[]> {
+    const { owner, repo } = splitRepo(project);
+    const ref: IssueRef = { forge: 'github', project, iid: issue.number, nodeId: issue.node_id };
+    const entries: LabelHistoryEntry[] = [];
+    if (!since || issue.created_at >= since) entries.push(createdEntry(ref, issue.created_at, issue.title, issue.user?.login ?? 'unknown'));
+    const events = await octokit.paginate(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
+    for (const event of events) {
+      if (since && event.created_at < since) continue;
+      const actor = ('actor' in event && event.actor?.login) || 'unknown';
+      const at = event.created_at;
+      const assignment = assignmentEntry(ref, event, since);
+      if (assignment) entries.push(assignment);
+      if (event.event === 'closed' || event.event === 'reopened') entries.push({ ref, label: '', action: event.event, at, actor });
+      if ((event.event === 'labeled' || event.event === 'unlabeled') && 'label' in event && event.label) {
+        entries.push({ ref, label: event.label.name, action: event.event === 'labeled' ? 'add' : 'remove', at, actor });
       }
     }
+    return entries;
   }
 }
 
@@ -259,3 +331,5 @@ function assignmentEntry(
   if ((event.event !== 'assigned' && event.event !== 'unassigned') || !event.assignee || (since && event.created_at < since)) return null;
   return { ref, label: '', action: event.event, assignee: event.assignee.login, at: event.created_at, actor: event.actor?.login ?? 'unknown' };
 }
+
+type ListedIssue = Awaited<ReturnType<Octokit['rest']['issues']['listForRepo']>>['data'][number];

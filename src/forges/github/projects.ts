@@ -1,4 +1,6 @@
 import type { Octokit } from '@octokit/rest';
+import { IdCache } from '../comment-cache.js';
+import { sendMutations, type Mutation } from './mutations.js';
 import { graphqlCall } from './transport.js';
 
 export interface ProjectRef {
@@ -51,16 +53,6 @@ const ITEM_BY_NUMBER_QUERY = `query($owner: String!, $repo: String!, $number: In
   repository(owner: $owner, name: $repo) { issue(number: $number) { ${ITEM_FIELDS} } }
 }`;
 
-const ADD_ITEM = `mutation($project: ID!, $content: ID!) {
-  addProjectV2ItemById(input: { projectId: $project, contentId: $content }) { item { id } }
-}`;
-
-const SET_STATUS = `mutation($project: ID!, $item: ID!, $field: ID!, $option: String!) {
-  updateProjectV2ItemFieldValue(input: { projectId: $project, itemId: $item, fieldId: $field, value: { singleSelectOptionId: $option } }) {
-    projectV2Item { id }
-  }
-}`;
-
 interface IssueItems {
   id: string;
   projectItems: { nodes: Array<{ id: string; project: { id: string }; fieldValueByName: { optionId?: string } | null }> };
@@ -68,12 +60,39 @@ interface IssueItems {
 
 export type IssueLocator = { nodeId: string } | { owner: string; repo: string; number: number };
 
+/** Adding an issue that is already on the board answers with its existing card, so this is safe to repeat. */
+export function addItemMutation(meta: BoardMeta, issueId: string): Mutation {
+  return { field: 'addProjectV2ItemById', input: { projectId: meta.projectId, contentId: issueId }, selection: 'item { id }' };
+}
+
+export function setStatusMutation(meta: BoardMeta, itemId: string, optionId: string): Mutation {
+  return {
+    field: 'updateProjectV2ItemFieldValue',
+    input: { projectId: meta.projectId, itemId, fieldId: meta.fieldId, value: { singleSelectOptionId: optionId } },
+    selection: 'projectV2Item { id }',
+  };
+}
+
+/** The item id in an `addProjectV2ItemById` payload. */
+export function addedItemId(payload: Record<string, unknown> | null): string | null {
+  return (payload?.item as { id?: string } | undefined)?.id ?? null;
+}
+
+async function sendOne(octokit: Octokit, mutation: Mutation): Promise<Record<string, unknown> | null> {
+  const { payloads, error } = await sendMutations(octokit, [mutation]);
+  if (error) throw error;
+  return payloads[0] ?? null;
+}
+
 /**
- * The configured Projects v2 board: ids are looked up once per client and kept, since
- * project, field and option ids do not change while the board exists.
+ * The configured Projects v2 board: ids are looked up once per client and kept, since project,
+ * field and option ids do not change while the board exists, nor an issue's card while it is on it.
+ * `forget` drops them all when GitHub says one is gone.
  */
 export class ProjectBoard {
   private meta: Promise<BoardMeta | null> | null = null;
+  /** Card (item) id by issue node id. */
+  readonly items = new IdCache<string>();
 
   constructor(readonly project: ProjectRef) {}
 
@@ -108,18 +127,22 @@ export class ProjectBoard {
           ).repository?.issue ?? null;
     if (!found) return null;
     const item = found.projectItems.nodes.find((node) => node.project.id === meta.projectId);
+    if (item) this.items.set(found.id, item.id);
     return { issueId: found.id, itemId: item?.id ?? null, optionId: item?.fieldValueByName?.optionId ?? null };
   }
 
   async addItem(octokit: Octokit, meta: BoardMeta, issueId: string): Promise<string> {
-    const data = await graphqlCall<{ addProjectV2ItemById: { item: { id: string } } }>(octokit, 'add item', ADD_ITEM, {
-      project: meta.projectId,
-      content: issueId,
-    });
-    return data.addProjectV2ItemById.item.id;
+    const itemId = addedItemId(await sendOne(octokit, addItemMutation(meta, issueId)));
+    if (itemId) this.items.set(issueId, itemId);
+    return itemId ?? '';
   }
 
   async setStatus(octokit: Octokit, meta: BoardMeta, itemId: string, optionId: string): Promise<void> {
-    await graphqlCall(octokit, 'set status', SET_STATUS, { project: meta.projectId, item: itemId, field: meta.fieldId, option: optionId });
+    await sendOne(octokit, setStatusMutation(meta, itemId, optionId));
+  }
+
+  forget(): void {
+    this.meta = null;
+    this.items.clear();
   }
 }

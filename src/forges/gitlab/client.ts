@@ -1,9 +1,10 @@
 import { Gitlab } from '@gitbeaker/rest';
 import type { IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
-import { CommentLocations, findMarked } from '../comment-cache.js';
+import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull } from '../counted.js';
-import type { CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { RequestPolicy } from '../request-policy.js';
 import { policyRequester } from './transport.js';
 
@@ -12,6 +13,8 @@ export interface GitlabClientOptions {
   url: string;
   token: string;
   policy: RequestPolicy;
+  /** Issues whose history `listLabelHistory` reads at once (default 1). */
+  historyConcurrency?: number;
 }
 
 interface GitlabIssue {
@@ -33,6 +36,12 @@ interface GitlabNote {
   system?: boolean;
 }
 
+interface GitlabStateEvent {
+  created_at: string;
+  state: string;
+  user: { username: string } | null;
+}
+
 interface GitlabLabelEvent {
   created_at: string;
   action: 'add' | 'remove';
@@ -47,9 +56,11 @@ export class GitlabClient implements ForgeClient {
   readonly forge = 'gitlab' as const;
   /** The raw gitbeaker API, for `setup` (labels, boards). */
   readonly api: InstanceType<typeof Gitlab<false>>;
-  private readonly comments = new CommentLocations<number>();
+  private readonly comments = new IdCache<number>();
+  private readonly historyConcurrency: number;
 
   constructor(options: GitlabClientOptions) {
+    this.historyConcurrency = options.historyConcurrency ?? 1;
     this.api = new Gitlab({
       host: options.url.replace(/\/+$/, ''),
       token: options.token,
@@ -85,7 +96,8 @@ export class GitlabClient implements ForgeClient {
     });
   }
 
-  upsertComment(ref: IssueRef, marker: string, body: string): Promise<CallResult> {
+  /** Updates the note whose id is remembered; searches the notes only when no id is known and one may exist. */
+  upsertComment(ref: IssueRef, marker: string, body: string, hints: ActionHints = {}): Promise<CallResult> {
     return counted(async () => {
       const key = `${issueKey(ref)}|${marker}`;
       const known = this.comments.get(key);
@@ -94,15 +106,7 @@ export class GitlabClient implements ForgeClient {
         if (updated) return;
         this.comments.forget(key);
       }
-      const notes = (await this.api.IssueNotes.all(ref.project, ref.iid, {
-        sort: 'asc',
-        orderBy: 'created_at',
-        perPage: PAGE_SIZE,
-      })) as GitlabNote[];
-      const existing = findMarked(
-        notes.filter((note) => !note.system),
-        marker,
-      );
+      const existing = known === undefined && hints.botCommentAbsent ? undefined : await this.findNote(ref, marker);
       if (existing) {
         this.comments.set(key, existing.id);
         if (existing.body !== body) await this.api.IssueNotes.edit(ref.project, ref.iid, existing.id, { body });
@@ -111,6 +115,18 @@ export class GitlabClient implements ForgeClient {
       const created = (await this.api.IssueNotes.create(ref.project, ref.iid, body)) as GitlabNote;
       this.comments.set(key, created.id);
     });
+  }
+
+  private async findNote(ref: IssueRef, marker: string): Promise<GitlabNote | undefined> {
+    const notes = (await this.api.IssueNotes.all(ref.project, ref.iid, {
+        sort: 'asc',
+        orderBy: 'created_at',
+        perPage: PAGE_SIZE,
+      })) as GitlabNote[];
+    return findMarked(
+      notes.filter((note) => !note.system),
+      marker,
+    );
   }
 
   /** GitLab's board lists are the stage labels: moving the label moved the card. */
@@ -127,8 +143,15 @@ export class GitlabClient implements ForgeClient {
     return counted(() => this.api.Issues.edit(ref.project, ref.iid, { stateEvent: state === 'closed' ? 'close' : 'reopen' }));
   }
 
-  /** Issues updated since `since`, page by page, each with its resource label events. */
-  async *listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
+  /**
+   * Issues updated since `since`, each with its creation, resource label events and resource state
+   * events (close / reopen), several issues read at once.
+   */
+  listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
+    return concurrentHistories(this.issuesSince(project, since), this.historyConcurrency, (issue) => this.issueHistory(project, issue, since));
+  }
+
+  private async *issuesSince(project: string, since?: string): AsyncIterable<GitlabIssue> {
     for (let page: number | null = 1; page !== null; ) {
       const response: { data: unknown; paginationInfo: { next: number | null } } = await this.api.Issues.all({
         projectId: project,
@@ -139,17 +162,31 @@ export class GitlabClient implements ForgeClient {
         perPage: PAGE_SIZE,
         showExpanded: true,
       });
-      for (const issue of response.data as GitlabIssue[]) {
-        const ref: IssueRef = { forge: 'gitlab', project, iid: issue.iid };
-        const events = (await this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE })) as unknown as GitlabLabelEvent[];
-        for (const event of events) {
-          if (!event.label || (since && event.created_at < since)) continue;
-          yield { ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' };
-        }
-        yield* currentAssignees(ref, issue);
-      }
+      yield* response.data as GitlabIssue[];
       page = response.paginationInfo.next;
     }
+  }
+
+  private async issueHistory(project: string, issue: GitlabIssue, since?: string): Promise<LabelHistoryEntry[]> {
+    const ref: IssueRef = { forge: 'gitlab', project, iid: issue.iid };
+    const [labelEvents, stateEvents] = await Promise.all([
+      this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<GitlabLabelEvent[]>,
+      this.api.IssueStateEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<GitlabStateEvent[]>,
+    ]);
+    const after = (at: string) => !since || at >= since;
+    const entries: LabelHistoryEntry[] = [];
+    if (issue.created_at && after(issue.created_at)) entries.push(createdEntry(ref, issue.created_at, issue.title, issue.author?.username ?? 'unknown'));
+    for (const event of labelEvents) {
+      if (!event.label || !after(event.created_at)) continue;
+      entries.push({ ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' });
+    }
+    for (const event of stateEvents) {
+      if ((event.state !== 'closed' && event.state !== 'reopened') || !after(event.created_at)) continue;
+      entries.push({ ref, label: '', action: event.state, at: event.created_at, actor: event.user?.username ?? 'unknown' });
+    }
+    entries.push(...currentAssignees(ref, issue));
+    // Event order within the issue (the replay orders same-instant entries itself).
+    return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
 }
 

@@ -94,12 +94,14 @@ describe('GitHub client: Projects v2 Status', () => {
     const scope = mock.github();
     graphql(scope, 'repositoryOwner', BOARD);
     graphql(scope, 'projectItems', itemsOf(null, { onBoard: false }));
-    graphql(scope, 'addProjectV2ItemById', { addProjectV2ItemById: { item: { id: 'PVTI_new' } } });
-    graphql(scope, 'updateProjectV2ItemFieldValue', { updateProjectV2ItemFieldValue: { projectV2Item: { id: 'PVTI_new' } } });
+    graphql(scope, 'addProjectV2ItemById', { m0: { item: { id: 'PVTI_new' } } });
+    graphql(scope, 'updateProjectV2ItemFieldValue', { m0: { projectV2Item: { id: 'PVTI_new' } } });
     const client = forgeClients().github!;
     await expect(client.setBoardStatus(ref, 'sow-drafting')).resolves.toEqual({ apiCalls: 4 });
-    const update = mock.sent.at(-1)?.body as { variables: Record<string, string> };
-    expect(update.variables).toEqual({ project: 'PVT_board', item: 'PVTI_new', field: 'PVTSSF_status', option: 'opt_sow' });
+    const update = mock.sent.at(-1)?.body as { variables: Record<string, unknown> };
+    expect(update.variables).toEqual({
+      m0: { projectId: 'PVT_board', itemId: 'PVTI_new', fieldId: 'PVTSSF_status', value: { singleSelectOptionId: 'opt_sow' } },
+    });
 
     graphql(scope, 'projectItems', itemsOf('opt_sow'));
     await expect(client.setBoardStatus(ref, 'sow-drafting')).resolves.toEqual({ apiCalls: 1 });
@@ -111,7 +113,7 @@ describe('GitHub client: Projects v2 Status', () => {
     const scope = mock.github();
     graphql(scope, 'repositoryOwner', BOARD);
     graphql(scope, 'projectItems', itemsOf('opt_intake', { byNode: true }));
-    graphql(scope, 'updateProjectV2ItemFieldValue', { updateProjectV2ItemFieldValue: { projectV2Item: { id: 'PVTI_item' } } });
+    graphql(scope, 'updateProjectV2ItemFieldValue', { m0: { projectV2Item: { id: 'PVTI_item' } } });
     const client = forgeClients().github!;
     await expect(client.setBoardStatus({ ...ref, nodeId: 'I_issue5' }, 'triage')).resolves.toEqual({ apiCalls: 3 });
     expect((mock.sent[1]?.body as { variables: unknown }).variables).toEqual({ id: 'I_issue5', field: 'Status' });
@@ -181,23 +183,33 @@ describe('GitHub client: issues', () => {
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(590_000);
   });
 
-  it('lists labeled/unlabeled events of issues (not pull requests) across pages', async () => {
+  it('lists creation, labeled/unlabeled and closed/reopened events of issues (not pull requests) across pages', async () => {
     const mock = new ForgeApiMock();
     const scope = mock.github();
     const next = `<https://api.github.boardkeeper.test/repositories/1/issues?page=2>; rel="next"`;
     scope
       .get('/repos/acme/services/issues?state=all&sort=created&direction=asc&per_page=100&since=2024-01-01T00%3A00%3A00Z')
-      .reply(200, [{ number: 1, node_id: 'I_1' }, { number: 2, pull_request: {} }], { link: next });
-    scope.get('/repositories/1/issues?page=2').reply(200, [{ number: 3, node_id: 'I_3' }]);
+      .reply(200, [{ number: 1, node_id: 'I_1', title: 'SOW: Acme', created_at: '2024-01-05T00:00:00Z', user: { login: 'ae' } }, { number: 2, pull_request: {} }], { link: next });
+    scope.get('/repositories/1/issues?page=2').reply(200, [{ number: 3, node_id: 'I_3', title: 'Old', created_at: '2023-12-01T00:00:00Z' }]);
     const labeled = (event: string, name: string, at: string) => ({ event, label: { name }, created_at: at, actor: { login: 'ie' } });
     scope
       .get('/repos/acme/services/issues/1/events?per_page=100')
-      .reply(200, [labeled('labeled', 'stage::intake', '2024-02-01T00:00:00Z'), { event: 'closed', created_at: '2024-02-02T00:00:00Z' }]);
+      .reply(200, [
+        labeled('labeled', 'stage::intake', '2024-02-01T00:00:00Z'),
+        { event: 'closed', created_at: '2024-02-02T00:00:00Z', actor: { login: 'ie' } },
+        { event: 'reopened', created_at: '2024-02-03T00:00:00Z', actor: { login: 'ie' } },
+        { event: 'assigned', created_at: '2024-02-04T00:00:00Z', actor: { login: 'ie' } },
+      ]);
     scope.get('/repos/acme/services/issues/3/events?per_page=100').reply(200, [labeled('unlabeled', 'stage::intake', '2024-03-01T00:00:00Z')]);
     const entries: LabelHistoryEntry[] = [];
     for await (const entry of forgeClients().github!.listLabelHistory(GITHUB_REPO, '2024-01-01T00:00:00Z')) entries.push(entry);
+    const one = { forge: 'github', project: GITHUB_REPO, iid: 1, nodeId: 'I_1' };
     expect(entries).toEqual([
-      { ref: { forge: 'github', project: GITHUB_REPO, iid: 1, nodeId: 'I_1' }, label: 'stage::intake', action: 'add', at: '2024-02-01T00:00:00Z', actor: 'ie' },
+      { ref: one, label: '', action: 'created', at: '2024-01-05T00:00:00Z', actor: 'ae', title: 'SOW: Acme' },
+      { ref: one, label: 'stage::intake', action: 'add', at: '2024-02-01T00:00:00Z', actor: 'ie' },
+      { ref: one, label: '', action: 'closed', at: '2024-02-02T00:00:00Z', actor: 'ie' },
+      { ref: one, label: '', action: 'reopened', at: '2024-02-03T00:00:00Z', actor: 'ie' },
+      // Created before --since: only its later changes.
       { ref: { forge: 'github', project: GITHUB_REPO, iid: 3, nodeId: 'I_3' }, label: 'stage::intake', action: 'remove', at: '2024-03-01T00:00:00Z', actor: 'ie' },
     ]);
     expect(mock.pending()).toEqual([]);

@@ -134,3 +134,54 @@ describe('pendingLabels', () => {
     expect(pendingLabels(action, new Set(['a', 'c']))).toEqual({ add: ['b'], remove: ['c'] });
   });
 });
+
+/** A forge that takes one delivery's actions in one request (like GitHub's GraphQL mutations). */
+class BatchingForge extends FakeForge {
+  readonly batches: Array<{ actions: readonly Action[]; hints: unknown }> = [];
+  constructor(labels: string[] | null, private readonly batchError: Error | null = null) {
+    super(labels);
+  }
+  async applyActions(_ref: IssueRef, actions: readonly Action[], hints?: unknown) {
+    this.batches.push({ actions, hints });
+    noteApiCall();
+    if (this.batchError) throw this.batchError;
+    return actions.map((action) => (action.type === 'board-status' ? { skipped: 'no option' } : {}));
+  }
+}
+
+describe('executeActions with a batching client', () => {
+  const board: Action = { type: 'board-status', stage: 'triage', reason: 'mirror' };
+
+  it('sends the still-needed actions in one request, records each, with the calls on the first one sent', async () => {
+    const forge = new BatchingForge(null);
+    const alreadyTrue: Action = { type: 'labels', add: ['type::sow'], remove: [], reason: 'kind' };
+    const entries = await executeActions(
+      { client: forge, ref, deliveryId: 'd1', now, knownLabels: ['type::sow', 'stage::intake'], hints: { botCommentAbsent: true } },
+      [alreadyTrue, swap, comment, board],
+    );
+    expect(forge.batches).toEqual([{ actions: [swap, comment, board], hints: { botCommentAbsent: true } }]);
+    expect(forge.calls).toEqual([]);
+    expect(entries.map((e) => [e.action, e.result, e.apiCalls])).toEqual([
+      ['labels', 'skipped', 0],
+      ['labels', 'applied', 1],
+      ['comment', 'applied', 0],
+      ['board-status', 'skipped', 0],
+    ]);
+  });
+
+  it('sends only what is left of a label change', async () => {
+    const forge = new BatchingForge(null);
+    await executeActions({ client: forge, ref, deliveryId: 'd1', now, knownLabels: ['stage::triage', 'stage::intake'] }, [swap]);
+    expect(forge.batches[0]!.actions).toEqual([{ ...swap, add: [] }]);
+  });
+
+  it('records every action of a failed request as failed and throws for the engine to retry', async () => {
+    const forge = new BatchingForge(null, new ForgeError('transient', 'GitHub graphql mutations: 502', 502));
+    const applied: AuditEntry[] = [];
+    await expect(executeActions({ client: forge, ref, deliveryId: 'd1', now }, [swap, comment], (e) => applied.push(e))).rejects.toThrow('502');
+    expect(applied.map((e) => [e.action, e.result, e.apiCalls, (e.detail as { kind: string }).kind])).toEqual([
+      ['labels', 'failed', 1, 'transient'],
+      ['comment', 'failed', 0, 'transient'],
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { IssueRef, IssueState } from '../../../src/domain/types.js';
 import { createPipeline } from '../../../src/engine/pipeline.js';
 import type { ForgeClient } from '../../../src/forges/forge.js';
@@ -10,6 +10,7 @@ import { createLogger } from '../../../src/logger.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { InboxRow } from '../../../src/store/store.js';
 import { githubFixture } from '../../support/payloads.js';
+import { ROOT } from '../../support/process.js';
 import { testConfig } from '../../support/service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-pipeline-'));
@@ -102,4 +103,72 @@ it('records an assignment as issue state and as a transition, and plans no forge
   expect(outcome.transitions).toMatchObject([{ from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' }]);
   expect(outcome.audit).toEqual([]);
   await store.close();
+});
+
+describe('the comment hint: may the bot comment be created without searching for one?', () => {
+  const incomplete = readFileSync(join(ROOT, 'test/fixtures/gitlab/issue-open-sow-request-incomplete.json'), 'utf8');
+  const ref: IssueRef = { forge: 'gitlab', project: '1', iid: 23 };
+  const stateWith = (commentDigest: string | null, extra: Record<string, unknown> = {}): IssueState => ({
+    ref,
+    kind: null,
+    stage: null,
+    stageBeforeHold: null,
+    stageBeforeClose: null,
+    labels: [],
+    commentDigest,
+    segment: null,
+    title: 't',
+    createdAt: null,
+    closedAt: null,
+    updatedAt: '2020-01-01T00:00:00.000Z',
+    extra,
+  });
+
+  it.each<[string, IssueState | null, number, boolean]>([
+    ['an issue first seen at its opening', null, 1, true],
+    ['the same delivery retried (the first attempt may have commented)', null, 2, false],
+    ['an issue the store follows and never commented on', stateWith(null), 1, true],
+    ['an issue the bot commented on before', stateWith('digest-of-an-older-report'), 1, false],
+    ['a state backfill wrote (it has not seen the comments)', stateWith(null, { backfilled: true }), 1, false],
+  ])('%s → %s', async (_name, previous, attempts, absent) => {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.migrate();
+    if (previous) await store.putIssueState(previous);
+    const hints: unknown[] = [];
+    const gitlab: ForgeClient = {
+      forge: 'gitlab',
+      getIssue: async () => ({ ref, title: 't', body: '', state: 'open', labels: [] }),
+      applyLabels: async () => ({ apiCalls: 1 }),
+      upsertComment: async (_ref, _marker, _body, given) => {
+        hints.push(given);
+        return { apiCalls: 1 };
+      },
+      setBoardStatus: async () => ({ apiCalls: 0 }),
+      setIssueState: async () => ({ apiCalls: 0 }),
+      boardStatus: async () => null,
+      listLabelHistory: async function* () {},
+    };
+    const config = testConfig();
+    const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab, github: null } });
+    const now = new Date().toISOString();
+    await handle(
+      {
+        seq: 1,
+        id: 'open-1',
+        forge: 'gitlab',
+        event: 'Issue Hook',
+        orderingKey: 'gitlab:1#23',
+        headers: { 'x-gitlab-event': 'Issue Hook' },
+        body: incomplete,
+        receivedAt: now,
+        status: 'processing',
+        attempts,
+        lastError: null,
+        availableAt: now,
+      },
+      createLogger({ level: 'silent' }),
+    );
+    expect(hints).toEqual([{ botCommentAbsent: absent }]);
+    await store.close();
+  });
 });

@@ -24,6 +24,15 @@ describe('forgeErrorFromResponse', () => {
     expect(error.message).toContain(message);
   });
 
+  it.each<[Record<string, string>, number]>([
+    [{}, 60_000],
+    [{ 'retry-after': '5' }, 5_000],
+  ])("waits GitHub's secondary rate limit out: retry-after when given, else a minute (%j)", (headers, wait) => {
+    const message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+    const error = forgeErrorFromResponse({ forge: 'github', status: 403, message, headers, request: 'GET /x' }, NOW);
+    expect(error).toMatchObject({ kind: 'transient', retryAfterMs: wait });
+  });
+
   it('says which setting to check on an auth failure, per forge', () => {
     const gitlab = forgeErrorFromResponse({ forge: 'gitlab', status: 401, message: '401 Unauthorized', headers: {}, request: 'GET /x' });
     expect(gitlab.message).toMatch(/GitLab refused our credentials.*gitlab\.token/);
