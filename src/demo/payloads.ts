@@ -49,6 +49,8 @@ export interface GitlabVariant {
   updatedAt?: string;
   createdAt?: string;
   objectKind?: 'issue' | 'work_item';
+  /** The issue's assignees (logins); the documented body's own when absent. */
+  assignees?: string[];
 }
 
 const gitlabLabel = (title: string, id: number) => ({
@@ -90,6 +92,12 @@ export function gitlabIssueHook(variant: GitlabVariant = {}): Record<string, any
   attributes.created_at = variant.createdAt ?? attributes.created_at;
   const updatedAt = variant.updatedAt ?? attributes.updated_at;
   attributes.updated_at = updatedAt;
+  if (variant.assignees) {
+    const sample = hook.assignees[0];
+    hook.assignees = variant.assignees.map((username, index) => ({ ...sample, name: username, username, id: index + 1 }));
+    attributes.assignee_ids = hook.assignees.map((a: { id: number }) => a.id);
+    attributes.assignee_id = attributes.assignee_ids[0] ?? null;
+  }
   const labels = (variant.labels ?? hook.labels.map((l: { title: string }) => l.title)).map(gitlabLabel);
   hook.labels = labels;
   attributes.labels = labels;
@@ -121,6 +129,8 @@ export interface GithubIssueVariant {
   label?: string;
   /** The body before an edit (`edited` carries `changes.body.from`). */
   previousBody?: string;
+  /** The issue's assignees (logins); the example's own when absent. */
+  assignees?: string[];
 }
 
 function githubLogin(template: Record<string, any>, login: string, bot: boolean): Record<string, any> {
@@ -148,6 +158,10 @@ export function githubIssueEvent(v: GithubIssueVariant): Record<string, any> {
     closed_at: v.closedAt,
     user: githubLogin(payload.issue.user, v.author, false),
   });
+  if (v.assignees) {
+    payload.issue.assignees = v.assignees.map((login) => githubLogin(payload.issue.user, login, false));
+    payload.issue.assignee = payload.issue.assignees[0] ?? null;
+  }
   payload.sender = githubLogin(payload.sender, v.sender.login, v.sender.bot);
   if (v.label !== undefined) payload.label = label(v.label);
   else delete payload.label;

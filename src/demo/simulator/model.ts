@@ -275,6 +275,8 @@ export class ForgeModel {
       previousDescription: changes.previousDescription,
       createdAt: gitlabTime(Date.parse(issue.createdAt)),
       updatedAt: gitlabTime(Date.parse(issue.updatedAt)),
+      // The simulated forge assigns nobody: its webhooks must not carry the documented body's assignee.
+      assignees: [],
     });
     // A description-only update has no `changes.description` unless the description changed.
     if (action === 'update' && changes.previousDescription === undefined) delete hook.changes.description;
@@ -304,6 +306,7 @@ export class ForgeModel {
       updatedAt: issue.updatedAt,
       closedAt: issue.closedAt,
       sender: actor,
+      assignees: [],
       ...extra,
     });
     this.sender.send('github', 'issues', issue.nodeId, payload, actor.bot ? 'service' : 'person');

@@ -39,6 +39,7 @@ describe('assignees in the backfill history', () => {
       .get(`/api/v4/projects/42/issues?${query}&page=1`)
       .reply(200, [{ iid: 1, updated_at: '2024-05-01T10:00:00Z', assignees: [{ username: 'alice' }] }], { 'x-next-page': '' });
     scope.get('/api/v4/projects/42/issues/1/resource_label_events?per_page=100').reply(200, []);
+    scope.get('/api/v4/projects/42/issues/1/resource_state_events?per_page=100').reply(200, []);
     expect(await history('gitlab', '42')).toEqual([
       { ref: { forge: 'gitlab', project: '42', iid: 1 }, label: '', action: 'assigned', assignee: 'alice', at: '2024-05-01T10:00:00Z', actor: 'unknown' },
     ]);
