@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SALES_STAGES } from './presets.js';
+import { policyOverrides } from './policies.js';
 
 /** One end of a duration (GitLab Value Stream Analytics style): the first time this happens. */
 const durationEvent = z.union([
@@ -194,6 +195,18 @@ export const configSchema = z
          * reads every transition on the event loop (about 1 s per 100k transitions), hence minutes.
          */
         cacheSeconds: z.number().min(0).default(60),
+      })
+      .strict()
+      .prefault({}),
+    /** Time-driven policies (src/policies): the shipped defaults by name, overridden or switched off, plus new ones. */
+    policies: policyOverrides,
+    sweep: z
+      .object({
+        /** Run the policies inside `serve`; `boardkeeper sweep` runs them on demand either way. */
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().positive().default(15),
+        /** How long a sweep's hold on the store's sweep lease lasts without renewal (a dead sweeper's is taken over after this). */
+        leaseSeconds: z.number().positive().default(120),
       })
       .strict()
       .prefault({}),
