@@ -16,6 +16,7 @@ import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
 import { Worker } from './engine/worker.js';
 import type { Store } from './store/store.js';
+import type { SweepReport } from './sweep/report.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -43,6 +44,8 @@ export interface ServiceOptions {
    * in-memory stores): from `store`, on this thread.
    */
   metricsTable?: 'thread' | 'in-process';
+  /** Each sweep's report, from the engine thread (`engine: 'thread'`; e.g. for the service metrics). */
+  onSweep?: (report: SweepReport) => void;
   /** Route groups beyond webhooks and health. */
   routes?: FastifyPluginAsync[];
 }
@@ -54,7 +57,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const webhooks = createWebhooks(config);
   const worker: Engine =
     options.engine === 'thread'
-      ? new EngineThread(config, log)
+      ? new EngineThread(config, log, options.onSweep)
       : new Worker({
           store,
           settings: config.worker,

@@ -8,6 +8,8 @@ import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { createWebhooks } from '../forges/webhooks.js';
 import { openStore } from '../store/open.js';
+import { noAlerts } from '../alerts/alert.js';
+import { Sweeper, sweeperId } from '../sweep/scheduler.js';
 import { createPipeline } from './pipeline.js';
 import { Worker } from './worker.js';
 import type { ThreadMessage } from './thread.js';
@@ -25,11 +27,27 @@ const worker = new Worker({
 });
 worker.start();
 
+// The sweep runs here, beside the worker: same forge clients and request policy, and its CPU
+// (metrics over every issue) stays off the thread that acknowledges webhooks.
+// Merge point: the alert delivery (src/alerts) replaces noAlerts with the configured alerter.
+const sweeper = config.sweep.enabled
+  ? new Sweeper({
+      config,
+      store,
+      clients,
+      alerter: noAlerts,
+      holder: sweeperId(),
+      intervalMs: config.sweep.intervalMinutes * 60_000,
+      log: log.child({ component: 'sweep' }),
+      onReport: (report) => port.postMessage({ type: 'swept', report } satisfies ThreadMessage),
+    })
+  : null;
+sweeper?.start();
+
 port.on('message', (message: ThreadMessage) => {
   if (message.type === 'notify') worker.notify();
   if (message.type === 'stop') {
-    worker
-      .stop(message.graceMs)
+    Promise.all([worker.stop(message.graceMs), sweeper?.stop()])
       .then(() => store.close())
       .catch((error: unknown) => log.error({ err: error }, 'engine thread: closing the store failed'))
       .finally(() => port.close());

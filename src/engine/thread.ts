@@ -2,6 +2,7 @@ import type { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { startThread } from '../threads.js';
+import type { SweepReport } from '../sweep/report.js';
 import type { Engine } from './engine.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -9,7 +10,12 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
 
-export type ThreadMessage = { type: 'started' } | { type: 'notify' } | { type: 'stop'; graceMs: number };
+export type ThreadMessage =
+  | { type: 'started' }
+  | { type: 'notify' }
+  | { type: 'stop'; graceMs: number }
+  /** A sweep finished on the engine thread (see src/sweep/scheduler.ts). */
+  | { type: 'swept'; report: SweepReport };
 
 /** Runs the engine (worker + pipeline) on a worker thread; see thread-entry.ts. */
 export class EngineThread implements Engine {
@@ -24,6 +30,8 @@ export class EngineThread implements Engine {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
+    /** Called on this thread with each finished sweep's report. */
+    private readonly onSweep: (report: SweepReport) => void = () => {},
   ) {}
 
   get isRunning(): boolean {
@@ -37,6 +45,7 @@ export class EngineThread implements Engine {
     this.thread = thread;
     this.exited = new Promise((resolve) => thread.once('exit', () => resolve()));
     thread.on('message', (message: ThreadMessage) => {
+      if (message.type === 'swept') this.onSweep(message.report);
       if (message.type === 'started') {
         this.running = true;
         this.restartDelayMs = RESTART_MIN_MS;
