@@ -76,7 +76,8 @@ interface SweepContext {
   options: SweepOptions;
   hold: LeaseHold;
   now: () => Date;
-  leaseLost: () => boolean;
+  /** Renew the lease, or throw LeaseLostError when another sweeper has it now. */
+  keepLease: () => Promise<void>;
 }
 
 /**
@@ -91,7 +92,8 @@ async function act(context: SweepContext, facts: PolicyFacts, evaluation: Evalua
   const applied: AuditEntry[] = [];
   const rowsFor = (entries: AuditEntry[]) =>
     entries.map((entry, i) => ({ issue, policy: forgeSteps[i]!.policy, action: describeStep(forgeSteps[i]!), result: rowResult(entry.result) }));
-  if (context.leaseLost()) throw new LeaseLostError();
+  // Before touching the forge: a sweeper that stalled past its lease must not act beside its successor.
+  if (!options.preview) await context.keepLease();
   const client = options.preview ? null : options.clients[facts.ref.forge];
   try {
     await executeActions(
@@ -147,7 +149,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport | nul
     const [states, transitions, memoryRows] = await Promise.all([store.issueStates({}), store.transitions({}), store.policyMemory()]);
     const memories = new Map(memoryRows.map((row) => [row.key, parsePolicyMemory(row.memory)]));
     const nowMs = now().getTime();
-    const context: SweepContext = { options, hold, now, leaseLost: () => lost };
+    const keepLease = async () => {
+      lost ||= !(await store.holdLease(hold, leaseMs));
+      if (lost) throw new LeaseLostError();
+    };
+    const context: SweepContext = { options, hold, now, keepLease };
     const rows: SweepRow[] = [];
     const quiet: PolicyMemoryRow[] = [];
     for (const issue of sweptIssues(transitions, states)) {
