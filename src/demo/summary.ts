@@ -1,4 +1,6 @@
+import type { Alert } from '../alerts/alert.js';
 import type { MetricsReport } from '../metrics/types.js';
+import type { DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';
 import type { SimIssue } from './simulator/index.js';
 
@@ -54,4 +56,21 @@ export function kpiSummary(report: MetricsReport): string[] {
     `  open: ${kpi.open.count} (on track ${kpi.open.byStatus['on-track']}, at risk ${kpi.open.byStatus['at-risk']}, breached ${kpi.open.byStatus.breached})`,
     `issues: ${report.issues.total} (${report.issues.open} open, ${report.issues.closed} closed)`,
   ];
+}
+
+/** What the sweeps did on the simulated clock: one row per label change, comment and alert, by day. */
+export function sweepRows(sweeps: DemoSweep[]): Record<string, string>[] {
+  return sweeps.flatMap(({ day, report }) =>
+    report.rows.filter((row) => row.result !== 'skipped').map((row) => ({ day: String(day), ...row })),
+  );
+}
+
+/** `3 labels, 2 comments applied; alerts sent: 2 (at-risk 1, breached 1)`. */
+export function sweepTally(sweeps: DemoSweep[], alerts: Alert[]): string {
+  const applied = sweeps.flatMap(({ report }) => report.rows.filter((row) => row.result === 'applied'));
+  const count = (prefix: string) => applied.filter((row) => row.action.startsWith(prefix)).length;
+  const byKind = new Map<string, number>();
+  for (const alert of alerts) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
+  const kinds = [...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
+  return `label changes applied: ${count('labels')}, comments applied: ${count('comment')}; alerts sent: ${alerts.length}${kinds ? ` (${kinds})` : ''}`;
 }
