@@ -3,35 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startForgeSimulator, type ForgeSimulator } from '../../src/demo/simulator/index.js';
-import type { IssueState, Transition } from '../../src/domain/types.js';
 import { SLA_MARKER } from '../../src/policies/defaults.js';
 import type { PostgresStore } from '../../src/store/postgres.js';
 import { SWEEP_LEASE } from '../../src/sweep/run.js';
 import { runSchema, type RunSchema } from '../support/postgres.js';
 import { startReplica, stopReplica, writeReplicaConfig, type Replica } from '../support/replicas.js';
 import { eventually } from '../support/service.js';
+import { engagementInDeployment, seedEngagements } from '../support/sweep-board.js';
 import { GITHUB_SECRET, GITLAB_SECRET } from '../support/signing.js';
 
 const ISSUES = 24;
 const DAY = 86_400_000;
-
-/** Half the engagements 25 days into implementation (at risk), half 40 (breached); a person busy on each yesterday. */
-function seed(iid: number, nowMs: number): { state: IssueState; transitions: Transition[] } {
-  const ref = { forge: 'gitlab' as const, project: '42', iid };
-  const days = iid % 2 === 0 ? 25 : 40;
-  const at = (daysAgo: number) => new Date(nowMs - daysAgo * DAY).toISOString();
-  return {
-    state: {
-      ref, kind: 'sow-request', stage: 'deployment', stageBeforeHold: null, stageBeforeClose: null,
-      labels: ['stage::deployment', 'type::sow-request'], commentDigest: null, segment: null, title: `SOW ${iid}`,
-      createdAt: at(days + 20), closedAt: null, updatedAt: at(1), extra: { activity: { personAt: at(1) } },
-    },
-    transitions: [
-      { ...ref, from: null, to: 'intake', at: at(days + 20), actor: 'ae', source: 'webhook', kind: 'sow-request' },
-      { ...ref, from: 'intake', to: 'deployment', at: at(days), actor: 'ie', source: 'webhook', kind: 'sow-request' },
-    ],
-  };
-}
 
 describe('two replicas on PostgreSQL sweeping one board', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bk-sweep-replicas-'));
@@ -60,11 +42,9 @@ describe('two replicas on PostgreSQL sweeping one board', () => {
     }
     store = run.observe();
     await store.migrate();
-    const seeded = Array.from({ length: ISSUES }, (_, i) => seed(i + 1, nowMs));
-    for (const { state, transitions } of seeded) {
-      await store.putIssueState(state);
-      await store.recordTransitions(transitions);
-    }
+    // Half the engagements 25 days into implementation (at risk), half 40 (breached).
+    const seeded = Array.from({ length: ISSUES }, (_, i) => engagementInDeployment(i + 1, (i + 1) % 2 === 0 ? 25 : 40, nowMs));
+    await seedEngagements(store, seeded);
     // A replica died mid-sweep: its lease is still live for a while.
     expect(await store.holdLease({ name: SWEEP_LEASE, holder: 'dead-replica' }, 1_500)).toBe(true);
 

@@ -3,32 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
-import type { IssueState, Transition } from '../../../src/domain/types.js';
 import { SLA_MARKER } from '../../../src/policies/defaults.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { runSweep, SWEEP_LEASE, type SweepOptions } from '../../../src/sweep/run.js';
+import { engagementInDeployment, seedEngagements } from '../../support/sweep-board.js';
 import { recordingAlerter, recordingForge } from './fake-forge.js';
 
-const DAY = 86_400_000;
 const NOW = Date.parse('2026-04-01T12:00:00Z');
 const config = configSchema.parse({});
-
-function engagement(iid: number, deploymentDaysAgo: number): { state: IssueState; transitions: Transition[] } {
-  const ref = { forge: 'gitlab' as const, project: '42', iid };
-  const at = (daysAgo: number) => new Date(NOW - daysAgo * DAY).toISOString();
-  const personAt = at(1);
-  return {
-    state: {
-      ref, kind: 'sow-request', stage: 'deployment', stageBeforeHold: null, stageBeforeClose: null,
-      labels: ['stage::deployment'], commentDigest: null, segment: null, title: `SOW ${iid}`,
-      createdAt: at(deploymentDaysAgo + 10), closedAt: null, updatedAt: personAt, extra: { activity: { personAt } },
-    },
-    transitions: [
-      { ...ref, from: null, to: 'intake', at: at(deploymentDaysAgo + 10), actor: 'ae', source: 'webhook', kind: 'sow-request' },
-      { ...ref, from: 'intake', to: 'deployment', at: at(deploymentDaysAgo), actor: 'ie', source: 'webhook', kind: 'sow-request' },
-    ],
-  };
-}
 
 let dir: string;
 let store: SqliteStore;
@@ -38,11 +20,7 @@ beforeEach(async () => {
   store = new SqliteStore({ path: join(dir, 'bk.db') });
   await store.migrate();
   // 25 days into implementation (at risk), 5 days in (on track), 40 days in (breached).
-  for (const [iid, days] of [[1, 25], [2, 5], [3, 40]] as const) {
-    const { state, transitions } = engagement(iid, days);
-    await store.putIssueState(state);
-    await store.recordTransitions(transitions);
-  }
+  await seedEngagements(store, [engagementInDeployment(1, 25, NOW), engagementInDeployment(2, 5, NOW), engagementInDeployment(3, 40, NOW)]);
 });
 afterEach(async () => {
   await store.close();
