@@ -1,3 +1,4 @@
+import { DEFAULT_PRESET, PRESETS } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
 import type { DEFAULT_POLICY_NAMES } from '../config/policies.js';
 import type { Policy } from './types.js';
@@ -25,9 +26,12 @@ type Name = (typeof DEFAULT_POLICY_NAMES)[number];
  * target days of the KPI, staleness and suggest-lost days, sales stages), so the policies and
  * /metrics agree.
  */
-export function defaultPolicies(config: Pick<Config, 'durations'>): Record<Name, Omit<Policy, 'name'>> {
+export function defaultPolicies(config: Pick<Config, 'durations' | 'preset'>): Record<Name, Omit<Policy, 'name'>> {
   const { durations } = config;
   const kpi = durations.kpi;
+  // Finished work left open (a done initiative) is not stale.
+  const preset = PRESETS[config.preset] ?? DEFAULT_PRESET;
+  const finished = [...new Set([...durations.terminalStages, preset.closedStage ?? 'closed', preset.initiativeClosedStage ?? 'done'])];
   return {
     'implementation-at-risk': {
       when: { duration: kpi, status: ['at-risk'], stage: IMPLEMENTATION_PATH },
@@ -50,7 +54,7 @@ export function defaultPolicies(config: Pick<Config, 'durations'>): Record<Name,
       resolve: [],
     },
     stale: {
-      when: { open: true, idleDays: { atLeast: durations.staleAfterDays } },
+      when: { open: true, idleDays: { atLeast: durations.staleAfterDays }, not: { stage: finished } },
       actions: [{ addLabel: STALE_LABEL }, { alert: 'stale' }],
       resolve: [{ removeLabel: STALE_LABEL }],
     },

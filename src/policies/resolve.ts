@@ -16,7 +16,7 @@ function durationsNamed(condition: PolicyCondition): string[] {
  * `enabled: false`), then the config's own, in config order. Throws naming a policy that refers
  * to a duration no definition has.
  */
-export function resolvePolicies(config: Pick<Config, 'durations' | 'policies'>): Policy[] {
+export function resolvePolicies(config: Pick<Config, 'durations' | 'policies' | 'preset'>): Policy[] {
   const known = new Set(config.durations.definitions.map((d) => d.name));
   return mergePolicies(config).map((policy) => {
     if (!policy.when || !policy.actions) throw new Error(`policies.${policy.name}: needs \`when\` and \`actions\``);
@@ -27,7 +27,7 @@ export function resolvePolicies(config: Pick<Config, 'durations' | 'policies'>):
 }
 
 /** Defaults and overrides merged, enabled ones only, not yet checked. */
-function mergePolicies(config: Pick<Config, 'durations' | 'policies'>): Partial<Policy>[] {
+function mergePolicies(config: Pick<Config, 'durations' | 'policies' | 'preset'>): Partial<Policy>[] {
   const shipped: Record<string, Omit<Policy, 'name'>> = defaultPolicies(config);
   const names = [...Object.keys(shipped), ...Object.keys(config.policies ?? {}).filter((name) => !(name in shipped))];
   return names.flatMap((name) => {
@@ -41,7 +41,7 @@ function mergePolicies(config: Pick<Config, 'durations' | 'policies'>): Partial<
 const labelsCache = new WeakMap<object, ReadonlySet<string>>();
 
 /** Labels the policies add or remove: a person changing only these is not activity on the issue. */
-export function policyLabels(config: Pick<Config, 'durations' | 'policies'>): ReadonlySet<string> {
+export function policyLabels(config: Pick<Config, 'durations' | 'policies' | 'preset'>): ReadonlySet<string> {
   let labels = labelsCache.get(config);
   if (!labels) {
     labels = new Set(

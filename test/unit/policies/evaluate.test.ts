@@ -65,6 +65,12 @@ describe('shipped policies, one sweep at a time', () => {
       steps: ['stale labels +stale', 'stale alert stale'],
     },
     {
+      name: 'a finished initiative left open is not stale',
+      engagement: { moves: [['proposed', T0 - 5 * DAY], ['done', T0]], kind: 'strategic-initiative' },
+      atDays: 45,
+      steps: [],
+    },
+    {
       name: 'a person acted since: stale is removed',
       engagement: { moves: [['intake', T0 - 5 * DAY], ['kickoff', T0]], labels: ['stale'], personAtMs: T0 + 40 * DAY },
       atDays: 41,
