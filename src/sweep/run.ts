@@ -2,6 +2,7 @@ import type { Alerter } from '../alerts/alert.js';
 import type { Config } from '../config/schema.js';
 import { issueKey, type Action, type AuditEntry, type ForgeName, type IssueState } from '../domain/types.js';
 import { executeActions } from '../engine/executor.js';
+import { isForgeError } from '../forges/errors.js';
 import type { ForgeClient } from '../forges/forge.js';
 import type { Logger } from '../logger.js';
 import { issueFacts } from '../metrics/facts.js';
@@ -80,6 +81,10 @@ interface SweepContext {
   keepLease: () => Promise<void>;
 }
 
+async function storeMemory(context: SweepContext, key: string, evaluation: Evaluation): Promise<void> {
+  if (!(await context.options.store.putPolicyMemory([{ key, memory: evaluation.memory }], context.hold))) throw new LeaseLostError();
+}
+
 /**
  * Carry out one issue's steps: forge changes through the executor (audited like webhook actions,
  * delivery id `sweep`), then the issue's policy memory (only while the lease holds), then alerts.
@@ -102,14 +107,17 @@ async function act(context: SweepContext, facts: PolicyFacts, evaluation: Evalua
       (entry) => applied.push(entry),
     );
   } catch (error) {
-    options.log?.warn({ err: error, issue }, 'sweep: a forge action failed; the issue is tried again next sweep');
     if (!options.preview) await options.store.recordAudit(applied);
+    // An issue deleted or moved on the forge is not tried again every sweep: its memory is kept as if done.
+    const gone = isForgeError(error) && error.kind === 'not-found';
+    if (gone && !options.preview) await storeMemory(context, issue, evaluation);
+    else options.log?.warn({ err: error, issue }, 'sweep: a forge action failed; the issue is tried again next sweep');
     return rowsFor(applied);
   }
   const alerts = evaluation.steps.filter((step) => step.type === 'alert');
   if (!options.preview) {
     await options.store.recordAudit(applied);
-    if (!(await options.store.putPolicyMemory([{ key: issue, memory: evaluation.memory }], hold))) throw new LeaseLostError();
+    await storeMemory(context, issue, evaluation);
     for (const step of alerts) await options.alerter.send(step.alert);
   }
   const alertResult = options.preview ? 'planned' : 'applied';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { SLA_MARKER } from '../../../src/policies/defaults.js';
+import { ForgeError } from '../../../src/forges/errors.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { runSweep, SWEEP_LEASE, type SweepOptions } from '../../../src/sweep/run.js';
 import { engagementInDeployment, seedEngagements } from '../../support/sweep-board.js';
@@ -131,5 +132,28 @@ describe('runSweep', () => {
     } finally {
       await peer.close();
     }
+  });
+
+  it('a forge failure: recorded as failed, no memory and no alert for that issue, tried again next sweep', async () => {
+    const { forge, alerter, sweep } = options();
+    const failing = { ...forge.client, applyLabels: async () => Promise.reject(new ForgeError('transient', 'GitLab answered 503', 503)) };
+    const report = await runSweep({ ...sweep, clients: { gitlab: failing, github: null } });
+    expect(report!.rows.filter((r) => r.issue === 'gitlab:42#1').map((r) => r.result)).toEqual(['failed']);
+    expect(alerter.sent).toEqual([]);
+    expect((await store.audit({ limit: 10 })).filter((e) => e.result === 'failed')).toHaveLength(2);
+    const retry = options();
+    await runSweep(retry.sweep);
+    expect(retry.forge.calls.filter((c) => c.startsWith('labels')).sort()).toEqual(['labels gitlab:42#1 +sla::at-risk -', 'labels gitlab:42#3 +sla::breached -']);
+    expect(retry.alerter.sent).toHaveLength(2);
+  });
+
+  it('an issue gone from the forge is skipped and not tried again every sweep', async () => {
+    const { forge, sweep } = options();
+    const gone = { ...forge.client, applyLabels: async () => Promise.reject(new ForgeError('not-found', 'GitLab answered 404', 404)) };
+    const report = await runSweep({ ...sweep, clients: { gitlab: gone, github: null } });
+    expect(report!.rows.map((r) => r.result)).toEqual(['skipped', 'skipped']);
+    const again = options();
+    expect((await runSweep(again.sweep))!.rows).toEqual([]);
+    expect(again.forge.calls).toEqual([]);
   });
 });
