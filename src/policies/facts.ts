@@ -1,7 +1,6 @@
 import type { IssueState } from '../domain/types.js';
 import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
 import type { MetricsSettings } from '../metrics/settings.js';
-import { readPersonActivity } from '../rules/activity.js';
 import type { PolicyFacts } from './types.js';
 
 /**
@@ -17,11 +16,6 @@ export function assigneesOf(state: IssueState | null): string[] {
   });
 }
 
-function instant(value: string | null | undefined): number | null {
-  const ms = value ? Date.parse(value) : NaN;
-  return Number.isNaN(ms) ? null : ms;
-}
-
 /** Optional inputs the policy texts can use. */
 export interface FactsExtras {
   /** A go-live forecast sentence for this issue (issue 16 provides it); null: none. */
@@ -32,9 +26,6 @@ export interface FactsExtras {
 export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs: number, extras: FactsExtras = {}): PolicyFacts {
   const metrics = issueMetrics(facts, settings, nowMs);
   const { state } = facts;
-  const lastActivityMs =
-    instant(state && readPersonActivity(state.extra)) ??
-    Math.max(instant(state?.updatedAt) ?? -Infinity, facts.timeline.lastAtMs, metrics.createdMs);
   const url = state?.extra['url'];
   return {
     ref: state?.ref ?? facts.id,
@@ -44,7 +35,7 @@ export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs:
     stage: metrics.stage,
     kind: metrics.kind,
     labels: metrics.labels,
-    idleMs: Number.isFinite(lastActivityMs) ? Math.max(0, nowMs - lastActivityMs) : 0,
+    idleMs: Number.isFinite(metrics.idleMs) ? Math.max(0, metrics.idleMs) : 0,
     durations: metrics.durations,
     assignees: assigneesOf(state),
     forecast: extras.forecast?.(facts) ?? null,

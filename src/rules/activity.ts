@@ -1,14 +1,5 @@
 import type { IssueEvent, IssueState } from '../domain/types.js';
-
-/** Kept under `IssueState.extra.activity`: when a person last changed the issue (ISO). */
-interface Activity {
-  personAt: string | null;
-}
-
-export function readPersonActivity(extra: Record<string, unknown>): string | null {
-  const activity = extra['activity'] as Partial<Activity> | undefined;
-  return typeof activity?.personAt === 'string' ? activity.personAt : null;
-}
+import { readPersonActivity, type Activity } from '../metrics/activity.js';
 
 /** A label event that only touched labels the time-driven policies manage (`stale`, `sla::*`). */
 function onlyPolicyLabels(event: IssueEvent, policyLabels: ReadonlySet<string>): boolean {
