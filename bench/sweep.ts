@@ -1,6 +1,6 @@
 /**
- * `npm run bench:sweep`: one sweep of the time-driven policies over 10,000 open engagements in a
- * SQLite store, live against the forge simulator. The first sweep acts on the engagements past
+ * `npm run bench:sweep`: one sweep of the time-driven policies over 10,000 open engagements, in a
+ * SQLite store and then in PostgreSQL (BENCH_STORES=sqlite to skip it), live against the forge simulator. The first sweep acts on the engagements past
  * a threshold (5 % of them) and stores every issue's policy memory once; later sweeps find
  * nothing changed and must make no API call. As a baseline, interleaved with the sweeps on the
  * same data, the same read + per-issue metrics the sweep starts with (what /metrics computes).
@@ -18,10 +18,13 @@ import { computeIssues } from '../src/metrics/compute.js';
 import { issueFacts } from '../src/metrics/facts.js';
 import { metricsSettings } from '../src/metrics/settings.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import type { Store } from '../src/store/store.js';
+import { runSchema } from '../test/support/postgres.js';
 import { runSweep } from '../src/sweep/run.js';
 import { median, printTable, saveResult } from './support.js';
 
 const ISSUES = Number(process.env.BENCH_ISSUES ?? 10_000);
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const AT_RISK_EVERY = 20;
 const DAY = 86_400_000;
@@ -53,60 +56,78 @@ function engagement(iid: number, nowMs: number): { state: IssueState; transition
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bk-bench-sweep-'));
-const simulator = await startForgeSimulator({ secrets: { gitlab: 'bench', github: 'bench' } });
-try {
-  const nowMs = Date.now();
-  // Only the engagements the sweep acts on need to exist on the forge (iids 1…500).
-  for (let iid = 1; iid <= ISSUES / AT_RISK_EVERY; iid++)
-    simulator.model.open({ forge: 'gitlab', title: `SOW ${iid}`, body: '', labels: [], author: 'ae', at: nowMs - 40 * DAY });
-  const store = new SqliteStore({ path: join(dir, 'bench.db'), synchronous: 'normal' });
-  await store.migrate();
-  const seeded = Array.from({ length: ISSUES }, (_, i) => engagement(i + 1, nowMs));
-  for (const { state } of seeded) await store.putIssueState(state);
-  await store.recordTransitions(seeded.flatMap((s) => s.transitions));
+async function measure(kind: string, store: Store) {
+  const simulator = await startForgeSimulator({ secrets: { gitlab: 'bench', github: 'bench' } });
+  try {
+    const nowMs = Date.now();
+    // Only the engagements the sweep acts on need to exist on the forge (iids 1…500).
+    for (let iid = 1; iid <= ISSUES / AT_RISK_EVERY; iid++)
+      simulator.model.open({ forge: 'gitlab', title: `SOW ${iid}`, body: '', labels: [], author: 'ae', at: nowMs - 40 * DAY });
+    await store.migrate();
+    const seeded = Array.from({ length: ISSUES }, (_, i) => engagement(i + 1, nowMs));
+    for (const { state } of seeded) await store.putIssueState(state);
+    await store.recordTransitions(seeded.flatMap((s) => s.transitions));
 
-  const config = configSchema.parse({ gitlab: { url: simulator.gitlabUrl, token: 'glpat-bench' }, dryRun: false });
-  const clients = createForgeClients(config, { info: () => {} });
-  const sweep = async () => {
-    const before = simulator.counters.requests;
-    const started = performance.now();
-    const report = await runSweep({ config, store, clients, alerter: noAlerts, holder: 'bench' });
-    return { ms: performance.now() - started, apiCalls: simulator.counters.requests - before, changes: report!.rows.length };
-  };
-  const settings = metricsSettings(config);
-  const baseline = async () => {
-    const started = performance.now();
-    const [states, transitions] = await Promise.all([store.issueStates({}), store.transitions({})]);
-    computeIssues(issueFacts(transitions, states), settings, Date.now());
-    return performance.now() - started;
-  };
+    const config = configSchema.parse({ gitlab: { url: simulator.gitlabUrl, token: 'glpat-bench' }, dryRun: false });
+    const clients = createForgeClients(config, { info: () => {} });
+    const sweep = async () => {
+      const before = simulator.counters.requests;
+      const started = performance.now();
+      const report = await runSweep({ config, store, clients, alerter: noAlerts, holder: 'bench' });
+      return { ms: performance.now() - started, apiCalls: simulator.counters.requests - before, changes: report!.rows.length };
+    };
+    const settings = metricsSettings(config);
+    const baseline = async () => {
+      const started = performance.now();
+      const [states, transitions] = await Promise.all([store.issueStates({}), store.transitions({})]);
+      computeIssues(issueFacts(transitions, states), settings, Date.now());
+      return performance.now() - started;
+    };
 
-  const first = await sweep();
-  const quiet: number[] = [];
-  const baselines: number[] = [];
-  const quietCalls: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    baselines.push(await baseline());
-    const again = await sweep();
-    quiet.push(again.ms);
-    quietCalls.push(again.apiCalls);
+    const first = await sweep();
+    const quiet: number[] = [];
+    const baselines: number[] = [];
+    const quietCalls: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      baselines.push(await baseline());
+      const again = await sweep();
+      quiet.push(again.ms);
+      quietCalls.push(again.apiCalls);
+    }
+    return [
+      { store: kind, run: 'first sweep (acts, stores every memory)', issues: ISSUES, ms: Math.round(first.ms), apiCalls: first.apiCalls, rows: first.changes },
+      { store: kind, run: `sweep, nothing changed (median of ${ROUNDS})`, issues: ISSUES, ms: Math.round(median(quiet)), apiCalls: Math.max(...quietCalls), rows: 0 },
+      { store: kind, run: `baseline: read + metrics per issue (median of ${ROUNDS})`, issues: ISSUES, ms: Math.round(median(baselines)), apiCalls: 0, rows: 0 },
+    ];
+  } finally {
+    await store.close();
+    await simulator.close();
   }
-  await store.close();
-
-  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
-  const rows = [
-    { run: 'first sweep (acts, stores every memory)', issues: ISSUES, ms: Math.round(first.ms), apiCalls: first.apiCalls, rows: first.changes },
-    { run: `sweep, nothing changed (median of ${ROUNDS})`, issues: ISSUES, ms: Math.round(median(quiet)), apiCalls: Math.max(...quietCalls), rows: 0 },
-    { run: `baseline: read + metrics per issue (median of ${ROUNDS})`, issues: ISSUES, ms: Math.round(median(baselines)), apiCalls: 0, rows: 0 },
-  ];
-  printTable(rows);
-  const ratio = median(quiet) / median(baselines);
-  console.log(`quiet sweep / baseline: ${ratio.toFixed(2)}; load average ${load} on ${cpus().length} cores`);
-  if (median(quiet) > 5_000) console.log('NOTE: over the 5 s aim');
-  if (Math.max(...quietCalls) > 0) console.log('NOTE: a sweep with nothing to do made API calls');
-  console.log(`saved ${saveResult('sweep', { issues: ISSUES, rows, ratio, load, cores: cpus().length })}`);
-} finally {
-  await simulator.close();
-  rmSync(dir, { recursive: true, force: true });
 }
+
+const rows = [];
+if (STORES.includes('sqlite')) {
+  const dir = mkdtempSync(join(tmpdir(), 'bk-bench-sweep-'));
+  try {
+    rows.push(...(await measure('sqlite', new SqliteStore({ path: join(dir, 'bench.db'), synchronous: 'normal' }))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (STORES.includes('postgres')) {
+  const schema = await runSchema('bench_sweep');
+  try {
+    rows.push(...(await measure('postgres', schema.observe())));
+  } finally {
+    await schema.drop();
+  }
+}
+const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+printTable(rows);
+for (const kind of STORES) {
+  const [, quiet, baseline] = rows.filter((row) => row.store === kind);
+  if (!quiet || !baseline) continue;
+  console.log(`${kind}: quiet sweep / baseline ${(quiet.ms / baseline.ms).toFixed(2)}${quiet.ms > 5_000 ? ' (over the 5 s aim)' : ''}${quiet.apiCalls > 0 ? ' (API calls with nothing to do!)' : ''}`);
+}
+console.log(`load average ${load} on ${cpus().length} cores`);
+console.log(`saved ${saveResult('sweep', { issues: ISSUES, rows, load, cores: cpus().length })}`);

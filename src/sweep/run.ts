@@ -22,6 +22,8 @@ export const SWEEP_LEASE = 'sweep';
 export const SWEEP_SOURCE = 'sweep';
 /** Cursor: when the last sweep finished, so replicas sweep once per interval between them. */
 const FINISHED_CURSOR = 'sweep.finishedAt';
+/** Issues acted on at once (each issue's own actions stay in order). */
+const ISSUES_AT_ONCE = 4;
 
 export interface SweepOptions {
   config: Config;
@@ -162,7 +164,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport | nul
       if (lost) throw new LeaseLostError();
     };
     const context: SweepContext = { options, hold, now, keepLease };
-    const rows: SweepRow[] = [];
+    const acting: { facts: PolicyFacts; evaluation: Evaluation }[] = [];
     const quiet: PolicyMemoryRow[] = [];
     for (const issue of sweptIssues(transitions, states)) {
       const facts = policyFacts(issue, settings, nowMs, { forecast: options.forecast });
@@ -170,8 +172,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport | nul
       const evaluation = evaluatePolicies(facts, policies, nowMs, memories.get(key) ?? EMPTY_MEMORY, settings.kpi);
       if (!evaluation.memoryChanged) continue;
       if (evaluation.steps.length === 0) quiet.push({ key, memory: evaluation.memory });
-      else rows.push(...(await act(context, facts, evaluation)));
+      else acting.push({ facts, evaluation });
     }
+    // Issues are independent: a few at a time keep the forge clients' request policy busy (it caps each forge).
+    const results: SweepRow[][] = new Array(acting.length);
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < acting.length; i = next++) results[i] = await act(context, acting[i]!.facts, acting[i]!.evaluation);
+    };
+    await Promise.all(Array.from({ length: Math.min(ISSUES_AT_ONCE, acting.length) }, lane));
+    const rows = results.flat();
     if (!options.preview) {
       if (quiet.length > 0 && !(await store.putPolicyMemory(quiet, hold))) throw new LeaseLostError();
       await store.setCursor(FINISHED_CURSOR, new Date().toISOString());

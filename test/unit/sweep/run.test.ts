@@ -116,19 +116,23 @@ describe('runSweep', () => {
     }
   });
 
-  it('stops, fenced off, when its lease was taken over mid-sweep', async () => {
+  it('stops, fenced off, when its lease was taken over mid-sweep: no memory stored, no alert', async () => {
     const peer = new SqliteStore({ path: join(dir, 'bk.db') });
     try {
-      const { forge, sweep } = options();
-      const takeover: SweepOptions['alerter'] = {
-        // While the first issue alerts, this sweeper stalls past its lease and another takes over.
-        send: async () => {
+      const { forge, alerter, sweep } = options();
+      const stalling = {
+        ...forge.client,
+        // This sweeper stalls past its lease while it labels an issue, and another takes over.
+        applyLabels: async (...args: Parameters<typeof forge.client.applyLabels>) => {
           await peer.holdLease({ name: SWEEP_LEASE, holder: 'test' }, 0);
           await peer.holdLease({ name: SWEEP_LEASE, holder: 'other' }, 60_000);
+          return forge.client.applyLabels(...args);
         },
       };
-      await expect(runSweep({ ...sweep, alerter: takeover })).rejects.toThrow(/taken over/);
-      expect(forge.calls.filter((c) => c.includes('#3'))).toEqual([]);
+      await expect(runSweep({ ...sweep, clients: { gitlab: stalling, github: null } })).rejects.toThrow(/taken over/);
+      expect(alerter.sent).toEqual([]);
+      expect(await store.policyMemory()).toEqual([]);
+      expect(await peer.holdLease({ name: SWEEP_LEASE, holder: 'other' }, 60_000)).toBe(true);
     } finally {
       await peer.close();
     }
