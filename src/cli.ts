@@ -18,7 +18,7 @@ import { createLogger } from './logger.js';
 const program = new Command('boardkeeper')
   .description('Keeps a professional-services issue board honest on GitLab and GitHub.')
   .option('-c, --config <file>', 'YAML config file (env BOARDKEEPER_CONFIG; default ./boardkeeper.yml when present)')
-  .addHelpText('after', `\nEnvironment (each secret also as NAME_FILE): ${ENV_NAMES.join(', ')}`)
+  .addHelpText('after', `\nEnvironment (each secret also as NAME_FILE): ${ENV_NAMES.join(', ')}, ALERT_<RECEIVER>_URL, ALERT_<RECEIVER>_SECRET`)
   .showHelpAfterError();
 
 registerServe(program);

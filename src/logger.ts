@@ -17,6 +17,9 @@ export const REDACT_PATHS = [
   '*.password',
   'config.gitlab',
   'config.github',
+  // Alert receivers' URLs are secrets too (a Slack webhook URL is its own credential).
+  'config.alerts',
+  '*.secret',
 ];
 
 export function createLogger(options: { level: string; destination?: DestinationStream; name?: string }): Logger {

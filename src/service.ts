@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Alerter } from './alerts/alert.js';
 import type { Config } from './config/schema.js';
 import type { ForgeName } from './domain/types.js';
 import type { ForgeClient } from './forges/forge.js';
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   /** For the in-process engine; null (the default) is dry-run for that forge. */
   clients?: Record<ForgeName, ForgeClient | null>;
   now?: () => Date;
+  /** For the in-process engine's dead letters; the engine thread builds its own from `config.alerts`. */
+  alerter?: Alerter;
   /**
    * `thread` (serve): the engine runs on a worker thread with its own store connection and forge
    * clients built from the config. `in-process` (tests): it uses the `clients` given here.
@@ -62,6 +65,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           store,
           settings: config.worker,
           log: log.child({ component: 'worker' }),
+          alerter: options.alerter,
           handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
         });
   const tableThread = options.metricsTable === 'thread' ? new TableThread(config) : null;

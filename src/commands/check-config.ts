@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeAlerts } from '../alerts/describe.js';
 import { liveForges } from '../forges/clients.js';
 import { resolvePolicies } from '../policies/resolve.js';
 import { describeStore } from '../store/open.js';
@@ -21,6 +22,7 @@ export function registerCheckConfig(program: Command): void {
           `preset: ${config.preset}`,
           `policies: ${resolvePolicies(config).map((policy) => policy.name).join(', ') || 'none'}`,
           `sweep: ${config.sweep.enabled ? `every ${config.sweep.intervalMinutes} min inside serve` : 'off inside serve (boardkeeper sweep runs it on demand)'}`,
+          `alerts: ${describeAlerts(config)}`,
         ].join('\n') + '\n',
       );
     });

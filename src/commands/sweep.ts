@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { noAlerts } from '../alerts/alert.js';
+import { createAlerter } from '../alerts/alerter.js';
 import { formatTable } from '../demo/summary.js';
 import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
@@ -35,8 +36,8 @@ sweeping right now, this command says so and exits with status 1.`,
       await withStore(command, async (store, config) => {
         const log = createLogger({ level: 'warn', destination: pino.destination(2) });
         const clients = preview ? { gitlab: null, github: null } : createForgeClients(config, { info: () => {} });
-        // Merge point: the alert delivery (src/alerts) replaces noAlerts with the configured alerter.
-        const report = await runSweep({ config, store, clients, alerter: noAlerts, holder: sweeperId(), preview, log });
+        const alerter = preview ? noAlerts : createAlerter(config, { store, log });
+        const report = await runSweep({ config, store, clients, alerter, holder: sweeperId(), preview, log });
         if (!report) fail('another sweeper holds the sweep lease (serve or another replica is sweeping now); try again shortly');
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSweep(report, preview));
       });

@@ -74,6 +74,24 @@ function applyEnv(raw: Record<string, unknown>, env: Env): void {
   }
 }
 
+/** `ALERT_<NAME>`: the environment prefix of an alert receiver's URL and secret. */
+export const alertEnvPrefix = (receiverName: string): string => `ALERT_${receiverName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+
+/** Alert receivers are declared in the file; their URL and secret may come from the environment. */
+function applyAlertEnv(raw: Record<string, unknown>, env: Env): void {
+  const alerts = raw.alerts;
+  const receivers = typeof alerts === 'object' && alerts !== null ? (alerts as Record<string, unknown>).receivers : undefined;
+  if (!Array.isArray(receivers)) return;
+  for (const receiver of receivers) {
+    if (typeof receiver !== 'object' || receiver === null || typeof receiver.name !== 'string') continue;
+    const prefix = alertEnvPrefix(receiver.name);
+    const url = secretFromEnv(env, `${prefix}_URL`);
+    const secret = secretFromEnv(env, `${prefix}_SECRET`);
+    if (url !== undefined) receiver.url = url;
+    if (secret !== undefined) receiver.secret = secret;
+  }
+}
+
 function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
 }
@@ -104,6 +122,7 @@ export function loadConfig(options: { path?: string; env?: Env } = {}): LoadedCo
   if (explicit && !existsSync(explicit)) throw new ConfigError(`config file not found: ${explicit}`);
   const raw = path ? readYaml(path) : {};
   applyEnv(raw, env);
+  applyAlertEnv(raw, env);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`invalid configuration${path ? ` in ${path}` : ''}`, formatIssues(parsed.error));
   return { config: parsed.data, path };
@@ -118,5 +137,6 @@ export function secretsOf(config: Config): string[] {
     config.github.token,
     config.github.app?.privateKey,
     config.metricsToken,
+    ...config.alerts.receivers.flatMap((receiver) => [receiver.url, receiver.secret]),
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

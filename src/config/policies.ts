@@ -59,7 +59,8 @@ export const policyCondition: z.ZodType<PolicyCondition> = z.lazy(() =>
     .strict(),
 );
 
-export const ALERT_KINDS = ['at-risk', 'breached', 'stale', 'suggest-lost'] as const;
+/** The alert kinds a policy may send (dead letters come from the worker). */
+export const POLICY_ALERT_KINDS = ['at-risk', 'breached', 'stale', 'suggest-lost'] as const;
 
 /**
  * What a policy does. A comment is found again by its marker (one per marker, updated in place);
@@ -70,7 +71,7 @@ export const policyAction = z.union([
   z.object({ addLabel: z.string().min(1) }).strict(),
   z.object({ removeLabel: z.string().min(1) }).strict(),
   z.object({ comment: z.object({ marker: z.string().min(1), body: z.string().min(1) }).strict() }).strict(),
-  z.object({ alert: z.enum(ALERT_KINDS), summary: z.string().min(1).optional() }).strict(),
+  z.object({ alert: z.enum(POLICY_ALERT_KINDS), summary: z.string().min(1).optional() }).strict(),
 ]);
 
 export type PolicyAction = z.infer<typeof policyAction>;

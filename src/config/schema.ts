@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_KINDS } from '../alerts/alert.js';
 import { SALES_STAGES } from './presets.js';
 import { policyOverrides } from './policies.js';
 
@@ -44,6 +45,46 @@ const stageRule = z
     kinds: z.array(z.string().min(1)).optional(),
   })
   .strict();
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+
+const alertReceiver = z
+  .object({
+    /** Names the receiver in logs and the audit, and its environment variables (ALERT_<NAME>_URL). */
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    /** `slack`: a Slack-compatible incoming webhook; `json`: the alert as JSON, signed with HMAC-SHA256. */
+    type: z.enum(['slack', 'json']),
+    /** Usually from ALERT_<NAME>_URL (or _FILE): a Slack webhook URL is itself a secret. */
+    url: httpUrl,
+    /** HMAC-SHA256 key of a `json` receiver; usually from ALERT_<NAME>_SECRET (or _FILE). */
+    secret: z.string().min(16, 'at least 16 characters').optional(),
+    kinds: z.array(z.enum(ALERT_KINDS)).min(1).default([...ALERT_KINDS]),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((receiver) => receiver.type !== 'json' || receiver.secret !== undefined, {
+    path: ['secret'],
+    message: 'a json receiver needs a secret to sign with (ALERT_<NAME>_SECRET)',
+  });
+
+const alertsSection = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** The service's public base URL, for the dashboard link in alerts (e.g. https://boardkeeper.example.com). */
+    publicUrl: httpUrl.optional(),
+    receivers: z
+      .array(alertReceiver)
+      .default([])
+      .refine((receivers) => new Set(receivers.map((r) => r.name)).size === receivers.length, 'receiver names must be unique'),
+    /** Attempts per alert and receiver, and the time after which a receiver is given up on. */
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    giveUpAfterMs: z.number().int().positive().default(10 * 60_000),
+    backoffBaseMs: z.number().int().min(1).default(1_000),
+    backoffMaxMs: z.number().int().min(1).default(60_000),
+    requestTimeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict()
+  .prefault({});
 
 type DurationDefinitionInput = z.input<typeof durationDefinition>;
 
@@ -216,6 +257,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Outgoing alerts on threshold crossings and dead letters (README, section Alerts). */
+    alerts: alertsSection,
   })
   .strict();
 
@@ -224,3 +267,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type StageRule = z.infer<typeof stageRule>;
 export type DurationDefinition = z.infer<typeof durationDefinition>;
 export type DurationEvent = z.infer<typeof durationEvent>;
+export type AlertReceiverConfig = z.infer<typeof alertReceiver>;

@@ -3,12 +3,12 @@
  * processing uses the second core and never delays webhook acknowledgements on the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createAlerter } from '../alerts/alerter.js';
 import type { Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { createWebhooks } from '../forges/webhooks.js';
 import { openStore } from '../store/open.js';
-import { noAlerts } from '../alerts/alert.js';
 import { Sweeper, sweeperId } from '../sweep/scheduler.js';
 import { createPipeline } from './pipeline.js';
 import { Worker } from './worker.js';
@@ -19,23 +19,24 @@ const port = parentPort!;
 const log = createLogger({ level: config.log.level }).child({ component: 'worker' });
 const store = await openStore(config);
 const clients = createForgeClients(config, log);
+const alerter = createAlerter(config, { store, log });
 const worker = new Worker({
   store,
   settings: config.worker,
   log,
+  alerter,
   handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
 });
 worker.start();
 
 // The sweep runs here, beside the worker: same forge clients and request policy, and its CPU
 // (metrics over every issue) stays off the thread that acknowledges webhooks.
-// Merge point: the alert delivery (src/alerts) replaces noAlerts with the configured alerter.
 const sweeper = config.sweep.enabled
   ? new Sweeper({
       config,
       store,
       clients,
-      alerter: noAlerts,
+      alerter,
       holder: sweeperId(),
       intervalMs: config.sweep.intervalMinutes * 60_000,
       log: log.child({ component: 'sweep' }),

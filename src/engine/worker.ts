@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { noAlerts, type Alerter } from '../alerts/alert.js';
+import { deadLetterAlert } from '../alerts/dead-letter.js';
 import type { Config } from '../config/schema.js';
 import { isForgeError } from '../forges/errors.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +18,8 @@ export interface WorkerOptions {
   log: Logger;
   workerId?: string;
   now?: () => Date;
+  /** Told about each new dead letter. */
+  alerter?: Alerter;
 }
 
 /** What to do with a failed attempt: when to retry, or null to dead-letter. */
@@ -179,9 +183,14 @@ export class Worker {
       } catch (storeError) {
         // The lease will expire and the delivery will be claimed again: nothing is lost.
         log.error({ err: storeError }, 'could not record the failure');
+        return;
       }
       if (when) log.warn({ err: error, retryAt: when.toISOString() }, 'delivery failed; will retry');
-      else log.error({ err: error }, 'delivery dead-lettered');
+      else {
+        log.error({ err: error }, 'delivery dead-lettered');
+        // Not awaited: the alert's retries must not hold this worker's slot.
+        void (this.options.alerter ?? noAlerts).send(deadLetterAlert(row, message, now()));
+      }
     }
   }
 }

@@ -68,17 +68,38 @@ function firstAtOrAfter(list: number[] | undefined, minMs: number): number | nul
   return list?.find((at) => at >= minMs) ?? null;
 }
 
-function firstEvent(events: DurationEvent[], replay: Walk, createdMs: number, minMs: number): number | null {
+/** The first entry at or after `minMs` into any of `stages`. */
+function firstEntering(replay: Walk, stages: ReadonlySet<string>, minMs: number): number | null {
+  let first: number | null = null;
+  for (const [stage, times] of replay.entered) {
+    if (!stages.has(stage)) continue;
+    const at = firstAtOrAfter(times, minMs);
+    if (at !== null && (first === null || at < first)) first = at;
+  }
+  return first;
+}
+
+/** `reaching`: for end events, the stages whose entry counts as entering a stage; null: the stage itself only. */
+function firstEvent(
+  events: DurationEvent[],
+  replay: Walk,
+  createdMs: number,
+  minMs: number,
+  reaching: ReadonlyMap<string, ReadonlySet<string>> | null,
+): number | null {
   let first: number | null = null;
   for (const event of events) {
+    const reached = 'enter' in event ? reaching?.get(event.enter) : undefined;
     const at =
       'created' in event
         ? createdMs >= minMs ? createdMs : null
-        : 'enter' in event
-          ? firstAtOrAfter(replay.entered.get(event.enter), minMs)
-          : 'leave' in event
-            ? firstAtOrAfter(replay.left.get(event.leave), minMs)
-            : firstAtOrAfter(replay.labelAdded.get(event.labelAdded), minMs);
+        : reached
+          ? firstEntering(replay, reached, minMs)
+          : 'enter' in event
+            ? firstAtOrAfter(replay.entered.get(event.enter), minMs)
+            : 'leave' in event
+              ? firstAtOrAfter(replay.left.get(event.leave), minMs)
+              : firstAtOrAfter(replay.labelAdded.get(event.labelAdded), minMs);
     if (at !== null && (first === null || at < first)) first = at;
   }
   return first;
@@ -116,13 +137,14 @@ function duration(
   settings: MetricsSettings,
 ): IssueDuration | null {
   const startMs =
-    fieldInstant(facts.state, definition.startField, bounds.nowMs) ?? firstEvent(definition.start, replay, bounds.createdMs, -Infinity);
+    fieldInstant(facts.state, definition.startField, bounds.nowMs) ?? firstEvent(definition.start, replay, bounds.createdMs, -Infinity, null);
   if (startMs === null) return null;
   const overriddenEnd = fieldInstant(facts.state, definition.endField, bounds.nowMs);
   const endMs =
     overriddenEnd !== null && overriddenEnd >= startMs
       ? overriddenEnd
-      : firstEvent(definition.end, replay, bounds.createdMs, startMs);
+      : // A clock that stops on entering a stage stops on reaching it: skipping the stage must not leave it running.
+      firstEvent(definition.end, replay, bounds.createdMs, startMs, settings.stagesReaching);
   const state: DurationState = endMs !== null ? 'finished' : bounds.closedMs !== null ? 'stopped' : 'open';
   const untilMs = endMs ?? Math.max(startMs, bounds.closedMs ?? bounds.nowMs);
   const ms = settings.measure(startMs, untilMs);

@@ -1,5 +1,6 @@
 import type { Config, DurationDefinition } from '../config/schema.js';
 import { PRESETS } from '../config/presets.js';
+import { stagesReaching } from './board-order.js';
 import { DAY_MS, measureFor, type Measure } from './measure.js';
 
 export interface ResolvedDefinition extends DurationDefinition {
@@ -13,6 +14,8 @@ export interface MetricsSettings {
   kpi: string;
   /** Board order, for sorting stage lists. */
   stageOrder: string[];
+  /** Stage → the stages whose entry reaches it (itself and later ones): what an `enter` end event matches. */
+  stagesReaching: ReadonlyMap<string, ReadonlySet<string>>;
   pausedStages: ReadonlySet<string>;
   pausedLabels: ReadonlySet<string>;
   terminalStages: ReadonlySet<string>;
@@ -40,6 +43,7 @@ export function metricsSettings(config: Pick<Config, 'durations' | 'preset'>): M
     }),
     kpi: d.kpi,
     stageOrder: [...preset.stages, preset.holdStage, ...preset.initiativeStages],
+    stagesReaching: stagesReaching(preset, new Set(d.terminalStages)),
     pausedStages: new Set(d.pausedStages),
     pausedLabels: new Set(d.pausedLabels),
     terminalStages: new Set(d.terminalStages),
