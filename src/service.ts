@@ -8,6 +8,7 @@ import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
+import { serviceMetricsRoutes } from './http/service-metrics.js';
 import type { Logger } from './logger.js';
 import { metricsSettings } from './metrics/settings.js';
 import { tableBuilder, tableSnapshot } from './metrics/table-snapshot.js';
@@ -16,13 +17,15 @@ import { createPipeline } from './engine/pipeline.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
 import { Worker } from './engine/worker.js';
+import { ServiceMetrics } from './observability/service-metrics.js';
 import type { Store } from './store/store.js';
-import type { SweepReport } from './sweep/report.js';
 
 export interface Service {
   app: FastifyInstance;
   worker: Engine;
   store: Store;
+  /** The service's own metrics (`GET /metrics/service`). */
+  metrics: ServiceMetrics;
   /** Stop accepting, let in-flight work finish (or its leases expire), close the store. */
   close(): Promise<void>;
 }
@@ -47,8 +50,8 @@ export interface ServiceOptions {
    * in-memory stores): from `store`, on this thread.
    */
   metricsTable?: 'thread' | 'in-process';
-  /** Each sweep's report, from the engine thread (`engine: 'thread'`; e.g. for the service metrics). */
-  onSweep?: (report: SweepReport) => void;
+  /** Pass one to count the requests of `clients` built before the service; by default a new one. */
+  metrics?: ServiceMetrics;
   /** Route groups beyond webhooks and health. */
   routes?: FastifyPluginAsync[];
 }
@@ -58,13 +61,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, store, log } = options;
   const clients = options.clients ?? { gitlab: null, github: null };
   const webhooks = createWebhooks(config);
+  const metrics =
+    options.metrics ?? new ServiceMetrics(store, (error) => log.warn({ err: error }, 'metrics: could not read the inbox counts'));
   const worker: Engine =
     options.engine === 'thread'
-      ? new EngineThread(config, log, options.onSweep)
+      ? new EngineThread(config, log, metrics, (report) => metrics.recordSweep(report))
       : new Worker({
           store,
           settings: config.worker,
+          auditRetainDays: config.audit.retainDays,
           log: log.child({ component: 'worker' }),
+          metrics,
           alerter: options.alerter,
           handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
         });
@@ -84,7 +91,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     bodyLimitBytes: config.server.bodyLimitBytes,
     workerRunning: () => worker.isRunning,
     onStored: () => worker.notify(),
+    metrics,
     routes: [
+      async (scope) => scope.register(serviceMetricsRoutes, { metrics, metricsToken: config.metricsToken }),
       async (scope) => scope.register(auditRoutes, { store, config }),
       async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, snapshot }),
       async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, snapshot }),
@@ -96,6 +105,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     app,
     worker,
     store,
+    metrics,
     close() {
       closing ??= (async () => {
         await app.close();

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { liveForges } from '../forges/clients.js';
-import { createLogger } from '../logger.js';
+import { createLogger, resolveLogFormat } from '../logger.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
 import { configFrom } from './context.js';
@@ -20,7 +20,9 @@ export function registerServe(program: Command): void {
       const { config, path } = configFrom(command);
       if (options.port !== undefined) config.server.port = Number(options.port);
       if (options.host !== undefined) config.server.host = options.host;
-      const log = createLogger({ level: config.log.level });
+      // Decided here, where the terminal is: the engine thread logs the same way.
+      config.log.format = resolveLogFormat(config.log.format);
+      const log = createLogger(config.log);
       const store = await openStore(config, log);
       // The engine thread builds its own forge clients from the config.
       const service = await createService({ config, store, log, engine: 'thread', metricsTable: 'thread' });

@@ -63,6 +63,7 @@ const ENV_KEYS: [name: string, path: string, convert?: (value: string) => unknow
   ['GITHUB_APP_INSTALLATION_ID', 'github.app.installationId', NUMERIC],
   ['METRICS_TOKEN', 'metricsToken'],
   ['LOG_LEVEL', 'log.level'],
+  ['LOG_FORMAT', 'log.format'],
 ];
 
 export const ENV_NAMES = ENV_KEYS.map(([name]) => name);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_KINDS } from '../alerts/alert.js';
+import { parseDatabaseUrl } from './database-url.js';
 import { SALES_STAGES } from './presets.js';
 import { policyOverrides } from './policies.js';
 
@@ -115,8 +116,14 @@ export const configSchema = z
         sqlitePath: z.string().min(1).default('./data/boardkeeper.db'),
         /** `full` survives power loss; `normal` survives a process crash only, and is faster. */
         sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
-        /** postgres://… ; when set, PostgreSQL is the store. Usually from DATABASE_URL. */
-        databaseUrl: z.string().optional(),
+        /** Usually from DATABASE_URL: postgres://… is PostgreSQL; file:<path> / sqlite:<path> a SQLite file (instead of sqlitePath). */
+        databaseUrl: z
+          .string()
+          .superRefine((value, context) => {
+            const parsed = parseDatabaseUrl(value);
+            if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
+          })
+          .optional(),
         poolSize: z.number().int().min(1).max(200).default(10),
         statementTimeoutMs: z.number().int().positive().default(15_000),
       })
@@ -251,9 +258,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** Audit entries older than this are deleted (hourly, with the inbox's); 0 keeps them forever. */
+        retainDays: z.number().min(0).default(180),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** `auto`: human lines on a terminal, JSON lines otherwise (pipes, files, containers). */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
       })
       .strict()
       .prefault({}),

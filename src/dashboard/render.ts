@@ -1,4 +1,5 @@
 import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '../metrics/types.js';
+import { FORGE_TITLE } from '../forges/web-links.js';
 import { barChart, lineChart, type Target } from './charts.js';
 import { compact, date, days, instant, percent } from './format.js';
 import { html, type Interpolation, type SafeHtml } from './html.js';
@@ -24,18 +25,23 @@ function statusBadge(status: TargetStatus | null): SafeHtml {
 }
 
 const reference = (issue: IssueId) => `${issue.project}#${issue.iid}`;
+/** Two forges number their issues independently: a reference is only unambiguous with its forge. */
+const forgeBadge = (issue: IssueId) => html`<span class="forge ${issue.forge}">${FORGE_TITLE[issue.forge]}</span>`;
+const issuePath = (issue: IssueId) => `${issue.forge}/${encodeURIComponent(issue.project)}/${issue.iid}`;
 
-/** Chart rows are narrow: the issue number and title, the full reference on hover and in the table. */
+/** Chart rows are narrow: forge, reference and title, the title cut by the chart's width. */
 const issueLabel = (issue: IssueId & { title: string | null }) =>
-  html`<span title="${reference(issue)}${issue.title === null ? '' : ` ${issue.title}`}"><span class="ref">#${issue.iid}</span>${
+  html`<span title="${FORGE_TITLE[issue.forge]} ${reference(issue)}${issue.title === null ? '' : ` ${issue.title}`}">${forgeBadge(issue)} <span class="ref">${reference(issue)}</span>${
     issue.title !== null && html` <span class="title">${issue.title}</span>`
   }</span>`;
 
+/** The reference opens the issue on its forge; its recorded timeline is one more link away. */
 function issueCell(issue: IssueId & { title: string | null }, token: string | undefined): SafeHtml {
-  const timeline = linkTo(`/metrics/issues/${issue.forge}/${encodeURIComponent(issue.project)}/${issue.iid}`, {}, token);
-  return html`<a class="ref" href="${timeline}" title="timeline of this issue (JSON)">${reference(issue)}</a>${
+  const onForge = linkTo(`/dashboard/issues/${issuePath(issue)}`, {}, token);
+  const timeline = linkTo(`/metrics/issues/${issuePath(issue)}`, {}, token);
+  return html`${forgeBadge(issue)} <a class="ref" href="${onForge}" title="open on ${FORGE_TITLE[issue.forge]}">${reference(issue)}</a>${
     issue.title !== null && html` <span class="title">${issue.title}</span>`
-  }`;
+  } <a class="timeline" href="${timeline}" title="timeline of this issue (JSON)">timeline</a>`;
 }
 
 /** A column heading; numeric columns are right-aligned like their cells. */

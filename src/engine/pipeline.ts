@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { AuditEntry, ForgeName, IssueEvent } from '../domain/types.js';
 import { isForgeError } from '../forges/errors.js';
 import type { ForgeClient, ForgeWebhooks } from '../forges/forge.js';
+import { withWebUrl } from '../forges/web-links.js';
 import type { Logger } from '../logger.js';
 import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
@@ -88,7 +89,7 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
         verifyLabels: row.attempts > 1,
       };
       await executeActions(context, decision.actions, (entry) => applied.push(entry));
-      return { state: decision.state, transitions: decision.transitions, audit: applied };
+      return { state: withWebUrl(decision.state, event.url), transitions: decision.transitions, audit: applied };
     } catch (error) {
       if (isForgeError(error) && error.kind === 'not-found') {
         log.warn({ err: error }, 'issue no longer exists on the forge; skipped');

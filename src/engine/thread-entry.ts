@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { createWebhooks } from '../forges/webhooks.js';
+import { ForwardingSink } from '../observability/forwarding.js';
 import { openStore } from '../store/open.js';
 import { Sweeper, sweeperId } from '../sweep/scheduler.js';
 import { createPipeline } from './pipeline.js';
@@ -16,14 +17,17 @@ import type { ThreadMessage } from './thread.js';
 
 const { config } = workerData as { config: Config };
 const port = parentPort!;
-const log = createLogger({ level: config.log.level }).child({ component: 'worker' });
+const log = createLogger(config.log).child({ component: 'worker' });
+const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics', events } satisfies ThreadMessage));
 const store = await openStore(config);
-const clients = createForgeClients(config, log);
+const clients = createForgeClients(config, log, {}, metrics);
 const alerter = createAlerter(config, { store, log });
 const worker = new Worker({
   store,
   settings: config.worker,
+  auditRetainDays: config.audit.retainDays,
   log,
+  metrics,
   alerter,
   handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
 });
@@ -50,6 +54,7 @@ port.on('message', (message: ThreadMessage) => {
   if (message.type === 'stop') {
     Promise.all([worker.stop(message.graceMs), sweeper?.stop()])
       .then(() => store.close())
+      .then(() => metrics.close())
       .catch((error: unknown) => log.error({ err: error }, 'engine thread: closing the store failed'))
       .finally(() => port.close());
   }

@@ -1,6 +1,7 @@
 import type { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { DISCARD_METRICS, type MetricEvent, type MetricsSink } from '../observability/events.js';
 import { startThread } from '../threads.js';
 import type { SweepReport } from '../sweep/report.js';
 import type { Engine } from './engine.js';
@@ -14,6 +15,8 @@ export type ThreadMessage =
   | { type: 'started' }
   | { type: 'notify' }
   | { type: 'stop'; graceMs: number }
+  /** The thread's counts since its last batch (attempts, forge requests), for the main thread's registry. */
+  | { type: 'metrics'; events: MetricEvent[] }
   /** A sweep finished on the engine thread (see src/sweep/scheduler.ts). */
   | { type: 'swept'; report: SweepReport };
 
@@ -30,6 +33,7 @@ export class EngineThread implements Engine {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
+    private readonly metrics: MetricsSink = DISCARD_METRICS,
     /** Called on this thread with each finished sweep's report. */
     private readonly onSweep: (report: SweepReport) => void = () => {},
   ) {}
@@ -50,6 +54,7 @@ export class EngineThread implements Engine {
         this.running = true;
         this.restartDelayMs = RESTART_MIN_MS;
       }
+      if (message.type === 'metrics') for (const event of message.events) this.metrics.record(event);
     });
     thread.on('error', (error) => this.log.error({ err: error }, 'engine thread failed'));
     thread.once('exit', (code) => {

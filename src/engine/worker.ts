@@ -4,8 +4,10 @@ import { deadLetterAlert } from '../alerts/dead-letter.js';
 import type { Config } from '../config/schema.js';
 import { isForgeError } from '../forges/errors.js';
 import type { Logger } from '../logger.js';
+import { DISCARD_METRICS, type AttemptResult, type MetricsSink } from '../observability/events.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { retryDelayMs } from './backoff.js';
+import { keepsAnything, pruneExpired, type Retention } from './retention.js';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -18,6 +20,10 @@ export interface WorkerOptions {
   log: Logger;
   workerId?: string;
   now?: () => Date;
+  /** Where attempts are counted (the service's metrics, or the engine thread's forwarder). */
+  metrics?: MetricsSink;
+  /** audit.retainDays: audit entries are pruned with the done deliveries (absent or 0: kept). */
+  auditRetainDays?: number;
   /** Told about each new dead letter. */
   alerter?: Alerter;
 }
@@ -62,22 +68,26 @@ export class Worker {
     const { leaseMs } = this.options.settings;
     this.heartbeat = setInterval(() => this.renewLeases(leaseMs), Math.max(leaseMs / 3, 50));
     this.heartbeat.unref();
-    if (this.options.settings.retainDoneDays > 0) {
+    if (keepsAnything(this.retentionDays())) {
       this.retention = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
       this.retention.unref();
       void this.prune();
     }
   }
 
-  /** Forget done deliveries past the retention period, so the inbox does not grow without bound. */
+  private retentionDays(): Retention {
+    return { doneDeliveryDays: this.options.settings.retainDoneDays, auditDays: this.options.auditRetainDays ?? 0 };
+  }
+
+  /** Forget done deliveries and audit entries past their retention, so neither grows without bound. */
   private async prune(): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
-    const before = new Date(now.getTime() - this.options.settings.retainDoneDays * 86_400_000).toISOString();
     try {
-      const deleted = await this.options.store.prune(before);
-      if (deleted > 0) this.options.log.info({ deleted, before }, 'pruned done deliveries');
+      const pruned = await pruneExpired(this.options.store, this.retentionDays(), now);
+      if (pruned.deliveries?.deleted) this.options.log.info(pruned.deliveries, 'pruned done deliveries');
+      if (pruned.audit?.deleted) this.options.log.info(pruned.audit, 'pruned audit entries');
     } catch (error) {
-      this.options.log.warn({ err: error }, 'could not prune done deliveries; will try again');
+      this.options.log.warn({ err: error }, 'could not prune done deliveries and audit entries; will try again');
     }
   }
 
@@ -166,9 +176,19 @@ export class Worker {
     const { store, handler, settings } = this.options;
     const now = this.options.now ?? (() => new Date());
     const log = this.options.log.child({ deliveryId: row.id, forge: row.forge, event: row.event, attempt: row.attempts });
+    const startedAt = performance.now();
+    const count = (result: AttemptResult) =>
+      (this.options.metrics ?? DISCARD_METRICS).record({
+        type: 'attempt',
+        forge: row.forge,
+        result,
+        processingSeconds: (performance.now() - startedAt) / 1000,
+        intakeToDoneSeconds: result === 'done' ? Math.max(0, now().getTime() - Date.parse(row.receivedAt)) / 1000 : null,
+      });
     try {
       const outcome = await handler(row, log);
       const committed = await store.complete(row.seq, this.id, outcome);
+      count(committed ? 'done' : 'lease_lost');
       if (committed) log.info({ transitions: outcome.transitions?.length ?? 0, actions: outcome.audit?.length ?? 0 }, 'delivery processed');
       else log.warn('claim expired before completion; another worker will process this delivery');
     } catch (error) {
@@ -178,6 +198,7 @@ export class Worker {
         this.authErrorLogged = true;
         log.error({ status: error.status }, `forge refused our credentials (${message}): check the ${row.forge} token and its scopes`);
       }
+      count(when ? 'retry' : 'dead');
       try {
         await store.fail(row.seq, this.id, message, when);
       } catch (storeError) {

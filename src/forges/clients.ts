@@ -3,6 +3,8 @@ import type { Config } from '../config/schema.js';
 import { GithubAuth, type GithubCredentials } from './github/auth.js';
 import { GithubClient } from './github/client.js';
 import { GitlabClient } from './gitlab/client.js';
+import { DISCARD_METRICS, type MetricsSink } from '../observability/events.js';
+import { forgeCallObserver } from '../observability/forge-calls.js';
 import { RequestPolicy, type RequestPolicyOptions } from './request-policy.js';
 
 /** A null client means dry-run for that forge: actions are audited as planned, not executed. */
@@ -12,7 +14,7 @@ export interface ForgeClients {
 }
 
 /** Test and benchmark knobs (quick retries, timeouts, a fake sleep); production uses the defaults. */
-export type PolicyOverrides = Omit<RequestPolicyOptions, 'concurrency'>;
+export type PolicyOverrides = Omit<RequestPolicyOptions, 'concurrency' | 'observer'>;
 
 function githubCredentials(config: Config): GithubCredentials | null {
   if (config.github.token) return { token: config.github.token };
@@ -30,6 +32,7 @@ export function createForgeClients(
   config: Config,
   log: Pick<Logger, 'info'>,
   overrides: PolicyOverrides = {},
+  metrics: MetricsSink = DISCARD_METRICS,
 ): ForgeClients {
   const live = liveForges(config);
   const githubAuth = live.github ? githubCredentials(config) : null;
@@ -38,12 +41,16 @@ export function createForgeClients(
     ? new GitlabClient({
         url: config.gitlab.url,
         token: config.gitlab.token!,
-        policy: new RequestPolicy({ ...overrides, concurrency: config.gitlab.concurrency }),
+        policy: new RequestPolicy({ ...overrides, concurrency: config.gitlab.concurrency, observer: forgeCallObserver(metrics, 'gitlab') }),
       })
     : null;
   const github = githubAuth
     ? new GithubClient({
-        auth: new GithubAuth(config.github.apiUrl, githubAuth, new RequestPolicy({ ...overrides, concurrency: config.github.concurrency })),
+        auth: new GithubAuth(
+          config.github.apiUrl,
+          githubAuth,
+          new RequestPolicy({ ...overrides, concurrency: config.github.concurrency, observer: forgeCallObserver(metrics, 'github') }),
+        ),
         project: config.github.project,
       })
     : null;

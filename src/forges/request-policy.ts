@@ -2,6 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { noteApiCall } from './call-count.js';
 import { isForgeError } from './errors.js';
 
+/** Told about every request sent and every in-call retry (the service's metrics). */
+export interface RequestObserver {
+  sent(outcome: { value: unknown } | { error: unknown }): void;
+  retried(): void;
+}
+
 export interface RequestPolicyOptions {
   /** Most requests in flight at once for this forge. */
   concurrency: number;
@@ -15,6 +21,7 @@ export interface RequestPolicyOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  observer?: RequestObserver;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -55,6 +62,7 @@ export class RequestPolicy {
   readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly observer: RequestObserver | undefined;
 
   constructor(options: RequestPolicyOptions) {
     this.slots = new Semaphore(options.concurrency);
@@ -64,6 +72,7 @@ export class RequestPolicy {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
+    this.observer = options.observer;
   }
 
   /**
@@ -77,15 +86,23 @@ export class RequestPolicy {
       } catch (error) {
         const wait = this.waitBeforeRetry(error, retry);
         if (wait === null) throw error;
+        this.observer?.retried();
         await this.sleep(wait);
       }
     }
   }
 
   private async once<T>(attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const run = () => {
+    const run = async () => {
       noteApiCall();
-      return attempt(AbortSignal.timeout(this.timeoutMs));
+      try {
+        const value = await attempt(AbortSignal.timeout(this.timeoutMs));
+        this.observer?.sent({ value });
+        return value;
+      } catch (error) {
+        this.observer?.sent({ error });
+        throw error;
+      }
     };
     if (this.holding.getStore()) return run();
     await this.slots.acquire();

@@ -35,7 +35,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
 
   await app.register(healthRoutes, { store: options.store, workerRunning: options.workerRunning });
-  await app.register(webhookRoutes, { store: options.store, webhooks: options.webhooks, onStored: options.onStored });
+  await app.register(webhookRoutes, { store: options.store, webhooks: options.webhooks, onStored: options.onStored, metrics: options.metrics });
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
 }

@@ -10,6 +10,7 @@ import { selectIssues } from '../metrics/compute.js';
 import { FilterError, parseMetricsQuery } from '../metrics/filter.js';
 import { metricsSettings } from '../metrics/settings.js';
 import { tableBuilder, tableSnapshot, type TableSnapshot } from '../metrics/table-snapshot.js';
+import { issueWebUrl } from '../forges/web-links.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
 
@@ -100,4 +101,19 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     });
     return reply.send(renderDashboard(view, assetUrls));
   });
+
+  // The page links each issue here: its address on the forge is in the store, not in the metrics table.
+  app.get<{ Params: { forge: string; project: string; iid: string } }>(
+    '/dashboard/issues/:forge/:project/:iid',
+    { preHandler: bearerGuard(config.metricsToken) },
+    async (request, reply) => {
+      const { forge, project } = request.params;
+      const iid = Number(request.params.iid);
+      if ((forge !== 'gitlab' && forge !== 'github') || !Number.isSafeInteger(iid) || iid <= 0) {
+        return reply.code(404).send({ error: 'not found' });
+      }
+      const ref = { forge, project, iid } as const;
+      return reply.header('referrer-policy', 'no-referrer').redirect(issueWebUrl(ref, await store.getIssueState(ref), config), 302);
+    },
+  );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ForgeName } from '../domain/types.js';
 import type { ForgeWebhooks } from '../forges/forge.js';
 import { header } from '../forges/headers.js';
+import { DISCARD_METRICS, type DeliveryOutcome, type MetricsSink } from '../observability/events.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
 
 export interface WebhookRoutesOptions {
@@ -9,6 +10,8 @@ export interface WebhookRoutesOptions {
   webhooks: Record<ForgeName, ForgeWebhooks>;
   /** Called after a delivery is stored, so the worker can start at once instead of at its next poll. */
   onStored?: () => void;
+  /** Counts what intake answered each delivery. */
+  metrics?: MetricsSink;
 }
 
 /**
@@ -20,35 +23,53 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  const metrics = options.metrics ?? DISCARD_METRICS;
+
   app.post<{ Params: { forge: string } }>('/webhooks/:forge', async (request, reply) => {
     const forge = options.webhooks[request.params.forge as ForgeName];
     if (!forge) return reply.code(404).send({ error: `unknown forge '${request.params.forge}'` });
+    const count = (outcome: DeliveryOutcome) => metrics.record({ type: 'delivery', forge: forge.forge, outcome });
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!(await forge.verify(request.headers, raw))) return reply.code(401).send({ error: 'unauthorized' });
+    if (!(await forge.verify(request.headers, raw))) {
+      count('unauthorised');
+      return reply.code(401).send({ error: 'unauthorized' });
+    }
 
     const text = raw.toString('utf8');
     let payload: unknown;
     try {
       payload = JSON.parse(text);
     } catch {
+      count('invalid');
       return reply.code(400).send({ error: 'body is not valid JSON' });
     }
-    if (forge.forge === 'github' && header(request.headers, 'x-github-event') === 'ping') return reply.send({ pong: true });
+    if (forge.forge === 'github' && header(request.headers, 'x-github-event') === 'ping') {
+      count('ignored');
+      return reply.send({ pong: true });
+    }
 
     const classified = forge.classify(request.headers, payload, text);
-    if ('ignored' in classified) return reply.send({ ignored: classified.ignored });
-    if ('invalid' in classified) return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
+    if ('ignored' in classified) {
+      count('ignored');
+      return reply.send({ ignored: classified.ignored });
+    }
+    if ('invalid' in classified) {
+      count('invalid');
+      return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
+    }
 
     const delivery = { ...classified.accept, body: text, receivedAt: new Date().toISOString() };
     const about = { deliveryId: delivery.id, forge: delivery.forge, event: delivery.event };
     try {
       const result = await options.store.enqueue(delivery);
+      count(result);
       if (result === 'duplicate') {
         request.log.info(about, 'duplicate delivery');
         return reply.code(200).send({ duplicate: true, id: delivery.id });
       }
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
+      count('store_unavailable');
       request.log.error({ ...about, err: error }, 'store unavailable; asking the forge to retry');
       return reply.code(503).header('retry-after', '5').send({ error: 'store unavailable, retry later' });
     }

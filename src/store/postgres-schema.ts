@@ -75,6 +75,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Audit retention deletes by age (audit.retainDays), hourly.
+  `
+  CREATE INDEX audit_at ON audit (at);
+  `,
   // Time-driven policies: one sweeper at a time (a lease, on the database clock), and what each
   // issue's policies did.
   `

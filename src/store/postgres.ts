@@ -188,6 +188,11 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  async pruneAudit(before: string): Promise<number> {
+    const { rowCount } = await this.query('DELETE FROM audit WHERE at < $1', [before]);
+    return rowCount ?? 0;
+  }
+
   async requeue(target: { ids: string[] } | { allDead: true }): Promise<number> {
     const requeue = `UPDATE inbox SET status = 'queued', attempts = 0, available_at = ${NOW_MS},
        lease_owner = NULL, lease_until = NULL`;

@@ -87,6 +87,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT INTO inbox_body (seq, body) SELECT seq, body FROM inbox;
   ALTER TABLE inbox DROP COLUMN body;
   `,
+  // Audit retention deletes by age (audit.retainDays), hourly.
+  `
+  CREATE INDEX audit_at ON audit (at);
+  `,
   // Time-driven policies: one sweeper at a time (a lease), and what each issue's policies did.
   `
   CREATE TABLE leases (

@@ -287,6 +287,10 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async pruneAudit(before: string): Promise<number> {
+    return this.prepare('DELETE FROM audit WHERE at < ?').run(before).changes;
+  }
+
   async inboxCounts(): Promise<Record<InboxStatus, number>> {
     const rows = this.prepare('SELECT status, COUNT(*) AS n FROM inbox GROUP BY status').all() as {
       status: InboxStatus;

@@ -80,6 +80,8 @@ export interface Store {
    * them longer than any forge would redeliver. Returns how many were deleted.
    */
   prune(before: string): Promise<number>;
+  /** Delete audit entries recorded before `before` (ISO instant). Returns how many were deleted. */
+  pruneAudit(before: string): Promise<number>;
   inboxCounts(): Promise<Record<InboxStatus, number>>;
   listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]>;
   /** Requeue deliveries by id, or every dead letter. Returns how many were requeued. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,21 @@ describe('openStore', () => {
     try {
       expect(store.kind).toBe('sqlite');
       expect(await store.enqueue(delivery('d1'))).toBe('stored');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens the SQLite file a file: DATABASE_URL names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bk-open-'));
+    const path = join(dir, 'from-url.db');
+    const store = await openStore(configSchema.parse({ store: { databaseUrl: `file://${path}`, sqlitePath: join(dir, 'not-this.db') } }));
+    try {
+      expect(store.kind).toBe('sqlite');
+      expect(await store.enqueue(delivery('d1'))).toBe('stored');
+      expect(existsSync(path)).toBe(true);
+      expect(existsSync(join(dir, 'not-this.db'))).toBe(false);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -372,6 +372,18 @@ export function storeContract(
         expect(await store.audit({ limit: 10, forge: 'gitlab' })).toEqual([]);
         expect(await store.audit({ limit: 10, project: 'o/r' })).toHaveLength(3);
       });
+
+      it('prunes entries recorded before the cutoff and keeps the rest', async () => {
+        const entries = [
+          auditEntry(1, '2024-01-31T23:59:59.999Z', 'labels'),
+          auditEntry(2, '2024-02-01T00:00:00.000Z', 'comment'),
+          auditEntry(3, '2024-03-01T00:00:00.000Z', 'labels'),
+        ];
+        await store.recordAudit(entries);
+        expect(await store.pruneAudit('2024-02-01T00:00:00.000Z')).toBe(1);
+        expect(await store.audit({ limit: 10 })).toEqual([entries[2], entries[1]]);
+        expect(await store.pruneAudit('2024-02-01T00:00:00.000Z')).toBe(0);
+      });
     });
 
     describe('cursors', () => {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
+import type { IssueState } from '../../../src/domain/types.js';
 import { dashboardRoutes } from '../../../src/http/dashboard.js';
 import type { SqliteStore } from '../../../src/store/sqlite.js';
 import { BOARD_NOW, boardStore } from '../../support/board-history.js';
@@ -86,4 +87,51 @@ describe('GET /dashboard', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('No transitions yet');
   });
+
+  describe('GET /dashboard/issues/:forge/:project/:iid', () => {
+    const state = (forge: 'gitlab' | 'github', project: string, iid: number, extra: Record<string, unknown>): IssueState => ({
+      ref: { forge, project, iid },
+      kind: 'sow-request',
+      stage: 'intake',
+      stageBeforeHold: null,
+      stageBeforeClose: null,
+      labels: [],
+      commentDigest: null,
+      segment: null,
+      title: 'SOW: Oscorp',
+      createdAt: null,
+      closedAt: null,
+      updatedAt: '2026-06-01T00:00:00.000Z',
+      extra,
+    });
+
+    it('redirects to the address the webhook gave, behind the metrics token', async () => {
+      await store.putIssueState(state('gitlab', '77', 2, { webUrl: 'https://gitlab.example.com/ps/board/-/issues/2' }));
+      await start({ metricsToken: 's3cret' });
+      expect((await get('/dashboard/issues/gitlab/77/2')).statusCode).toBe(401);
+      const response = await get('/dashboard/issues/gitlab/77/2?token=s3cret');
+      expect(response.statusCode).toBe(302);
+      expect(response.headers.location).toBe('https://gitlab.example.com/ps/board/-/issues/2');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+    });
+
+    it.each([
+      ['a GitHub issue', {}, '/dashboard/issues/github/acme%2Fweb/7', 'https://github.com/acme/web/issues/7'],
+      ['a GitHub Enterprise issue', { github: { apiUrl: 'https://ghe.example.com/api/v3' } }, '/dashboard/issues/github/acme%2Fweb/7', 'https://ghe.example.com/acme/web/issues/7'],
+      ['a GitLab issue (its project page)', { gitlab: { url: 'https://gitlab.example.com/' } }, '/dashboard/issues/gitlab/42/7', 'https://gitlab.example.com/projects/42'],
+    ])('without a recorded address, builds one for %s', async (_name, config, url, location) => {
+      await start(config);
+      const response = await get(url);
+      expect(response.statusCode).toBe(302);
+      expect(response.headers.location).toBe(location);
+    });
+
+    it('answers 404 for an unknown forge or a bad number', async () => {
+      await start();
+      expect((await get('/dashboard/issues/bitbucket/42/7')).statusCode).toBe(404);
+      expect((await get('/dashboard/issues/gitlab/42/0')).statusCode).toBe(404);
+      expect((await get('/dashboard/issues/gitlab/42/x')).statusCode).toBe(404);
+    });
+  });
 });
+

@@ -115,3 +115,27 @@ describe('renderQueryError', () => {
     expect(page).toContain('<a href="/dashboard?token=t">Show the whole board</a>');
   });
 });
+
+describe('issue references', () => {
+  /** Issue 2 on each forge, both finished: the same number, told apart by forge and project. */
+  function twoForges(): { transitions: Transition[]; states: [] } {
+    const gitlab = finishedImplementation(2, 10, 1).map((t) => ({ ...t, forge: 'gitlab' as const, project: '42' }));
+    return { transitions: [...finishedImplementation(2, 12, 2), ...gitlab], states: [] };
+  }
+
+  it('name the forge and the project, and open the issue on its forge', () => {
+    const page = renderDashboard(viewOf(twoForges(), { token: 't' }).view, ASSETS);
+    expect(page).toContain(
+      '<span class="forge github">GitHub</span> <a class="ref" href="/dashboard/issues/github/acme%2Fweb/2?token=t" title="open on GitHub">acme/web#2</a>',
+    );
+    expect(page).toContain('<span class="forge gitlab">GitLab</span> <a class="ref" href="/dashboard/issues/gitlab/42/2?token=t" title="open on GitLab">42#2</a>');
+    expect(page).toContain('<a class="timeline" href="/metrics/issues/gitlab/42/2?token=t" title="timeline of this issue (JSON)">timeline</a>');
+  });
+
+  it('name the forge and the project in chart rows too', () => {
+    const page = renderDashboard(viewOf(twoForges()).view, ASSETS);
+    expect(page).toContain('<span class="forge gitlab">GitLab</span> <span class="ref">42#2</span>');
+    expect(page).toContain('<span class="forge github">GitHub</span> <span class="ref">acme/web#2</span>');
+  });
+});
+

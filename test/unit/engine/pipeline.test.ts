@@ -75,3 +75,31 @@ it('reads the new Status from the card when a board payload does not say it, and
   expect(labelCalls).toEqual([[['stage::discovery'], ['stage::triage']]]);
   await store.close();
 });
+
+it("remembers the issue's address on the forge from its webhook, for the dashboard's links", async () => {
+  const store = new SqliteStore({ path: join(dir, 'db-url') });
+  await store.migrate();
+  const config = testConfig();
+  const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
+  const payload = githubFixture('issues.opened');
+  const now = new Date().toISOString();
+  const outcome = await handle(
+    {
+      seq: 1,
+      id: 'opened-1',
+      forge: 'github',
+      event: 'issues.opened',
+      orderingKey: `github:${payload.issue.node_id}`,
+      headers: { 'x-github-event': 'issues' },
+      body: JSON.stringify(payload),
+      receivedAt: now,
+      status: 'processing',
+      attempts: 1,
+      lastError: null,
+      availableAt: now,
+    },
+    createLogger({ level: 'silent' }),
+  );
+  expect(outcome.state?.extra.webUrl).toBe(payload.issue.html_url);
+  await store.close();
+});

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
+import type { AuditEntry } from '../../../src/domain/types.js';
 import { retryDelayMs } from '../../../src/engine/backoff.js';
 import { retryAt, Worker, type DeliveryHandler } from '../../../src/engine/worker.js';
 import { ForgeError } from '../../../src/forges/errors.js';
 import { createLogger } from '../../../src/logger.js';
+import type { MetricEvent } from '../../../src/observability/events.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { Delivery } from '../../../src/store/store.js';
 import { eventually } from '../../support/service.js';
@@ -96,6 +98,22 @@ describe('Worker', () => {
     await eventually(async () => (await store.inboxCounts()).done === 1, 'next done');
     const [dead] = await store.listInbox('dead', 10);
     expect(dead).toMatchObject({ id: 'doomed', attempts: settings.maxAttempts, lastError: 'handler exploded' });
+  });
+
+  it('counts every attempt by result for the service metrics; only a completed one has an intake-to-done time', async () => {
+    const events: MetricEvent[] = [];
+    await store.enqueue(delivery('doomed', 'k'));
+    await store.enqueue(delivery('next', 'k'));
+    worker = new Worker({ store, settings, log, metrics: { record: (e) => events.push(e) }, handler: async (row) => {
+      if (row.id === 'doomed') throw new Error('handler exploded');
+      return {};
+    } });
+    worker.start();
+    await eventually(async () => (await store.inboxCounts()).done === 1, 'next done');
+    const attempts = events.filter((e) => e.type === 'attempt');
+    expect(attempts.map((e) => e.result)).toEqual(['retry', 'retry', 'dead', 'done']);
+    expect(attempts.map((e) => e.intakeToDoneSeconds !== null)).toEqual([false, false, false, true]);
+    for (const attempt of attempts) expect(attempt.processingSeconds).toBeGreaterThanOrEqual(0);
   });
 
   it('dead-letters a rejected forge call at once', async () => {
@@ -198,3 +216,22 @@ describe('Worker retention', () => {
     expect((await store.listInbox('done', 10)).map((row) => row.id)).toEqual(['recent']);
   });
 });
+
+describe('Worker audit retention', () => {
+  it('prunes audit entries older than audit.retainDays in the same job, and keeps them all at 0', async () => {
+    const entry = (iid: number, at: string): AuditEntry => ({
+      at, deliveryId: null, forge: 'gitlab', project: '42', iid, action: 'labels', detail: {}, result: 'applied', apiCalls: 1, latencyMs: 1,
+    });
+    await store.recordAudit([entry(1, '2020-01-01T00:00:00.000Z'), entry(2, new Date().toISOString())]);
+    worker = new Worker({ store, handler: async () => ({}), settings: { ...settings, retainDoneDays: 0 }, log, auditRetainDays: 0 });
+    worker.start();
+    await worker.stop();
+    expect(await store.audit({ limit: 10 })).toHaveLength(2);
+
+    worker = new Worker({ store, handler: async () => ({}), settings: { ...settings, retainDoneDays: 0 }, log, auditRetainDays: 180 });
+    worker.start();
+    await eventually(async () => (await store.audit({ limit: 10 })).length === 1, 'the old audit entry pruned');
+    expect((await store.audit({ limit: 10 }))[0]?.iid).toBe(2);
+  });
+});
+

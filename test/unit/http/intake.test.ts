@@ -159,3 +159,33 @@ describe('secrets', () => {
     for (const secret of [GITHUB_SECRET, GITLAB_SECRET, headers['x-hub-signature-256']]) expect(all).not.toContain(secret);
   });
 });
+
+describe('intake outcomes on /metrics/service', () => {
+  it('counts each answer by forge and outcome', async () => {
+    const issue = JSON.stringify(gitlabIssueHook());
+    await inject('/webhooks/gitlab', gitlabHeaders('m1'), issue);
+    await inject('/webhooks/gitlab', gitlabHeaders('m1'), issue);
+    await inject('/webhooks/gitlab', gitlabHeaders('m2', 'Push Hook'), '{"object_kind":"push"}');
+    await inject('/webhooks/gitlab', gitlabHeaders('m3'), '{not json');
+    await inject('/webhooks/gitlab', gitlabHeaders('m4', 'Issue Hook', 'not-the-secret'), issue);
+    const body = JSON.stringify(githubFixture('issues.opened'));
+    (t.service.store as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = ON');
+    await inject('/webhooks/github', await githubHeaders('issues', body, 'm5'), body);
+    (t.service.store as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = OFF');
+
+    const scraped = await t.service.app.inject({ method: 'GET', url: '/metrics/service' });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.headers['content-type']).toContain('text/plain');
+    const counted = Object.fromEntries(
+      [...scraped.body.matchAll(/^boardkeeper_deliveries_total\{forge="(\w+)",outcome="(\w+)"\} (\d+)$/gm)].map((m) => [`${m[1]} ${m[2]}`, Number(m[3])]),
+    );
+    expect(counted).toEqual({
+      'gitlab stored': 1,
+      'gitlab duplicate': 1,
+      'gitlab ignored': 1,
+      'gitlab invalid': 1,
+      'gitlab unauthorised': 1,
+      'github store_unavailable': 1,
+    });
+  });
+});
