@@ -1,4 +1,5 @@
 import type { IssueState } from '../domain/types.js';
+import { WEB_URL_KEY } from '../forges/web-links.js';
 import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
 import type { MetricsSettings } from '../metrics/settings.js';
 import type { PolicyFacts } from './types.js';
@@ -26,7 +27,8 @@ export interface FactsExtras {
 export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs: number, extras: FactsExtras = {}): PolicyFacts {
   const metrics = issueMetrics(facts, settings, nowMs);
   const { state } = facts;
-  const url = state?.extra['url'];
+  // The issue's page as its webhook gave it (the alert links to it).
+  const url = state?.extra[WEB_URL_KEY];
   return {
     ref: state?.ref ?? facts.id,
     title: metrics.title,

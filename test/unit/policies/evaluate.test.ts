@@ -124,6 +124,15 @@ describe('the at-risk comment', () => {
   });
 });
 
+describe('the alert', () => {
+  it('names the issue with its page on the forge, as its webhook gave it', () => {
+    const subject = issue(inDeployment());
+    const known = { ...subject, state: { ...subject.state!, extra: { ...subject.state!.extra, webUrl: 'https://gitlab.example.com/ps/board/-/issues/7' } } };
+    const alert = evaluate(known, T0 + 22 * DAY).steps.find((s) => s.type === 'alert');
+    expect(alert?.type === 'alert' && alert.alert.issue).toEqual({ forge: 'gitlab', project: '42', iid: 7, url: 'https://gitlab.example.com/ps/board/-/issues/7', title: 'SOW: Initech' });
+  });
+});
+
 describe('policies are data', () => {
   it('switches a shipped policy off', () => {
     const config = configWith({ policies: { stale: { enabled: false } } });
