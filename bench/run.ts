@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { printTable, ROOT } from './support.js';
 
 /** In the order they run; a benchmark whose file does not exist yet is skipped with a note. */
-const BENCHMARKS = ['intake', 'metrics', 'forecast', 'api-calls', 'replicas', 'backfill'];
+const BENCHMARKS = ['intake', 'metrics', 'forecast', 'api-calls', 'replicas', 'backfill', 'sweep'];
 
 const resultsDir = join(ROOT, 'bench', 'results');
 

@@ -10,6 +10,7 @@ import { registerPrune } from './commands/prune.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
+import { registerSweep } from './commands/sweep.js';
 import { ENV_NAMES } from './config/load.js';
 import { createBackfillClients } from './forges/clients.js';
 import { createLogger } from './logger.js';
@@ -28,6 +29,7 @@ registerPrune(program);
 registerSetup(program);
 registerRenderTemplates(program);
 registerAudit(program);
+registerSweep(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
 registerBackfill(program, (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);

@@ -65,7 +65,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     options.metrics ?? new ServiceMetrics(store, (error) => log.warn({ err: error }, 'metrics: could not read the inbox counts'));
   const worker: Engine =
     options.engine === 'thread'
-      ? new EngineThread(config, log, metrics)
+      ? new EngineThread(config, log, metrics, (report) => metrics.recordSweep(report))
       : new Worker({
           store,
           settings: config.worker,

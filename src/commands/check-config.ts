@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeAlerts } from '../alerts/describe.js';
 import { liveForges } from '../forges/clients.js';
+import { resolvePolicies } from '../policies/resolve.js';
 import { describeStore } from '../store/open.js';
 import { configFrom } from './context.js';
 
@@ -19,6 +20,8 @@ export function registerCheckConfig(program: Command): void {
           `gitlab: ${mode('gitlab')}, webhook secret ${config.gitlab.webhookSecret ? 'set' : 'NOT set (GitLab deliveries will be refused)'}`,
           `github: ${mode('github')}, webhook secret ${config.github.webhookSecret ? 'set' : 'NOT set (GitHub deliveries will be refused)'}`,
           `preset: ${config.preset}`,
+          `policies: ${resolvePolicies(config).map((policy) => policy.name).join(', ') || 'none'}`,
+          `sweep: ${config.sweep.enabled ? `every ${config.sweep.intervalMinutes} min inside serve` : 'off inside serve (boardkeeper sweep runs it on demand)'}`,
           `alerts: ${describeAlerts(config)}`,
         ].join('\n') + '\n',
       );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { resolvePolicies } from '../policies/resolve.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
@@ -13,12 +14,20 @@ export function fail(message: string, code = 1): never {
 /** The config named by the global --config option (or env / default), or exit explaining why not. */
 export function configFrom(command: Command): LoadedConfig {
   const options = command.optsWithGlobals<{ config?: string }>();
+  let loaded: LoadedConfig;
   try {
-    return loadConfig({ path: options.config });
+    loaded = loadConfig({ path: options.config });
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
   }
+  try {
+    // Policies name durations from another section: checked here, so serve never starts with a policy that cannot run.
+    resolvePolicies(loaded.config);
+  } catch (error) {
+    fail(`invalid configuration: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+  return loaded;
 }
 
 /** Run `work` with the configured store open, closing it afterwards. */

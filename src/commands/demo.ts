@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/types.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
-import { boardRows, callsPerDelivery, callsPerDeliveryLine, formatTable, kpiSummary } from '../demo/summary.js';
+import { boardRows, callsPerDelivery, callsPerDeliveryLine, formatTable, kpiSummary, sweepRows, sweepTally } from '../demo/summary.js';
 
 interface DemoFlags {
   issues: number;
@@ -40,6 +40,9 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
       `forge API calls: ${run.simulator.counters.requests} (GitLab ${run.simulator.counters.byForge.gitlab}, GitHub ${run.simulator.counters.byForge.github})`,
   );
   out(callsPerDeliveryLine(callsPerDelivery(await run.service.store.audit({ limit: Number.MAX_SAFE_INTEGER }))));
+  out('\nTime-driven policies (the sweep, at the end of each simulated day):\n');
+  out(formatTable(sweepRows(run.sweeps)));
+  out(sweepTally(run.sweeps, run.alerts));
   const inbox = await run.service.store.inboxCounts();
   out(`deliveries: ${inbox.done} processed, ${inbox.dead} dead-lettered`);
   const response = await fetch(`${run.url}/metrics`, { headers: { accept: 'application/json' } });

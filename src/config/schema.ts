@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALERT_KINDS } from '../alerts/alert.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { SALES_STAGES } from './presets.js';
+import { policyOverrides } from './policies.js';
 
 /** One end of a duration (GitLab Value Stream Analytics style): the first time this happens. */
 const durationEvent = z.union([
@@ -276,6 +277,18 @@ export const configSchema = z
       })
       .strict()
       .refine((f) => f.unlikelyBelow <= f.likelyAtOrAbove, { error: 'unlikelyBelow must not exceed likelyAtOrAbove', path: ['unlikelyBelow'] })
+      .prefault({}),
+    /** Time-driven policies (src/policies): the shipped defaults by name, overridden or switched off, plus new ones. */
+    policies: policyOverrides,
+    sweep: z
+      .object({
+        /** Run the policies inside `serve`; `boardkeeper sweep` runs them on demand either way. */
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().positive().default(15),
+        /** How long a sweep's hold on the store's sweep lease lasts without renewal (a dead sweeper's is taken over after this). */
+        leaseSeconds: z.number().positive().default(120),
+      })
+      .strict()
       .prefault({}),
     audit: z
       .object({

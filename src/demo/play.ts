@@ -15,6 +15,8 @@ export interface PlayOptions {
   /** Real time between simulated days (0: as fast as the service goes). */
   pauseMs?: number;
   onDay?: (day: number) => void;
+  /** After a day's steps are handled (the demo sweeps here, on the simulated clock). */
+  afterDay?: (day: number) => Promise<void>;
 }
 
 function perform(model: ForgeModel, engagement: Engagement, issue: SimIssue | undefined, step: Step, at: number): SimIssue | undefined {
@@ -65,6 +67,7 @@ export async function playQuarter(engagements: Engagement[], options: PlayOption
       if (issue) issues.set(engagement.key, issue);
     }
     await options.settled();
+    await options.afterDay?.(day);
     if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
   }
   return issues;

@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { configSchema, type Config } from '../config/schema.js';
-import { createForgeClients } from '../forges/clients.js';
+import type { Alert } from '../alerts/alert.js';
+import { createForgeClients, type ForgeClients } from '../forges/clients.js';
 import { ServiceMetrics } from '../observability/service-metrics.js';
 import { createLogger } from '../logger.js';
 import { createService, type Service } from '../service.js';
 import { SqliteStore } from '../store/sqlite.js';
+import type { SweepReport } from '../sweep/report.js';
+import { runSweep } from '../sweep/run.js';
 import { playQuarter } from './play.js';
 import { planQuarter, QUARTER_DAYS, type Engagement } from './scenario.js';
 import { SIMULATED_BOARD, startForgeSimulator, type ForgeSimulator, type SimIssue } from './simulator/index.js';
@@ -27,10 +30,20 @@ export interface DemoOptions {
   onDay?: (day: number) => void;
 }
 
+/** One sweep of the time-driven policies, on the simulated clock. */
+export interface DemoSweep {
+  day: number;
+  report: SweepReport;
+}
+
 export interface DemoRun extends DemoStack {
   engagements: Engagement[];
   /** The forge's issue of each engagement, by engagement key. */
   issues: Map<string, SimIssue>;
+  /** The sweeps that did something. */
+  sweeps: DemoSweep[];
+  /** What a recording alerter received from the sweeps. */
+  alerts: Alert[];
 }
 
 const DAY_MS = 86_400_000;
@@ -69,6 +82,8 @@ export interface DemoStack {
   url: string;
   config: Config;
   service: Service;
+  /** The service's (live) clients of the simulator, for the sweeps. */
+  clients: ForgeClients;
   simulator: ForgeSimulator;
   /** Resolves once the service has handled everything so far; throws after `timeoutMs` (a loop would never settle). */
   settled(timeoutMs?: number): Promise<void>;
@@ -104,6 +119,7 @@ export async function startDemoStack(options: StackOptions): Promise<DemoStack> 
     url,
     config,
     service,
+    clients,
     simulator,
     settled: (timeoutMs = 30_000) => waitUntilSettled(service, simulator, timeoutMs),
     async close() {
@@ -120,14 +136,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   try {
     const engagements = planQuarter(options.issues, options.seed);
     const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const quarterStartMs = today - QUARTER_DAYS * DAY_MS;
+    const sweeps: DemoSweep[] = [];
+    const alerts: Alert[] = [];
+    // The sweep serve runs every 15 minutes runs here at the end of each simulated day, with that day as its clock.
+    const sweep = async (day: number) => {
+      const report = await runSweep({
+        config: stack.config,
+        store: stack.service.store,
+        clients: stack.clients,
+        alerter: { send: async (alert) => void alerts.push(alert) },
+        holder: 'demo',
+        now: () => new Date(quarterStartMs + day * DAY_MS),
+      });
+      if (report && report.rows.length > 0) sweeps.push({ day, report });
+      await stack.settled();
+    };
     const issues = await playQuarter(engagements, {
       model: stack.simulator.model,
-      quarterStartMs: today - QUARTER_DAYS * DAY_MS,
+      quarterStartMs,
       settled: () => stack.settled(),
       pauseMs: options.dayMs,
       onDay: options.onDay,
+      afterDay: (day) => sweep(day + 1),
     });
-    return { ...stack, engagements, issues };
+    await sweep(QUARTER_DAYS);
+    return { ...stack, engagements, issues, sweeps, alerts };
   } catch (error) {
     await stack.close();
     throw error;

@@ -1,5 +1,8 @@
 import type { AuditEntry, ForgeName } from '../domain/types.js';
+import type { Alert } from '../alerts/alert.js';
 import type { MetricsReport } from '../metrics/types.js';
+import { SWEEP_SOURCE } from '../sweep/run.js';
+import type { DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';
 import type { SimIssue } from './simulator/index.js';
 
@@ -64,11 +67,15 @@ export interface CallsPerDelivery {
   deliveries: number;
 }
 
-/** From the audit log: each forge's API calls against the deliveries that changed anything there. */
+/**
+ * From the audit log: each forge's API calls against the webhook deliveries that changed anything
+ * there. The sweep's actions are audited under one pseudo delivery id and are not deliveries.
+ */
 export function callsPerDelivery(audit: readonly AuditEntry[]): Record<ForgeName, CallsPerDelivery> {
   const totals: Record<ForgeName, CallsPerDelivery> = { gitlab: { calls: 0, deliveries: 0 }, github: { calls: 0, deliveries: 0 } };
   const changed = new Set<string>();
   for (const entry of audit) {
+    if (entry.deliveryId === SWEEP_SOURCE) continue;
     totals[entry.forge].calls += entry.apiCalls;
     if (entry.result === 'applied' && entry.deliveryId !== null) changed.add(`${entry.forge}\n${entry.deliveryId}`);
   }
@@ -80,4 +87,21 @@ export function callsPerDeliveryLine(totals: Record<ForgeName, CallsPerDelivery>
   const one = (title: string, { calls, deliveries }: CallsPerDelivery) =>
     `${title} ${deliveries === 0 ? '-' : (calls / deliveries).toFixed(2)} (${calls} calls / ${deliveries} deliveries)`;
   return `API calls per delivery that changed anything: ${one('GitLab', totals.gitlab)}, ${one('GitHub', totals.github)}`;
+}
+
+/** What the sweeps did on the simulated clock: one row per label change, comment and alert, by day. */
+export function sweepRows(sweeps: DemoSweep[]): Record<string, string>[] {
+  return sweeps.flatMap(({ day, report }) =>
+    report.rows.filter((row) => row.result !== 'skipped').map((row) => ({ day: String(day), ...row })),
+  );
+}
+
+/** `3 labels, 2 comments applied; alerts sent: 2 (at-risk 1, breached 1)`. */
+export function sweepTally(sweeps: DemoSweep[], alerts: Alert[]): string {
+  const applied = sweeps.flatMap(({ report }) => report.rows.filter((row) => row.result === 'applied'));
+  const count = (prefix: string) => applied.filter((row) => row.action.startsWith(prefix)).length;
+  const byKind = new Map<string, number>();
+  for (const alert of alerts) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
+  const kinds = [...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
+  return `label changes applied: ${count('labels')}, comments applied: ${count('comment')}; alerts sent: ${alerts.length}${kinds ? ` (${kinds})` : ''}`;
 }

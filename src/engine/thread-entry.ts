@@ -10,6 +10,7 @@ import { createLogger } from '../logger.js';
 import { createWebhooks } from '../forges/webhooks.js';
 import { ForwardingSink } from '../observability/forwarding.js';
 import { openStore } from '../store/open.js';
+import { Sweeper, sweeperId } from '../sweep/scheduler.js';
 import { createPipeline } from './pipeline.js';
 import { Worker } from './worker.js';
 import type { ThreadMessage } from './thread.js';
@@ -20,22 +21,38 @@ const log = createLogger(config.log).child({ component: 'worker' });
 const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics', events } satisfies ThreadMessage));
 const store = await openStore(config);
 const clients = createForgeClients(config, log, {}, metrics);
+const alerter = createAlerter(config, { store, log });
 const worker = new Worker({
   store,
   settings: config.worker,
   auditRetainDays: config.audit.retainDays,
   log,
   metrics,
-  alerter: createAlerter(config, { store, log }),
+  alerter,
   handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
 });
 worker.start();
 
+// The sweep runs here, beside the worker: same forge clients and request policy, and its CPU
+// (metrics over every issue) stays off the thread that acknowledges webhooks.
+const sweeper = config.sweep.enabled
+  ? new Sweeper({
+      config,
+      store,
+      clients,
+      alerter,
+      holder: sweeperId(),
+      intervalMs: config.sweep.intervalMinutes * 60_000,
+      log: log.child({ component: 'sweep' }),
+      onReport: (report) => port.postMessage({ type: 'swept', report } satisfies ThreadMessage),
+    })
+  : null;
+sweeper?.start();
+
 port.on('message', (message: ThreadMessage) => {
   if (message.type === 'notify') worker.notify();
   if (message.type === 'stop') {
-    worker
-      .stop(message.graceMs)
+    Promise.all([worker.stop(message.graceMs), sweeper?.stop()])
       .then(() => store.close())
       .then(() => metrics.close())
       .catch((error: unknown) => log.error({ err: error }, 'engine thread: closing the store failed'))

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { DISCARD_METRICS, type MetricEvent, type MetricsSink } from '../observability/events.js';
 import { startThread } from '../threads.js';
+import type { SweepReport } from '../sweep/report.js';
 import type { Engine } from './engine.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -15,7 +16,9 @@ export type ThreadMessage =
   | { type: 'notify' }
   | { type: 'stop'; graceMs: number }
   /** The thread's counts since its last batch (attempts, forge requests), for the main thread's registry. */
-  | { type: 'metrics'; events: MetricEvent[] };
+  | { type: 'metrics'; events: MetricEvent[] }
+  /** A sweep finished on the engine thread (see src/sweep/scheduler.ts). */
+  | { type: 'swept'; report: SweepReport };
 
 /** Runs the engine (worker + pipeline) on a worker thread; see thread-entry.ts. */
 export class EngineThread implements Engine {
@@ -31,6 +34,8 @@ export class EngineThread implements Engine {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly metrics: MetricsSink = DISCARD_METRICS,
+    /** Called on this thread with each finished sweep's report. */
+    private readonly onSweep: (report: SweepReport) => void = () => {},
   ) {}
 
   get isRunning(): boolean {
@@ -44,6 +49,7 @@ export class EngineThread implements Engine {
     this.thread = thread;
     this.exited = new Promise((resolve) => thread.once('exit', () => resolve()));
     thread.on('message', (message: ThreadMessage) => {
+      if (message.type === 'swept') this.onSweep(message.report);
       if (message.type === 'started') {
         this.running = true;
         this.restartDelayMs = RESTART_MIN_MS;

@@ -1,6 +1,7 @@
 import type { DurationEvent } from '../config/schema.js';
 import type { IssueState } from '../domain/types.js';
 import { assigneesFromTimeline } from './assignees.js';
+import { readPersonActivity } from './activity.js';
 import type { ResolvedDefinition, MetricsSettings } from './settings.js';
 import type { Timeline } from './timeline.js';
 import type { DurationState, IssueId, TargetStatus } from './types.js';
@@ -46,6 +47,8 @@ export interface IssueMetrics {
   visits: Map<string, number>;
   durations: Map<string, IssueDuration>;
   segments: Segment[];
+  /** Since a person last changed the issue (the bot's own changes do not count, once the rules have recorded one). */
+  idleMs: number;
   stale: boolean;
   suggestLost: boolean;
 }
@@ -176,7 +179,8 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     if (result) durations.set(definition.name, result);
   }
   const updatedMs = parseInstant(state?.updatedAt) ?? -Infinity;
-  const idleMs = nowMs - Math.max(updatedMs, timeline.lastAtMs);
+  const personMs = parseInstant(state && readPersonActivity(state.extra));
+  const idleMs = nowMs - (personMs ?? Math.max(updatedMs, timeline.lastAtMs));
   const closed = closedMs !== null;
   const stage = replay.stage === UNSTAGED ? null : replay.stage;
   return {
@@ -195,6 +199,7 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     visits: new Map([...replay.entered].map(([name, times]) => [name, times.length])),
     durations,
     segments: replay.segments,
+    idleMs,
     stale: !closed && idleMs > settings.staleMs,
     suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,
   };

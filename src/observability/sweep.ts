@@ -1,11 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { SweepReport } from '../sweep/report.js';
 
-/** What one run of the time-driven sweep (stale engagements, SLA timers) did. */
-export interface SweepReport {
-  startedAt: string;
-  durationMs: number;
-  rows: { issue: string; policy: string; action: string; result: 'applied' | 'planned' | 'skipped' | 'failed' }[];
-}
+export type { SweepReport };
 
 export interface SweepMetrics {
   runs: Counter<never>;

@@ -4,6 +4,8 @@ import { overlayTo, trackedLabels } from '../metrics/overlay.js';
 import { analyseBody, type TemplateId, type Validation } from '../templates/index.js';
 import { planDerived, wantedLabels } from './derived.js';
 import { applyOps, emptyOps, withScopedExclusivity, type LabelOps } from './label-ops.js';
+import { policyLabels } from '../policies/resolve.js';
+import { nextActivity } from './activity.js';
 import { readMemory, writeMemory, type RulesMemory } from './memory.js';
 import { digest, renderReport } from './report.js';
 import { planStage } from './stage.js';
@@ -191,5 +193,7 @@ function durationFields(validation: Validation): Record<string, string> {
 export function decide(event: IssueEvent, previous: IssueState | null, config: Config): Decision {
   const prior = previous ?? initialState(event);
   if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt } };
-  return decideActive(event, prior, readMemory(prior.extra), vocabularyFor(config));
+  const decision = decideActive(event, prior, readMemory(prior.extra), vocabularyFor(config));
+  const activity = nextActivity(event, previous, policyLabels(config));
+  return { ...decision, state: { ...decision.state, extra: { ...decision.state.extra, activity } } };
 }

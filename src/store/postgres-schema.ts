@@ -79,4 +79,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX audit_at ON audit (at);
   `,
+  // Time-driven policies: one sweeper at a time (a lease, on the database clock), and what each
+  // issue's policies did.
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until_ms BIGINT NOT NULL
+  );
+  CREATE TABLE policy_memory (
+    key TEXT PRIMARY KEY,
+    memory JSONB NOT NULL
+  );
+  `,
 ];

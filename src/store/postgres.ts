@@ -15,7 +15,7 @@ import {
   type InboxRecord,
   type TransitionRecord,
 } from './rows.js';
-import type { Delivery, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
+import type { Delivery, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -280,6 +280,37 @@ export class PostgresStore implements Store {
       'INSERT INTO cursors (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
       [name, value],
     );
+  }
+
+  async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {
+    const { rowCount } = await this.query(
+      `INSERT INTO leases (name, holder, until_ms) VALUES ($1, $2, ${NOW_MS} + $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+       WHERE leases.holder = excluded.holder OR leases.until_ms <= ${NOW_MS}`,
+      [hold.name, hold.holder, Math.round(ms)],
+    );
+    return rowCount === 1;
+  }
+
+  async policyMemory(): Promise<PolicyMemoryRow[]> {
+    const { rows } = await this.query<{ key: string; memory: unknown }>('SELECT key, memory FROM policy_memory');
+    return rows;
+  }
+
+  async putPolicyMemory(rows: PolicyMemoryRow[], hold: LeaseHold): Promise<boolean> {
+    // One statement: the lease row is locked while the memories are written, so a takeover waits.
+    const { rows: result } = await this.query<{ held: boolean }>(
+      `WITH held AS (
+         SELECT 1 FROM leases WHERE name = $1 AND holder = $2 AND until_ms > ${NOW_MS} FOR UPDATE
+       ), written AS (
+         INSERT INTO policy_memory (key, memory)
+         SELECT key, memory FROM unnest($3::text[], $4::jsonb[]) AS m(key, memory) WHERE EXISTS (SELECT 1 FROM held)
+         ON CONFLICT (key) DO UPDATE SET memory = excluded.memory
+       )
+       SELECT EXISTS (SELECT 1 FROM held) AS held`,
+      [hold.name, hold.holder, rows.map((row) => row.key), rows.map((row) => JSON.stringify(row.memory))],
+    );
+    return result[0]?.held === true;
   }
 
   async ping(): Promise<void> {

@@ -91,4 +91,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX audit_at ON audit (at);
   `,
+  // Time-driven policies: one sweeper at a time (a lease), and what each issue's policies did.
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until_ms INTEGER NOT NULL
+  );
+  CREATE TABLE policy_memory (
+    key TEXT PRIMARY KEY,
+    memory TEXT NOT NULL
+  );
+  `,
 ];

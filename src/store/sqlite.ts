@@ -19,6 +19,8 @@ import { WalSync } from './wal-sync.js';
 import {
   StoreUnavailableError,
   type Delivery,
+  type LeaseHold,
+  type PolicyMemoryRow,
   type InboxRow,
   type InboxStatus,
   type Outcome,
@@ -409,6 +411,33 @@ export class SqliteStore implements Store {
   async setCursor(name: string, value: string): Promise<void> {
     this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
       .run(name, value);
+  }
+
+  async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {
+    const now = Date.now();
+    const taken = this.prepare(
+      `INSERT INTO leases (name, holder, until_ms) VALUES (@name, @holder, @until)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+       WHERE leases.holder = excluded.holder OR leases.until_ms <= @now`,
+    ).run({ ...hold, until: now + ms, now });
+    return taken.changes === 1;
+  }
+
+  async policyMemory(): Promise<PolicyMemoryRow[]> {
+    const rows = this.prepare('SELECT key, memory FROM policy_memory').all() as { key: string; memory: string }[];
+    return rows.map((row) => ({ key: row.key, memory: JSON.parse(row.memory) as unknown }));
+  }
+
+  async putPolicyMemory(rows: PolicyMemoryRow[], hold: LeaseHold): Promise<boolean> {
+    const held = this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now');
+    const upsert = this.prepare(
+      'INSERT INTO policy_memory (key, memory) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET memory = excluded.memory',
+    );
+    return this.db.transaction(() => {
+      if (!held.get({ ...hold, now: Date.now() })) return false;
+      for (const row of rows) upsert.run(row.key, JSON.stringify(row.memory));
+      return true;
+    }).immediate();
   }
 
   async ping(): Promise<void> {

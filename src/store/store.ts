@@ -42,6 +42,18 @@ export interface TransitionFilter {
   to?: string;
 }
 
+/** A named lease and the one who should be holding it (e.g. the sweep and this replica's sweeper). */
+export interface LeaseHold {
+  name: string;
+  holder: string;
+}
+
+/** One issue's memory of the time-driven policies, keyed by `issueKey`. */
+export interface PolicyMemoryRow {
+  key: string;
+  memory: unknown;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Create or upgrade the schema. Safe to run concurrently from several processes. */
@@ -86,6 +98,19 @@ export interface Store {
   /** Key/value cursor (backfill resume points). */
   getCursor(name: string): Promise<string | null>;
   setCursor(name: string, value: string): Promise<void>;
+  /**
+   * Take or keep a named lease for `hold.holder` until `ms` from now (on the store's clock): granted
+   * when the lease is free, expired, or already the holder's. Returns whether the holder has it now.
+   * Exactly one of several replicas (or of `serve` and a `sweep` command on one SQLite file) wins.
+   */
+  holdLease(hold: LeaseHold, ms: number): Promise<boolean>;
+  /** Every issue's stored policy memory. */
+  policyMemory(): Promise<PolicyMemoryRow[]>;
+  /**
+   * Store policy memories, but only while `hold` is live (fencing: a sweeper whose lease lapsed and
+   * was taken over writes nothing). Returns false, having written nothing, when it is not held.
+   */
+  putPolicyMemory(rows: PolicyMemoryRow[], hold: LeaseHold): Promise<boolean>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

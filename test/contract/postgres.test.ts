@@ -5,7 +5,7 @@ import { storeContract } from './store.contract.js';
 
 // One schema for this run, emptied before each test and dropped at the end.
 const schema = uniqueSchemaName('contract');
-const TABLES = ['inbox', 'issue_state', 'transitions', 'audit', 'cursors'];
+const TABLES = ['inbox', 'issue_state', 'transitions', 'audit', 'cursors', 'leases', 'policy_memory'];
 const open = () =>
   new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 4, statementTimeoutMs: 10_000 });
 

@@ -396,6 +396,61 @@ export function storeContract(
       });
     });
 
+    describe('sweep lease and policy memory', () => {
+      const sweep = (holder: string) => ({ name: 'sweep', holder });
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+      it('grants a free lease to one holder, lets it renew, and refuses everyone else while it lasts', async () => {
+        const other = await peer();
+        expect(await store.holdLease(sweep('a'), 60_000)).toBe(true);
+        expect(await other.holdLease(sweep('b'), 60_000)).toBe(false);
+        expect(await store.holdLease(sweep('a'), 60_000)).toBe(true);
+        expect(await other.holdLease({ name: 'another-job', holder: 'b' }, 60_000)).toBe(true);
+      });
+
+      it('hands an expired lease over to the next holder (a sweeper that died)', async () => {
+        const other = await peer();
+        expect(await store.holdLease(sweep('a'), 50)).toBe(true);
+        await sleep(120);
+        expect(await other.holdLease(sweep('b'), 60_000)).toBe(true);
+        expect(await store.holdLease(sweep('a'), 60_000)).toBe(false);
+      });
+
+      it('gives the lease to exactly one of many holders asking at once', async () => {
+        const handles = [store, await peer(), await peer()];
+        const granted = await Promise.all(
+          Array.from({ length: 9 }, (_, i) => handles[i % handles.length]!.holdLease(sweep(`h${i}`), 60_000)),
+        );
+        expect(granted.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('stores policy memory only while the lease is held, and reads every issue back', async () => {
+        const other = await peer();
+        expect(await store.policyMemory()).toEqual([]);
+        expect(await store.putPolicyMemory([{ key: 'github:o/r#1', memory: { fired: { stale: 'x' } } }], sweep('a'))).toBe(false);
+        expect(await store.holdLease(sweep('a'), 60_000)).toBe(true);
+        const rows = [
+          { key: 'github:o/r#1', memory: { fired: { stale: '2024-05-01T00:00:00.000Z' } } },
+          { key: 'gitlab:7#2', memory: { fired: {} } },
+        ];
+        expect(await store.putPolicyMemory(rows, sweep('a'))).toBe(true);
+        expect(await other.putPolicyMemory([{ key: 'gitlab:7#2', memory: { fired: { x: 'y' } } }], sweep('b'))).toBe(false);
+        const updated = { key: 'gitlab:7#2', memory: { fired: { 'suggest-lost': '2024-06-01T00:00:00.000Z' } } };
+        expect(await store.putPolicyMemory([updated], sweep('a'))).toBe(true);
+        const read = (await other.policyMemory()).sort((x, y) => x.key.localeCompare(y.key));
+        expect(read).toEqual([rows[0], updated]);
+      });
+
+      it('refuses the memory of a holder whose lease lapsed and was taken over (fencing)', async () => {
+        const other = await peer();
+        expect(await store.holdLease(sweep('a'), 50)).toBe(true);
+        await sleep(120);
+        expect(await other.holdLease(sweep('b'), 60_000)).toBe(true);
+        expect(await store.putPolicyMemory([{ key: 'k', memory: { fired: {} } }], sweep('a'))).toBe(false);
+        expect(await store.policyMemory()).toEqual([]);
+      });
+    });
+
     describe('lifecycle', () => {
       it('migrates again without losing data, and answers ping', async () => {
         await store.enqueue(delivery('d1'));

@@ -78,19 +78,21 @@ describe('boardkeeper demo --exit', () => {
       const own = audit.filter((e) => issueOf(e) === issue && e.result === 'applied');
       const cleared = own.findIndex((e) => e.action === 'labels' && (e.detail as { remove: string[] }).remove.includes('needs-info'));
       expect(cleared, issue).toBeGreaterThan(0);
-      const comments = own.filter((e) => e.action === 'comment').map((e) => (e.detail as { body: string }).body);
+      const comments = own.filter((e) => e.action === 'comment' && e.deliveryId !== 'sweep').map((e) => (e.detail as { body: string }).body);
       expect(comments[0], issue).toMatch(/\*\*Customer name\*\* is required/);
       expect(comments.at(-1), issue).toMatch(/All required information is present/);
     }
   });
 
-  it('does not loop: the webhooks caused by its own changes stay fewer than the people’s', () => {
+  it('does not loop: the webhooks caused by its own changes stay fewer than the people’s and the sweep’s', async () => {
+    // The sweep changes the board too (SLA labels, stale): each of its API calls may cause one webhook.
+    const sweepCalls = (await store.audit({ limit: 100_000 })).filter((e) => e.deliveryId === 'sweep').reduce((n, e) => n + e.apiCalls, 0);
     const match = /webhooks: (\d+) \((\d+) for people's changes, (\d+) for boardkeeper's own changes\)/.exec(stdout);
     expect(match).not.toBeNull();
     const [, total, people, own] = match!.map(Number) as [number, number, number, number];
     expect(people + own).toBe(total);
     expect(people).toBeGreaterThan(ISSUES * 5);
-    expect(own).toBeLessThan(people);
+    expect(own).toBeLessThan(people + sweepCalls);
   });
 
   it('prints API calls per delivery that changed anything, as the audit log counts them, within the aims', async () => {
@@ -118,5 +120,42 @@ describe('boardkeeper demo --exit', () => {
     // Durations span simulated weeks (the forge's event times), not the seconds the demo ran for.
     expect(Number(match![2])).toBeGreaterThan(7);
     expect(stdout).toMatch(/\/dashboard/);
+  });
+
+  it('sweeps on the simulated clock: engagements cross day 21 and day 30, each threshold acts once', async () => {
+    const lines = stdout.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('day '));
+    const end = lines.findIndex((line, i) => i > start + 1 && !/^\d+ /.test(line));
+    const rows = lines.slice(start + 2, end).map((line) => {
+      const [day, issue, policy, action, result] = line.split(/ {2,}/);
+      return { day: Number(day), issue: issue!, policy: policy!, action: action!, result: result! };
+    });
+    expect(rows.every((row) => row.result === 'applied')).toBe(true);
+    const added = (label: string) => rows.filter((row) => row.action.startsWith('labels') && row.action.split(' ').includes(`+${label}`));
+    expect(added('sla::at-risk').length).toBeGreaterThan(0);
+    expect(added('sla::breached').length).toBeGreaterThan(0);
+    for (const label of ['sla::at-risk', 'sla::breached']) {
+      const issues = added(label).map((row) => row.issue);
+      expect(new Set(issues).size, label).toBe(issues.length);
+    }
+    // A breach comes after the same issue's at-risk, in the same comment.
+    for (const breach of added('sla::breached')) {
+      const atRisk = added('sla::at-risk').find((row) => row.issue === breach.issue);
+      if (atRisk) expect(atRisk.day).toBeLessThan(breach.day);
+    }
+    const tally = /label changes applied: (\d+), comments applied: (\d+); alerts sent: (\d+)/.exec(stdout);
+    expect(tally).not.toBeNull();
+    expect(Number(tally![3])).toBe(rows.filter((row) => row.action.startsWith('alert')).length);
+    expect(Number(tally![2])).toBe(rows.filter((row) => row.action.startsWith('comment')).length);
+  });
+
+  it('audits the sweep’s forge actions as its own, and their echoes never become transitions', async () => {
+    const audit = await store.audit({ limit: 100_000 });
+    const swept = audit.filter((entry) => entry.deliveryId === 'sweep');
+    expect(swept.length).toBeGreaterThan(0);
+    expect(swept.every((entry) => entry.result === 'applied' && /^policy: /.test((entry.detail as { reason: string }).reason))).toBe(true);
+    const transitions = await store.transitions({});
+    expect(transitions.filter((t) => /sla::|stale/.test(t.to))).toEqual([]);
+    expect(transitions.filter((t) => t.at >= swept.at(-1)!.at && t.actor.includes('bot') && t.source === 'webhook')).toEqual([]);
   });
 });

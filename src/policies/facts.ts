@@ -1,0 +1,45 @@
+import type { IssueState } from '../domain/types.js';
+import { WEB_URL_KEY } from '../forges/web-links.js';
+import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
+import type { MetricsSettings } from '../metrics/settings.js';
+import type { PolicyFacts } from './types.js';
+
+/**
+ * The issue's assignees, when its state knows them. The state gains `assignees` with the forecast
+ * work (issue 16); until then, and for issues seen before it, there are none and comments mention nobody.
+ */
+export function assigneesOf(state: IssueState | null): string[] {
+  const raw = (state as { assignees?: unknown } | null)?.assignees ?? state?.extra['assignees'];
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry: unknown) => {
+    const login = typeof entry === 'string' ? entry : (entry as { login?: unknown; username?: unknown } | null)?.login ?? (entry as { username?: unknown } | null)?.username;
+    return typeof login === 'string' && login !== '' ? [login] : [];
+  });
+}
+
+/** Optional inputs the policy texts can use. */
+export interface FactsExtras {
+  /** A go-live forecast sentence for this issue (issue 16 provides it); null: none. */
+  forecast?: (facts: IssueFacts) => string | null;
+}
+
+/** What the policies see of one issue at `nowMs`: its metrics (the same as /metrics) plus idle time and assignees. Pure. */
+export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs: number, extras: FactsExtras = {}): PolicyFacts {
+  const metrics = issueMetrics(facts, settings, nowMs);
+  const { state } = facts;
+  // The issue's page as its webhook gave it (the alert links to it).
+  const url = state?.extra[WEB_URL_KEY];
+  return {
+    ref: state?.ref ?? facts.id,
+    title: metrics.title,
+    ...(typeof url === 'string' ? { url } : {}),
+    open: !metrics.closed,
+    stage: metrics.stage,
+    kind: metrics.kind,
+    labels: metrics.labels,
+    idleMs: Number.isFinite(metrics.idleMs) ? Math.max(0, metrics.idleMs) : 0,
+    durations: metrics.durations,
+    assignees: assigneesOf(state),
+    forecast: extras.forecast?.(facts) ?? null,
+  };
+}

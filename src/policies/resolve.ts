@@ -1,0 +1,55 @@
+import type { PolicyCondition } from '../config/policies.js';
+import type { Config } from '../config/schema.js';
+import { defaultPolicies } from './defaults.js';
+import type { Policy } from './types.js';
+
+function durationsNamed(condition: PolicyCondition): string[] {
+  return [
+    ...(condition.duration ? [condition.duration] : []),
+    ...(condition.any ?? []).flatMap(durationsNamed),
+    ...(condition.not ? durationsNamed(condition.not) : []),
+  ];
+}
+
+/**
+ * The policies in force: the shipped ones (each overridden field by field, or switched off with
+ * `enabled: false`), then the config's own, in config order. Throws naming a policy that refers
+ * to a duration no definition has.
+ */
+export function resolvePolicies(config: Pick<Config, 'durations' | 'policies' | 'preset'>): Policy[] {
+  const known = new Set(config.durations.definitions.map((d) => d.name));
+  return mergePolicies(config).map((policy) => {
+    if (!policy.when || !policy.actions) throw new Error(`policies.${policy.name}: needs \`when\` and \`actions\``);
+    const unknown = durationsNamed(policy.when).find((duration) => !known.has(duration));
+    if (unknown) throw new Error(`policies.${policy.name}: no duration definition is named "${unknown}" (durations.definitions)`);
+    return policy as Policy;
+  });
+}
+
+/** Defaults and overrides merged, enabled ones only, not yet checked. */
+function mergePolicies(config: Pick<Config, 'durations' | 'policies' | 'preset'>): Partial<Policy>[] {
+  const shipped: Record<string, Omit<Policy, 'name'>> = defaultPolicies(config);
+  const names = [...Object.keys(shipped), ...Object.keys(config.policies ?? {}).filter((name) => !(name in shipped))];
+  return names.flatMap((name) => {
+    const override = config.policies?.[name] ?? {};
+    if (override.enabled === false) return [];
+    const base = shipped[name];
+    return [{ name, when: override.when ?? base?.when, actions: override.actions ?? base?.actions, resolve: override.resolve ?? base?.resolve ?? [] }];
+  });
+}
+
+const labelsCache = new WeakMap<object, ReadonlySet<string>>();
+
+/** Labels the policies add or remove: a person changing only these is not activity on the issue. */
+export function policyLabels(config: Pick<Config, 'durations' | 'policies' | 'preset'>): ReadonlySet<string> {
+  let labels = labelsCache.get(config);
+  if (!labels) {
+    labels = new Set(
+      mergePolicies(config).flatMap((policy) =>
+        [...(policy.actions ?? []), ...(policy.resolve ?? [])].flatMap((a) => ('addLabel' in a ? [a.addLabel] : 'removeLabel' in a ? [a.removeLabel] : [])),
+      ),
+    );
+    labelsCache.set(config, labels);
+  }
+  return labels;
+}
