@@ -5,14 +5,17 @@ import { buildTimeline } from './timeline.js';
 /** One issue's facts from its transitions (any order, duplicates allowed) and its state, if known. Pure. */
 export function factsOf(transitions: readonly Transition[], state: IssueState | null): IssueFacts {
   const first = transitions[0]!;
+  const atMs = transitions.map((t) => Date.parse(t.at));
   // The latest non-empty value; ties broken by value so arrival order never matters.
-  const latest = (field: 'kind' | 'segment') =>
-    transitions.reduce<Transition | null>((best, t) => {
-      if (!t[field]) return best;
-      if (!best) return t;
-      const order = Date.parse(t.at) - Date.parse(best.at) || (t[field]! > best[field]! ? 1 : -1);
-      return order > 0 ? t : best;
-    }, null)?.[field] ?? null;
+  const latest = (field: 'kind' | 'segment') => {
+    let best = -1;
+    transitions.forEach((t, i) => {
+      if (!t[field]) return;
+      const order = best === -1 ? 1 : atMs[i]! - atMs[best]! || (t[field]! > transitions[best]![field]! ? 1 : -1);
+      if (order > 0) best = i;
+    });
+    return best === -1 ? null : transitions[best]![field]!;
+  };
   return {
     id: { forge: first.forge, project: first.project, iid: first.iid },
     state,

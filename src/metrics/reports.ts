@@ -11,17 +11,22 @@ export interface MetricsReportsOptions {
 
 /** Answers kept per build: distinct filter combinations in use at once. */
 const CAPACITY = 256;
+/**
+ * How long a request waits for the table to take in new changes (or to move its instant on) before
+ * it is answered from the previous build; the refresh completes behind it.
+ */
+const REFRESH_WAIT_MS = 25;
 
 /**
  * The answers behind /metrics and /dashboard, one per query and table build, shared by both.
  *
- * Each request first has the backend take in what the store recorded since the previous request
- * (Store.changesSince: a read of nothing when nothing changed), so a new transition or issue state
- * shows in the next answer and empties the cache. Open durations are measured up to the build's
- * instant, which moves on once it is more than `durations.cacheSeconds` old: recomputing every
- * issue then runs behind the current answers, which are served meanwhile (0: every request
- * recomputes as of its own time and waits for it). Requests that arrive while a refresh runs are
- * answered from the build before it.
+ * Each request first has the backend take in what the store recorded since the previous refresh
+ * (Store.changesSince: a read of nothing when nothing changed); a new transition or issue state
+ * makes a new build, which empties the cache. Open durations are measured up to the build's
+ * instant, which moves on once it is more than `durations.cacheSeconds` old (0: every request
+ * recomputes as of its own time and waits for it). A request waits up to REFRESH_WAIT_MS for the
+ * refresh, then is answered from the previous build while the refresh completes behind it, as are
+ * requests that arrive while one runs: a large change or a new instant never holds up answers.
  */
 export class MetricsReports {
   private built: Built | null = null;
@@ -59,21 +64,24 @@ export class MetricsReports {
   }
 
   private async current(): Promise<Built> {
-    const nowMs = this.options.now().getTime();
     const built = this.built;
     if (built && this.refreshing) return built;
+    const nowMs = this.options.now().getTime();
     const stale = !built || nowMs - built.asOfMs > this.maxAgeMs;
-    if (built && stale && this.maxAgeMs > 0) {
-      this.refresh(nowMs).catch(this.options.onRefreshError);
-      return built;
-    }
-    try {
-      return await this.refresh(stale ? nowMs : built!.asOfMs);
-    } catch (error) {
-      if (!this.built) throw error;
+    const refresh = this.refresh(stale ? nowMs : built!.asOfMs);
+    if (!built) return refresh;
+    const fallback = (error: unknown) => {
       this.options.onRefreshError(error);
-      return this.built;
-    }
+      return built;
+    };
+    if (this.maxAgeMs === 0) return refresh.catch(fallback);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(built), REFRESH_WAIT_MS);
+      refresh.catch(fallback).then((latest) => {
+        clearTimeout(timer);
+        resolve(latest);
+      });
+    });
   }
 
   private refresh(asOfMs: number): Promise<Built> {
