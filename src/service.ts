@@ -84,6 +84,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       ...(options.routes ?? []),
     ],
   });
+  // Under serve the table is built on its thread from the start, not on the first request.
+  if (options.metricsTable === 'thread') reports.warmUp();
   let closing: Promise<void> | null = null;
   return {
     app,

@@ -59,6 +59,11 @@ export class MetricsReports {
     return (await answered).answer;
   }
 
+  /** Builds the table now, so the first request does not wait for the whole build. */
+  warmUp(): void {
+    this.current().catch(this.options.onRefreshError);
+  }
+
   close(): Promise<void> {
     return this.backend.close();
   }
