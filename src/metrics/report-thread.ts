@@ -31,15 +31,24 @@ export class ReportThread implements ReportBackend {
   private exited: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Threads started so far: a restarted thread numbers its builds from 1 again. */
+  private generation = 0;
 
   constructor(private readonly config: Config) {}
 
-  refresh(asOfMs: number): Promise<Built> {
-    return this.ask((id) => ({ type: 'refresh', id, asOfMs }));
+  async refresh(asOfMs: number): Promise<Built> {
+    const built = await this.ask<Built>((id) => ({ type: 'refresh', id, asOfMs }));
+    return { ...built, version: this.versionOf(built.version) };
   }
 
-  answer(query: MetricsQuery): Promise<Answered> {
-    return this.ask((id) => ({ type: 'answer', id, query }));
+  async answer(query: MetricsQuery): Promise<Answered> {
+    const answered = await this.ask<Answered>((id) => ({ type: 'answer', id, query }));
+    return { ...answered, version: this.versionOf(answered.version) };
+  }
+
+  /** Build numbers that never repeat across restarts, so no answer of a dead thread's table is taken for a new one's. */
+  private versionOf(version: number): number {
+    return this.generation * 2 ** 32 + version;
   }
 
   async close(): Promise<void> {
@@ -59,6 +68,7 @@ export class ReportThread implements ReportBackend {
   private start(): Thread {
     const thread = startThread('metrics/report-thread-entry', { config: this.config });
     this.thread = thread;
+    this.generation++;
     // Idle between requests; the service's lifetime is decided elsewhere.
     thread.unref();
     this.exited = new Promise((resolve) => thread.once('exit', () => resolve()));
