@@ -14,6 +14,9 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configSchema } from '../src/config/schema.js';
+import { ReportEngine } from '../src/metrics/report-engine.js';
+import { metricsSettings } from '../src/metrics/settings.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { fillSyntheticBoard, syntheticEngagements } from '../test/support/synthetic-board.js';
 import { launch, ROOT } from './support.js';
@@ -112,6 +115,7 @@ async function measure(name: string, cli: string, source: string, stored: number
     const refreshProbes = await probeUntil(health, refreshed);
     warm.sort((a, b) => a - b);
     coldProbes.sort((a, b) => a - b);
+    warmProbes.sort((a, b) => a - b);
     return {
       name,
       stored,
@@ -122,7 +126,8 @@ async function measure(name: string, cli: string, source: string, stored: number
       bytes: cold.body.length,
       coldProbes: coldProbes.length,
       stallMs: coldProbes.at(-1) ?? 0,
-      warmStallMs: Math.max(0, ...warmProbes),
+      warmStallMs: warmProbes.at(-1) ?? 0,
+      warmProbeP50: percentile(warmProbes, 0.5),
       added: added.length,
       refreshMs: await refreshed,
       refreshStallMs: Math.max(0, ...refreshProbes),
@@ -145,8 +150,42 @@ for (const size of SIZES) {
       `${String(r.stored).padStart(8)} transitions, ${r.name.padEnd(8)}: cold ${r.coldMs.toFixed(0)} ms (serve CPU ${r.buildCpuMs.toFixed(0)} ms) | ` +
         `warm p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms | ${(r.bytes / 1024).toFixed(0)} KiB | ` +
         `+${r.added} transitions shown after ${r.refreshMs.toFixed(0)} ms | worst /healthz: cold build ${r.stallMs.toFixed(0)} ms ` +
-        `(${r.coldProbes} probes), warm ${r.warmStallMs.toFixed(0)} ms, refresh ${r.refreshStallMs.toFixed(0)} ms | ` +
+        `(${r.coldProbes} probes), warm ${r.warmStallMs.toFixed(0)} ms (p50 ${r.warmProbeP50.toFixed(1)} ms), refresh ${r.refreshStallMs.toFixed(0)} ms | ` +
         `load ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
     );
+  }
+  if (!process.env.BENCH_SKIP_REFRESH) console.log(await refreshInProcess(path, stored));
+}
+
+/**
+ * The table's own cost on this thread, without HTTP: a full build, then N new transitions taken in
+ * at the same instant (what a request after new webhooks waits for), then a move to a new instant
+ * (every issue recomputed from memory, as after `durations.cacheSeconds`).
+ */
+async function refreshInProcess(source: string, stored: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bk-bench-metrics-'));
+  const path = join(dir, 'bench.sqlite');
+  copyFileSync(source, path);
+  const store = new SqliteStore({ path, synchronous: 'normal' });
+  const engine = new ReportEngine(store, metricsSettings(configSchema.parse({})));
+  const timed = async (work: () => Promise<unknown>) => {
+    const [wall, cpu] = [performance.now(), process.cpuUsage()];
+    await work();
+    const used = process.cpuUsage(cpu);
+    return `${(performance.now() - wall).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`;
+  };
+  try {
+    const asOfMs = Date.now();
+    const full = await timed(() => engine.refresh(asOfMs));
+    const added = await store.recordTransitions([...syntheticEngagements(NEW_TRANSITIONS)].flat().map((t) => ({ ...t, iid: t.iid + 10_000_000 })));
+    const incremental = await timed(() => engine.refresh(asOfMs));
+    const moved = await timed(() => engine.refresh(asOfMs + 60_000));
+    return (
+      `${String(stored).padStart(8)} transitions, in process: full build ${full} | +${added} transitions at the same instant ${incremental} | ` +
+      `a new instant ${moved} | heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB | load ${loadavg()[0]!.toFixed(1)}`
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
