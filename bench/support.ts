@@ -8,6 +8,7 @@ export const ROOT = join(import.meta.dirname, '..');
 
 export interface Launched {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export async function launch(args: string[], env: Record<string, string> = {}, n
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -10,9 +10,10 @@ import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
 import type { Logger } from './logger.js';
+import { ReportEngine } from './metrics/report-engine.js';
+import { ReportThread } from './metrics/report-thread.js';
+import { MetricsReports } from './metrics/reports.js';
 import { metricsSettings } from './metrics/settings.js';
-import { tableBuilder, tableSnapshot } from './metrics/table-snapshot.js';
-import { TableThread } from './metrics/table-thread.js';
 import { createPipeline } from './engine/pipeline.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
@@ -45,9 +46,9 @@ export interface ServiceOptions {
    */
   engine?: 'thread' | 'in-process';
   /**
-   * `thread` (serve): the metrics table behind /metrics and /dashboard is built on a worker thread
-   * with its own store connection, so building it never holds up intake. `in-process` (tests,
-   * in-memory stores): from `store`, on this thread.
+   * `thread` (serve): the metrics table behind /metrics and /dashboard is built, and their reports
+   * computed, on a worker thread with its own store connection, so neither holds up intake.
+   * `in-process` (tests, in-memory stores): from `store`, on this thread.
    */
   metricsTable?: 'thread' | 'in-process';
   /** Pass one to count the requests of `clients` built before the service; by default a new one. */
@@ -75,10 +76,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           alerter: options.alerter,
           handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
         });
-  const tableThread = options.metricsTable === 'thread' ? new TableThread(config) : null;
-  const snapshot = tableSnapshot(
+  const reports = new MetricsReports(
+    options.metricsTable === 'thread' ? new ReportThread(config) : new ReportEngine(store, metricsSettings(config)),
     config,
-    tableThread ? (asOfMs) => tableThread.build(asOfMs) : tableBuilder(store, metricsSettings(config)),
     {
       now: options.now ?? (() => new Date()),
       onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
@@ -95,11 +95,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     routes: [
       async (scope) => scope.register(serviceMetricsRoutes, { metrics, metricsToken: config.metricsToken }),
       async (scope) => scope.register(auditRoutes, { store, config }),
-      async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, snapshot }),
-      async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, snapshot }),
+      async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, reports }),
+      async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, reports }),
       ...(options.routes ?? []),
     ],
   });
+  // Under serve the table is built on its thread from the start, not on the first request.
+  if (options.metricsTable === 'thread') reports.warmUp();
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -109,7 +111,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     close() {
       closing ??= (async () => {
         await app.close();
-        await Promise.all([worker.stop(), tableThread?.close()]);
+        await Promise.all([worker.stop(), reports.close()]);
         await store.close();
       })();
       return closing;

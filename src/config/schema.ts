@@ -255,8 +255,9 @@ export const configSchema = z
         /** Histogram buckets of the Prometheus exposition, in days. */
         bucketsDays: z.array(z.number().positive()).default([1, 2, 3, 5, 7, 14, 21, 30, 45, 60, 90, 180]),
         /**
-         * /metrics answers from a snapshot of the store at most this old (0: every request). A refresh
-         * reads every transition on the event loop (about 1 s per 100k transitions), hence minutes.
+         * How old the instant open durations are measured up to may get before /metrics and
+         * /dashboard recompute every issue as of a new one (0: every request). New transitions and
+         * issue states do not wait for it: each request first takes in what changed (README, Metrics).
          */
         cacheSeconds: z.number().min(0).default(60),
       })

@@ -1,15 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { loadAssets } from '../dashboard/assets.js';
-import { filterChoices } from '../dashboard/choices.js';
 import { metricsQueryFor, parseDashboardQuery } from '../dashboard/query.js';
 import { renderDashboard, renderQueryError, type AssetUrls } from '../dashboard/render.js';
 import { dashboardView, linkTo } from '../dashboard/view.js';
-import { buildReport } from '../metrics/aggregate.js';
-import { selectIssues } from '../metrics/compute.js';
 import { FilterError, parseMetricsQuery } from '../metrics/filter.js';
+import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { tableBuilder, tableSnapshot, type TableSnapshot } from '../metrics/table-snapshot.js';
 import { issueWebUrl } from '../forges/web-links.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
@@ -18,8 +15,8 @@ export interface DashboardRoutesOptions {
   store: Store;
   config: Config;
   now?: () => Date;
-  /** The table snapshot shared with the other metrics routes; by default one of their own, built in this thread. */
-  snapshot?: TableSnapshot;
+  /** The reports shared with /metrics; by default ones of their own, computed on this thread. */
+  reports?: MetricsReports;
 }
 
 /** Scripts and styles only from the service's own files: no inline code, nothing from elsewhere. */
@@ -51,9 +48,9 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const kpiDefinition = settings.definitions.find((definition) => definition.name === settings.kpi);
-  const snapshot =
-    options.snapshot ??
-    tableSnapshot(config, tableBuilder(store, settings), {
+  const reports =
+    options.reports ??
+    inProcessReports(store, config, {
       now,
       onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
     });
@@ -88,17 +85,10 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       const reset = linkTo('/dashboard', {}, typeof rawToken === 'string' ? rawToken : undefined);
       return reply.code(400).send(renderQueryError(error.message, reset, assetUrls));
     }
-    const { asOfMs, table } = await snapshot.get();
-    // The default list limit, as /metrics without `?limit`: the page shows the numbers a JSON client gets.
-    const report = buildReport(table, selectIssues(table, filter.filter), settings, asOfMs, filter.echo);
-    const view = dashboardView(report, {
-      selection: parsed.selection,
-      metricsQuery,
-      token: parsed.token,
-      choices: filterChoices(table),
-      storeHasTransitions: table.size > 0,
-      kpiDefinition,
-    });
+    const answer = await reports.answer({ format: 'dashboard', filter: filter.filter, echo: filter.echo });
+    if (!('dashboard' in answer)) throw new Error('dashboard: expected the report data');
+    const { report, choices, storeHasTransitions } = answer.dashboard;
+    const view = dashboardView(report, { selection: parsed.selection, metricsQuery, token: parsed.token, choices, storeHasTransitions, kpiDefinition });
     return reply.send(renderDashboard(view, assetUrls));
   });
 

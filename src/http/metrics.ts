@@ -2,15 +2,14 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import { buildReport } from '../metrics/aggregate.js';
-import { issueReport, selectIssues } from '../metrics/compute.js';
-import { CSV_CONTENT_TYPE, renderCsv } from '../metrics/csv.js';
+import type { MetricsQuery } from '../metrics/answer.js';
+import { issueReport } from '../metrics/compute.js';
+import { CSV_CONTENT_TYPE } from '../metrics/csv.js';
 import { issueFacts } from '../metrics/facts.js';
-import { forecastOfIssue } from '../metrics/forecast/report.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
+import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
 import { metricsSettings } from '../metrics/settings.js';
-import { tableBuilder, tableSnapshot, type TableSnapshot } from '../metrics/table-snapshot.js';
 import { UNSTAGED } from '../metrics/walk.js';
 import { bearerGuard } from './auth.js';
 
@@ -18,8 +17,8 @@ export interface MetricsRoutesOptions {
   store: Store;
   config: Config;
   now?: () => Date;
-  /** The table snapshot shared with the other metrics routes; by default one of their own, built in this thread. */
-  snapshot?: TableSnapshot;
+  /** The reports shared with the dashboard; by default ones of their own, computed on this thread. */
+  reports?: MetricsReports;
 }
 
 /** The format asked for by `Accept` when `?format` is absent: the first type we can serve wins. */
@@ -35,6 +34,12 @@ function negotiate(accept: string | undefined): MetricsFormat {
     .sort((a, b) => a.at - b.at);
   return positions[0]?.format ?? 'json';
 }
+
+const CONTENT_TYPES: Record<MetricsFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  prometheus: PROMETHEUS_CONTENT_TYPE,
+  csv: CSV_CONTENT_TYPE,
+};
 
 const issueParams = z.object({
   forge: z.enum(['gitlab', 'github']),
@@ -52,11 +57,11 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const now = options.now ?? (() => new Date());
   const settings = metricsSettings(config);
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
-  const snapshot =
-    options.snapshot ??
-    tableSnapshot(config, tableBuilder(store, settings), {
+  const reports =
+    options.reports ??
+    inProcessReports(store, config, {
       now,
-      onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the snapshot failed; serving the previous one'),
+      onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
     });
 
   app.addHook('preHandler', bearerGuard(config.metricsToken));
@@ -69,12 +74,12 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (error instanceof FilterError) return badRequest(reply, error.parameter, error.message);
       throw error;
     }
-    const { asOfMs, table } = await snapshot.get();
-    const selection = selectIssues(table, parsed.filter);
     const format = parsed.format ?? negotiate(request.headers.accept);
-    if (format === 'json') return reply.send(buildReport(table, selection, settings, asOfMs, parsed.echo, parsed.limit));
-    if (format === 'prometheus') return reply.type(PROMETHEUS_CONTENT_TYPE).send(renderPrometheus(table, selection, settings, asOfMs));
-    return reply.type(CSV_CONTENT_TYPE).send(renderCsv(table, selection, settings));
+    const query: MetricsQuery =
+      format === 'json' ? { format, filter: parsed.filter, echo: parsed.echo, limit: parsed.limit } : { format, filter: parsed.filter };
+    const answer = await reports.answer(query);
+    if (!('body' in answer)) throw new Error('metrics: expected a response body');
+    return reply.type(CONTENT_TYPES[format]).send(answer.body);
   });
 
   app.get('/metrics/issues/:forge/:project/:iid', async (request, reply) => {
@@ -84,10 +89,10 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
     const ref = parsed.data;
-    const [transitions, state, { table }] = await Promise.all([store.transitions(ref), store.getIssueState(ref), snapshot.get()]);
+    const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
     const [facts] = issueFacts(transitions, state ? [state] : []);
     if (!facts) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
-    // The forecast comes from the snapshot: simulating is the snapshot build's work, never a request's.
-    return reply.send(issueReport(facts, transitions, settings, now().getTime(), forecastOfIssue(table, ref, settings)));
+    // The forecast comes from the metrics table: simulating is the table build's work, never a request's.
+    return reply.send(issueReport(facts, transitions, settings, now().getTime(), 'forecast' in answer ? answer.forecast : null));
   });
 };

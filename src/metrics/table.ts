@@ -197,9 +197,3 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
 export function issueIdAt(table: IssueTable, i: number): IssueId {
   return { forge: table.keys.forge[table.forge[i]!]!, project: table.keys.project[table.project[i]!]!, iid: table.iid[i]! };
 }
-
-/** Every typed array of the table, for a transfer list: after posting, the sender's table is empty. */
-export function tableBuffers(table: IssueTable): ArrayBuffer[] {
-  const columns = [...Object.values(table), ...Object.values(table.forecast), ...table.durations.flatMap((columns) => Object.values(columns))];
-  return columns.filter((value): value is Uint8Array => ArrayBuffer.isView(value)).map((view) => view.buffer as ArrayBuffer);
-}

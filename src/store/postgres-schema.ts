@@ -92,4 +92,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     memory JSONB NOT NULL
   );
   `,
+  // Insertion sequences, so the metrics snapshot reads only what changed since its last build. One
+  // sequence for both tables; writers take it under CHANGE_LOCK (postgres-sql.ts), so a sequence
+  // number is never handed out below one a reader may already have seen committed.
+  `
+  CREATE SEQUENCE change_seq;
+  ALTER TABLE transitions ADD COLUMN seq BIGINT;
+  UPDATE transitions SET seq = nextval('change_seq');
+  ALTER TABLE transitions ALTER COLUMN seq SET DEFAULT nextval('change_seq'), ALTER COLUMN seq SET NOT NULL;
+  CREATE UNIQUE INDEX transitions_seq ON transitions (seq);
+  ALTER TABLE issue_state ADD COLUMN seq BIGINT;
+  UPDATE issue_state SET seq = nextval('change_seq');
+  ALTER TABLE issue_state ALTER COLUMN seq SET DEFAULT nextval('change_seq'), ALTER COLUMN seq SET NOT NULL;
+  CREATE UNIQUE INDEX issue_state_seq ON issue_state (seq);
+  `,
 ];

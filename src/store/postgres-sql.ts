@@ -29,10 +29,17 @@ export function issueStateUpsert(params: Params, state: IssueState, guard = ''):
   return `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at)
     SELECT ${params.add(issueKey(ref))}::text, ${params.add(ref.forge)}::text, ${params.add(ref.project)}::text,
       ${params.add(ref.iid)}::int, ${params.add(ref.nodeId ?? null)}::text, ${params.add(JSON.stringify(state))}::jsonb,
-      ${params.add(state.updatedAt)}::text ${guard}
+      ${params.add(state.updatedAt)}::text FROM ${CHANGE_LOCK} ${guard}
     ON CONFLICT (key) DO UPDATE SET node_id = coalesce(excluded.node_id, issue_state.node_id),
-      state = excluded.state, updated_at = excluded.updated_at`;
+      state = excluded.state, updated_at = excluded.updated_at, seq = nextval('change_seq')`;
 }
+
+/**
+ * Taken before a transition or issue state draws its sequence number and held until commit, so
+ * sequence order is commit order: a reader that has seen seq n committed never later finds a
+ * smaller one (Store.changesSince). One lock per schema.
+ */
+const CHANGE_LOCK = `(SELECT pg_advisory_xact_lock(hashtextextended('boardkeeper.changes:' || current_setting('search_path'), 0))) AS change_lock`;
 
 /** Arrays bound as one parameter each and zipped by unnest: one statement for any number of rows. */
 function columns<T>(params: Params, rows: T[], spec: [type: string, pick: (row: T) => unknown][]): string {
@@ -41,7 +48,7 @@ function columns<T>(params: Params, rows: T[], spec: [type: string, pick: (row: 
 
 export function transitionsInsert(params: Params, transitions: Transition[], guard = ''): string {
   return `INSERT INTO transitions (forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment)
-    SELECT * FROM unnest(${columns(params, transitions, [
+    SELECT rows.* FROM ${CHANGE_LOCK}, unnest(${columns(params, transitions, [
       ['text', (t) => t.forge],
       ['text', (t) => t.project],
       ['int', (t) => t.iid],
@@ -52,7 +59,7 @@ export function transitionsInsert(params: Params, transitions: Transition[], gua
       ['text', (t) => t.source],
       ['text', (t) => t.kind ?? null],
       ['text', (t) => t.segment ?? null],
-    ])}) ${guard}
+    ])}) AS rows ${guard}
     ON CONFLICT DO NOTHING`;
 }
 

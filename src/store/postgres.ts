@@ -15,7 +15,7 @@ import {
   type InboxRecord,
   type TransitionRecord,
 } from './rows.js';
-import type { Delivery, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
+import type { ChangeCursor, Changes, Delivery, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -239,6 +239,25 @@ export class PostgresStore implements Store {
       filters.values,
     );
     return rows.map(toTransition);
+  }
+
+  async changesSince(after: ChangeCursor, limit: number): Promise<Changes> {
+    const [transitions, states] = await Promise.all([
+      this.query<TransitionRecord & { seq: string }>('SELECT * FROM transitions WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        after.transitions,
+        limit,
+      ]),
+      this.query<{ seq: string; state: unknown }>('SELECT seq, state FROM issue_state WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        after.states,
+        limit,
+      ]),
+    ]);
+    const last = (rows: { seq: string }[], fallback: number) => (rows.length ? Number(rows.at(-1)!.seq) : fallback);
+    return {
+      transitions: transitions.rows.map(toTransition),
+      states: states.rows.map((row) => parseIssueState(row.state)),
+      cursor: { transitions: last(transitions.rows, after.transitions), states: last(states.rows, after.states) },
+    };
   }
 
   async issueStates(filter: { forge?: ForgeName; project?: string }): Promise<IssueState[]> {

@@ -103,4 +103,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     memory TEXT NOT NULL
   );
   `,
+  // Insertion sequences, so the metrics snapshot reads only what changed since its last build.
+  // A transition's seq is set once; an issue state's on every write. Existing rows are numbered in
+  // event-time order (any order would do: a first read takes them all).
+  `
+  ALTER TABLE transitions ADD COLUMN seq INTEGER;
+  UPDATE transitions SET seq = numbered.n
+    FROM (SELECT forge AS f, project AS p, iid AS i, at AS a, to_stage AS s,
+            row_number() OVER (ORDER BY at, forge, project, iid, to_stage) AS n FROM transitions) AS numbered
+    WHERE forge = numbered.f AND project = numbered.p AND iid = numbered.i AND at = numbered.a AND to_stage = numbered.s;
+  CREATE UNIQUE INDEX transitions_seq ON transitions (seq);
+  ALTER TABLE issue_state ADD COLUMN seq INTEGER;
+  UPDATE issue_state SET seq = rowid;
+  CREATE UNIQUE INDEX issue_state_seq ON issue_state (seq);
+  `,
 ];

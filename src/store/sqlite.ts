@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEntry, IssueRef, IssueState, Transition } from '../domain/types.js';
+import type { AuditEntry, ForgeName, IssueRef, IssueState, Transition } from '../domain/types.js';
 import { issueKey } from '../domain/types.js';
 import {
   EMPTY_COUNTS,
@@ -18,6 +18,8 @@ import { Checkpointer } from './checkpointer.js';
 import { WalSync } from './wal-sync.js';
 import {
   StoreUnavailableError,
+  type ChangeCursor,
+  type Changes,
   type Delivery,
   type LeaseHold,
   type PolicyMemoryRow,
@@ -44,6 +46,12 @@ const IS_HEAD = (table: string) =>
   `NOT EXISTS (SELECT 1 FROM inbox p INDEXED BY inbox_heads
      WHERE p.ordering_key = ${table}.ordering_key AND p.status IN ('queued', 'processing')
        AND (p.seq < ${table}.seq OR (p.status = 'processing' AND p.seq <> ${table}.seq AND p.lease_until > @now)))`;
+
+/** The next insertion sequence of a table (single writer: SQLite's write lock is held). */
+const NEXT_SEQ = (table: string) => `(SELECT coalesce(max(seq), 0) + 1 FROM ${table})`;
+
+type TransitionRow = [seq: number, forge: ForgeName, project: string, iid: number, at: string, to: string, from: string | null,
+  actor: string, source: string, kind: string | null, segment: string | null];
 
 const isBusy = (error: unknown): boolean => (error as { code?: string }).code === 'SQLITE_BUSY';
 
@@ -97,6 +105,11 @@ export class SqliteStore implements Store {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** A cached statement that returns rows as arrays. */
+  private prepareRaw(sql: string): Database.Statement {
+    return this.prepare(sql).raw(true);
   }
 
   async migrate(): Promise<void> {
@@ -333,10 +346,10 @@ export class SqliteStore implements Store {
 
   private writeIssueState(state: IssueState): void {
     this.prepare(
-        `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at)
-         VALUES (@key, @forge, @project, @iid, @nodeId, @state, @updatedAt)
+        `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at, seq)
+         VALUES (@key, @forge, @project, @iid, @nodeId, @state, @updatedAt, ${NEXT_SEQ('issue_state')})
          ON CONFLICT (key) DO UPDATE SET node_id = COALESCE(excluded.node_id, issue_state.node_id),
-           state = excluded.state, updated_at = excluded.updated_at`,
+           state = excluded.state, updated_at = excluded.updated_at, seq = ${NEXT_SEQ('issue_state')}`,
       )
       .run({
         key: issueKey(state.ref),
@@ -355,8 +368,8 @@ export class SqliteStore implements Store {
 
   private insertTransitions(transitions: Transition[]): number {
     const insert = this.prepare(
-      `INSERT INTO transitions (forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment)
-       VALUES (@forge, @project, @iid, @at, @to, @from, @actor, @source, @kind, @segment)
+      `INSERT INTO transitions (forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment, seq)
+       VALUES (@forge, @project, @iid, @at, @to, @from, @actor, @source, @kind, @segment, ${NEXT_SEQ('transitions')})
        ON CONFLICT DO NOTHING`,
     );
     return transitions.reduce(
@@ -376,6 +389,23 @@ export class SqliteStore implements Store {
     const rows = this.prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`)
       .all(params) as TransitionRecord[];
     return rows.map(toTransition);
+  }
+
+  async changesSince(after: ChangeCursor, limit: number): Promise<Changes> {
+    // Raw rows: a first read takes every transition, and one object per row is enough.
+    const transitions = this.prepareRaw(
+      `SELECT seq, forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment
+       FROM transitions WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ).all(after.transitions, limit) as TransitionRow[];
+    const states = this.prepareRaw('SELECT seq, state FROM issue_state WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(after.states, limit) as [number, string][];
+    return {
+      transitions: transitions.map(([, forge, project, iid, at, to, from, actor, source, kind, segment]) => ({
+        forge, project, iid, at, to, from, actor, source, kind, segment,
+      })),
+      states: states.map(([, state]) => parseIssueState(state)),
+      cursor: { transitions: transitions.at(-1)?.[0] ?? after.transitions, states: states.at(-1)?.[0] ?? after.states },
+    };
   }
 
   async issueStates(filter: { forge?: string; project?: string }): Promise<IssueState[]> {

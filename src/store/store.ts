@@ -54,6 +54,24 @@ export interface PolicyMemoryRow {
   memory: unknown;
 }
 
+/**
+ * How far a reader of `changesSince` has got: the insertion sequence of the last transition and of
+ * the last issue-state write it has seen. `{ transitions: 0, states: 0 }` is the beginning.
+ */
+export interface ChangeCursor {
+  transitions: number;
+  states: number;
+}
+
+export interface Changes {
+  /** In insertion order. */
+  transitions: Transition[];
+  /** Each state as last written, in write order. */
+  states: IssueState[];
+  /** Pass this to the next call. */
+  cursor: ChangeCursor;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Create or upgrade the schema. Safe to run concurrently from several processes. */
@@ -91,6 +109,13 @@ export interface Store {
   /** Idempotent: a transition with the same (issue, from, to, at) is stored once. Returns how many were new. */
   recordTransitions(transitions: Transition[]): Promise<number>;
   transitions(filter: TransitionFilter): Promise<Transition[]>;
+  /**
+   * Transitions recorded and issue states written after `after`, at most `limit` of each; fewer
+   * than `limit` of both means the reader is up to date. Every row is returned exactly once
+   * across calls that chain their cursors: a write that commits later than a read never gets a
+   * sequence below what that read returned (the metrics snapshot reads only what is new this way).
+   */
+  changesSince(after: ChangeCursor, limit: number): Promise<Changes>;
   /** Every known issue state (metrics need kind/segment/state for issues). */
   issueStates(filter: { forge?: ForgeName; project?: string }): Promise<IssueState[]>;
   recordAudit(entries: AuditEntry[]): Promise<void>;

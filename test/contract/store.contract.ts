@@ -359,6 +359,65 @@ export function storeContract(
       });
     });
 
+    describe('changesSince', () => {
+      const START = { transitions: 0, states: 0 };
+
+      it('returns what was recorded after the cursor, each row once, in insertion order and in pages', async () => {
+        const [a, b, c] = ['2024-05-03', '2024-05-01', '2024-05-02'].map((day) => transition('o/r#1', `${day}T00:00:00.000Z`));
+        await store.recordTransitions([a!, b!]);
+        await store.recordTransitions([a!]);
+        const first = await store.changesSince(START, 10);
+        expect(first.transitions).toEqual([a, b]);
+        await store.recordTransitions([c!]);
+        const second = await store.changesSince(first.cursor, 10);
+        expect(second.transitions).toEqual([c]);
+        expect(await store.changesSince(second.cursor, 10)).toEqual({ transitions: [], states: [], cursor: second.cursor });
+        const page = await store.changesSince(START, 2);
+        expect(page.transitions).toEqual([a, b]);
+        expect((await store.changesSince(page.cursor, 2)).transitions).toEqual([c]);
+      });
+
+      it('returns an issue state again after each write, as last written, and completions too', async () => {
+        await store.putIssueState(issueState(1));
+        await store.putIssueState(issueState(2));
+        const first = await store.changesSince(START, 10);
+        expect(first.states.map((state) => state.ref.iid)).toEqual([1, 2]);
+        const moved = { ...issueState(1), stage: 'triage' };
+        await store.putIssueState(moved);
+        const second = await store.changesSince(first.cursor, 10);
+        expect(second.states).toEqual([moved]);
+        await store.enqueue(delivery('d1'));
+        const [claimed] = await store.claim(1, 'w1', 60_000);
+        const done = transition('o/r#2', '2024-05-04T00:00:00.000Z');
+        await store.complete(claimed!.seq, 'w1', { state: issueState(2), transitions: [done] });
+        const third = await store.changesSince(second.cursor, 10);
+        expect(third.transitions).toEqual([done]);
+        expect(third.states).toEqual([issueState(2)]);
+      });
+
+      it("sees another connection's writes that commit after its read, and misses none of many concurrent ones", async () => {
+        const other = await peer();
+        let cursor = START;
+        const seen: string[] = [];
+        const writes = Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? other : store).recordTransitions([transition(`o/r#${i + 1}`, '2024-05-01T00:00:00.000Z')]),
+        );
+        const reading = (async () => {
+          for (let round = 0; round < 20; round++) {
+            const changes = await store.changesSince(cursor, 7);
+            seen.push(...changes.transitions.map((t) => `${t.iid}`));
+            cursor = changes.cursor;
+          }
+        })();
+        await Promise.all([...writes, reading]);
+        for (let changes = await store.changesSince(cursor, 7); changes.transitions.length; changes = await store.changesSince(cursor, 7)) {
+          seen.push(...changes.transitions.map((t) => `${t.iid}`));
+          cursor = changes.cursor;
+        }
+        expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `${i + 1}`).sort());
+      });
+    });
+
     describe('audit', () => {
       it('returns the newest entries first, limited and filtered, with their detail', async () => {
         const entries = [

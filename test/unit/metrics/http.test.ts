@@ -106,16 +106,18 @@ describe('GET /metrics', () => {
     expect((await get('/metrics', { authorization: 'Bearer s3cret' })).statusCode).toBe(200);
   });
 
-  it('serves a snapshot up to cacheSeconds old, then refreshes it', async () => {
+  it('shows a new transition in the next answer, and moves the instant on once it is cacheSeconds old', async () => {
     await start({ durations: { cacheSeconds: 60 } });
-    const total = async () => (await get('/metrics')).json<MetricsReport>().issues.total;
-    expect(await total()).toBe(3);
+    const report = async () => (await get('/metrics')).json<MetricsReport>();
+    expect((await report()).issues.total).toBe(3);
+    const first = await report();
     await store.recordTransitions([{ ...C[0]!, iid: 99 }]);
     nowMs += 30_000;
-    expect(await total()).toBe(3);
+    const afterTransition = await report();
+    expect(afterTransition.issues.total).toBe(4);
+    expect(afterTransition.generatedAt).toBe(first.generatedAt);
     nowMs += 31_000;
-    await total(); // serves the old snapshot and refreshes behind it
-    expect(await total()).toBe(4);
+    expect((await report()).generatedAt).toBe(new Date(nowMs).toISOString());
   });
 });
 
