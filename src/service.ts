@@ -110,8 +110,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     metrics,
     close() {
       closing ??= (async () => {
-        await app.close();
-        await Promise.all([worker.stop(), reports.close()]);
+        // In-flight /metrics requests wait for the report thread: closing it answers them (with an error).
+        await Promise.all([app.close().then(() => worker.stop()), reports.close()]);
         await store.close();
       })();
       return closing;

@@ -3,11 +3,17 @@ import { assigneeTransitions } from '../metrics/assignees.js';
 
 /**
  * Adds the event's assignees to the state the rules decided, and the changes against what was
- * known before as transitions. An event whose payload does not list assignees changes nothing. Pure.
+ * recorded before as transitions. An event whose payload does not list assignees changes nothing.
+ * Only issues on the board (a kind or a stage) get transitions, so a repository's other issues never
+ * show up in /metrics because someone was assigned; an issue that joins the board records who is
+ * assigned then. Pure.
  */
 export function recordAssignees(event: IssueEvent, previous: IssueState | null, state: IssueState): { state: IssueState; transitions: Transition[] } {
   const before = previous?.assignees ?? [];
   if (!event.assignees) return { state: previous?.assignees ? { ...state, assignees: before } : state, transitions: [] };
+  const assigned = { ...state, assignees: [...event.assignees] };
+  if (!onBoard(state)) return { state: assigned, transitions: [] };
+  const recorded = previous && onBoard(previous) ? before : [];
   const base = {
     forge: event.forge,
     project: state.ref.project,
@@ -18,5 +24,7 @@ export function recordAssignees(event: IssueEvent, previous: IssueState | null, 
     kind: state.kind,
     segment: state.segment,
   };
-  return { state: { ...state, assignees: [...event.assignees] }, transitions: assigneeTransitions(base, before, event.assignees) };
+  return { state: assigned, transitions: assigneeTransitions(base, recorded, event.assignees) };
 }
+
+const onBoard = (state: IssueState): boolean => state.kind !== null || state.stage !== null;

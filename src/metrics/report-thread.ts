@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { startThread } from '../threads.js';
@@ -12,6 +13,9 @@ export type ReportThreadReply =
   | { type: 'refreshed'; id: number; built: Built }
   | { type: 'answered'; id: number; answered: Answered }
   | { type: 'failed'; id: number; message: string };
+
+/** How long a stopping thread may take to close its store connection before it is terminated. */
+const STOP_WAIT_MS = 1_000;
 
 interface Pending {
   resolve: (value: never) => void;
@@ -52,8 +56,12 @@ export class ReportThread implements ReportBackend {
   }
 
   async close(): Promise<void> {
-    this.thread?.postMessage({ type: 'stop' } satisfies ReportThreadRequest);
-    await this.exited;
+    const thread = this.thread;
+    if (!thread) return;
+    thread.postMessage({ type: 'stop' } satisfies ReportThreadRequest);
+    // A build in progress holds the thread's event loop for seconds and only reads: stop it rather than wait.
+    const stopped = await Promise.race([this.exited.then(() => true), delay(STOP_WAIT_MS, false)]);
+    if (!stopped) await thread.terminate();
   }
 
   private ask<T>(request: (id: number) => ReportThreadRequest): Promise<T> {

@@ -36,7 +36,6 @@ export function initialState(event: IssueEvent): IssueState {
   };
 }
 
-/** Events that say nothing about the board. */
 /** Events the rules leave alone (an assignment changes no label; the pipeline records it). */
 const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred', 'assigned', 'unassigned']);
 
@@ -192,8 +191,9 @@ function durationFields(validation: Validation): Record<string, string> {
  */
 export function decide(event: IssueEvent, previous: IssueState | null, config: Config): Decision {
   const prior = previous ?? initialState(event);
-  if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt } };
-  const decision = decideActive(event, prior, readMemory(prior.extra), vocabularyFor(config));
+  // A person's assignment is activity on GitHub as on GitLab (where it arrives as an update).
   const activity = nextActivity(event, previous, policyLabels(config));
+  if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt, extra: { ...prior.extra, activity } } };
+  const decision = decideActive(event, prior, readMemory(prior.extra), vocabularyFor(config));
   return { ...decision, state: { ...decision.state, extra: { ...decision.state.extra, activity } } };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DELIVERY_STAGES, SALES_STAGES } from '../../src/config/presets.js';
+import { parseOverlay } from '../../src/metrics/overlay.js';
 import { gitlabIssueHook } from './payloads.js';
 import { GITLAB_SECRET, gitlabHeaders } from './signing.js';
 
@@ -116,10 +117,13 @@ export function issueWorkload(issues: number, perIssue: number, runId: string): 
   );
 }
 
-/** Each issue's recorded stage changes as `from>to`, in time order (index = issue number - 1). */
+/**
+ * Each issue's recorded stage changes as `from>to`, in time order (index = issue number - 1). Overlay
+ * transitions (`+label`, `+assignee:…`: the documented hook body has an assignee) are not stage changes.
+ */
 export function stageChains(transitions: { iid: number; at: string; from: string | null; to: string }[], issues: number): string[][] {
   const chains = Array.from({ length: issues }, () => [] as { at: string; step: string }[]);
-  for (const t of transitions) chains[t.iid - 1]?.push({ at: t.at, step: `${t.from}>${t.to}` });
+  for (const t of transitions) if (parseOverlay(t.to) === null) chains[t.iid - 1]?.push({ at: t.at, step: `${t.from}>${t.to}` });
   return chains.map((chain) => chain.sort((a, b) => a.at.localeCompare(b.at)).map((entry) => entry.step));
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { IssueEvent, IssueState } from '../../../src/domain/types.js';
 import { recordAssignees } from '../../../src/engine/assignees.js';
+import { readPersonActivity } from '../../../src/metrics/activity.js';
 import { backfillVocabulary, transitionsFromHistory } from '../../../src/engine/backfill-transitions.js';
 import type { LabelHistoryEntry } from '../../../src/forges/forge.js';
 import { createGithubWebhooks } from '../../../src/forges/github/events.js';
@@ -50,11 +51,20 @@ describe('assignees from webhooks', () => {
   it('plans no forge action for an assignment', () => {
     expect(decide(githubEvent('issues.assigned'), null, config).actions).toEqual([]);
   });
+
+  it("counts a person's assignment as activity, as GitLab's update does (the stale policy sees it)", () => {
+    const event = githubEvent('issues.assigned');
+    const idle = { ...decide(event, null, config).state, extra: { activity: { personAt: '2019-01-01T00:00:00Z' } } };
+    expect(event.actor.isBot).toBe(false);
+    expect(readPersonActivity(decide(event, idle, config).state.extra)).toBe(event.occurredAt);
+  });
 });
 
 describe('assignees as issue state with history', () => {
   const event = githubEvent('issues.assigned');
-  const state = decide(event, null, config).state;
+  // The example issue is not on the board; as an engagement (a kind), its assignments are history.
+  const plain = decide(event, null, config).state;
+  const state: IssueState = { ...plain, kind: 'sow-request' };
   const previous: IssueState = { ...state, assignees: ['octocat'] };
 
   it('records who came and who went as transitions, and the new list on the state', () => {
@@ -64,6 +74,16 @@ describe('assignees as issue state with history', () => {
       [null, '-assignee:octocat', event.occurredAt, 'Codertocat'],
       [null, '+assignee:Codertocat', event.occurredAt, 'Codertocat'],
     ]);
+  });
+
+  it('keeps who is assigned to an issue off the board, without transitions (it stays out of /metrics)', () => {
+    expect([plain.kind, plain.stage]).toEqual([null, null]);
+    expect(recordAssignees(event, { ...plain, assignees: ['octocat'] }, plain)).toEqual({ state: { ...plain, assignees: ['Codertocat'] }, transitions: [] });
+  });
+
+  it('records who is assigned when an issue joins the board', () => {
+    const recorded = recordAssignees(event, { ...plain, assignees: ['Codertocat'] }, state);
+    expect(recorded.transitions.map((t) => t.to)).toEqual(['+assignee:Codertocat']);
   });
 
   it('keeps what it knew when a payload does not list assignees', () => {

@@ -92,12 +92,27 @@ it("remembers the issue's address on the forge from its webhook, for the dashboa
   await store.close();
 });
 
-it('records an assignment as issue state and as a transition, and plans no forge call for it', async () => {
+it('records an assignment to an engagement as issue state and as a transition, and plans no forge call for it', async () => {
   const store = new SqliteStore({ path: join(dir, 'db') });
   await store.migrate();
   const config = testConfig();
   const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
   const payload = githubFixture('issues.assigned');
+  await store.putIssueState({
+    ref: { forge: 'github', project: payload.repository.full_name, iid: payload.issue.number, nodeId: payload.issue.node_id },
+    kind: 'sow-request',
+    stage: 'deployment',
+    stageBeforeHold: null,
+    stageBeforeClose: null,
+    labels: ['type::sow-request', 'stage::deployment'],
+    commentDigest: null,
+    segment: null,
+    title: payload.issue.title,
+    createdAt: null,
+    closedAt: null,
+    updatedAt: '2019-05-15T15:00:00Z',
+    extra: {},
+  });
   const outcome = await handle(claimed('assigned-1', 'issues', 'assigned', payload.issue.node_id, payload), createLogger({ level: 'silent' }));
   expect(outcome.state?.assignees).toEqual(['Codertocat']);
   expect(outcome.transitions).toMatchObject([{ from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' }]);
