@@ -1,7 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
-import type { IssueState } from '../../../src/domain/types.js';
 import { metricsRoutes } from '../../../src/http/metrics.js';
 import { computeIssues } from '../../../src/metrics/compute.js';
 import { issueFacts } from '../../../src/metrics/facts.js';
@@ -10,10 +9,10 @@ import { describeForecast, forecastOfIssue } from '../../../src/metrics/forecast
 import { buildTable } from '../../../src/metrics/table.js';
 import type { IssueReport } from '../../../src/metrics/types.js';
 import { SLA_MARKER } from '../../../src/policies/defaults.js';
-import { SqliteStore } from '../../../src/store/sqlite.js';
+import type { SqliteStore } from '../../../src/store/sqlite.js';
 import { sweepForecasts } from '../../../src/sweep/forecast.js';
 import { runSweep } from '../../../src/sweep/run.js';
-import { DAY, finished, settingsWith, T0, transitionsOf, type Engagement } from '../metrics/forecast/support.js';
+import { DAY, finished, settingsWith, stateOf, storeWith, T0, transitionsOf, type Engagement } from '../metrics/forecast/support.js';
 import { recordingAlerter, recordingForge } from './fake-forge.js';
 
 // Counted, not replaced: the sweep must simulate only for the comments that show a forecast.
@@ -33,23 +32,8 @@ const ENGAGEMENTS: Engagement[] = [
 const AT_RISK = { forge: 'gitlab' as const, project: 'ps', iid: 50 };
 const key = (iid: number) => `gitlab:ps#${iid}`;
 
-function state(iid: number): IssueState {
-  return {
-    ref: { forge: 'gitlab', project: 'ps', iid },
-    kind: 'sow-request',
-    stage: null,
-    stageBeforeHold: null,
-    stageBeforeClose: null,
-    labels: [],
-    commentDigest: null,
-    segment: 'mm',
-    title: `engagement ${iid}`,
-    createdAt: null,
-    closedAt: null,
-    updatedAt: new Date(NOW).toISOString(),
-    extra: { activity: { personAt: new Date(NOW - DAY).toISOString() } },
-  };
-}
+/** People were busy on every engagement yesterday: nothing is stale. */
+const state = (iid: number) => stateOf(iid, NOW, { extra: { activity: { personAt: new Date(NOW - DAY).toISOString() } } });
 
 const configWith = (forecast: ConfigInput['forecast'] = {}) =>
   configSchema.parse({ durations: { cacheSeconds: 0 }, forecast: { draws: 2_000, ...forecast } });
@@ -59,10 +43,7 @@ describe('the sweep’s comments carry the go-live forecast', () => {
 
   beforeEach(async () => {
     vi.clearAllMocks();
-    store = new SqliteStore({ path: ':memory:' });
-    await store.migrate();
-    await store.recordTransitions(ENGAGEMENTS.flatMap(transitionsOf));
-    for (const engagement of ENGAGEMENTS) await store.putIssueState(state(engagement.iid));
+    store = await storeWith(ENGAGEMENTS, state);
   });
   afterEach(async () => {
     await store.close();
