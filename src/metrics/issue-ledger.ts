@@ -3,6 +3,7 @@ import type { Changes } from '../store/store.js';
 import { factsOf } from './facts.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
+import type { IssueId } from './types.js';
 import { buildTable, type IssueTable } from './table.js';
 
 interface Issue {
@@ -13,13 +14,17 @@ interface Issue {
   metrics: IssueMetrics | null;
 }
 
-/** Table rows are in (forge, project, iid) order, however the changes arrived. */
-function rowOrder(a: Issue, b: Issue): number {
-  const [x, y] = [a.transitions[0]!, b.transitions[0]!];
+/**
+ * Table rows are in (forge, project, iid) order, however the changes arrived. The forecasts'
+ * history follows it, so anything forecasting beside the table (the sweep) sorts its issues so too.
+ */
+export function tableOrder(x: IssueId, y: IssueId): number {
   if (x.forge !== y.forge) return x.forge < y.forge ? -1 : 1;
   if (x.project !== y.project) return x.project < y.project ? -1 : 1;
   return x.iid - y.iid;
 }
+
+const rowOrder = (a: Issue, b: Issue): number => tableOrder(a.transitions[0]!, b.transitions[0]!);
 
 /**
  * Every issue's recorded history and metrics, kept up to date from the store's changes

@@ -10,8 +10,22 @@ const ALERT_SUMMARIES: Record<string, string> = {
   'suggest-lost': '{title}: {idleDays} days idle in {stage}; close it as lost?',
 };
 
-/** Turn one policy's actions into steps, against the labels as they will be after the steps before. */
-function plan(policy: Policy, actions: PolicyAction[], facts: PolicyFacts, labels: Set<string>, at: string, kpi: string): PolicyStep[] {
+/** A text that shows the forecast: only for such a step is a forecast worth its simulation. */
+const templateShowsForecast = (template: string): boolean => template.includes('{forecast}');
+
+/**
+ * Turn one policy's actions into steps, against the labels as they will be after the steps before.
+ * Steps whose text shows the forecast go into `showingForecast` too.
+ */
+function plan(
+  policy: Policy,
+  actions: PolicyAction[],
+  facts: PolicyFacts,
+  labels: Set<string>,
+  at: string,
+  kpi: string,
+  showingForecast: Set<PolicyStep>,
+): PolicyStep[] {
   const values = placeholders(facts, durationOf(policy.when, kpi));
   const add: string[] = [];
   const remove: string[] = [];
@@ -25,12 +39,17 @@ function plan(policy: Policy, actions: PolicyAction[], facts: PolicyFacts, label
       labels.delete(action.removeLabel);
     } else if ('comment' in action) {
       const { marker, body } = action.comment;
-      steps.push({ policy: policy.name, type: 'comment', marker, body: `${marker}\n${fill(body, values)}` });
+      const step: PolicyStep = { policy: policy.name, type: 'comment', marker, body: `${marker}\n${fill(body, values)}` };
+      steps.push(step);
+      if (templateShowsForecast(body)) showingForecast.add(step);
     } else {
-      const summary = fill(action.summary ?? ALERT_SUMMARIES[action.alert]!, values);
+      const template = action.summary ?? ALERT_SUMMARIES[action.alert]!;
+      const summary = fill(template, values);
       const issue = { ...facts.ref, ...(facts.url ? { url: facts.url } : {}), ...(facts.title ? { title: facts.title } : {}) };
       const details = { policy: policy.name, stage: facts.stage, elapsedDays: values.elapsedDays, leftDays: values.leftDays, idleDays: values.idleDays };
-      steps.push({ policy: policy.name, type: 'alert', alert: { kind: action.alert, at, issue, summary, details } });
+      const step: PolicyStep = { policy: policy.name, type: 'alert', alert: { kind: action.alert, at, issue, summary, details } };
+      steps.push(step);
+      if (templateShowsForecast(template)) showingForecast.add(step);
     }
   }
   const labelStep: PolicyStep[] = add.length > 0 || remove.length > 0 ? [{ policy: policy.name, type: 'labels', add, remove }] : [];
@@ -41,13 +60,15 @@ function plan(policy: Policy, actions: PolicyAction[], facts: PolicyFacts, label
  * The policies for one issue at `nowMs`. Each policy acts once each time its condition becomes
  * true (and runs its `resolve` actions once when it stops being true), so a second sweep does
  * nothing, and a label a person removed after the policy acted stays removed until another
- * policy acts. Steps on the same comment marker collapse into the last one. Pure.
+ * policy acts. Steps on the same comment marker collapse into the last one. The forecast is only
+ * text (`facts.forecast`); `showsForecast` tells whether any step shows it. Pure.
  */
 export function evaluatePolicies(facts: PolicyFacts, policies: readonly Policy[], nowMs: number, memory: PolicyMemory, kpi: string): Evaluation {
   const at = new Date(nowMs).toISOString();
   const fired = { ...memory.fired };
   const labels = new Set(facts.labels);
   let steps: PolicyStep[] = [];
+  const showingForecast = new Set<PolicyStep>();
   let memoryChanged = false;
   for (const policy of policies) {
     const matched = matches(policy.when, facts, kpi);
@@ -56,13 +77,13 @@ export function evaluatePolicies(facts: PolicyFacts, policies: readonly Policy[]
     memoryChanged = true;
     if (matched) {
       fired[policy.name] = at;
-      steps.push(...plan(policy, policy.actions, facts, labels, at, kpi));
+      steps.push(...plan(policy, policy.actions, facts, labels, at, kpi, showingForecast));
     } else {
       delete fired[policy.name];
-      steps.push(...plan(policy, policy.resolve, facts, labels, at, kpi));
+      steps.push(...plan(policy, policy.resolve, facts, labels, at, kpi, showingForecast));
     }
   }
   const lastComment = new Map(steps.flatMap((step, i) => (step.type === 'comment' ? [[step.marker, i] as const] : [])));
   steps = steps.filter((step, i) => step.type !== 'comment' || lastComment.get(step.marker) === i);
-  return { steps, memory: { fired }, memoryChanged };
+  return { steps, memory: { fired }, memoryChanged, showsForecast: steps.some((step) => showingForecast.has(step)) };
 }

@@ -17,14 +17,12 @@ export function assigneesOf(state: IssueState | null): string[] {
   });
 }
 
-/** Optional inputs the policy texts can use. */
-export interface FactsExtras {
-  /** A go-live forecast sentence for this issue (issue 16 provides it); null: none. */
-  forecast?: (facts: IssueFacts) => string | null;
-}
-
-/** What the policies see of one issue at `nowMs`: its metrics (the same as /metrics) plus idle time and assignees. Pure. */
-export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs: number, extras: FactsExtras = {}): PolicyFacts {
+/**
+ * What the policies see of one issue at `nowMs`: its metrics (the same as /metrics) plus idle time
+ * and assignees. Pure. No forecast: it costs a simulation, so the caller adds its text only where a
+ * step shows it (Evaluation.showsForecast).
+ */
+export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs: number): PolicyFacts {
   const metrics = issueMetrics(facts, settings, nowMs);
   const { state } = facts;
   // The issue's page as its webhook gave it (the alert links to it).
@@ -40,6 +38,6 @@ export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs:
     idleMs: Number.isFinite(metrics.idleMs) ? Math.max(0, metrics.idleMs) : 0,
     durations: metrics.durations,
     assignees: assigneesOf(state),
-    forecast: extras.forecast?.(facts) ?? null,
+    forecast: null,
   };
 }

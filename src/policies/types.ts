@@ -49,4 +49,9 @@ export interface Evaluation {
   memory: PolicyMemory;
   /** The memory differs from the one given (it must be stored). */
   memoryChanged: boolean;
+  /**
+   * Some step's text shows `{forecast}`. A forecast costs a simulation, so a caller may evaluate
+   * without one first and, only when this is true, again with it: the steps are the same but for the text.
+   */
+  showsForecast: boolean;
 }

@@ -10,11 +10,12 @@ import type { IssueFacts } from '../metrics/issue-metrics.js';
 import { metricsSettings } from '../metrics/settings.js';
 import { buildTimeline } from '../metrics/timeline.js';
 import { evaluatePolicies } from '../policies/evaluate.js';
-import { policyFacts, type FactsExtras } from '../policies/facts.js';
+import { policyFacts } from '../policies/facts.js';
 import { parsePolicyMemory } from '../policies/memory.js';
 import { resolvePolicies } from '../policies/resolve.js';
 import { EMPTY_MEMORY, type Evaluation, type PolicyFacts, type PolicyStep } from '../policies/types.js';
 import type { LeaseHold, PolicyMemoryRow, Store } from '../store/store.js';
+import { sweepForecasts } from './forecast.js';
 import { rowResult, type SweepReport, type SweepRow } from './report.js';
 
 /** The store lease only one sweeper holds at a time, and the audit's delivery id for sweep actions. */
@@ -39,8 +40,6 @@ export interface SweepOptions {
   preview?: boolean;
   /** Skip when another sweep finished less than this long ago (replicas share one interval). */
   skipIfSweptWithinMs?: number;
-  /** Optional go-live forecast text for the comments (issue 16 plugs in here). */
-  forecast?: FactsExtras['forecast'];
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -53,8 +52,7 @@ export class LeaseLostError extends Error {
 }
 
 /** Issues the policies look at: those with a known kind (engagements, initiatives), with or without transitions. */
-function sweptIssues(transitions: Awaited<ReturnType<Store['transitions']>>, states: IssueState[]): IssueFacts[] {
-  const withHistory = issueFacts(transitions, states);
+function sweptIssues(withHistory: IssueFacts[], states: IssueState[]): IssueFacts[] {
   const seen = new Set(withHistory.map((facts) => issueKey(facts.id)));
   const stateOnly = states
     .filter((state) => !seen.has(issueKey(state.ref)))
@@ -166,11 +164,19 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport | nul
     const context: SweepContext = { options, hold, now, keepLease };
     const acting: { facts: PolicyFacts; evaluation: Evaluation }[] = [];
     const quiet: PolicyMemoryRow[] = [];
-    for (const issue of sweptIssues(transitions, states)) {
-      const facts = policyFacts(issue, settings, nowMs, { forecast: options.forecast });
+    const withHistory = issueFacts(transitions, states);
+    const forecast = sweepForecasts(withHistory, settings, nowMs);
+    for (const issue of sweptIssues(withHistory, states)) {
+      let facts = policyFacts(issue, settings, nowMs);
       const key = issueKey(facts.ref);
-      const evaluation = evaluatePolicies(facts, policies, nowMs, memories.get(key) ?? EMPTY_MEMORY, settings.kpi);
+      const memory = memories.get(key) ?? EMPTY_MEMORY;
+      let evaluation = evaluatePolicies(facts, policies, nowMs, memory, settings.kpi);
       if (!evaluation.memoryChanged) continue;
+      // Simulated only for a step that shows it: forecasting every open engagement each sweep would be waste.
+      if (evaluation.showsForecast) {
+        facts = { ...facts, forecast: forecast(issue) };
+        evaluation = evaluatePolicies(facts, policies, nowMs, memory, settings.kpi);
+      }
       if (evaluation.steps.length === 0) quiet.push({ key, memory: evaluation.memory });
       else acting.push({ facts, evaluation });
     }

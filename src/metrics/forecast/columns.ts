@@ -1,7 +1,7 @@
 import type { IssueMetrics } from '../issue-metrics.js';
 import type { MetricsSettings } from '../settings.js';
 import type { ForecastBasis } from '../types.js';
-import { forecastEngagement, forecastHistory } from './engagement.js';
+import { forecastEngagement, forecastHistory, type EngagementForecast } from './engagement.js';
 
 /** Codes of `ForecastColumns.status` and `.basis`; 0 is always "none". */
 export const [NO_FORECAST, FORECAST, TOO_LITTLE_HISTORY] = [0, 1, 2] as const;
@@ -50,4 +50,21 @@ export function forecastColumns(issues: readonly IssueMetrics[], settings: Metri
     columns.basis[i] = BASES.indexOf(forecast.basis);
   });
   return columns;
+}
+
+/** Row i's forecast as `forecastColumns` stored it; null when its KPI duration is not running. */
+export function forecastOfRow(columns: ForecastColumns, i: number): EngagementForecast | null {
+  const status = columns.status[i];
+  const samples = columns.samples[i]!;
+  if (status === TOO_LITTLE_HISTORY) return { status: 'too-little-history', samples };
+  if (status !== FORECAST) return null;
+  const chance = columns.chance[i]!;
+  return {
+    status: 'forecast',
+    p50Ms: columns.p50Ms[i]!,
+    p85Ms: columns.p85Ms[i]!,
+    chance: Number.isNaN(chance) ? null : chance,
+    samples,
+    basis: BASES[columns.basis[i]!]!,
+  };
 }

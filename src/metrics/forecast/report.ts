@@ -2,7 +2,14 @@ import { DAY_MS } from '../measure.js';
 import type { MetricsSettings } from '../settings.js';
 import type { IssueTable } from '../table.js';
 import type { Forecast, ForecastBucket, IssueId } from '../types.js';
-import { BASES, FORECAST, TOO_LITTLE_HISTORY, type ForecastColumns } from './columns.js';
+import { FORECAST, forecastOfRow, TOO_LITTLE_HISTORY, type ForecastColumns } from './columns.js';
+import type { EngagementForecast } from './engagement.js';
+
+/** The KPI's target in days, as the reports' forecasts measure their chance against; null without one. */
+export function kpiTargetDays(settings: MetricsSettings): number | null {
+  const targetMs = settings.definitions.find((d) => d.name === settings.kpi)?.targetMs ?? null;
+  return targetMs === null ? null : targetMs / DAY_MS;
+}
 
 /** The forecast of one issue in the table, as on the report's open rows; null when it has none (or the table does not hold it yet). */
 export function forecastOfIssue(table: IssueTable, id: IssueId, settings: MetricsSettings): Forecast | null {
@@ -10,31 +17,33 @@ export function forecastOfIssue(table: IssueTable, id: IssueId, settings: Metric
   const project = table.keys.project.indexOf(id.project);
   for (let i = 0; i < table.size; i++) {
     if (table.iid[i] !== id.iid || table.forge[i] !== forge || table.project[i] !== project) continue;
-    const targetMs = settings.definitions.find((d) => d.name === settings.kpi)?.targetMs ?? null;
-    return forecastAt(table.forecast, i, settings, targetMs === null ? null : targetMs / DAY_MS);
+    return forecastAt(table.forecast, i, settings, kpiTargetDays(settings));
   }
   return null;
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** Row i's forecast for a report; null when its KPI duration is not running. */
-export function forecastAt(columns: ForecastColumns, i: number, settings: MetricsSettings, targetDays: number | null): Forecast | null {
-  const status = columns.status[i];
-  if (status === TOO_LITTLE_HISTORY) {
-    return { status: 'too-little-history', samples: columns.samples[i]!, minimumHistory: settings.forecast.minimumHistory };
+/** One engagement's forecast as every report shows it: UTC days, the chance to 0.1 %. */
+export function reportedForecast(forecast: EngagementForecast, settings: MetricsSettings, targetDays: number | null): Forecast {
+  if (forecast.status === 'too-little-history') {
+    return { status: 'too-little-history', samples: forecast.samples, minimumHistory: settings.forecast.minimumHistory };
   }
-  if (status !== FORECAST) return null;
-  const chance = columns.chance[i]!;
   return {
     status: 'forecast',
-    p50: day(columns.p50Ms[i]!),
-    p85: day(columns.p85Ms[i]!),
-    chanceWithinTarget: Number.isNaN(chance) ? null : Math.round(chance * 1000) / 1000,
+    p50: day(forecast.p50Ms),
+    p85: day(forecast.p85Ms),
+    chanceWithinTarget: forecast.chance === null ? null : Math.round(forecast.chance * 1000) / 1000,
     targetDays,
-    samples: columns.samples[i]!,
-    basis: BASES[columns.basis[i]!]!,
+    samples: forecast.samples,
+    basis: forecast.basis,
   };
+}
+
+/** Row i's forecast for a report; null when its KPI duration is not running. */
+export function forecastAt(columns: ForecastColumns, i: number, settings: MetricsSettings, targetDays: number | null): Forecast | null {
+  const forecast = forecastOfRow(columns, i);
+  return forecast && reportedForecast(forecast, settings, targetDays);
 }
 
 export const FORECAST_BUCKETS: readonly ForecastBucket[] = ['likely', 'uncertain', 'unlikely', 'no-target', 'too-little-history'];

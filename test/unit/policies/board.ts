@@ -70,7 +70,7 @@ export function evaluate(
   forecast: string | null = null,
 ): Evaluation {
   const settings = metricsSettings(config);
-  const facts = policyFacts(subject, settings, nowMs, { forecast: () => forecast });
+  const facts = { ...policyFacts(subject, settings, nowMs), forecast };
   return evaluatePolicies(facts, resolvePolicies(config), nowMs, memory, settings.kpi);
 }
 

@@ -118,6 +118,24 @@ describe('the at-risk comment', () => {
     expect(commentOf(result.steps)!.body.split('\n').at(-1)).toBe('Forecast: live by 2026-04-06 (p80).');
   });
 
+  it('tells whether a step shows the forecast, so the caller simulates only then; the steps do not depend on it', () => {
+    const atRisk = issue(inDeployment());
+    const without = evaluate(atRisk, T0 + 22 * DAY);
+    const withForecast = evaluate(atRisk, T0 + 22 * DAY, undefined, undefined, 'Go-live forecast: P50 2026-04-06');
+    expect(without.showsForecast).toBe(true);
+    expect(brief(withForecast.steps)).toEqual(brief(without.steps));
+    expect(withForecast.memory).toEqual(without.memory);
+    expect(evaluate(atRisk, T0 + 22 * DAY, without.memory).showsForecast).toBe(false);
+    expect(evaluate(issue({ moves: [['kickoff', T0]] }), T0 + 31 * DAY).showsForecast).toBe(false);
+  });
+
+  it('a policy whose texts do not use {forecast} needs none; one whose alert summary does, does', () => {
+    const plain = configWith({ policies: { 'implementation-at-risk': { actions: [{ comment: { marker: SLA_MARKER, body: 'day {elapsedDays}' } }, { alert: 'at-risk' }] } } });
+    expect(evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, plain).showsForecast).toBe(false);
+    const summary = configWith({ policies: { 'implementation-at-risk': { actions: [{ alert: 'at-risk', summary: '{title}: {forecast}' }] } } });
+    expect(evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, summary).showsForecast).toBe(true);
+  });
+
   it('says how far past the target a breach is', () => {
     const body = commentOf(evaluate(issue(inDeployment()), T0 + 33 * DAY + 3_600_000).steps)!.body;
     expect(body).toContain('day 33, 3 days past the 30-day target');

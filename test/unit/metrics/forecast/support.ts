@@ -1,9 +1,10 @@
 import { configSchema, type ConfigInput } from '../../../../src/config/schema.js';
-import type { Transition } from '../../../../src/domain/types.js';
+import type { IssueState, Transition } from '../../../../src/domain/types.js';
 import { computeIssues } from '../../../../src/metrics/compute.js';
 import { issueFacts } from '../../../../src/metrics/facts.js';
 import type { IssueMetrics } from '../../../../src/metrics/issue-metrics.js';
 import { metricsSettings, type MetricsSettings } from '../../../../src/metrics/settings.js';
+import { SqliteStore } from '../../../../src/store/sqlite.js';
 
 export const DAY = 86_400_000;
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -51,4 +52,33 @@ export function finished(iid: number, start: number, deploymentDays: number, con
 
 export function metricsOf(engagements: Engagement[], settings: MetricsSettings, nowMs: number): IssueMetrics[] {
   return computeIssues(issueFacts(engagements.flatMap(transitionsOf), []), settings, nowMs);
+}
+
+/** What the service knows of engagement `iid` (GitLab project `ps`, segment `mm`) as of `nowMs`. */
+export function stateOf(iid: number, nowMs: number, known: Partial<IssueState> = {}): IssueState {
+  return {
+    ref: { forge: 'gitlab', project: 'ps', iid },
+    kind: 'sow-request',
+    stage: null,
+    stageBeforeHold: null,
+    stageBeforeClose: null,
+    labels: [],
+    commentDigest: null,
+    segment: 'mm',
+    title: `engagement ${iid}`,
+    createdAt: null,
+    closedAt: null,
+    updatedAt: new Date(nowMs).toISOString(),
+    extra: {},
+    ...known,
+  };
+}
+
+/** An in-memory store holding the engagements' transitions and states, as the worker would have left it. */
+export async function storeWith(engagements: Engagement[], state: (iid: number) => IssueState): Promise<SqliteStore> {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.migrate();
+  await store.recordTransitions(engagements.flatMap(transitionsOf));
+  for (const engagement of engagements) await store.putIssueState(state(engagement.iid));
+  return store;
 }

@@ -1,11 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../../../src/config/schema.js';
-import type { IssueState } from '../../../../src/domain/types.js';
 import { metricsRoutes } from '../../../../src/http/metrics.js';
 import type { IssueReport, MetricsReport } from '../../../../src/metrics/types.js';
-import { SqliteStore } from '../../../../src/store/sqlite.js';
-import { DAY, finished, T0, transitionsOf, type Engagement } from './support.js';
+import type { SqliteStore } from '../../../../src/store/sqlite.js';
+import { DAY, finished, stateOf, storeWith, T0, type Engagement } from './support.js';
 
 /** Twelve finished implementations, two running (one 40 days in: breached), and who is assigned. */
 const ENGAGEMENTS: Engagement[] = [
@@ -16,24 +15,7 @@ const ENGAGEMENTS: Engagement[] = [
 const ASSIGNEES: Record<number, string[]> = { 1: ['alice'], 2: ['alice', 'bob'], 3: ['bob'], 50: ['alice'], 51: ['bob'] };
 const NOW = T0 + 140 * DAY;
 
-function state(iid: number): IssueState {
-  return {
-    ref: { forge: 'gitlab', project: 'ps', iid },
-    kind: 'sow-request',
-    stage: null,
-    stageBeforeHold: null,
-    stageBeforeClose: null,
-    labels: [],
-    commentDigest: null,
-    segment: 'mm',
-    title: `engagement ${iid}`,
-    createdAt: null,
-    closedAt: null,
-    updatedAt: new Date(NOW).toISOString(),
-    assignees: ASSIGNEES[iid] ?? [],
-    extra: {},
-  };
-}
+const state = (iid: number) => stateOf(iid, NOW, { assignees: ASSIGNEES[iid] ?? [] });
 
 describe('forecasts and assignees on /metrics', () => {
   let store: SqliteStore;
@@ -49,10 +31,7 @@ describe('forecasts and assignees on /metrics', () => {
   }
 
   beforeEach(async () => {
-    store = new SqliteStore({ path: ':memory:' });
-    await store.migrate();
-    await store.recordTransitions(ENGAGEMENTS.flatMap(transitionsOf));
-    for (const engagement of ENGAGEMENTS) await store.putIssueState(state(engagement.iid));
+    store = await storeWith(ENGAGEMENTS, state);
   });
   afterEach(async () => {
     await app.close();
