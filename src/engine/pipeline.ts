@@ -99,7 +99,8 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
         knownLabels: event.labelsAfter,
         // A retried delivery may have been partly applied before: read the labels first.
         verifyLabels: row.attempts > 1,
-        hints: { botCommentAbsent: row.attempts === 1 && botNeverCommented(event, previous) },
+        // A replayed dead letter starts again at attempt 1 but may have commented before: its last error says so.
+        hints: { botCommentAbsent: row.attempts === 1 && row.lastError === null && botNeverCommented(event, previous) },
       };
       await executeActions(context, decision.actions, (entry) => applied.push(entry));
       const assigned = recordAssignees(event, previous, decision.state);

@@ -1,21 +1,7 @@
-import type { IssueState } from '../domain/types.js';
 import { WEB_URL_KEY } from '../forges/web-links.js';
 import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
 import type { MetricsSettings } from '../metrics/settings.js';
 import type { PolicyFacts } from './types.js';
-
-/**
- * The issue's assignees, when its state knows them. The state gains `assignees` with the forecast
- * work (issue 16); until then, and for issues seen before it, there are none and comments mention nobody.
- */
-export function assigneesOf(state: IssueState | null): string[] {
-  const raw = (state as { assignees?: unknown } | null)?.assignees ?? state?.extra['assignees'];
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((entry: unknown) => {
-    const login = typeof entry === 'string' ? entry : (entry as { login?: unknown; username?: unknown } | null)?.login ?? (entry as { username?: unknown } | null)?.username;
-    return typeof login === 'string' && login !== '' ? [login] : [];
-  });
-}
 
 /**
  * What the policies see of one issue at `nowMs`: its metrics (the same as /metrics) plus idle time
@@ -37,7 +23,8 @@ export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs:
     labels: metrics.labels,
     idleMs: Number.isFinite(metrics.idleMs) ? Math.max(0, metrics.idleMs) : 0,
     durations: metrics.durations,
-    assignees: assigneesOf(state),
+    // The state's, else what the recorded history ends with (a backfilled issue's state has none).
+    assignees: [...metrics.assignees],
     forecast: null,
   };
 }

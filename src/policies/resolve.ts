@@ -1,27 +1,39 @@
 import type { PolicyCondition } from '../config/policies.js';
+import { PRESETS } from '../config/presets.js';
 import type { Config } from '../config/schema.js';
 import { defaultPolicies } from './defaults.js';
 import type { Policy } from './types.js';
 
-function durationsNamed(condition: PolicyCondition): string[] {
+/** Every value of one field named anywhere in a condition, `any` and `not` included. */
+function named(condition: PolicyCondition, field: (c: PolicyCondition) => readonly string[] | string | undefined): string[] {
+  const own = field(condition);
   return [
-    ...(condition.duration ? [condition.duration] : []),
-    ...(condition.any ?? []).flatMap(durationsNamed),
-    ...(condition.not ? durationsNamed(condition.not) : []),
+    ...(own === undefined ? [] : typeof own === 'string' ? [own] : own),
+    ...(condition.any ?? []).flatMap((c) => named(c, field)),
+    ...(condition.not ? named(condition.not, field) : []),
   ];
+}
+
+/** The stages a condition may name: the preset's boards, on-hold, and the terminal stages. */
+function knownStages(config: Pick<Config, 'durations' | 'preset'>): Set<string> {
+  const preset = PRESETS[config.preset]!;
+  return new Set([...preset.stages, preset.holdStage, ...preset.initiativeStages, ...config.durations.terminalStages]);
 }
 
 /**
  * The policies in force: the shipped ones (each overridden field by field, or switched off with
  * `enabled: false`), then the config's own, in config order. Throws naming a policy that refers
- * to a duration no definition has.
+ * to a duration no definition has, or to a stage no board has (it would silently never match).
  */
 export function resolvePolicies(config: Pick<Config, 'durations' | 'policies' | 'preset'>): Policy[] {
   const known = new Set(config.durations.definitions.map((d) => d.name));
+  const stages = knownStages(config);
   return mergePolicies(config).map((policy) => {
     if (!policy.when || !policy.actions) throw new Error(`policies.${policy.name}: needs \`when\` and \`actions\``);
-    const unknown = durationsNamed(policy.when).find((duration) => !known.has(duration));
+    const unknown = named(policy.when, (c) => c.duration).find((duration) => !known.has(duration));
     if (unknown) throw new Error(`policies.${policy.name}: no duration definition is named "${unknown}" (durations.definitions)`);
+    const unknownStage = named(policy.when, (c) => c.stage).find((stage) => !stages.has(stage));
+    if (unknownStage) throw new Error(`policies.${policy.name}: no board has a stage "${unknownStage}" (preset ${config.preset})`);
     return policy as Policy;
   });
 }

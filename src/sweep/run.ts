@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Alerter } from '../alerts/alert.js';
 import type { Config } from '../config/schema.js';
 import { issueKey, type Action, type AuditEntry, type ForgeName, type IssueState } from '../domain/types.js';
@@ -21,6 +22,8 @@ import { rowResult, type SweepReport, type SweepRow } from './report.js';
 /** The store lease only one sweeper holds at a time, and the audit's delivery id for sweep actions. */
 export const SWEEP_LEASE = 'sweep';
 export const SWEEP_SOURCE = 'sweep';
+/** Issues evaluated between two turns of the event loop. */
+const YIELD_EVERY_ISSUES = 200;
 /** Cursor: when the last sweep finished, so replicas sweep once per interval between them. */
 const FINISHED_CURSOR = 'sweep.finishedAt';
 /** Issues acted on at once (each issue's own actions stay in order). */
@@ -166,7 +169,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport | nul
     const quiet: PolicyMemoryRow[] = [];
     const withHistory = issueFacts(transitions, states);
     const forecast = sweepForecasts(withHistory, settings, nowMs);
+    let evaluated = 0;
     for (const issue of sweptIssues(withHistory, states)) {
+      // Under serve the sweep shares the engine thread with the worker: let deliveries and lease renewals through.
+      if (++evaluated % YIELD_EVERY_ISSUES === 0) await setImmediate();
       let facts = policyFacts(issue, settings, nowMs);
       const key = issueKey(facts.ref);
       const memory = memories.get(key) ?? EMPTY_MEMORY;

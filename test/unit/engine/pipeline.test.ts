@@ -139,13 +139,14 @@ describe('the comment hint: may the bot comment be created without searching for
     extra,
   });
 
-  it.each<[string, IssueState | null, number, boolean]>([
-    ['an issue first seen at its opening', null, 1, true],
-    ['the same delivery retried (the first attempt may have commented)', null, 2, false],
-    ['an issue the store follows and never commented on', stateWith(null), 1, true],
-    ['an issue the bot commented on before', stateWith('digest-of-an-older-report'), 1, false],
-    ['a state backfill wrote (it has not seen the comments)', stateWith(null, { backfilled: true }), 1, false],
-  ])('%s → %s', async (_name, previous, attempts, absent) => {
+  it.each<[string, IssueState | null, number, string | null, boolean]>([
+    ['an issue first seen at its opening', null, 1, null, true],
+    ['the same delivery retried (the first attempt may have commented)', null, 2, 'transient: 502', false],
+    ['a replayed dead letter (attempt 1 again; it may have commented before it died)', null, 1, 'transient: 502', false],
+    ['an issue the store follows and never commented on', stateWith(null), 1, null, true],
+    ['an issue the bot commented on before', stateWith('digest-of-an-older-report'), 1, null, false],
+    ['a state backfill wrote (it has not seen the comments)', stateWith(null, { backfilled: true }), 1, null, false],
+  ])('%s → %s', async (_name, previous, attempts, lastError, absent) => {
     const store = new SqliteStore({ path: ':memory:' });
     await store.migrate();
     if (previous) await store.putIssueState(previous);
@@ -178,7 +179,7 @@ describe('the comment hint: may the bot comment be created without searching for
         receivedAt: now,
         status: 'processing',
         attempts,
-        lastError: null,
+        lastError,
         availableAt: now,
       },
       createLogger({ level: 'silent' }),

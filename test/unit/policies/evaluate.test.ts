@@ -188,6 +188,14 @@ describe('policies are data', () => {
     const config = configWith({ policies: { mine: { when: { duration: 'nope', running: true }, actions: [{ addLabel: 'x' }] } } });
     expect(() => evaluate(issue(inDeployment()), T0, undefined, config)).toThrow('policies.mine: no duration definition is named "nope"');
   });
+
+  it('names a policy whose stage no board has, even inside `any` / `not` (it would never match)', () => {
+    const when = { any: [{ stage: ['deployment'] }, { not: { stage: ['deploymnet'] } }] };
+    const config = configWith({ policies: { mine: { when, actions: [{ addLabel: 'x' }] } } });
+    expect(() => evaluate(issue(inDeployment()), T0, undefined, config)).toThrow('policies.mine: no board has a stage "deploymnet"');
+    const fine = configWith({ policies: { mine: { when: { stage: ['on-hold', 'closed', 'in-progress'] }, actions: [{ addLabel: 'x' }] } } });
+    expect(() => evaluate(issue(inDeployment()), T0, undefined, fine)).not.toThrow();
+  });
 });
 
 describe('business days and holidays, as the durations count them', () => {
