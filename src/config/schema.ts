@@ -139,6 +139,11 @@ export const configSchema = z
         pollIntervalMs: z.number().int().min(1).default(250),
         /** Done deliveries older than this are deleted (hourly); 0 keeps them forever. */
         retainDoneDays: z.number().min(0).default(30),
+        /**
+         * Nice value of the engine thread under `serve` (Linux): when the CPU is short, intake
+         * answers first and processing catches up from the inbox. 0 gives both the same share.
+         */
+        threadNice: z.number().int().min(0).max(19).default(10),
       })
       .strict()
       .prefault({}),

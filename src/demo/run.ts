@@ -99,7 +99,7 @@ export async function startDemoStack(options: StackOptions): Promise<DemoStack> 
   mkdirSync(dataDir, { recursive: true });
   const sqlitePath = join(dataDir, 'demo.db');
   // Each run starts from an empty board.
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqlitePath}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-intake']) rmSync(`${sqlitePath}${suffix}`, { force: true, recursive: true });
 
   const secrets = { gitlab: randomBytes(16).toString('hex'), github: randomBytes(16).toString('hex') };
   const simulator = await startForgeSimulator({ secrets });

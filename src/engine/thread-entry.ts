@@ -6,7 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createAlerter } from '../alerts/alerter.js';
 import type { Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
+import pino from 'pino';
 import { createLogger } from '../logger.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { createWebhooks } from '../forges/webhooks.js';
 import { ForwardingSink } from '../observability/forwarding.js';
 import { openStore } from '../store/open.js';
@@ -17,7 +19,10 @@ import type { ThreadMessage } from './thread.js';
 
 const { config } = workerData as { config: Config };
 const port = parentPort!;
-const log = createLogger(config.log).child({ component: 'worker' });
+// Straight to the file descriptor: a worker thread's process.stdout is relayed through the main
+// thread, which would spend intake's time writing the engine's lines.
+const log = createLogger({ ...config.log, destination: pino.destination({ dest: 1, sync: true }) }).child({ component: 'worker' });
+lowerThreadPriority(config.worker.threadNice, log);
 const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics', events } satisfies ThreadMessage));
 const store = await openStore(config);
 const clients = createForgeClients(config, log, {}, metrics);

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StoreUnavailableError } from '../../../src/store/store.js';
 import { gitlabIssueHook, githubFixture } from '../../support/payloads.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { GITHUB_SECRET, GITLAB_SECRET, githubHeaders, gitlabHeaders } from '../../support/signing.js';
@@ -92,11 +93,11 @@ describe('POST /webhooks/github', () => {
 
   it('answers 503 when the store cannot write, so the forge retries', async () => {
     const body = JSON.stringify(githubFixture('issues.opened'));
-    (t.service.store as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = ON');
+    // The store's own failure modes are in its tests (journal write, fsync, connection); here: the answer.
+    vi.spyOn(t.service.store, 'enqueue').mockRejectedValueOnce(new StoreUnavailableError('disk full'));
     const response = await inject('/webhooks/github', await githubHeaders('issues', body, 'd-503'), body);
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBeDefined();
-    (t.service.store as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = OFF');
     const retried = await inject('/webhooks/github', await githubHeaders('issues', body, 'd-503'), body);
     expect(retried.statusCode).toBe(202);
   });
