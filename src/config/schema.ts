@@ -154,6 +154,11 @@ export const configSchema = z
         token: z.string().optional(),
         /** Max concurrent API calls. */
         concurrency: z.number().int().min(1).default(4),
+        /**
+         * Projects whose events are accepted, by id or path (`group/project`); others are answered
+         * 200 ignored and never stored. Unset: every project.
+         */
+        projects: z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -180,6 +185,12 @@ export const configSchema = z
           .strict()
           .optional(),
         concurrency: z.number().int().min(1).default(4),
+        /**
+         * Repositories (`owner/repo`) whose events are accepted; others are answered 200 ignored and
+         * never stored. Unset: every repository. Board (`projects_v2_item`) events name no repository:
+         * with a list set, they are accepted only for issues already seen from a listed repository.
+         */
+        repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/repo')).min(1).optional(),
       })
       .strict()
       .prefault({}),

@@ -5,7 +5,11 @@ export type Headers = Record<string, string | string[] | undefined>;
 
 /** What intake learns from a verified request before storing it. */
 export type Classified =
-  | { accept: Omit<Delivery, 'body' | 'receivedAt'> }
+  | {
+      accept: Omit<Delivery, 'body' | 'receivedAt'>;
+      /** Accept only if the store already knows this issue (a board event under a repository allow-list). */
+      onlyForKnownIssue?: IssueRef;
+    }
   /** A well-formed event the service does not act on (answered 200, not stored). */
   | { ignored: string }
   /** A handled event whose body does not have the forge's shape (answered 400). */

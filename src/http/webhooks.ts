@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ForgeName } from '../domain/types.js';
+import type { ForgeName, IssueRef } from '../domain/types.js';
 import type { ForgeWebhooks } from '../forges/forge.js';
 import { header } from '../forges/headers.js';
 import { DISCARD_METRICS, type DeliveryOutcome, type MetricsSink } from '../observability/events.js';
@@ -12,6 +12,17 @@ export interface WebhookRoutesOptions {
   onStored?: () => void;
   /** Counts what intake answered each delivery. */
   metrics?: MetricsSink;
+}
+
+/** Forges send UUIDs (36) and our body digests are 71: anything much longer is not a delivery id. */
+export const MAX_DELIVERY_ID_LENGTH = 200;
+
+async function knownIssue(store: Store, ref: IssueRef): Promise<boolean> {
+  try {
+    return (await store.getIssueState(ref)) !== null;
+  } catch (error) {
+    throw new StoreUnavailableError('store: could not look the issue up', { cause: error });
+  }
 }
 
 /**
@@ -57,10 +68,18 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       count('invalid');
       return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
     }
+    if (classified.accept.id.length > MAX_DELIVERY_ID_LENGTH) {
+      count('invalid');
+      return reply.code(400).send({ error: 'payload rejected', detail: `delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters` });
+    }
 
     const delivery = { ...classified.accept, body: text, receivedAt: new Date().toISOString() };
     const about = { deliveryId: delivery.id, forge: delivery.forge, event: delivery.event };
     try {
+      if (classified.onlyForKnownIssue && !(await knownIssue(options.store, classified.onlyForKnownIssue))) {
+        count('ignored');
+        return reply.send({ ignored: 'board item of an issue not seen from an allowed repository' });
+      }
       const result = await options.store.enqueue(delivery);
       count(result);
       if (result === 'duplicate') {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IssueAction, IssueEvent } from '../../domain/types.js';
 import { safeEqual } from '../../http/auth.js';
+import { field, type AllowList } from '../allow-list.js';
 import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
 import { header, toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
@@ -112,7 +113,7 @@ function classifyIssues(id: string, payload: unknown): Classified {
   };
 }
 
-function classifyProjectItem(id: string, payload: unknown): Classified {
+function classifyProjectItem(id: string, payload: unknown, onlyKnownIssues: boolean): Classified {
   const parsed = githubProjectItemSchema.safeParse(payload);
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { action, projects_v2_item: item, changes } = parsed.data;
@@ -129,10 +130,15 @@ function classifyProjectItem(id: string, payload: unknown): Classified {
       orderingKey: githubOrderingKey(item.content_node_id),
       headers: { 'x-github-event': 'projects_v2_item' },
     },
+    ...(onlyKnownIssues ? { onlyForKnownIssue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id } } : {}),
   };
 }
 
-export function createGithubWebhooks(options: { secret: string | undefined; botUsers?: string[] }): ForgeWebhooks {
+export function createGithubWebhooks(options: {
+  secret: string | undefined;
+  botUsers?: string[];
+  repositories?: AllowList | null;
+}): ForgeWebhooks {
   const botUsers = new Set(options.botUsers ?? []);
   const secret = options.secret;
   return {
@@ -148,7 +154,14 @@ export function createGithubWebhooks(options: { secret: string | undefined; botU
       const id = header(headers, 'x-github-delivery');
       if (event !== 'issues' && event !== 'projects_v2_item') return { ignored: `event '${event || '(none)'}' is not handled` };
       if (!id) return { invalid: 'X-GitHub-Delivery header is missing' };
-      return event === 'issues' ? classifyIssues(id, payload) : classifyProjectItem(id, payload);
+      const allowed = options.repositories;
+      if (event === 'projects_v2_item') {
+        // Organisation webhooks send board events of every repository, naming none: with a list set,
+        // a board move counts only for an issue already seen from a listed repository.
+        return classifyProjectItem(id, payload, allowed !== null && allowed !== undefined);
+      }
+      if (allowed && !allowed.allows(field(payload, 'repository', 'full_name'))) return { ignored: `repository is not in ${allowed.setting}` };
+      return classifyIssues(id, payload);
     },
     normalize(delivery) {
       const body: unknown = JSON.parse(delivery.body);

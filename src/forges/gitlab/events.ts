@@ -1,5 +1,6 @@
 import type { IssueAction, IssueEvent } from '../../domain/types.js';
 import { safeEqual } from '../../http/auth.js';
+import { field, type AllowList } from '../allow-list.js';
 import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
 import { bodyDigestId, header, toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
@@ -65,7 +66,7 @@ function hasBodyChange(hook: GitlabIssueHook): boolean {
   return hook.changes?.description !== undefined || hook.changes?.title !== undefined;
 }
 
-export function createGitlabWebhooks(options: { secret: string | undefined; botUsers?: string[] }): ForgeWebhooks {
+export function createGitlabWebhooks(options: { secret: string | undefined; botUsers?: string[]; projects?: AllowList | null }): ForgeWebhooks {
   const botUsers = new Set(options.botUsers ?? []);
   return {
     forge: 'gitlab',
@@ -76,6 +77,10 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
     classify(headers: Headers, payload: unknown, rawBody?: string): Classified {
       const event = header(headers, 'x-gitlab-event') ?? '';
       if (!ISSUE_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
+      const allowed = options.projects;
+      if (allowed && !allowed.allows(field(payload, 'project', 'id'), field(payload, 'project', 'path_with_namespace'))) {
+        return { ignored: `project is not in ${allowed.setting}` };
+      }
       const parsed = gitlabIssueHookSchema.safeParse(payload);
       if (!parsed.success) return { invalid: describeZodError(parsed.error) };
       const { object_attributes: attributes, project } = parsed.data;
