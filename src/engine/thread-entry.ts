@@ -21,7 +21,8 @@ const { config } = workerData as { config: Config };
 const port = parentPort!;
 // Straight to the file descriptor: a worker thread's process.stdout is relayed through the main
 // thread, which would spend intake's time writing the engine's lines.
-const log = createLogger({ ...config.log, destination: pino.destination({ dest: 1, sync: true }) }).child({ component: 'worker' });
+const threadLog = createLogger({ ...config.log, destination: pino.destination({ dest: 1, sync: true }) });
+const log = threadLog.child({ component: 'worker' });
 lowerThreadPriority(config.worker.threadNice, log);
 const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics', events } satisfies ThreadMessage));
 const store = await openStore(config);
@@ -48,7 +49,7 @@ const sweeper = config.sweep.enabled
       alerter,
       holder: sweeperId(),
       intervalMs: config.sweep.intervalMinutes * 60_000,
-      log: log.child({ component: 'sweep' }),
+      log: threadLog.child({ component: 'sweep' }),
       onReport: (report) => port.postMessage({ type: 'swept', report } satisfies ThreadMessage),
     })
   : null;
