@@ -149,6 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
         holder: 'demo',
         now: () => new Date(quarterStartMs + day * DAY_MS),
       });
+      if (report) stack.service.metrics.recordSweep(report);
       if (report && report.rows.length > 0) sweeps.push({ day, report });
       await stack.settled();
     };

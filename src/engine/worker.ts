@@ -198,9 +198,10 @@ export class Worker {
         this.authErrorLogged = true;
         log.error({ status: error.status }, `forge refused our credentials (${message}): check the ${row.forge} token and its scopes`);
       }
-      count(when ? 'retry' : 'dead');
       try {
         await store.fail(row.seq, this.id, message, when);
+        // Counted once recorded: a failure the store did not take is attempted again, not dead.
+        count(when ? 'retry' : 'dead');
       } catch (storeError) {
         // The lease will expire and the delivery will be claimed again: nothing is lost.
         log.error({ err: storeError }, 'could not record the failure');

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import type { Alerter } from '../alerts/alert.js';
+import { noAlerts, type Alerter } from '../alerts/alert.js';
 import type { Config } from '../config/schema.js';
 import { issueKey, type Action, type AuditEntry, type ForgeName, type IssueState } from '../domain/types.js';
 import { executeActions } from '../engine/executor.js';
@@ -123,7 +123,8 @@ async function act(context: SweepContext, facts: PolicyFacts, evaluation: Evalua
     await storeMemory(context, issue, evaluation);
     for (const step of alerts) await options.alerter.send(step.alert);
   }
-  const alertResult = options.preview ? 'planned' : 'applied';
+  // With no receiver configured nothing is sent: the report says so instead of "applied".
+  const alertResult = options.preview ? 'planned' : options.alerter === noAlerts ? 'skipped' : 'applied';
   return [...rowsFor(applied), ...alerts.map((step) => ({ issue, policy: step.policy, action: describeStep(step), result: alertResult }) as const)];
 }
 

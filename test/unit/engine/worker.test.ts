@@ -116,6 +116,23 @@ describe('Worker', () => {
     for (const attempt of attempts) expect(attempt.processingSeconds).toBeGreaterThanOrEqual(0);
   });
 
+  it('counts a failure only once the store recorded it: one it did not take is attempted again, not dead', async () => {
+    const events: MetricEvent[] = [];
+    await store.enqueue(delivery('bad', 'k'));
+    const fail = store.fail.bind(store);
+    let refusals = 1;
+    store.fail = async (...args) => {
+      if (refusals-- > 0) throw new Error('disk full');
+      return fail(...args);
+    };
+    worker = new Worker({ store, settings: { ...settings, leaseMs: 100 }, log, metrics: { record: (e) => events.push(e) }, handler: async () => {
+      throw new ForgeError('rejected', '422 Unprocessable', 422);
+    } });
+    worker.start();
+    await eventually(async () => (await store.inboxCounts()).dead === 1, 'dead-lettered after the lease lapsed');
+    expect(events.filter((e) => e.type === 'attempt').map((e) => e.result)).toEqual(['dead']);
+  });
+
   it('dead-letters a rejected forge call at once', async () => {
     let calls = 0;
     await store.enqueue(delivery('bad', 'k'));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { noAlerts } from '../../../src/alerts/alert.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { SLA_MARKER } from '../../../src/policies/defaults.js';
 import { ForgeError } from '../../../src/forges/errors.js';
@@ -55,6 +56,13 @@ describe('runSweep', () => {
     expect(audit).toHaveLength(4);
     expect(audit.every((e) => e.deliveryId === 'sweep' && e.result === 'applied')).toBe(true);
     expect(audit.map((e) => (e.detail as { reason: string }).reason)).toContain('policy: implementation-at-risk');
+  });
+
+  it('reports alerts as skipped when no receiver is configured (nothing was sent), the forge actions as applied', async () => {
+    const report = await runSweep(options({ alerter: noAlerts }).sweep);
+    const results = report!.rows.map((r) => `${r.action.split(' ')[0]} ${r.result}`);
+    expect(results.filter((r) => r.startsWith('alert'))).toEqual(['alert skipped', 'alert skipped']);
+    expect(results.filter((r) => !r.startsWith('alert')).every((r) => r.endsWith('applied'))).toBe(true);
   });
 
   it('a second sweep makes no forge call and sends no alert', async () => {
