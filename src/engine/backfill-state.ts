@@ -1,12 +1,13 @@
 import type { IssueState, Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
+import { parseOverlay } from '../metrics/overlay.js';
 import type { Store } from '../store/store.js';
 
 /** Marks a state written by backfill: it has not seen the bot's comments (see the pipeline's comment hint). */
 export const BACKFILLED = 'backfilled';
 
-const isStage = (to: string) => !to.startsWith('+') && !to.startsWith('-');
+const isStage = (to: string) => parseOverlay(to) === null;
 
 /**
  * What the webhooks would have left in the issue state that durations read — creation and close

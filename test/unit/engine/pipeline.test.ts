@@ -16,6 +16,12 @@ import { testConfig } from '../../support/service.js';
 const dir = mkdtempSync(join(tmpdir(), 'bk-pipeline-'));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A stored issue state with these fields, the rest empty. */
+function issueState(ref: IssueRef, fields: Partial<IssueState> = {}): IssueState {
+  const empty = { kind: null, stage: null, stageBeforeHold: null, stageBeforeClose: null, labels: [], commentDigest: null, segment: null };
+  return { ref, ...empty, title: 't', createdAt: null, closedAt: null, updatedAt: '2020-01-01T00:00:00.000Z', extra: {}, ...fields };
+}
+
 /** A GitHub delivery as the worker hands it over: claimed, first attempt. */
 function claimed(id: string, event: string, action: string, nodeId: string, payload: unknown): InboxRow {
   const now = new Date().toISOString();
@@ -98,21 +104,8 @@ it('records an assignment to an engagement as issue state and as a transition, a
   const config = testConfig();
   const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
   const payload = githubFixture('issues.assigned');
-  await store.putIssueState({
-    ref: { forge: 'github', project: payload.repository.full_name, iid: payload.issue.number, nodeId: payload.issue.node_id },
-    kind: 'sow-request',
-    stage: 'deployment',
-    stageBeforeHold: null,
-    stageBeforeClose: null,
-    labels: ['type::sow-request', 'stage::deployment'],
-    commentDigest: null,
-    segment: null,
-    title: payload.issue.title,
-    createdAt: null,
-    closedAt: null,
-    updatedAt: '2019-05-15T15:00:00Z',
-    extra: {},
-  });
+  const ref: IssueRef = { forge: 'github', project: payload.repository.full_name, iid: payload.issue.number, nodeId: payload.issue.node_id };
+  await store.putIssueState(issueState(ref, { kind: 'sow-request', stage: 'deployment', labels: ['type::sow-request', 'stage::deployment'] }));
   const outcome = await handle(claimed('assigned-1', 'issues', 'assigned', payload.issue.node_id, payload), createLogger({ level: 'silent' }));
   expect(outcome.state?.assignees).toEqual(['Codertocat']);
   expect(outcome.transitions).toMatchObject([{ from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' }]);
@@ -123,21 +116,7 @@ it('records an assignment to an engagement as issue state and as a transition, a
 describe('the comment hint: may the bot comment be created without searching for one?', () => {
   const incomplete = readFileSync(join(ROOT, 'test/fixtures/gitlab/issue-open-sow-request-incomplete.json'), 'utf8');
   const ref: IssueRef = { forge: 'gitlab', project: '1', iid: 23 };
-  const stateWith = (commentDigest: string | null, extra: Record<string, unknown> = {}): IssueState => ({
-    ref,
-    kind: null,
-    stage: null,
-    stageBeforeHold: null,
-    stageBeforeClose: null,
-    labels: [],
-    commentDigest,
-    segment: null,
-    title: 't',
-    createdAt: null,
-    closedAt: null,
-    updatedAt: '2020-01-01T00:00:00.000Z',
-    extra,
-  });
+  const stateWith = (commentDigest: string | null, extra: Record<string, unknown> = {}): IssueState => issueState(ref, { commentDigest, extra });
 
   it.each<[string, IssueState | null, number, string | null, boolean]>([
     ['an issue first seen at its opening', null, 1, null, true],
