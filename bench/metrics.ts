@@ -15,8 +15,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
-import { ReportEngine } from '../src/metrics/report-engine.js';
-import { metricsSettings } from '../src/metrics/settings.js';
+import { ReportEngine } from '../src/metrics/runtime/engine.js';
+import { metricsSettings } from '../src/metrics/durations/settings.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { fillSyntheticBoard, syntheticEngagements } from '../test/support/synthetic-board.js';
 import { launch, ROOT } from './support.js';

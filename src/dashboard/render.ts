@@ -1,4 +1,4 @@
-import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '../metrics/types.js';
+import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '../metrics/contract.js';
 import { FORGE_TITLE } from '../forges/web-links.js';
 import { barChart, lineChart, type Target } from './charts.js';
 import { compact, date, days, instant, percent } from './format.js';

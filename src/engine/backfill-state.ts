@@ -1,7 +1,7 @@
 import type { IssueState, Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
-import { parseOverlay } from '../metrics/overlay.js';
+import { parseOverlay } from '../domain/overlay.js';
 import type { Store } from '../store/store.js';
 
 /** Marks a state written by backfill: it has not seen the bot's comments (see the pipeline's comment hint). */

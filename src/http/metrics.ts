@@ -2,15 +2,15 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import type { MetricsQuery } from '../metrics/answer.js';
-import { issueReport } from '../metrics/compute.js';
-import { CSV_CONTENT_TYPE } from '../metrics/csv.js';
-import { issueFacts } from '../metrics/facts.js';
-import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
-import { metricsSettings } from '../metrics/settings.js';
-import { UNSTAGED } from '../metrics/walk.js';
+import type { MetricsQuery } from '../metrics/runtime/answer.js';
+import { issueReport } from '../metrics/json/issue.js';
+import { CSV_CONTENT_TYPE } from '../metrics/formats/csv.js';
+import { issueFacts } from '../metrics/durations/issue-facts.js';
+import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/table/filter.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/formats/prometheus.js';
+import { inProcessReports, type MetricsReports } from '../metrics/runtime/answer-cache.js';
+import { metricsSettings } from '../metrics/durations/settings.js';
+import { UNSTAGED } from '../metrics/durations/walk.js';
 import { bearerGuard } from './auth.js';
 
 export interface MetricsRoutesOptions {

@@ -1,13 +1,13 @@
 import type { Config } from '../config/schema.js';
 import type { Action, IssueEvent, IssueState, Transition } from '../domain/types.js';
-import { overlayTo, trackedLabels } from '../metrics/overlay.js';
+import { overlayTo, trackedLabels } from '../domain/overlay.js';
 import { analyseBody, type TemplateId, type Validation } from '../templates/index.js';
 import { planDerived, wantedLabels } from './derived.js';
 import { applyOps, emptyOps, withScopedExclusivity, type LabelOps } from './label-ops.js';
 import { policyLabels } from '../policies/resolve.js';
 import { nextActivity } from './activity.js';
 import { readMemory, writeMemory, type RulesMemory } from './memory.js';
-import { digest, renderReport } from './report.js';
+import { digest, renderReport } from './comment.js';
 import { planStage } from './stage.js';
 import { vocabularyFor, type Vocabulary } from './vocabulary.js';
 

@@ -1,8 +1,7 @@
-import { assigneesAt } from './by-assignee.js';
-import { forecastAt } from './forecast/report.js';
-import type { MetricsSettings } from './settings.js';
-import type { Forecast } from './types.js';
-import { issueIdAt, STATES, STATUSES, type IssueTable } from './table.js';
+import { forecastAt } from '../forecast/report.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { Forecast } from '../contract.js';
+import { assigneesAt, issueIdAt, STATES, STATUSES, type IssueTable } from '../table/table.js';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 

@@ -1,16 +1,9 @@
-import type { MetricsSettings } from './settings.js';
-import { stats } from './stats.js';
-import { FINISHED, OPEN, STATUSES, type IssueTable } from './table.js';
-import type { AssigneeReport } from './types.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import { stats } from '../durations/stats.js';
+import { FINISHED, OPEN, STATUSES, type IssueTable } from '../table/table.js';
+import type { AssigneeReport } from '../contract.js';
 
 const [AT_RISK, BREACHED] = [STATUSES.indexOf('at-risk'), STATUSES.indexOf('breached')];
-
-/** Issue i's assignees. */
-export function assigneesAt(table: IssueTable, i: number): string[] {
-  const logins: string[] = [];
-  for (let at = table.assigneeStart[i]!; at < table.assigneeStart[i + 1]!; at++) logins.push(table.keys.assignee[table.assignee[at]!]!);
-  return logins;
-}
 
 /**
  * Per assignee of the selected issues: their engagements whose KPI duration is running, how many

@@ -1,4 +1,4 @@
-import { issueKey, type IssueState, type Transition } from '../domain/types.js';
+import { issueKey, type IssueState, type Transition } from '../../domain/types.js';
 import type { IssueFacts } from './issue-metrics.js';
 import { buildTimeline } from './timeline.js';
 

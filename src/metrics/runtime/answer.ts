@@ -1,13 +1,13 @@
-import { filterChoices } from '../dashboard/choices.js';
-import { buildReport } from './aggregate.js';
-import { selectIssues } from './compute.js';
-import { renderCsv } from './csv.js';
-import { forecastOfIssue } from './forecast/report.js';
-import type { MetricsFilter } from './filter.js';
-import { renderPrometheus } from './prometheus.js';
-import type { MetricsSettings } from './settings.js';
-import type { IssueTable } from './table.js';
-import type { Forecast, IssueId, MetricsReport } from './types.js';
+import { filterChoices } from '../table/choices.js';
+import { buildReport } from '../json/metrics.js';
+import { selectIssues } from '../table/select.js';
+import { renderCsv } from '../formats/csv.js';
+import { forecastOfIssue } from '../table/issue-forecast.js';
+import type { MetricsFilter } from '../table/filter.js';
+import { renderPrometheus } from '../formats/prometheus.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { IssueTable } from '../table/table.js';
+import type { Forecast, IssueId, MetricsReport } from '../contract.js';
 
 /** What a /metrics or /dashboard request asks of the table: plain data, so it can cross to a thread. */
 export type MetricsQuery =

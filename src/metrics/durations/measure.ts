@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config } from '../../config/schema.js';
 
 /** How much of [startMs, endMs) counts, in milliseconds. */
 export type Measure = (startMs: number, endMs: number) => number;

@@ -1,8 +1,8 @@
-import type { ChangeCursor, Store } from '../store/store.js';
+import type { ChangeCursor, Store } from '../../store/store.js';
 import { answerQuery, type MetricsAnswer, type MetricsQuery } from './answer.js';
-import { IssueLedger } from './issue-ledger.js';
-import type { MetricsSettings } from './settings.js';
-import type { IssueTable } from './table.js';
+import { IssueLedger } from '../table/ledger.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { IssueTable } from '../table/table.js';
 
 /** A table build: its number (a new one whenever the data or the instant changed) and its instant. */
 export interface Built {

@@ -1,4 +1,4 @@
-import type { Stats } from './types.js';
+import type { Stats } from '../contract.js';
 
 /**
  * Rearranges `a[left..right]` so that `a[k]` holds the value it would have if sorted, with

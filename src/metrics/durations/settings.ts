@@ -1,5 +1,5 @@
-import type { Config, DurationDefinition } from '../config/schema.js';
-import { PRESETS } from '../config/presets.js';
+import type { Config, DurationDefinition } from '../../config/schema.js';
+import { PRESETS } from '../../config/presets.js';
 import { stagesReaching } from './board-order.js';
 import { DAY_MS, measureFor, type Measure } from './measure.js';
 

@@ -1,4 +1,4 @@
-import type { BoardPreset } from '../config/presets.js';
+import type { BoardPreset } from '../../config/presets.js';
 
 /**
  * For each stage, the stages whose entry means the work has reached it: the stage itself and every

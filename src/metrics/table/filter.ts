@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DAY_MS } from './measure.js';
+import { DAY_MS } from '../durations/measure.js';
 
 export type MetricsFormat = 'json' | 'prometheus' | 'csv';
 

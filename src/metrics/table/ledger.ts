@@ -1,9 +1,9 @@
-import { issueKey, type IssueState, type Transition } from '../domain/types.js';
-import type { Changes } from '../store/store.js';
-import { factsOf } from './facts.js';
-import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
-import type { MetricsSettings } from './settings.js';
-import type { IssueId } from './types.js';
+import { issueKey, type IssueState, type Transition } from '../../domain/types.js';
+import type { Changes } from '../../store/store.js';
+import { factsOf } from '../durations/issue-facts.js';
+import { issueMetrics, type IssueFacts, type IssueMetrics } from '../durations/issue-metrics.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { IssueId } from '../contract.js';
 import { buildTable, type IssueTable } from './table.js';
 
 interface Issue {

@@ -1,7 +1,7 @@
-import { forecastBuckets } from './forecast/report.js';
-import { DAY_MS } from './measure.js';
-import type { MetricsSettings } from './settings.js';
-import { displayKey, FINISHED, OPEN, STATUSES, type IssueTable } from './table.js';
+import { forecastBuckets } from '../forecast/report.js';
+import { DAY_MS } from '../durations/measure.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import { displayKey, FINISHED, OPEN, STATUSES, type IssueTable } from '../table/table.js';
 
 /** Prometheus text exposition format 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

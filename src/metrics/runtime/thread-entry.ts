@@ -3,11 +3,11 @@
  * so the main thread's event loop never waits for the reads, the table or a report.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Config } from '../config/schema.js';
-import { openStore } from '../store/open.js';
-import { ReportEngine } from './report-engine.js';
-import type { ReportThreadReply, ReportThreadRequest } from './report-thread.js';
-import { metricsSettings } from './settings.js';
+import type { Config } from '../../config/schema.js';
+import { openStore } from '../../store/open.js';
+import { ReportEngine } from './engine.js';
+import type { ReportThreadReply, ReportThreadRequest } from './thread.js';
+import { metricsSettings } from '../durations/settings.js';
 
 const { config } = workerData as { config: Config };
 const port = parentPort!;

@@ -1,5 +1,6 @@
-import type { Transition } from '../domain/types.js';
-import { parseOverlay } from './overlay.js';
+import type { Transition } from '../../domain/types.js';
+import { assigneeOfLabel } from '../../domain/assignees.js';
+import { parseOverlay } from '../../domain/overlay.js';
 
 export interface StageEntry {
   atMs: number;
@@ -80,4 +81,16 @@ export function buildTimeline(transitions: readonly Transition[]): Timeline {
     firstAtMs: Math.min(ordered[0]?.atMs ?? Infinity, overlays[0]?.atMs ?? Infinity),
     lastAtMs: Math.max(ordered.at(-1)?.atMs ?? -Infinity, overlays.at(-1)?.atMs ?? -Infinity),
   };
+}
+
+/** Who is assigned at the end of a timeline, in login order. */
+export function assigneesFromTimeline(timeline: Timeline): string[] {
+  const present = new Set<string>();
+  for (const { label, present: added } of timeline.overlays) {
+    const login = assigneeOfLabel(label);
+    if (login === null) continue;
+    if (added) present.add(login);
+    else present.delete(login);
+  }
+  return [...present].sort();
 }

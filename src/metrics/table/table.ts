@@ -1,9 +1,9 @@
-import type { ForgeName } from '../domain/types.js';
-import type { IssueMetrics } from './issue-metrics.js';
-import type { MetricsSettings } from './settings.js';
-import type { DurationState, IssueId, TargetStatus } from './types.js';
-import { forecastColumns, type ForecastColumns } from './forecast/columns.js';
-import { DAY_MS } from './measure.js';
+import type { ForgeName } from '../../domain/types.js';
+import type { IssueMetrics } from '../durations/issue-metrics.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { DurationState, IssueId, TargetStatus } from '../contract.js';
+import { forecastColumns, type ForecastColumns } from '../forecast/columns.js';
+import { DAY_MS } from '../durations/measure.js';
 
 /** Codes of the per-issue columns; 0 is always "none". */
 export const STATES: readonly (DurationState | null)[] = [null, 'finished', 'open', 'stopped'];
@@ -196,4 +196,11 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
 /** Issue i's identity. */
 export function issueIdAt(table: IssueTable, i: number): IssueId {
   return { forge: table.keys.forge[table.forge[i]!]!, project: table.keys.project[table.project[i]!]!, iid: table.iid[i]! };
+}
+
+/** Issue i's assignees. */
+export function assigneesAt(table: IssueTable, i: number): string[] {
+  const logins: string[] = [];
+  for (let at = table.assigneeStart[i]!; at < table.assigneeStart[i + 1]!; at++) logins.push(table.keys.assignee[table.assignee[at]!]!);
+  return logins;
 }

@@ -1,8 +1,8 @@
-import type { Config } from '../config/schema.js';
-import type { Store } from '../store/store.js';
+import type { Config } from '../../config/schema.js';
+import type { Store } from '../../store/store.js';
 import type { MetricsAnswer, MetricsQuery } from './answer.js';
-import { ReportEngine, type Answered, type Built, type ReportBackend } from './report-engine.js';
-import { metricsSettings } from './settings.js';
+import { ReportEngine, type Answered, type Built, type ReportBackend } from './engine.js';
+import { metricsSettings } from '../durations/settings.js';
 
 export interface MetricsReportsOptions {
   now: () => Date;

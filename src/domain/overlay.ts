@@ -1,5 +1,3 @@
-import type { Config } from '../config/schema.js';
-
 /**
  * Overlay labels (e.g. `status::blocked`, `outcome::lost`) are not stages, but durations need to
  * know when they were present. They are recorded as transitions on the same table, with
@@ -20,10 +18,19 @@ export function parseOverlay(to: string): OverlayChange | null {
   return { label: to.slice(1), present: sign === '+' };
 }
 
+/** The part of the configuration (`durations`) that names the labels to record; the config's type fits it. */
+export interface LabelTracking {
+  durations: {
+    definitions: readonly { start: readonly object[]; end: readonly object[] }[];
+    pausedLabels: readonly string[];
+    trackedLabels: readonly string[];
+  };
+}
+
 /** The labels whose additions and removals must be recorded for the configured durations. */
-export function trackedLabels(config: Pick<Config, 'durations'>): Set<string> {
+export function trackedLabels(config: LabelTracking): Set<string> {
   const fromDefinitions = config.durations.definitions.flatMap((d) =>
-    [...d.start, ...d.end].flatMap((event) => ('labelAdded' in event ? [event.labelAdded] : [])),
+    [...d.start, ...d.end].flatMap((event) => ('labelAdded' in event && typeof event.labelAdded === 'string' ? [event.labelAdded] : [])),
   );
   return new Set([...config.durations.pausedLabels, ...config.durations.trackedLabels, ...fromDefinitions]);
 }

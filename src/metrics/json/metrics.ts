@@ -1,11 +1,11 @@
-import type { IssueDuration } from './issue-metrics.js';
-import { assigneesAt, byAssignee } from './by-assignee.js';
-import { forecastAt, forecastBuckets } from './forecast/report.js';
-import { DAY_MS } from './measure.js';
-import type { MetricsSettings } from './settings.js';
-import { stats } from './stats.js';
-import { displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from './table.js';
-import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from './types.js';
+import type { IssueDuration } from '../durations/issue-metrics.js';
+import { byAssignee } from './by-assignee.js';
+import { forecastAt, forecastBuckets } from '../forecast/report.js';
+import { DAY_MS } from '../durations/measure.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import { stats } from '../durations/stats.js';
+import { assigneesAt, displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from '../table/table.js';
+import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from '../contract.js';
 
 /** Engagement lists in the report are cut to this many rows unless `?limit` says otherwise. */
 export const DEFAULT_LIST_LIMIT = 100;

@@ -1,4 +1,4 @@
-import type { IssueTable } from '../metrics/table.js';
+import type { IssueTable } from './table.js';
 
 /** The kinds and segments the issues carry, exactly as the kind and segment filters match them. */
 export function filterChoices(table: IssueTable): { kinds: string[]; segments: string[] } {

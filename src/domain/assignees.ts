@@ -1,6 +1,5 @@
-import type { Transition } from '../domain/types.js';
+import type { Transition } from './types.js';
 import { overlayTo } from './overlay.js';
-import type { Timeline } from './timeline.js';
 
 /**
  * Assignee changes are recorded like overlay labels (see overlay.ts): `+assignee:alice` when
@@ -27,16 +26,3 @@ export function assigneeTransitions(base: Omit<Transition, 'from' | 'to'>, befor
     ...after.filter((login) => !was.has(login)).map((login) => ({ ...base, from: null, to: assigneeOverlay(login, true) })),
   ];
 }
-
-/** Who is assigned at the end of a timeline, in login order. */
-export function assigneesFromTimeline(timeline: Timeline): string[] {
-  const present = new Set<string>();
-  for (const { label, present: added } of timeline.overlays) {
-    const login = assigneeOfLabel(label);
-    if (login === null) continue;
-    if (added) present.add(login);
-    else present.delete(login);
-  }
-  return [...present].sort();
-}
-

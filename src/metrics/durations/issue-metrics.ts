@@ -1,10 +1,9 @@
-import type { DurationEvent } from '../config/schema.js';
-import type { IssueState } from '../domain/types.js';
-import { assigneesFromTimeline } from './assignees.js';
-import { readPersonActivity } from './activity.js';
+import type { DurationEvent } from '../../config/schema.js';
+import type { IssueState } from '../../domain/types.js';
+import { readPersonActivity } from '../activity.js';
 import type { ResolvedDefinition, MetricsSettings } from './settings.js';
-import type { Timeline } from './timeline.js';
-import type { DurationState, IssueId, TargetStatus } from './types.js';
+import { assigneesFromTimeline, type Timeline } from './timeline.js';
+import type { DurationState, IssueId, TargetStatus } from '../contract.js';
 import { UNSTAGED, walk, type Segment, type Walk } from './walk.js';
 
 /** What the metrics know about an issue besides its transitions. */
@@ -203,4 +202,9 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     stale: !closed && idleMs > settings.staleMs,
     suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,
   };
+}
+
+/** Every issue's metrics as of `nowMs`. Pure. */
+export function computeIssues(facts: readonly IssueFacts[], settings: MetricsSettings, nowMs: number): IssueMetrics[] {
+  return facts.map((issue) => issueMetrics(issue, settings, nowMs));
 }

@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker as Thread } from 'node:worker_threads';
-import type { Config } from '../config/schema.js';
-import { startThread } from '../threads.js';
+import type { Config } from '../../config/schema.js';
+import { startThread } from '../../threads.js';
 import type { MetricsQuery } from './answer.js';
-import type { Answered, Built, ReportBackend } from './report-engine.js';
+import type { Answered, Built, ReportBackend } from './engine.js';
 
 export type ReportThreadRequest =
   | { type: 'refresh'; id: number; asOfMs: number }
@@ -74,7 +74,7 @@ export class ReportThread implements ReportBackend {
   }
 
   private start(): Thread {
-    const thread = startThread('metrics/report-thread-entry', { config: this.config });
+    const thread = startThread('metrics/runtime/thread-entry', { config: this.config });
     this.thread = thread;
     this.generation++;
     // Idle between requests; the service's lifetime is decided elsewhere.
