@@ -1,12 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-
-/** Constant-time string comparison; hashing first makes the lengths equal so length leaks nothing. */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+import { safeEqual } from '../safe-equal.js';
 
 /**
  * A preHandler that requires `Authorization: Bearer <token>` when a token is configured

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IssueAction, IssueEvent } from '../../domain/types.js';
-import { safeEqual } from '../../http/auth.js';
+import { safeEqual } from '../../safe-equal.js';
 import { field, type AllowList } from '../allow-list.js';
 import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
 import { header, toIsoTime } from '../headers.js';

@@ -1,7 +1,7 @@
 import type { ForgeName } from '../domain/types.js';
-import { isForgeError } from '../forges/errors.js';
-import type { RequestObserver } from '../forges/request-policy.js';
-import type { MetricsSink } from './events.js';
+import { isForgeError } from './errors.js';
+import type { RequestObserver } from './request-policy.js';
+import type { MetricsSink } from '../observability/events.js';
 
 /** The status label of a forge request: the HTTP status when there was a response. */
 export function requestStatus(outcome: { value: unknown } | { error: unknown }): string {
