@@ -77,11 +77,31 @@ export interface StageReport {
   current: { count: number; elapsed: Stats };
 }
 
-export interface FinishedEngagement extends IssueId {
+/**
+ * The per-engagement columns, as JSON shows them (each declared once, in metrics/table/columns.ts,
+ * with how it is read and which surfaces list it). The rows and the per-issue view pick from them.
+ */
+export interface EngagementFields {
   title: string | null;
+  /** Current assignees' logins. */
   assignees: string[];
   kind: string | null;
   segment: string | null;
+  /** Current stage; null when none is known. */
+  stage: string | null;
+  state: 'open' | 'closed';
+  /** ISO instant the issue was created (its first transition when older than the state). */
+  created: string;
+  /** Time open, in non-terminal stages. */
+  openSeconds: number;
+  stale: boolean;
+  suggestLost: boolean;
+}
+
+/** The fields every engagement row lists. */
+type RowFields = Pick<EngagementFields, 'title' | 'assignees' | 'kind' | 'segment'>;
+
+export interface FinishedEngagement extends IssueId, RowFields {
   start: string;
   end: string;
   seconds: number;
@@ -116,12 +136,7 @@ export type Forecast =
 /** Open engagements by chance of meeting the target (`likely` ≥ `forecast.likelyAtOrAbove`, `unlikely` < `forecast.unlikelyBelow`). */
 export type ForecastBucket = 'likely' | 'uncertain' | 'unlikely' | 'no-target' | 'too-little-history';
 
-export interface OpenEngagement extends IssueId {
-  title: string | null;
-  assignees: string[];
-  kind: string | null;
-  segment: string | null;
-  stage: string | null;
+export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage'> {
   start: string;
   seconds: number;
   activeSeconds: number;
@@ -182,18 +197,12 @@ export interface MetricsReport {
 }
 
 /** Per-issue view, `GET /metrics/issues/:forge/:project/:iid`. */
-export interface IssueReport extends IssueId {
+export interface IssueReport
+  extends IssueId,
+    Pick<EngagementFields, 'kind' | 'segment' | 'state' | 'stage' | 'assignees' | 'openSeconds' | 'stale' | 'suggestLost'> {
   version: 1;
   generatedAt: string;
   unit: 'seconds';
-  kind: string | null;
-  segment: string | null;
-  state: 'open' | 'closed';
-  stage: string | null;
-  assignees: string[];
-  openSeconds: number;
-  stale: boolean;
-  suggestLost: boolean;
   timeline: { stage: string; from: string; to: string; seconds: number; paused: boolean }[];
   stageSeconds: Record<string, number>;
   durations: Record<string, DurationResult>;

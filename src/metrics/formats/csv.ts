@@ -1,12 +1,13 @@
 import { forecastAt } from '../forecast/report.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { Forecast } from '../contract.js';
-import { assigneesAt, issueIdAt, STATES, STATUSES, type IssueTable } from '../table/table.js';
+import { csvCells, csvHeaders, SURFACES, type Cell } from '../table/columns.js';
+import { issueIdAt, STATES, STATUSES, type IssueTable } from '../table/table.js';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
 /** RFC 4180 quoting; cells starting with a formula character are prefixed so spreadsheets do not run them. */
-function cell(value: string | number | boolean | null): string {
+function cell(value: Cell): string {
   if (value === null) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
@@ -25,28 +26,27 @@ function forecastCells(forecast: Forecast | null): (string | number | null)[] {
 }
 
 /**
- * One row per selected engagement; per duration its state, start, end, seconds, active seconds and
- * status; then the assignees (space-separated logins) and the KPI forecast. Pure.
+ * One row per selected engagement: its id and columns (SURFACES.csv); per duration its state,
+ * start, end, seconds, active seconds and status; then SURFACES.csvAfterDurations and the KPI
+ * forecast. Pure.
  */
 export function renderCsv(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): string {
   const names = settings.definitions.map((d) => d.name);
   const header = [
-    'forge', 'project', 'iid', 'title', 'kind', 'segment', 'state', 'stage', 'created', 'created_month', 'open_seconds', 'stale',
+    'forge', 'project', 'iid', ...csvHeaders(SURFACES.csv),
     ...names.flatMap((n) => [`${n}_state`, `${n}_start`, `${n}_end`, `${n}_seconds`, `${n}_active_seconds`, `${n}_status`]),
-    'assignees', ...FORECAST_HEADER,
+    ...csvHeaders(SURFACES.csvAfterDurations), ...FORECAST_HEADER,
   ];
   const rows = Array.from(selection, (i) => {
     const id = issueIdAt(table, i);
     return [
-      id.forge, id.project, id.iid, table.title[i]!, table.keys.kind[table.kind[i]!]!, table.keys.segment[table.segment[i]!]!,
-      table.closed[i] ? 'closed' : 'open', table.keys.stage[table.stage[i]!]!, iso(table.createdMs[i]), iso(table.createdMs[i])!.slice(0, 7),
-      table.openMs[i]! / 1000, table.stale[i] === 1,
+      id.forge, id.project, id.iid, ...csvCells(SURFACES.csv, table, i),
       ...table.durations.flatMap((c) =>
         c.state[i]
           ? [STATES[c.state[i]!]!, iso(c.startMs[i]), iso(c.endMs[i]), c.ms[i]! / 1000, c.activeMs[i]! / 1000, STATUSES[c.status[i]!]!]
           : [null, null, null, null, null, null],
       ),
-      assigneesAt(table, i).join(' '),
+      ...csvCells(SURFACES.csvAfterDurations, table, i),
       ...forecastCells(forecastAt(table.forecast, i, settings, null)),
     ];
   });

@@ -3,6 +3,7 @@ import { durationResult } from './metrics.js';
 import { issueMetrics, type IssueFacts } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { Forecast, IssueReport } from '../contract.js';
+import { fieldsOf, SURFACES } from '../table/columns.js';
 
 /** One issue's timeline and durations. Pure. */
 export function issueReport(
@@ -19,14 +20,7 @@ export function issueReport(
     ...facts.id,
     generatedAt: iso(nowMs),
     unit: 'seconds',
-    kind: metrics.kind,
-    segment: metrics.segment,
-    state: metrics.closed ? 'closed' : 'open',
-    stage: metrics.stage,
-    assignees: [...metrics.assignees],
-    openSeconds: metrics.openMs / 1000,
-    stale: metrics.stale,
-    suggestLost: metrics.suggestLost,
+    ...fieldsOf(SURFACES.issue, metrics),
     timeline: metrics.segments.map((s) => ({
       stage: s.stage,
       from: iso(s.startMs),

@@ -4,7 +4,8 @@ import { forecastAt, forecastBuckets } from '../forecast/report.js';
 import { DAY_MS } from '../durations/measure.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import { stats } from '../durations/stats.js';
-import { assigneesAt, displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from '../table/table.js';
+import { fieldsAt, SURFACES } from '../table/columns.js';
+import { displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from '../table/table.js';
 import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from '../contract.js';
 
 /** Engagement lists in the report are cut to this many rows unless `?limit` says otherwise. */
@@ -135,10 +136,7 @@ function engagement(table: IssueTable, columns: DurationColumns, i: number) {
   const ms = columns.ms[i]!;
   return {
     ...issueIdAt(table, i),
-    title: table.title[i]!,
-    assignees: assigneesAt(table, i),
-    kind: table.keys.kind[table.kind[i]!]!,
-    segment: table.keys.segment[table.segment[i]!]!,
+    ...fieldsAt(SURFACES.rows, table, i),
     start: iso(columns.startMs[i]!),
     seconds: ms / 1000,
     activeSeconds: columns.activeMs[i]! / 1000,
@@ -165,7 +163,7 @@ function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsS
     finished: finished.slice(0, limit).map((i) => ({ ...engagement(table, c, i), end: iso(c.endMs[i]!), targetDays })),
     open: open.slice(0, limit).map((i) => ({
       ...engagement(table, c, i),
-      stage: table.keys.stage[table.stage[i]!]!,
+      ...fieldsAt(SURFACES.openRows, table, i),
       targetDays,
       forecast: forecastAt(table.forecast, i, settings, targetDays),
     })),
