@@ -1,6 +1,6 @@
 import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '../metrics/contract.js';
 import { FORGE_TITLE } from '../forges/web-links.js';
-import { SURFACES } from '../metrics/table/columns.js';
+import { dashboardText, SURFACES } from '../metrics/table/columns.js';
 import { barChart, lineChart, type Target } from './charts.js';
 import { compact, date, days, instant, percent } from './format.js';
 import { FORECAST_COLUMNS, FORECAST_NOTE, forecastCells } from './forecast.js';
@@ -143,7 +143,7 @@ function finishedSection(view: DashboardView): SafeHtml {
   });
   const tableRows = rows.map(
     (row: FinishedEngagement) =>
-      html`<tr><td>${issueCell(row, view.filters.token)}</td>${SURFACES.finishedTable.map((column) => html`<td>${asText(row[column.key])}</td>`)}<td>${date(row.start)}</td><td>${date(row.end)}</td>${daysCell(row.days)}<td>${statusBadge(row.status)}</td></tr>`,
+      html`<tr><td>${issueCell(row, view.filters.token)}</td>${SURFACES.finishedTable.map((column) => html`<td>${asText(dashboardText(column, row))}</td>`)}<td>${date(row.start)}</td><td>${date(row.end)}</td>${daysCell(row.days)}<td>${statusBadge(row.status)}</td></tr>`,
   );
   return section(
     'finished',
@@ -168,7 +168,7 @@ function openSection(view: DashboardView): SafeHtml {
   // data-label names each cell where a narrow card shows the rows as blocks without the header.
   const rows = shown.map(
     (row: OpenEngagement) =>
-      html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td>${SURFACES.openTable.map((column) => html`<td data-label="${column.key}">${asText(row[column.key])}</td>`)}<td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td>${forecastCells(row.forecast)}</tr>`,
+      html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td>${SURFACES.openTable.map((column) => html`<td data-label="${column.key}">${asText(dashboardText(column, row))}</td>`)}<td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td>${forecastCells(row.forecast)}</tr>`,
   );
   const head: Column[] = ['Issue', ...headings(SURFACES.openTable), 'Since', { numeric: 'Days elapsed' }, 'Status', ...FORECAST_COLUMNS];
   return section('open', title, html`${note} ${FORECAST_NOTE}`, table(`Open ${view.kpi.name}, by risk`, head, rows, 'open-table'));

@@ -3,6 +3,8 @@
  * no GitLab or GitHub payload type leaks past normalisation.
  */
 
+import type { EffortReading } from './effort.js';
+
 export type ForgeName = 'gitlab' | 'github';
 
 /** Identifies one issue on one forge. `project` is GitLab's numeric project id or GitHub's `owner/repo`. */
@@ -72,6 +74,8 @@ export interface IssueEvent {
   boardStatus?: BoardStatusChange;
   /** Assignees' logins after this event, when the payload says. */
   assignees?: string[];
+  /** Time spent / estimated after this event, as far as the payload (or the board card) says. */
+  effort?: EffortReading;
 }
 
 /** What a rule wants done. Rules return these; they never call out. */

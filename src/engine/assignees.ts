@@ -27,4 +27,5 @@ export function recordAssignees(event: IssueEvent, previous: IssueState | null, 
   return { state: assigned, transitions: assigneeTransitions(base, recorded, event.assignees) };
 }
 
-const onBoard = (state: IssueState): boolean => state.kind !== null || state.stage !== null;
+/** Is the issue on the services board (a kind or a stage)? Only such issues get transitions. */
+export const onBoard = (state: IssueState): boolean => state.kind !== null || state.stage !== null;

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { recordAssignees } from './assignees.js';
+import { recordEffort } from './effort.js';
 import { BACKFILLED } from './backfill-state.js';
 import { executeActions } from './executor.js';
 import type { DeliveryHandler } from './worker.js';
@@ -104,7 +105,12 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
       };
       await executeActions(context, decision.actions, (entry) => applied.push(entry));
       const assigned = recordAssignees(event, previous, decision.state);
-      return { state: withWebUrl(assigned.state, event.url), transitions: [...decision.transitions, ...assigned.transitions], audit: applied };
+      const effort = recordEffort(event, assigned.state);
+      return {
+        state: withWebUrl(effort.state, event.url),
+        transitions: [...decision.transitions, ...assigned.transitions, ...effort.transitions],
+        audit: applied,
+      };
     } catch (error) {
       if (isForgeError(error) && error.kind === 'not-found') {
         log.warn({ err: error }, 'issue no longer exists on the forge; skipped');

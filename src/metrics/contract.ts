@@ -8,6 +8,7 @@
  * issue was closed before the end event (e.g. lost), which are in neither.
  */
 
+import type { BurnBucket } from '../domain/effort.js';
 import type { ForgeName } from '../domain/types.js';
 
 export type DurationState = 'finished' | 'open' | 'stopped';
@@ -96,6 +97,13 @@ export interface EngagementFields {
   openSeconds: number;
   stale: boolean;
   suggestLost: boolean;
+  /** Time logged (GitLab time tracking, or the configured GitHub board field), in hours; null when none. */
+  spentHours: number | null;
+  estimateHours: number | null;
+  /** Effort the SOW sold (`sow_hours`). */
+  soldHours: number | null;
+  /** Spent / sold, or spent / estimate without sold hours (0.8 = 80 %); null without time spent or either. */
+  burn: number | null;
 }
 
 /** The fields every engagement row lists. */
@@ -136,7 +144,7 @@ export type Forecast =
 /** Open engagements by chance of meeting the target (`likely` ≥ `forecast.likelyAtOrAbove`, `unlikely` < `forecast.unlikelyBelow`). */
 export type ForecastBucket = 'likely' | 'uncertain' | 'unlikely' | 'no-target' | 'too-little-history';
 
-export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage'> {
+export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage' | 'burn'> {
   start: string;
   seconds: number;
   activeSeconds: number;
@@ -194,12 +202,17 @@ export interface MetricsReport {
   forecast: { minimumHistory: number; draws: number; byBucket: Record<ForecastBucket, number> };
   /** Per current assignee of the selected issues, most open engagements first. */
   byAssignee: AssigneeReport[];
+  /** The selected open issues' logged time and burn (README, "Effort and burn"). */
+  effort: { spentHours: number; byBurn: Record<BurnBucket, number> };
 }
 
 /** Per-issue view, `GET /metrics/issues/:forge/:project/:iid`. */
 export interface IssueReport
   extends IssueId,
-    Pick<EngagementFields, 'kind' | 'segment' | 'state' | 'stage' | 'assignees' | 'openSeconds' | 'stale' | 'suggestLost'> {
+    Pick<
+      EngagementFields,
+      'kind' | 'segment' | 'state' | 'stage' | 'assignees' | 'openSeconds' | 'stale' | 'suggestLost' | 'spentHours' | 'estimateHours' | 'soldHours' | 'burn'
+    > {
   version: 1;
   generatedAt: string;
   unit: 'seconds';
@@ -209,4 +222,6 @@ export interface IssueReport
   transitions: { from: string | null; to: string; at: string; actor: string; source: string }[];
   /** From the latest metrics snapshot; null when the KPI duration is not running or the snapshot does not hold the issue yet. */
   forecast: Forecast | null;
+  /** Every recorded change of the time spent / estimated, oldest first (hours per week are the differences). */
+  effortHistory: { at: string; spentHours: number | null; estimateHours: number | null }[];
 }

@@ -178,10 +178,12 @@ function overlayTransitions(
     }));
 }
 
-/** The template fields metrics read (date overrides of duration start/end), as strings. */
+/** The template fields metrics read (date overrides of duration start/end, the sold effort), as strings. */
 function durationFields(validation: Validation): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(validation.values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    Object.entries(validation.values).flatMap(([id, value]) =>
+      typeof value === 'string' ? [[id, value]] : typeof value === 'number' ? [[id, String(value)]] : [],
+    ),
   );
 }
 

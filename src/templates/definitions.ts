@@ -201,6 +201,15 @@ const sowFields: FieldDefinition[] = [
     placeholder: '60000',
   },
   {
+    id: 'sow_hours',
+    label: 'Sold effort (hours)',
+    type: 'number',
+    min: 0,
+    required: false,
+    description: 'Hours of work the SOW sells; time logged against it is reported as burn.',
+    placeholder: '120',
+  },
+  {
     id: 'expected_close_date',
     label: 'Expected close date',
     type: 'date',

@@ -65,6 +65,15 @@ function integerSchema(min: number) {
     .pipe(z.number().int().min(min, { error: `must be at least ${min}` }));
 }
 
+function numberSchema(min: number) {
+  return z
+    .string()
+    .transform((t) => t.replace(/[,_\s]/g, ''))
+    .pipe(z.string().regex(/^\d{1,12}(?:\.\d+)?$/, { error: 'must be a number, e.g. 120 or 37.5' }))
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }));
+}
+
 export function optionFor(options: ChoiceOption[], answer: string): ChoiceOption | undefined {
   const key = slug(answer);
   return options.find((o) => [o.value, o.label, ...(o.aliases ?? [])].some((name) => slug(name) === key));
@@ -115,6 +124,8 @@ export function fieldSchema(field: FieldDefinition, context: FieldContext): z.Zo
       return text(integerSchema(field.min));
     case 'money':
       return text(moneySchema(field.min));
+    case 'number':
+      return text(numberSchema(field.min));
     case 'date':
       return text(isoDate);
     case 'quarter-or-date':

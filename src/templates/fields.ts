@@ -16,6 +16,8 @@ export type FieldType =
   | { type: 'url'; https: boolean; crmHosts?: boolean }
   | { type: 'integer'; min: number }
   | { type: 'money'; min: number }
+  /** A decimal amount such as hours (`37.5`). */
+  | { type: 'number'; min: number }
   | { type: 'date' }
   | { type: 'yes-no' }
   | { type: 'choice'; options: ChoiceOption[]; multiple: boolean }

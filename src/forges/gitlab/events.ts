@@ -1,3 +1,4 @@
+import { seconds, type EffortReading } from '../../domain/effort.js';
 import type { IssueAction, IssueEvent } from '../../domain/types.js';
 import { safeEqual } from '../../safe-equal.js';
 import { field, type AllowList } from '../allow-list.js';
@@ -53,7 +54,25 @@ export function normalizeGitlabIssue(deliveryId: string, hook: GitlabIssueHook, 
     occurredAt: toIsoTime(hook.changes?.updated_at?.current, fallbackTime),
     createdAt: toIsoTime(attributes.created_at, fallbackTime),
     assignees: gitlabAssignees(hook),
+    effort: gitlabEffort(hook),
   };
+}
+
+/**
+ * GitLab's time tracking, in seconds; 0 is how it says "none logged" (also after `/spend` reset
+ * or `/remove_estimate`). `changes.total_time_spent.current` is the total right after this very
+ * change, so it wins over `object_attributes`, which may be rendered later.
+ */
+function gitlabEffort(hook: GitlabIssueHook): EffortReading | undefined {
+  const attributes = hook.object_attributes;
+  const spent = hook.changes?.total_time_spent?.current ?? attributes.total_time_spent;
+  const estimate = hook.changes?.time_estimate?.current ?? attributes.time_estimate;
+  const positive = (value: number | null) => (value ? seconds(value) : null);
+  const reading: EffortReading = {
+    ...(spent !== undefined ? { spentSeconds: positive(spent) } : {}),
+    ...(estimate !== undefined ? { estimateSeconds: positive(estimate) } : {}),
+  };
+  return Object.keys(reading).length > 0 ? reading : undefined;
 }
 
 /** `changes.assignees.current` is the list after this change; without a change, the hook's `assignees` (absent on older hooks: unknown). */

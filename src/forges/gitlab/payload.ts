@@ -25,6 +25,10 @@ export const gitlabIssueHookSchema = z
         created_at: z.string().nullish(),
         updated_at: z.string().nullish(),
         author_id: z.number().nullish(),
+        // Time tracking, in seconds (`time_change`: what this event added, which the totals already hold).
+        time_estimate: z.number().nullish(),
+        total_time_spent: z.number().nullish(),
+        time_change: z.number().nullish(),
       })
       .loose(),
     labels: z.array(label).nullish(),
@@ -36,6 +40,8 @@ export const gitlabIssueHookSchema = z
         title: z.unknown().optional(),
         description: z.unknown().optional(),
         updated_at: z.object({ current: z.string().nullish() }).loose().optional(),
+        total_time_spent: z.object({ current: z.number().nullish() }).loose().optional(),
+        time_estimate: z.object({ current: z.number().nullish() }).loose().optional(),
       })
       .loose()
       .nullish(),

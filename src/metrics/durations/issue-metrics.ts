@@ -2,6 +2,7 @@ import type { DurationEvent } from '../../config/schema.js';
 import type { IssueState } from '../../domain/types.js';
 import { readPersonActivity } from '../activity.js';
 import type { ResolvedDefinition, MetricsSettings } from './settings.js';
+import { effortFacts, type EffortFacts } from './effort.js';
 import { assigneesFromTimeline, type Timeline } from './timeline.js';
 import type { DurationState, IssueId, TargetStatus } from '../contract.js';
 import { UNSTAGED, walk, type Segment, type Walk } from './walk.js';
@@ -50,6 +51,8 @@ export interface IssueMetrics {
   idleMs: number;
   stale: boolean;
   suggestLost: boolean;
+  /** Time spent and estimated, sold hours and burn (README, "Effort and burn"). */
+  effort: EffortFacts;
 }
 
 function parseInstant(value: unknown): number | null {
@@ -201,6 +204,7 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     idleMs,
     stale: !closed && idleMs > settings.staleMs,
     suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,
+    effort: effortFacts(timeline, state),
   };
 }
 

@@ -27,15 +27,15 @@ function forecastCells(forecast: Forecast | null): (string | number | null)[] {
 
 /**
  * One row per selected engagement: its id and columns (SURFACES.csv); per duration its state,
- * start, end, seconds, active seconds and status; then SURFACES.csvAfterDurations and the KPI
- * forecast. Pure.
+ * start, end, seconds, active seconds and status; then SURFACES.csvAfterDurations, the KPI
+ * forecast and SURFACES.csvAfterForecast. Pure.
  */
 export function renderCsv(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): string {
   const names = settings.definitions.map((d) => d.name);
   const header = [
     'forge', 'project', 'iid', ...csvHeaders(SURFACES.csv),
     ...names.flatMap((n) => [`${n}_state`, `${n}_start`, `${n}_end`, `${n}_seconds`, `${n}_active_seconds`, `${n}_status`]),
-    ...csvHeaders(SURFACES.csvAfterDurations), ...FORECAST_HEADER,
+    ...csvHeaders(SURFACES.csvAfterDurations), ...FORECAST_HEADER, ...csvHeaders(SURFACES.csvAfterForecast),
   ];
   const rows = Array.from(selection, (i) => {
     const id = issueIdAt(table, i);
@@ -48,6 +48,7 @@ export function renderCsv(table: IssueTable, selection: Uint32Array, settings: M
       ),
       ...csvCells(SURFACES.csvAfterDurations, table, i),
       ...forecastCells(forecastAt(table.forecast, i, settings, null)),
+      ...csvCells(SURFACES.csvAfterForecast, table, i),
     ];
   });
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';

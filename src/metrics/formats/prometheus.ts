@@ -1,4 +1,5 @@
 import { forecastBuckets } from '../forecast/report.js';
+import { burnReport } from '../table/burn.js';
 import { DAY_MS } from '../durations/measure.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import { displayKey, FINISHED, OPEN, STATUSES, type IssueTable } from '../table/table.js';
@@ -95,6 +96,8 @@ export function renderPrometheus(table: IssueTable, selection: Uint32Array, sett
   }
   const forecasts = new Gauge();
   for (const [bucket, count] of Object.entries(forecastBuckets(table.forecast, selection, settings))) forecasts.add({ bucket }, count);
+  const burns = new Gauge();
+  for (const [bucket, count] of Object.entries(burnReport(table, selection).byBurn)) burns.add({ bucket }, count);
   return [
     ...family('boardkeeper_duration_seconds', 'histogram', 'Finished engagement durations, start event to end event.', finished.lines('boardkeeper_duration_seconds')),
     ...family('boardkeeper_duration_active_seconds', 'histogram', 'Finished engagement durations without paused (on-hold, blocked) time.', finishedActive.lines('boardkeeper_duration_active_seconds')),
@@ -105,6 +108,7 @@ export function renderPrometheus(table: IssueTable, selection: Uint32Array, sett
     ...family('boardkeeper_issues', 'gauge', 'Issues by current stage.', issuesGauge.lines('boardkeeper_issues')),
     ...family('boardkeeper_issues_stale', 'gauge', 'Open issues without an update for `staleAfterDays`.', stale.lines('boardkeeper_issues_stale')),
     ...family('boardkeeper_forecast_open_engagements', 'gauge', 'Open engagements by forecast chance of meeting the KPI target (likely, uncertain, unlikely, no-target, too-little-history).', forecasts.lines('boardkeeper_forecast_open_engagements')),
+    ...family('boardkeeper_burn_open_engagements', 'gauge', 'Open engagements by burn, time spent over hours sold or estimated (under-50, 50-80, 80-100, over-100, unknown).', burns.lines('boardkeeper_burn_open_engagements')),
     `# generated ${new Date(nowMs).toISOString()}`,
     '',
   ].join('\n');

@@ -1,5 +1,6 @@
 import type { Transition } from '../../domain/types.js';
 import { durationResult } from './metrics.js';
+import { effortHistory } from '../durations/effort.js';
 import { issueMetrics, type IssueFacts } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { Forecast, IssueReport } from '../contract.js';
@@ -34,5 +35,10 @@ export function issueReport(
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
       .map(({ from, to, at, actor, source }) => ({ from, to, at, actor, source })),
     forecast,
+    effortHistory: effortHistory(facts.timeline).map(({ atMs, spentSeconds, estimateSeconds }) => ({
+      at: iso(atMs),
+      spentHours: spentSeconds === null ? null : spentSeconds / 3600,
+      estimateHours: estimateSeconds === null ? null : estimateSeconds / 3600,
+    })),
   };
 }

@@ -4,6 +4,7 @@ import { forecastAt, forecastBuckets } from '../forecast/report.js';
 import { DAY_MS } from '../durations/measure.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import { stats } from '../durations/stats.js';
+import { burnReport } from '../table/burn.js';
 import { fieldsAt, SURFACES } from '../table/columns.js';
 import { displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from '../table/table.js';
 import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from '../contract.js';
@@ -220,5 +221,6 @@ export function buildReport(
       byBucket: forecastBuckets(table.forecast, selection, settings),
     },
     byAssignee: byAssignee(table, selection, settings),
+    effort: burnReport(table, selection),
   };
 }

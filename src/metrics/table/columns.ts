@@ -1,6 +1,6 @@
 import type { EngagementFields } from '../contract.js';
 import type { IssueMetrics } from '../durations/issue-metrics.js';
-import { assigneesAt, type IssueTable } from './table.js';
+import { assigneesAt, orNull, type IssueTable } from './table.js';
 
 /** What a CSV cell holds; null is an empty cell. */
 export type Cell = string | number | boolean | null;
@@ -20,12 +20,15 @@ export interface EngagementColumn<K extends keyof EngagementFields> {
   csv: readonly { header: string; cell(value: EngagementFields[K]): Cell }[];
   /** Its heading in the dashboard's engagement tables, which show it as text (— for none). */
   heading?: string;
+  /** How the dashboard writes a value other than text (default: as it is). */
+  text?(value: EngagementFields[K]): string | null;
 }
 
 type AnyColumn = { [K in keyof EngagementFields]: EngagementColumn<K> }[keyof EngagementFields];
 
 const as = <V extends Cell>(value: V): Cell => value;
 const iso = (ms: number): string => new Date(ms).toISOString();
+const hours = (seconds: number): number | null => orNull(seconds / 3600);
 
 export const COLUMNS = {
   title: {
@@ -94,6 +97,32 @@ export const COLUMNS = {
     of: (issue) => issue.suggestLost,
     csv: [],
   },
+  spentHours: {
+    key: 'spentHours',
+    at: (table, i) => hours(table.spentSeconds[i]!),
+    of: (issue) => hours(issue.effort.effort.spentSeconds ?? Number.NaN),
+    csv: [{ header: 'spent_hours', cell: as }],
+  },
+  estimateHours: {
+    key: 'estimateHours',
+    at: (table, i) => hours(table.estimateSeconds[i]!),
+    of: (issue) => hours(issue.effort.effort.estimateSeconds ?? Number.NaN),
+    csv: [{ header: 'estimate_hours', cell: as }],
+  },
+  soldHours: {
+    key: 'soldHours',
+    at: (table, i) => orNull(table.soldHours[i]!),
+    of: (issue) => issue.effort.soldHours,
+    csv: [{ header: 'sold_hours', cell: as }],
+  },
+  burn: {
+    key: 'burn',
+    at: (table, i) => orNull(table.burn[i]!),
+    of: (issue) => issue.effort.burn,
+    csv: [{ header: 'burn', cell: as }],
+    heading: 'Burn',
+    text: (burn) => (burn === null ? null : `${Math.round(burn * 100)} %`),
+  },
 } as const satisfies { [K in keyof EngagementFields]: EngagementColumn<K> };
 
 /**
@@ -104,16 +133,31 @@ export const SURFACES = {
   /** `kpi.finished[]` and `kpi.open[]`, after the issue's id. */
   rows: [COLUMNS.title, COLUMNS.assignees, COLUMNS.kind, COLUMNS.segment],
   /** `kpi.open[]` only, after the KPI duration's `status`. */
-  openRows: [COLUMNS.stage],
+  openRows: [COLUMNS.stage, COLUMNS.burn],
   /** The CSV, after the issue's id, before the durations' columns. */
   csv: [COLUMNS.title, COLUMNS.kind, COLUMNS.segment, COLUMNS.state, COLUMNS.stage, COLUMNS.created, COLUMNS.openSeconds, COLUMNS.stale],
   /** The CSV, after the durations' columns, before the forecast's. */
   csvAfterDurations: [COLUMNS.assignees],
+  /** The CSV, after the forecast's columns: its last. */
+  csvAfterForecast: [COLUMNS.spentHours, COLUMNS.estimateHours, COLUMNS.soldHours, COLUMNS.burn],
   /** GET /metrics/issues/…, after `unit`. */
-  issue: [COLUMNS.kind, COLUMNS.segment, COLUMNS.state, COLUMNS.stage, COLUMNS.assignees, COLUMNS.openSeconds, COLUMNS.stale, COLUMNS.suggestLost],
+  issue: [
+    COLUMNS.kind,
+    COLUMNS.segment,
+    COLUMNS.state,
+    COLUMNS.stage,
+    COLUMNS.assignees,
+    COLUMNS.openSeconds,
+    COLUMNS.stale,
+    COLUMNS.suggestLost,
+    COLUMNS.spentHours,
+    COLUMNS.estimateHours,
+    COLUMNS.soldHours,
+    COLUMNS.burn,
+  ],
   /** The dashboard's tables of finished and open engagements, after the issue. */
   finishedTable: [COLUMNS.segment],
-  openTable: [COLUMNS.stage, COLUMNS.segment],
+  openTable: [COLUMNS.stage, COLUMNS.segment, COLUMNS.burn],
 } as const satisfies Record<string, readonly AnyColumn[]>;
 
 type Fields<C extends readonly AnyColumn[]> = { [K in C[number]['key']]: EngagementFields[K] };
@@ -130,6 +174,13 @@ export function fieldsOf<C extends readonly AnyColumn[]>(columns: C, issue: Issu
   const fields: Record<string, unknown> = {};
   for (const column of columns) fields[column.key] = column.of(issue);
   return fields as Fields<C>;
+}
+
+/** A value as the dashboard's tables write it: text, a list of names, or null for none. */
+export function dashboardText(column: AnyColumn, fields: Partial<EngagementFields>): string | readonly string[] | null {
+  const value = fields[column.key];
+  if (column.text) return (column.text as (value: unknown) => string | null)(value);
+  return (value ?? null) as string | readonly string[] | null;
 }
 
 export const csvHeaders = (columns: readonly AnyColumn[]): string[] => columns.flatMap((column) => column.csv.map(({ header }) => header));

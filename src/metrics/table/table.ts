@@ -69,6 +69,11 @@ export interface IssueTable {
   stageMs: Float64Array;
   stageVisits: Uint32Array;
   stageTimed: Uint8Array;
+  /** Time spent and estimated (seconds), hours sold and burn; NaN where none is known. */
+  spentSeconds: Float64Array;
+  estimateSeconds: Float64Array;
+  soldHours: Float64Array;
+  burn: Float64Array;
   /** Aligned with `settings.definitions`. */
   durations: DurationColumns[];
   forecast: ForecastColumns;
@@ -131,6 +136,10 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     stageMs: new Float64Array(n * stageCount),
     stageVisits: new Uint32Array(n * stageCount),
     stageTimed: new Uint8Array(n * stageCount),
+    spentSeconds: new Float64Array(n),
+    estimateSeconds: new Float64Array(n),
+    soldHours: new Float64Array(n),
+    burn: new Float64Array(n),
     durations: settings.definitions.map(() => ({
       state: new Uint8Array(n),
       status: new Uint8Array(n),
@@ -170,6 +179,11 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     table.createdMs[i] = issue.createdMs;
     table.openMs[i] = issue.openMs;
     table.currentStageMs[i] = settings.measure(issue.stageSinceMs, nowMs);
+    const { effort, soldHours, burn } = issue.effort;
+    table.spentSeconds[i] = effort.spentSeconds ?? Number.NaN;
+    table.estimateSeconds[i] = effort.estimateSeconds ?? Number.NaN;
+    table.soldHours[i] = soldHours ?? Number.NaN;
+    table.burn[i] = burn ?? Number.NaN;
     for (const [stage, ms] of issue.stageMs) {
       table.stageMs[i * stageCount + stages.id(stage)] = ms;
       table.stageTimed[i * stageCount + stages.id(stage)] = 1;
@@ -197,6 +211,9 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
 export function issueIdAt(table: IssueTable, i: number): IssueId {
   return { forge: table.keys.forge[table.forge[i]!]!, project: table.keys.project[table.project[i]!]!, iid: table.iid[i]! };
 }
+
+/** NaN, how the table's number columns hold "none", as null. */
+export const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
 /** Issue i's assignees. */
 export function assigneesAt(table: IssueTable, i: number): string[] {
