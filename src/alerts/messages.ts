@@ -6,6 +6,7 @@ const TITLES: Record<AlertKind, string> = {
   breached: 'Breached',
   stale: 'Stale',
   'suggest-lost': 'Suggest lost',
+  'over-burn': 'Effort burn',
   'dead-letter': 'Dead letter',
 };
 

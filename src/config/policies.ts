@@ -7,6 +7,7 @@ export const DEFAULT_POLICY_NAMES = [
   'implementation-sla-cleared',
   'stale',
   'suggest-lost',
+  'effort-burn',
 ] as const;
 
 /** Whole days, `atLeast` inclusive and `below` exclusive. */
@@ -16,6 +17,14 @@ const dayRange = z
   .refine((range) => range.atLeast !== undefined || range.below !== undefined, 'give atLeast, below or both');
 
 export type DayRange = z.infer<typeof dayRange>;
+
+/** Shares such as burn (0.8 = 80 %), `atLeast` inclusive and `below` exclusive. */
+const shareRange = z
+  .object({ atLeast: z.number().min(0).optional(), below: z.number().positive().optional() })
+  .strict()
+  .refine((range) => range.atLeast !== undefined || range.below !== undefined, 'give atLeast, below or both');
+
+export type ShareRange = z.infer<typeof shareRange>;
 
 export const TARGET_STATUSES = ['on-track', 'at-risk', 'breached', 'met'] as const;
 
@@ -29,6 +38,8 @@ export interface PolicyCondition {
   elapsedDays?: DayRange;
   /** Days since a person last changed the issue (the bot's own changes do not count). */
   idleDays?: DayRange;
+  /** Time spent over the hours sold (or estimated); an issue without a burn never matches. */
+  burn?: ShareRange;
   stage?: string[];
   kind?: string[];
   open?: boolean;
@@ -48,6 +59,7 @@ export const policyCondition: z.ZodType<PolicyCondition> = z.lazy(() =>
       running: z.boolean().optional(),
       elapsedDays: dayRange.optional(),
       idleDays: dayRange.optional(),
+      burn: shareRange.optional(),
       stage: names.optional(),
       kind: names.optional(),
       open: z.boolean().optional(),
@@ -60,12 +72,12 @@ export const policyCondition: z.ZodType<PolicyCondition> = z.lazy(() =>
 );
 
 /** The alert kinds a policy may send (dead letters come from the worker). */
-export const POLICY_ALERT_KINDS = ['at-risk', 'breached', 'stale', 'suggest-lost'] as const;
+export const POLICY_ALERT_KINDS = ['at-risk', 'breached', 'stale', 'suggest-lost', 'over-burn'] as const;
 
 /**
  * What a policy does. A comment is found again by its marker (one per marker, updated in place);
  * its body may use {mentions} {elapsedDays} {leftDays} {overDays} {targetDays} {idleDays} {stage}
- * {title} {forecast}.
+ * {title} {forecast} {burn} {spentHours} {budgetHours}.
  */
 export const policyAction = z.union([
   z.object({ addLabel: z.string().min(1) }).strict(),

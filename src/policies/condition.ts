@@ -1,10 +1,14 @@
-import type { DayRange, PolicyCondition } from '../config/policies.js';
+import type { DayRange, PolicyCondition, ShareRange } from '../config/policies.js';
 import { DAY_MS } from '../metrics/durations/measure.js';
 import type { PolicyFacts } from './types.js';
 
 function inRange(ms: number, range: DayRange): boolean {
   const days = ms / DAY_MS;
   return (range.atLeast === undefined || days >= range.atLeast) && (range.below === undefined || days < range.below);
+}
+
+function inShare(share: number, range: ShareRange): boolean {
+  return (range.atLeast === undefined || share >= range.atLeast) && (range.below === undefined || share < range.below);
 }
 
 /** Does the condition hold for the issue? `kpi` is the duration meant when the condition names none. Pure. */
@@ -18,6 +22,7 @@ export function matches(condition: PolicyCondition, facts: PolicyFacts, kpi: str
     () => condition.labelsPresent === undefined || condition.labelsPresent.every((l) => facts.labels.includes(l)),
     () => condition.labelsAbsent === undefined || !condition.labelsAbsent.some((l) => facts.labels.includes(l)),
     () => condition.idleDays === undefined || inRange(facts.idleMs, condition.idleDays),
+    () => condition.burn === undefined || (facts.effort.burn !== null && inShare(facts.effort.burn, condition.burn)),
     () => condition.running === undefined || condition.running === running,
     () => condition.status === undefined || (duration?.status != null && condition.status.includes(duration.status)),
     () => condition.elapsedDays === undefined || (duration !== undefined && inRange(duration.ms, condition.elapsedDays)),

@@ -7,6 +7,7 @@ export const SLA_MARKER = '<!-- boardkeeper:sla -->';
 export const SUGGEST_LOST_MARKER = '<!-- boardkeeper:suggest-lost -->';
 export const SLA_LABELS = { atRisk: 'sla::at-risk', breached: 'sla::breached' } as const;
 export const STALE_LABEL = 'stale';
+export const EFFORT_BURN_MARKER = '<!-- boardkeeper:effort-burn -->';
 
 /** Where the implementation clock runs on the default board; leaving it (forwards or back) ends the SLA labels. */
 const IMPLEMENTATION_PATH = ['deployment', 'configuration', 'on-hold'];
@@ -17,12 +18,17 @@ const AT_RISK_BODY = `{mentions} :warning: **Implementation at risk**: day {elap
 const BREACHED_BODY = `{mentions} :rotating_light: **Implementation target breached**: day {elapsedDays}, {overDays} days past the {targetDays}-day target and not live yet.
 {forecast}`;
 
+const EFFORT_BURN_BODY = `{mentions} :hourglass_flowing_sand: **{burn} of the effort spent**: {spentHours} of {budgetHours} hours logged and not live yet. Time to review the scope or the SOW.`;
+
+/** Stages at or after go-live on the default board: burn past them is no surprise. */
+const LIVE_STAGES = ['production-live', 'ta-handoff'];
+
 const SUGGEST_LOST_BODY = `{mentions} This engagement has had no activity for {idleDays} days in \`{stage}\`. If the deal is off, add \`outcome::lost\` and close it; boardkeeper never closes anything by itself.`;
 
 type Name = (typeof DEFAULT_POLICY_NAMES)[number];
 
 /**
- * The five policies boardkeeper ships. Thresholds come from the duration definitions (at-risk and
+ * The six policies boardkeeper ships. Thresholds come from the duration definitions (at-risk and
  * target days of the KPI, staleness and suggest-lost days, sales stages), so the policies and
  * /metrics agree.
  */
@@ -61,6 +67,11 @@ export function defaultPolicies(config: Pick<Config, 'durations' | 'preset'>): R
     'suggest-lost': {
       when: { open: true, stage: durations.salesStages, idleDays: { atLeast: durations.suggestLostAfterDays } },
       actions: [{ comment: { marker: SUGGEST_LOST_MARKER, body: SUGGEST_LOST_BODY } }, { alert: 'suggest-lost' }],
+      resolve: [],
+    },
+    'effort-burn': {
+      when: { open: true, burn: { atLeast: 0.8 }, not: { stage: [...LIVE_STAGES, ...finished] } },
+      actions: [{ comment: { marker: EFFORT_BURN_MARKER, body: EFFORT_BURN_BODY } }, { alert: 'over-burn' }],
       resolve: [],
     },
   };

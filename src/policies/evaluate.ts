@@ -8,6 +8,7 @@ const ALERT_SUMMARIES: Record<string, string> = {
   breached: '{title}: {duration} at day {elapsedDays}, {overDays} days past the {targetDays}-day target',
   stale: '{title}: no activity for {idleDays} days',
   'suggest-lost': '{title}: {idleDays} days idle in {stage}; close it as lost?',
+  'over-burn': '{title}: {burn} of the effort spent ({spentHours} of {budgetHours} hours), not live yet',
 };
 
 /** A text that shows the forecast: only for such a step is a forecast worth its simulation. */

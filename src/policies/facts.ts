@@ -26,5 +26,6 @@ export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs:
     // The state's, else what the recorded history ends with (a backfilled issue's state has none).
     assignees: [...metrics.assignees],
     forecast: null,
+    effort: metrics.effort,
   };
 }

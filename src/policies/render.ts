@@ -1,4 +1,5 @@
 import { DAY_MS } from '../metrics/durations/measure.js';
+import type { EffortFacts } from '../metrics/durations/effort.js';
 import type { PolicyFacts } from './types.js';
 
 /** The placeholders a policy's comment and alert texts may use, for one issue and one duration. */
@@ -18,6 +19,17 @@ export function placeholders(facts: PolicyFacts, durationName: string): Record<s
     stage: facts.stage ?? '-',
     title: facts.title ?? '',
     forecast: facts.forecast ?? '',
+    ...effortPlaceholders(facts.effort),
+  };
+}
+
+/** `{burn}` as a percentage, `{spentHours}` and `{budgetHours}` (sold, else estimated), rounded to the hour. */
+function effortPlaceholders({ effort, soldHours, burn }: EffortFacts): Record<string, string> {
+  const hours = (seconds: number | null) => (seconds === null ? '-' : String(Math.round(seconds / 3600)));
+  return {
+    burn: burn === null ? '-' : `${Math.round(burn * 100)} %`,
+    spentHours: hours(effort.spentSeconds),
+    budgetHours: soldHours !== null && soldHours > 0 ? String(Math.round(soldHours)) : hours(effort.estimateSeconds),
   };
 }
 

@@ -2,6 +2,7 @@ import type { PolicyAction, PolicyCondition } from '../config/policies.js';
 import type { Alert } from '../alerts/alert.js';
 import type { IssueRef } from '../domain/types.js';
 import type { IssueDuration } from '../metrics/durations/issue-metrics.js';
+import type { EffortFacts } from '../metrics/durations/effort.js';
 
 /** One policy, resolved from the shipped defaults and the config. */
 export interface Policy {
@@ -28,6 +29,8 @@ export interface PolicyFacts {
   assignees: readonly string[];
   /** A go-live forecast sentence for the comments, when one is available. */
   forecast: string | null;
+  /** Time spent, hours sold and burn, as /metrics has them. */
+  effort: EffortFacts;
 }
 
 /** Per issue: which policies have acted in their current episode, and when. Kept by the store between sweeps. */
