@@ -51,6 +51,12 @@ export interface GitlabVariant {
   objectKind?: 'issue' | 'work_item';
   /** The issue's assignees (logins); the documented body's own when absent. */
   assignees?: string[];
+  /**
+   * Time tracking after this event, in seconds: `total_time_spent`, `time_estimate`, and what this
+   * event logged (`time_change`). A change of the total is also in `changes.total_time_spent`, as
+   * GitLab sends it.
+   */
+  time?: { spent: number; estimate?: number; logged?: number };
 }
 
 const gitlabLabel = (title: string, id: number) => ({
@@ -65,6 +71,13 @@ const gitlabLabel = (title: string, id: number) => ({
   type: 'ProjectLabel',
   group_id: null,
 });
+
+/** GitLab's rendering of a duration (`3h 30m`). */
+function humanTime(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return [hours ? `${hours}h` : '', minutes ? `${minutes}m` : ''].filter(Boolean).join(' ') || `${seconds}s`;
+}
 
 /**
  * GitLab's documented Issue Hook body (test/fixtures/gitlab/issue-hook.json) with only the fields
@@ -103,6 +116,18 @@ export function gitlabIssueHook(variant: GitlabVariant = {}): Record<string, any
   attributes.labels = labels;
   hook.changes = { updated_at: { previous: attributes.created_at, current: updatedAt } };
   if (variant.previousLabels) hook.changes.labels = { previous: variant.previousLabels.map(gitlabLabel), current: labels };
+  if (variant.time) {
+    const { spent, estimate = attributes.time_estimate, logged = 0 } = variant.time;
+    Object.assign(attributes, {
+      total_time_spent: spent,
+      time_estimate: estimate,
+      time_change: logged,
+      human_total_time_spent: spent ? humanTime(spent) : null,
+      human_time_estimate: estimate ? humanTime(estimate) : null,
+      human_time_change: logged ? humanTime(logged) : null,
+    });
+    if (logged !== 0) hook.changes.total_time_spent = { previous: spent - logged, current: spent };
+  }
   const previousDescription = variant.previousDescription ?? (variant.description !== undefined ? '' : undefined);
   if (previousDescription !== undefined && action === 'update') {
     hook.changes.description = { previous: previousDescription, current: variant.description };

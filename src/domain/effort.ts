@@ -60,7 +60,9 @@ export function effortTransition(base: Omit<Transition, 'from' | 'to'>, effort: 
 export function burn(effort: Effort, soldHours: number | null): number | null {
   const spent = effort.spentSeconds;
   if (spent === null) return null;
-  const budgetSeconds = soldHours !== null && soldHours > 0 ? soldHours * 3600 : effort.estimateSeconds;
+  // Whole seconds, as the forges count: a budget that rounds to nothing compares with nothing.
+  const soldSeconds = soldHours === null ? 0 : Math.round(soldHours * 3600);
+  const budgetSeconds = soldSeconds > 0 ? soldSeconds : effort.estimateSeconds;
   return budgetSeconds !== null && budgetSeconds > 0 ? spent / budgetSeconds : null;
 }
 
