@@ -37,6 +37,9 @@ function perform(model: ForgeModel, engagement: Engagement, issue: SimIssue | un
     case 'close':
       model.setState(issue, 'closed', person, at);
       break;
+    case 'log-time':
+      model.logTime(issue, move.hours, move.estimateHours, person, at);
+      break;
     case 'stage': {
       const option = model.board.options.find((o) => o.name === columnName(move.to));
       if (move.via === 'board' && option && issue.item) model.setStatus(issue, option.id, person, at);

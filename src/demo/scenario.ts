@@ -12,6 +12,8 @@ export type Move =
   /** A person moves the card: a label edit (GitLab swaps the scoped label) or, on GitHub, the board's Status. */
   | { kind: 'stage'; to: string; via: 'label' | 'board' }
   | { kind: 'labels'; add: string[]; remove: string[]; why: string }
+  /** An engineer logs time on a GitLab issue (`/spend`, with the estimate). */
+  | { kind: 'log-time'; hours: number; estimateHours: number }
   | { kind: 'close' };
 
 export interface Step {
@@ -47,6 +49,13 @@ const INITIATIVES = [
   { title: 'Migration tooling', area: 'tooling', criteria: ['Inventory script', 'Dry-run mode', 'Runbook reviewed', 'Used on two engagements'] },
 ];
 const AES = ['ae-jane', 'ae-omar', 'ae-lin'];
+/** Hours each SOW sells (`sow_hours`). */
+const SOLD_HOURS = [80, 120, 160];
+/**
+ * Share of the sold hours logged by the end of deployment, configuration and go-live: late
+ * engagements pass 80 % before they are live.
+ */
+const BURN_PATH: Record<'late' | 'on-time', [number, number, number]> = { late: [0.4, 0.85, 1.05], 'on-time': [0.3, 0.55, 0.7] };
 const IES = ['ie-alex', 'ie-priya', 'ie-sam'];
 
 /** mulberry32: a tiny seeded generator (the demo needs repeatability, not quality). */
@@ -75,6 +84,7 @@ function sowAnswers(customer: string, ae: string, n: number, valid: boolean): An
     expected_users: String(200 + 150 * (n % 7)),
     segment: ['smb', 'mm', 'enterprise', 'strategic'][n % 4],
     estimated_value_usd: String(value),
+    sow_hours: String(SOLD_HOURS[n % SOLD_HOURS.length]),
   };
 }
 
@@ -133,6 +143,17 @@ function sowStory(story: Story, n: number, forge: ForgeName, random: () => numbe
   }
   if (story === 'in-sales') return { key: `${forge}-${n}`, forge, template: 'sow-request', title: `SOW: ${customer}`, story, invalidAtFirst, steps: t.steps };
   for (const stage of DELIVERY_STAGES.slice(0, 4)) move(stage, 1, 3);
+  // GitLab engineers log time an hour after each delivery move, up to the story's share of the sold hours.
+  const sold = SOLD_HOURS[n % SOLD_HOURS.length]!;
+  const path = BURN_PATH[late ? 'late' : 'on-time'];
+  let loggedHours = 0;
+  const logTime = (milestone: 0 | 1 | 2) => {
+    if (forge !== 'gitlab') return;
+    const hours = Math.round(sold * path[milestone]) - loggedHours;
+    loggedHours += hours;
+    t.add(t.day + 1 / 24, ie, { kind: 'log-time', hours, estimateHours: sold });
+  };
+  logTime(0);
   // Deployment → production live is the KPI: on target (≤ 30 days) unless the story is a late one.
   const deploymentDay = t.day;
   if (story === 'on-hold') {
@@ -141,8 +162,10 @@ function sowStory(story: Story, n: number, forge: ForgeName, random: () => numbe
   }
   const target = late ? 32 + random() * 10 : story === 'in-delivery' ? 60 : 12 + random() * 14;
   move('configuration', 3, 8);
+  logTime(1);
   t.day = Math.max(t.day, deploymentDay + target - 1);
   move('production-live', 0, 1);
+  logTime(2);
   move('ta-handoff', 2, 5);
   t.add(t.after(1, 3), ie, { kind: 'close' });
   return { key: `${forge}-${n}`, forge, template: 'sow-request', title: `SOW: ${customer}`, story, invalidAtFirst, steps: t.steps };

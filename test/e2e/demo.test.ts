@@ -146,6 +146,11 @@ describe('boardkeeper demo --exit', () => {
       const atRisk = added('sla::at-risk').find((row) => row.issue === breach.issue);
       if (atRisk) expect(atRisk.day).toBeLessThan(breach.day);
     }
+    // Engineers log GitLab time; the two late engagements pass 80 % of their sold hours before go-live: one comment and one alert each.
+    const burn = rows.filter((row) => row.policy === 'effort-burn');
+    expect(burn.filter((row) => row.action.startsWith('comment')).map((row) => row.issue)).toHaveLength(2);
+    expect(new Set(burn.map((row) => row.issue)).size).toBe(2);
+    expect(burn.filter((row) => row.action.startsWith('alert'))).toHaveLength(2);
     const tally = /label changes applied: (\d+), comments applied: (\d+); alerts sent: (\d+)/.exec(stdout);
     expect(tally).not.toBeNull();
     expect(Number(tally![3])).toBe(rows.filter((row) => row.action.startsWith('alert')).length);

@@ -37,6 +37,8 @@ export interface SimIssue {
   item: { id: string; optionId: string | null } | null;
   /** Label and state changes, oldest first (GitLab resource events, GitHub issue events). */
   history: SimHistoryEvent[];
+  /** GitLab time tracking, in seconds (0: none, as GitLab says). */
+  time: { spent: number; estimate: number };
 }
 
 export interface Actor {
@@ -162,6 +164,7 @@ export class ForgeModel {
       closedAt: null,
       comments: [],
       item: null,
+      time: { spent: 0, estimate: 0 },
       history: spec.labels.map((label) => ({ type: 'label', action: 'add', label, at: iso(spec.at), actor: spec.author })),
     };
     this.issues.push(issue);
@@ -229,6 +232,15 @@ export class ForgeModel {
     else this.githubEvent(issue, 'edited', actor, { previousBody: previous });
   }
 
+  /** `/spend` (and `/estimate`) in a GitLab comment: one Issue Hook with the new totals. */
+  logTime(issue: SimIssue, hours: number, estimateHours: number, actor: Actor, at?: number): void {
+    if (issue.forge !== 'gitlab') throw new Error('only GitLab has time tracking');
+    const logged = Math.round(hours * 3600);
+    issue.time = { spent: issue.time.spent + logged, estimate: Math.round(estimateHours * 3600) };
+    this.tick(issue, at);
+    this.gitlabHook(issue, 'update', actor, { logged });
+  }
+
   /** Put the issue's card on the board (GitHub sends `projects_v2_item.created`, which the service ignores). */
   addItem(issue: SimIssue): string {
     issue.item ??= { id: `PVTI_sim${issue.id}`, optionId: null };
@@ -260,7 +272,7 @@ export class ForgeModel {
     issue: SimIssue,
     action: 'open' | 'update' | 'close' | 'reopen',
     actor: Actor,
-    changes: { previousLabels?: string[]; previousDescription?: string } = {},
+    changes: { previousLabels?: string[]; previousDescription?: string; logged?: number } = {},
   ): void {
     const hook = gitlabIssueHook({
       action,
@@ -277,6 +289,8 @@ export class ForgeModel {
       updatedAt: gitlabTime(Date.parse(issue.updatedAt)),
       // The simulated forge assigns nobody: its webhooks must not carry the documented body's assignee.
       assignees: [],
+      // Every hook carries the issue's time tracking totals.
+      time: { ...issue.time, logged: changes.logged ?? 0 },
     });
     // A description-only update has no `changes.description` unless the description changed.
     if (action === 'update' && changes.previousDescription === undefined) delete hook.changes.description;
