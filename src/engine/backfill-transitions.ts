@@ -4,6 +4,7 @@ import type { Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
 import { assigneeOverlay } from '../domain/assignees.js';
+import { effortTransition, NO_EFFORT, sameEffort } from '../domain/effort.js';
 import { overlayTo, trackedLabels } from '../domain/overlay.js';
 import { vocabularyFor } from '../rules/vocabulary.js';
 
@@ -41,6 +42,11 @@ class LabelHistoryReplay {
       return [transition(stage, from)];
     };
     if (entry.action === 'assigned' || entry.action === 'unassigned') return this.assign(entry, transition);
+    // As the webhooks do: only an issue on the board records its effort.
+    if (entry.action === 'effort') {
+      const onBoard = this.kind !== null || this.stage !== null;
+      return entry.effort && onBoard && !sameEffort(entry.effort, NO_EFFORT) ? [effortTransition(transition('', null), entry.effort)] : [];
+    }
     // As the rules do: an issue opened from a template (its kind known) starts in the first stage,
     // and closing an issue that never was on the board records nothing.
     if (entry.action === 'created') return this.stage === null && this.kind !== null ? moveTo(this.vocabulary.initialStage(this.kind)) : [];
@@ -99,9 +105,10 @@ export function backfillVocabulary(config: Config): BackfillVocabulary {
 /**
  * Within one instant: kind and segment labels first (so the transitions carry them), removals
  * before additions (a scoped-label swap), then creation (a stage label set in the form wins over
- * the first stage), close / reopen last.
+ * the first stage), close / reopen, then the effort as it is now.
  */
 function rank(entry: LabelHistoryEntry, vocabulary: BackfillVocabulary): number {
+  if (entry.action === 'effort') return 5;
   if (entry.action === 'closed' || entry.action === 'reopened') return 4;
   if (entry.action === 'created') return 3;
   const label = vocabulary.aliases[entry.label] ?? entry.label;

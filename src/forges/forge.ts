@@ -1,3 +1,4 @@
+import type { Effort } from '../domain/effort.js';
 import type { Action, ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
 import type { Delivery } from '../store/store.js';
 
@@ -70,11 +71,13 @@ export interface LabelHistoryEntry {
    * `closed` / `reopened` (GitHub issue events, GitLab resource state events) let a backfill see
    * closes without a stage label; `created` (first of each issue) carries the issue's creation time.
    */
-  action: 'add' | 'remove' | 'closed' | 'reopened' | 'created' | 'assigned' | 'unassigned';
+  action: 'add' | 'remove' | 'closed' | 'reopened' | 'created' | 'assigned' | 'unassigned' | 'effort';
   /** The issue's title, on its `created` entry. */
   title?: string;
   /** The login assigned or unassigned. */
   assignee?: string;
+  /** On an `effort` entry: the time spent and estimated as of `at` (the forges keep no history of it). */
+  effort?: Effort;
   /** Forge event time, ISO-8601. */
   at: string;
   actor: string;

@@ -1,3 +1,4 @@
+import { seconds } from '../../domain/effort.js';
 import { Gitlab } from '@gitbeaker/rest';
 import type { IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
@@ -28,6 +29,8 @@ interface GitlabIssue {
   created_at?: string;
   updated_at?: string;
   assignees?: { username: string }[] | null;
+  /** Seconds; 0 is none. */
+  time_stats?: { time_estimate?: number | null; total_time_spent?: number | null } | null;
 }
 
 interface GitlabNote {
@@ -184,10 +187,19 @@ export class GitlabClient implements ForgeClient {
       if ((event.state !== 'closed' && event.state !== 'reopened') || !after(event.created_at)) continue;
       entries.push({ ref, label: '', action: event.state, at: event.created_at, actor: event.user?.username ?? 'unknown' });
     }
-    entries.push(...currentAssignees(ref, issue));
+    entries.push(...currentAssignees(ref, issue), ...currentEffort(ref, issue));
     // Event order within the issue (the replay orders same-instant entries itself).
     return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
+}
+
+/** GitLab keeps no history of time tracking in its API: a backfill learns the totals now, as of the issue's last update. */
+function currentEffort(ref: IssueRef, issue: GitlabIssue): LabelHistoryEntry[] {
+  const stats = issue.time_stats;
+  if (!issue.updated_at || !stats) return [];
+  const positive = (value: number | null | undefined) => (value ? seconds(value) : null);
+  const effort = { spentSeconds: positive(stats.total_time_spent), estimateSeconds: positive(stats.time_estimate) };
+  return [{ ref, label: '', action: 'effort', effort, at: issue.updated_at, actor: 'unknown' }];
 }
 
 /**
