@@ -37,7 +37,9 @@ export type IssueAction =
   | 'updated'
   | 'assigned'
   | 'unassigned'
-  | 'board_status_changed';
+  | 'board_status_changed'
+  /** A board number field holding hours spent or estimated changed (GitHub `projects_v2_item` edited). */
+  | 'effort_changed';
 
 /** A change of the Projects v2 single-select Status field (GitHub `projects_v2_item` edited). */
 export interface BoardStatusChange {

@@ -65,6 +65,13 @@ async function withBoardStatus(event: IssueEvent, client: ForgeClient | null): P
   return { ...event, boardStatus: { ...event.boardStatus, to: await client.boardStatus(event.issue) } };
 }
 
+/** A board effort field changed (GitHub): what the card holds now is the reading. */
+async function withBoardEffort(event: IssueEvent, client: ForgeClient | null): Promise<IssueEvent> {
+  if (event.action !== 'effort_changed' || !client?.boardEffort) return event;
+  const effort = await client.boardEffort(event.issue);
+  return effort ? { ...event, effort } : event;
+}
+
 /**
  * Every comment the bot writes is recorded in the issue state (its digest) with the delivery that
  * wrote it; an issue first seen at its opening has no comment of ours either. A state backfill
@@ -89,7 +96,7 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
     try {
       const resolved = await resolveIssue(normalized, options.store, client);
       if (!resolved) return { audit: [skipped(normalized, 'board card of an issue boardkeeper has not seen', now())] };
-      const event = await withBoardStatus(resolved, client);
+      const event = await withBoardEffort(await withBoardStatus(resolved, client), client);
       const previous = await options.store.getIssueState(event.issue);
       const decision = decide(event, previous, options.config);
       const context = {

@@ -16,6 +16,7 @@ export function createWebhooks(config: Config): Record<ForgeName, ForgeWebhooks>
       secret: config.github.webhookSecret,
       botUsers: config.botUsers,
       repositories: allowList('github.repositories', config.github.repositories),
+      effortFields: Object.values(config.github.project?.effortFields ?? {}),
     }),
   };
 }

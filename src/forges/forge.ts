@@ -1,4 +1,4 @@
-import type { Effort } from '../domain/effort.js';
+import type { Effort, EffortReading } from '../domain/effort.js';
 import type { Action, ForgeName, IssueEvent, IssueRef } from '../domain/types.js';
 import type { Delivery } from '../store/store.js';
 
@@ -106,6 +106,11 @@ export interface ForgeClient {
    * say what the Status was changed to; this reads it.
    */
   boardStatus(ref: IssueRef): Promise<string | null>;
+  /**
+   * The time spent and estimated the issue's board card holds (GitHub: the configured number fields,
+   * in hours), read when one of them changed. Optional: absent where the forge tracks time itself.
+   */
+  boardEffort?(ref: IssueRef): Promise<EffortReading | null>;
   /**
    * Every label change (and creation, close / reopen) of a project's issues since a date, for
    * backfill. Contract: all entries of one issue come together, in event order (issues in any

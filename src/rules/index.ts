@@ -37,7 +37,7 @@ export function initialState(event: IssueEvent): IssueState {
 }
 
 /** Events the rules leave alone (an assignment changes no label; the pipeline records it). */
-const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred', 'assigned', 'unassigned']);
+const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred', 'assigned', 'unassigned', 'effort_changed']);
 
 function authorOf(event: IssueEvent, memory: RulesMemory): string | null {
   return event.author ?? memory.author ?? (event.action === 'opened' ? event.actor.login : null);

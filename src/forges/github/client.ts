@@ -1,3 +1,4 @@
+import type { EffortReading } from '../../domain/effort.js';
 import type { Octokit } from '@octokit/rest';
 import type { Action, IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
@@ -258,6 +259,13 @@ export class GithubClient implements ForgeClient {
     if (!meta) return null;
     const item = await board.findItem(octokit, meta, locator);
     return meta.options.find((option) => option.id === item?.optionId)?.name ?? null;
+  }
+
+  async boardEffort(ref: IssueRef): Promise<EffortReading | null> {
+    if (!this.board?.project.effortFields) return null;
+    const { board, octokit, meta, locator } = await this.openBoard(this.board, ref);
+    if (!meta) return null;
+    return (await board.findItem(octokit, meta, locator))?.effort ?? null;
   }
 
   /** The board's ids, a client authenticated for the issue's owner, and how to find the issue's card. */

@@ -72,6 +72,31 @@ function githubAssignees(payload: GithubIssues): string[] | undefined {
   return payload.action === 'assigned' ? [...without, changed] : without;
 }
 
+const optionName = (value: unknown): string | null =>
+  typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : null;
+
+/**
+ * A person changed a number field of a board card, one of those holding hours: the engine reads
+ * the card's values (the payload may not carry them) and resolves the issue.
+ */
+function normalizeGithubEffortEdit(deliveryId: string, payload: GithubProjectItem, botUsers: ReadonlySet<string>): IssueEvent {
+  const item = payload.projects_v2_item;
+  return {
+    deliveryId,
+    forge: 'github',
+    action: 'effort_changed',
+    issue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id },
+    title: '',
+    body: '',
+    state: 'open',
+    actor: { login: payload.sender.login, isBot: isBot(payload.sender, botUsers) },
+    labelsBefore: [],
+    labelsAfter: [],
+    bodyChanged: false,
+    occurredAt: toIsoTime(item.updated_at, EPOCH),
+  };
+}
+
 /** A person changed a field of a board card. Only the node ids are known; the engine resolves the issue. */
 export function normalizeGithubProjectItem(
   deliveryId: string,
@@ -97,8 +122,8 @@ export function normalizeGithubProjectItem(
       projectNodeId: item.project_node_id,
       itemNodeId: item.node_id,
       fieldNodeId: change?.field_node_id,
-      from: change?.from?.name ?? null,
-      to: change?.to?.name ?? null,
+      from: optionName(change?.from),
+      to: optionName(change?.to),
     },
   };
 }
@@ -113,14 +138,21 @@ function classifyIssues(id: string, payload: unknown): Classified {
   };
 }
 
-function classifyProjectItem(id: string, payload: unknown, onlyKnownIssues: boolean): Classified {
+/** Is the edited board field one that holds hours? A payload that names no field is read from the card. */
+function isEffortField(fieldType: string | undefined, fieldName: string | undefined, effortFields: ReadonlySet<string>): boolean {
+  return fieldType === 'number' && effortFields.size > 0 && (fieldName === undefined || effortFields.has(fieldName));
+}
+
+function classifyProjectItem(id: string, payload: unknown, onlyKnownIssues: boolean, effortFields: ReadonlySet<string>): Classified {
   const parsed = githubProjectItemSchema.safeParse(payload);
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { action, projects_v2_item: item, changes } = parsed.data;
   if (action !== 'edited') return { ignored: `projects_v2_item.${action} is not handled` };
   if (item.content_type !== 'Issue') return { ignored: `board item of type ${item.content_type} is not handled` };
-  if (changes?.field_value?.field_type !== undefined && changes.field_value.field_type !== 'single_select') {
-    return { ignored: `board field of type ${changes.field_value.field_type} is not handled` };
+  const edited = changes?.field_value;
+  const effort = isEffortField(edited?.field_type, edited?.field_name, effortFields);
+  if (edited?.field_type !== undefined && edited.field_type !== 'single_select' && !effort) {
+    return { ignored: `board field of type ${edited.field_type} is not handled` };
   }
   return {
     accept: {
@@ -138,8 +170,11 @@ export function createGithubWebhooks(options: {
   secret: string | undefined;
   botUsers?: string[];
   repositories?: AllowList | null;
+  /** Names of the board's number fields holding hours (`github.project.effortFields`): their edits are accepted. */
+  effortFields?: readonly string[];
 }): ForgeWebhooks {
   const botUsers = new Set(options.botUsers ?? []);
+  const effortFields = new Set(options.effortFields ?? []);
   const secret = options.secret;
   return {
     forge: 'github',
@@ -158,7 +193,7 @@ export function createGithubWebhooks(options: {
       if (event === 'projects_v2_item') {
         // Organisation webhooks send board events of every repository, naming none: with a list set,
         // a board move counts only for an issue already seen from a listed repository.
-        return classifyProjectItem(id, payload, allowed !== null && allowed !== undefined);
+        return classifyProjectItem(id, payload, allowed !== null && allowed !== undefined, effortFields);
       }
       if (allowed && !allowed.allows(field(payload, 'repository', 'full_name'))) return { ignored: `repository is not in ${allowed.setting}` };
       return classifyIssues(id, payload);
@@ -167,7 +202,11 @@ export function createGithubWebhooks(options: {
       const body: unknown = JSON.parse(delivery.body);
       if (delivery.headers['x-github-event'] === 'projects_v2_item') {
         const parsed = githubProjectItemSchema.safeParse(body);
-        return parsed.success ? normalizeGithubProjectItem(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };
+        if (!parsed.success) return { ignored: describeZodError(parsed.error) };
+        const edited = parsed.data.changes?.field_value;
+        return isEffortField(edited?.field_type, edited?.field_name, effortFields)
+          ? normalizeGithubEffortEdit(delivery.id, parsed.data, botUsers)
+          : normalizeGithubProjectItem(delivery.id, parsed.data, botUsers);
       }
       const parsed = githubIssuesSchema.safeParse(body);
       return parsed.success ? normalizeGithubIssue(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };

@@ -36,7 +36,9 @@ export const githubIssuesSchema = z
   })
   .loose();
 
-const option = z.object({ name: z.string() }).loose().nullish();
+const option = z.object({ name: z.string() }).loose();
+/** A single-select option, or the value of a number, text, date or iteration field. */
+const fieldValue = z.union([option, z.number(), z.string(), z.object({}).loose()]).nullish();
 
 export const githubProjectItemSchema = z
   .object({
@@ -53,7 +55,7 @@ export const githubProjectItemSchema = z
     changes: z
       .object({
         field_value: z
-          .object({ field_node_id: z.string().optional(), field_type: z.string().optional(), from: option, to: option })
+          .object({ field_node_id: z.string().optional(), field_type: z.string().optional(), field_name: z.string().optional(), from: fieldValue, to: fieldValue })
           .loose()
           .optional(),
       })

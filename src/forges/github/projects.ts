@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import { seconds, type EffortReading } from '../../domain/effort.js';
 import { IdCache } from '../comment-cache.js';
 import { sendMutations, type Mutation } from './mutations.js';
 import { graphqlCall } from './transport.js';
@@ -7,6 +8,8 @@ export interface ProjectRef {
   owner: string;
   number: number;
   statusField: string;
+  /** Names of the number fields holding hours spent and estimated. */
+  effortFields?: { spent?: string; estimate?: string };
 }
 
 export interface StatusOption {
@@ -24,6 +27,8 @@ export interface ProjectItem {
   issueId: string;
   itemId: string | null;
   optionId: string | null;
+  /** The card's effort fields, in seconds (a field left empty is none); empty without effort fields configured. */
+  effort: EffortReading;
 }
 
 /** Board options are written for people ("SOW drafting"); stages for machines ("sow-drafting"). */
@@ -43,19 +48,40 @@ const BOARD_QUERY = `query($owner: String!, $number: Int!, $field: String!) {
   }
 }`;
 
-const ITEM_FIELDS = `id
-  projectItems(first: 50) {
-    nodes { id project { id } fieldValueByName(name: $field) { ... on ProjectV2ItemFieldSingleSelectValue { optionId } } }
-  }`;
+type EffortKey = 'spent' | 'estimate';
+const EFFORT_KEYS: readonly EffortKey[] = ['spent', 'estimate'];
 
-const ITEM_BY_NODE_QUERY = `query($id: ID!, $field: String!) { node(id: $id) { ... on Issue { ${ITEM_FIELDS} } } }`;
-const ITEM_BY_NUMBER_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $field: String!) {
-  repository(owner: $owner, name: $repo) { issue(number: $number) { ${ITEM_FIELDS} } }
-}`;
+/** The issue's cards with the Status option and, when configured, each effort field as an alias of its own. */
+function itemFields(effortFields: ProjectRef['effortFields']): string {
+  const numbers = EFFORT_KEYS.filter((key) => effortFields?.[key])
+    .map((key) => ` ${key}: fieldValueByName(name: $${key}) { ... on ProjectV2ItemFieldNumberValue { number } }`)
+    .join('');
+  return `id
+  projectItems(first: 50) {
+    nodes { id project { id } fieldValueByName(name: $field) { ... on ProjectV2ItemFieldSingleSelectValue { optionId } }${numbers} }
+  }`;
+}
+
+function itemQueries(effortFields: ProjectRef['effortFields']): { byNode: string; byNumber: string } {
+  const variables = EFFORT_KEYS.filter((key) => effortFields?.[key])
+    .map((key) => `, $${key}: String!`)
+    .join('');
+  const fields = itemFields(effortFields);
+  return {
+    byNode: `query($id: ID!, $field: String!${variables}) { node(id: $id) { ... on Issue { ${fields} } } }`,
+    byNumber: `query($owner: String!, $repo: String!, $number: Int!, $field: String!${variables}) {
+  repository(owner: $owner, name: $repo) { issue(number: $number) { ${fields} } }
+}`,
+  };
+}
+
+type NumberValue = { number?: number | null } | null | undefined;
 
 interface IssueItems {
   id: string;
-  projectItems: { nodes: Array<{ id: string; project: { id: string }; fieldValueByName: { optionId?: string } | null }> };
+  projectItems: {
+    nodes: Array<{ id: string; project: { id: string }; fieldValueByName: { optionId?: string } | null; spent?: NumberValue; estimate?: NumberValue }>;
+  };
 }
 
 export type IssueLocator = { nodeId: string } | { owner: string; repo: string; number: number };
@@ -78,6 +104,8 @@ export function addedItemId(payload: Record<string, unknown> | null): string | n
   return (payload?.item as { id?: string } | undefined)?.id ?? null;
 }
 
+const hoursToSeconds = (value: NumberValue): number | null => seconds(typeof value?.number === 'number' ? value.number * 3600 : null);
+
 async function sendOne(octokit: Octokit, mutation: Mutation): Promise<Record<string, unknown> | null> {
   const { payloads, error } = await sendMutations(octokit, [mutation]);
   if (error) throw error;
@@ -94,7 +122,11 @@ export class ProjectBoard {
   /** Card (item) id by issue node id. */
   readonly items = new IdCache<string>();
 
-  constructor(readonly project: ProjectRef) {}
+  private readonly queries: { byNode: string; byNumber: string };
+
+  constructor(readonly project: ProjectRef) {
+    this.queries = itemQueries(project.effortFields);
+  }
 
   /** null when the project or its Status field does not exist. */
   describe(octokit: Octokit): Promise<BoardMeta | null> {
@@ -115,20 +147,26 @@ export class ProjectBoard {
   }
 
   async findItem(octokit: Octokit, meta: BoardMeta, issue: IssueLocator): Promise<ProjectItem | null> {
-    const field = this.project.statusField;
+    const { statusField: field, effortFields } = this.project;
+    const names = Object.fromEntries(EFFORT_KEYS.flatMap((key) => (effortFields?.[key] ? [[key, effortFields[key]]] : [])));
     const found =
       'nodeId' in issue
-        ? (await graphqlCall<{ node: IssueItems | null }>(octokit, 'issue items', ITEM_BY_NODE_QUERY, { id: issue.nodeId, field })).node
+        ? (await graphqlCall<{ node: IssueItems | null }>(octokit, 'issue items', this.queries.byNode, { id: issue.nodeId, field, ...names })).node
         : (
-            await graphqlCall<{ repository: { issue: IssueItems | null } | null }>(octokit, 'issue items', ITEM_BY_NUMBER_QUERY, {
+            await graphqlCall<{ repository: { issue: IssueItems | null } | null }>(octokit, 'issue items', this.queries.byNumber, {
               ...issue,
               field,
+              ...names,
             })
           ).repository?.issue ?? null;
     if (!found) return null;
     const item = found.projectItems.nodes.find((node) => node.project.id === meta.projectId);
     if (item) this.items.set(found.id, item.id);
-    return { issueId: found.id, itemId: item?.id ?? null, optionId: item?.fieldValueByName?.optionId ?? null };
+    const effort: EffortReading = {};
+    // Hours on the board; a field left empty reads as null: none.
+    if (effortFields?.spent) effort.spentSeconds = hoursToSeconds(item?.spent);
+    if (effortFields?.estimate) effort.estimateSeconds = hoursToSeconds(item?.estimate);
+    return { issueId: found.id, itemId: item?.id ?? null, optionId: item?.fieldValueByName?.optionId ?? null, effort };
   }
 
   async addItem(octokit: Octokit, meta: BoardMeta, issueId: string): Promise<string> {
