@@ -11,6 +11,8 @@ import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
 import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 import { decide } from '../../../src/rules/index.js';
 import type { Delivery } from '../../../src/store/store.js';
+import { SOW_REQUEST } from '../../../src/templates/definitions.js';
+import { fieldSchema } from '../../../src/templates/field-schemas.js';
 import { gitlabIssueHook } from '../../support/payloads.js';
 
 const HOUR = 3600;
@@ -132,5 +134,19 @@ describe('recorded with history', () => {
     expect(metrics.effort).toEqual({ effort: { spentSeconds: 34 * HOUR, estimateSeconds: 40 * HOUR }, soldHours: null, burn: 0.85 });
     // Effort changes are no stages: the issue is still in deployment.
     expect(metrics.stage).toBe('deployment');
+  });
+});
+
+describe('the sold effort in the SOW Request template', () => {
+  const sowHours = SOW_REQUEST.fields.find((field) => field.id === 'sow_hours')!;
+  const parse = (text: string) => fieldSchema(sowHours, { crmHosts: [] }).safeParse({ text, items: [] });
+
+  it('is optional, a number of hours ≥ 0', () => {
+    expect(sowHours).toMatchObject({ type: 'number', min: 0, required: false });
+    expect([parse('120'), parse('37.5'), parse('1,200'), parse('0')].map((result) => result.data)).toEqual([120, 37.5, 1200, 0]);
+  });
+
+  it.each(['about a hundred', '-5', '12h'])('refuses %j in the house style', (text) => {
+    expect(parse(text).error?.issues.map((issue) => issue.message)).toEqual(['must be a number, e.g. 120 or 37.5']);
   });
 });
