@@ -206,6 +206,19 @@ export interface GithubBoardVariant {
 }
 
 /**
+ * A `projects_v2_item.edited` delivery for an edit of a number field of an issue's card: the
+ * example body with the change as GitHub's webhook schema (`@octokit/openapi-webhooks-types`) gives
+ * it for number fields (`field_type: "number"`, the field's name, numbers as `from` / `to`).
+ */
+export function githubNumberFieldEvent(
+  v: Omit<GithubBoardVariant, 'from' | 'to'> & { fieldName: string; from: number | null; to: number | null },
+): Record<string, any> {
+  const payload = githubBoardEvent({ ...v, from: null, to: null });
+  payload.changes = { field_value: { field_node_id: v.fieldNodeId, field_type: 'number', field_name: v.fieldName, from: v.from, to: v.to } };
+  return payload;
+}
+
+/**
  * A `projects_v2_item.edited` delivery for a Status change of an issue's card. The example body
  * predates single-select `from`/`to`; GitHub's webhook docs give them as `{ id, name, color }`.
  */

@@ -12,7 +12,7 @@ export type Move =
   /** A person moves the card: a label edit (GitLab swaps the scoped label) or, on GitHub, the board's Status. */
   | { kind: 'stage'; to: string; via: 'label' | 'board' }
   | { kind: 'labels'; add: string[]; remove: string[]; why: string }
-  /** An engineer logs time on a GitLab issue (`/spend`, with the estimate). */
+  /** An engineer logs time (GitLab `/spend` with the estimate; GitHub the board's hours fields). */
   | { kind: 'log-time'; hours: number; estimateHours: number }
   | { kind: 'close' };
 
@@ -143,12 +143,12 @@ function sowStory(story: Story, n: number, forge: ForgeName, random: () => numbe
   }
   if (story === 'in-sales') return { key: `${forge}-${n}`, forge, template: 'sow-request', title: `SOW: ${customer}`, story, invalidAtFirst, steps: t.steps };
   for (const stage of DELIVERY_STAGES.slice(0, 4)) move(stage, 1, 3);
-  // GitLab engineers log time an hour after each delivery move, up to the story's share of the sold hours.
+  // Engineers log time an hour after each delivery move, up to the story's share of the sold hours
+  // (GitLab time tracking; on GitHub the board's hours fields).
   const sold = SOLD_HOURS[n % SOLD_HOURS.length]!;
   const path = BURN_PATH[late ? 'late' : 'on-time'];
   let loggedHours = 0;
   const logTime = (milestone: 0 | 1 | 2) => {
-    if (forge !== 'gitlab') return;
     const hours = Math.round(sold * path[milestone]) - loggedHours;
     loggedHours += hours;
     t.add(t.day + 1 / 24, ie, { kind: 'log-time', hours, estimateHours: sold });

@@ -157,6 +157,21 @@ describe('boardkeeper demo --exit', () => {
     expect(Number(tally![2])).toBe(rows.filter((row) => row.action.startsWith('comment')).length);
   });
 
+  it('records the time engineers log, from GitLab time tracking and the GitHub board’s hours field', async () => {
+    const logged = (await store.transitions({})).filter((t) => t.to.startsWith('+effort:'));
+    expect(new Set(logged.map((t) => t.forge))).toEqual(new Set(['gitlab', 'github']));
+    // Spent only grows in the demo: each issue's recorded totals never go down.
+    const byIssue = new Map<string, typeof logged>();
+    for (const t of logged) {
+      const key = `${t.forge}:${t.project}#${t.iid}`;
+      byIssue.set(key, [...(byIssue.get(key) ?? []), t]);
+    }
+    for (const [issue, entries] of byIssue) {
+      const spent = entries.sort((a, b) => a.at.localeCompare(b.at)).map((t) => Number(t.to.split(':')[1] || 0));
+      expect(spent, issue).toEqual([...spent].sort((a, b) => a - b));
+    }
+  });
+
   it('audits the sweep’s forge actions as its own, and their echoes never become transitions', async () => {
     const audit = await store.audit({ limit: 100_000 });
     const swept = audit.filter((entry) => entry.deliveryId === 'sweep');

@@ -19,9 +19,15 @@ function notFound(path: string, id: unknown) {
   return { data: { [path]: null }, errors: [{ type: 'NOT_FOUND', path: [path], message: new NotFound(id).message }] };
 }
 
-function itemsOf(model: ForgeModel, issue: SimIssue) {
+/** The issue's card; the hours fields under the aliases the query asks them by (GitHub answers an empty number field as `{}`). */
+function itemsOf(model: ForgeModel, issue: SimIssue, query: string) {
+  const hours = (seconds: number) => (seconds === 0 ? {} : { number: seconds / 3600 });
+  const effort = {
+    ...(query.includes('spent: fieldValueByName') ? { spent: hours(issue.time.spent) } : {}),
+    ...(query.includes('estimate: fieldValueByName') ? { estimate: hours(issue.time.estimate) } : {}),
+  };
   const nodes = issue.item
-    ? [{ id: issue.item.id, project: { id: model.board.projectId }, fieldValueByName: issue.item.optionId ? { optionId: issue.item.optionId } : null }]
+    ? [{ id: issue.item.id, project: { id: model.board.projectId }, fieldValueByName: issue.item.optionId ? { optionId: issue.item.optionId } : null, ...effort }]
     : [];
   return { id: issue.nodeId, projectItems: { nodes } };
 }
@@ -158,12 +164,12 @@ export function githubGraphql(model: ForgeModel, query: string, variables: Varia
   }
   if (query.includes('repository(owner')) {
     const issue = model.find('github', `${String(variables.owner)}/${String(variables.repo)}`, Number(variables.number));
-    return { data: { repository: { issue: issue ? itemsOf(model, issue) : null } } };
+    return { data: { repository: { issue: issue ? itemsOf(model, issue, query) : null } } };
   }
   if (query.includes('node(id')) {
     const issue = model.byNode(String(variables.id));
     if (!issue) return notFound('node', variables.id);
-    return { data: { node: query.includes('projectItems') ? itemsOf(model, issue) : issueNode(issue) } };
+    return { data: { node: query.includes('projectItems') ? itemsOf(model, issue, query) : issueNode(issue) } };
   }
   return { errors: [{ type: 'UNSUPPORTED', message: 'the forge simulator does not answer this query' }] };
 }

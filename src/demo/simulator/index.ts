@@ -17,7 +17,12 @@ export { SERVICE_ACTORS } from './model.js';
 
 export const SIMULATED_GITLAB_PROJECT_ID = 42;
 export const SIMULATED_GITHUB_REPO = 'acme/services';
-export const SIMULATED_BOARD = { owner: 'acme', number: 1, statusField: 'Status' };
+export const SIMULATED_BOARD = {
+  owner: 'acme',
+  number: 1,
+  statusField: 'Status',
+  effortFields: { spent: 'Hours spent', estimate: 'Hours estimated' },
+};
 
 export interface ForgeSimulator {
   /** GitLab instance root (the client adds /api/v4). */

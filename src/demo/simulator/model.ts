@@ -1,5 +1,5 @@
 import type { ForgeName } from '../../domain/types.js';
-import { githubBoardEvent, githubIssueEvent, gitlabIssueHook, type GithubIssueVariant } from '../payloads.js';
+import { githubBoardEvent, githubIssueEvent, githubNumberFieldEvent, gitlabIssueHook, type GithubIssueVariant } from '../payloads.js';
 import type { WebhookSender } from './sender.js';
 
 export interface SimComment {
@@ -37,7 +37,7 @@ export interface SimIssue {
   item: { id: string; optionId: string | null } | null;
   /** Label and state changes, oldest first (GitLab resource events, GitHub issue events). */
   history: SimHistoryEvent[];
-  /** GitLab time tracking, in seconds (0: none, as GitLab says). */
+  /** Time spent and estimated, in seconds (0: none): GitLab's time tracking, GitHub's board number fields. */
   time: { spent: number; estimate: number };
 }
 
@@ -58,6 +58,8 @@ export interface SimBoard {
   fieldId: string;
   fieldName: string;
   options: BoardOption[];
+  /** The number fields holding hours spent and estimated. */
+  effortFields: { spent: string; estimate: string };
 }
 
 /** What the service acts as on each forge: a project access token's bot user, a GitHub App. */
@@ -232,13 +234,37 @@ export class ForgeModel {
     else this.githubEvent(issue, 'edited', actor, { previousBody: previous });
   }
 
-  /** `/spend` (and `/estimate`) in a GitLab comment: one Issue Hook with the new totals. */
+  /**
+   * GitLab: `/spend` (and `/estimate`) in a comment, one Issue Hook with the new totals. GitHub: the
+   * card's "Hours spent" (and "Hours estimated") number fields edited, one `projects_v2_item` each.
+   */
   logTime(issue: SimIssue, hours: number, estimateHours: number, actor: Actor, at?: number): void {
-    if (issue.forge !== 'gitlab') throw new Error('only GitLab has time tracking');
     const logged = Math.round(hours * 3600);
-    issue.time = { spent: issue.time.spent + logged, estimate: Math.round(estimateHours * 3600) };
-    this.tick(issue, at);
-    this.gitlabHook(issue, 'update', actor, { logged });
+    const before = issue.time;
+    issue.time = { spent: before.spent + logged, estimate: Math.round(estimateHours * 3600) };
+    const time = this.tick(issue, at);
+    if (issue.forge === 'gitlab') return this.gitlabHook(issue, 'update', actor, { logged });
+    const item = issue.item ?? { id: this.addItem(issue), optionId: null };
+    const fields = this.board.effortFields;
+    const edits = [
+      { fieldName: fields.spent, from: before.spent, to: issue.time.spent },
+      { fieldName: fields.estimate, from: before.estimate, to: issue.time.estimate },
+    ].filter((edit) => edit.from !== edit.to);
+    for (const edit of edits) {
+      const hoursOf = (seconds: number) => (seconds === 0 ? null : seconds / 3600);
+      const payload = githubNumberFieldEvent({
+        itemNodeId: item.id,
+        projectNodeId: this.board.projectId,
+        fieldNodeId: `PVTF_${edit.fieldName.replace(/\W/g, '')}`,
+        contentNodeId: issue.nodeId,
+        fieldName: edit.fieldName,
+        from: hoursOf(edit.from),
+        to: hoursOf(edit.to),
+        updatedAt: iso(time),
+        sender: actor,
+      });
+      this.sender.send('github', 'projects_v2_item', issue.nodeId, payload, actor.bot ? 'service' : 'person');
+    }
   }
 
   /** Put the issue's card on the board (GitHub sends `projects_v2_item.created`, which the service ignores). */
