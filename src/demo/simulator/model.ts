@@ -239,21 +239,27 @@ export class ForgeModel {
    * card's "Hours spent" (and "Hours estimated") number fields edited, one `projects_v2_item` each.
    */
   logTime(issue: SimIssue, hours: number, estimateHours: number, actor: Actor, at?: number): void {
+    // GitHub's hours go on the card: before the service has put the issue on the board there is none to edit.
+    if (issue.forge === 'github' && !issue.item) return;
     const logged = Math.round(hours * 3600);
     const before = issue.time;
     issue.time = { spent: before.spent + logged, estimate: Math.round(estimateHours * 3600) };
     const time = this.tick(issue, at);
-    if (issue.forge === 'gitlab') return this.gitlabHook(issue, 'update', actor, { logged });
-    const item = issue.item ?? { id: this.addItem(issue), optionId: null };
+    if (issue.forge === 'gitlab') this.gitlabHook(issue, 'update', actor, { logged });
+    else this.editHours(issue, issue.item!.id, before, actor, time);
+  }
+
+  /** One `projects_v2_item` edit per hours field that changed. */
+  private editHours(issue: SimIssue, itemId: string, before: SimIssue['time'], actor: Actor, time: number): void {
     const fields = this.board.effortFields;
     const edits = [
       { fieldName: fields.spent, from: before.spent, to: issue.time.spent },
       { fieldName: fields.estimate, from: before.estimate, to: issue.time.estimate },
     ].filter((edit) => edit.from !== edit.to);
+    const hoursOf = (seconds: number) => (seconds === 0 ? null : seconds / 3600);
     for (const edit of edits) {
-      const hoursOf = (seconds: number) => (seconds === 0 ? null : seconds / 3600);
       const payload = githubNumberFieldEvent({
-        itemNodeId: item.id,
+        itemNodeId: itemId,
         projectNodeId: this.board.projectId,
         fieldNodeId: `PVTF_${edit.fieldName.replace(/\W/g, '')}`,
         contentNodeId: issue.nodeId,
