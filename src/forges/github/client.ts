@@ -326,7 +326,18 @@ export class GithubClient implements ForgeClient {
         entries.push({ ref, label: event.label.name, action: event.event === 'labeled' ? 'add' : 'remove', at, actor });
       }
     }
+    entries.push(...(await this.cardEffort(octokit, ref, issue.updated_at)));
     return entries;
+  }
+
+  /** The board keeps no history of its hours fields: a backfill learns them now, as of the issue's last update. */
+  private async cardEffort(octokit: Octokit, ref: IssueRef, updatedAt: string): Promise<LabelHistoryEntry[]> {
+    if (!this.board?.project.effortFields || !ref.nodeId) return [];
+    const meta = await this.board.describe(octokit);
+    const item = meta ? await this.board.findItem(octokit, meta, { nodeId: ref.nodeId }) : null;
+    if (!item?.itemId) return [];
+    const effort = { spentSeconds: item.effort.spentSeconds ?? null, estimateSeconds: item.effort.estimateSeconds ?? null };
+    return [{ ref, label: '', action: 'effort', effort, at: updatedAt, actor: 'unknown' }];
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type nock from 'nock';
 import { createGithubWebhooks } from '../../../src/forges/github/events.js';
+import type { LabelHistoryEntry } from '../../../src/forges/forge.js';
 import type { Delivery } from '../../../src/store/store.js';
 import { githubFixture } from '../../support/payloads.js';
 import { ForgeApiMock, forgeClients, forgeTestConfig, isolateNetwork, resetNock } from '../../support/forge-nock.js';
@@ -80,5 +81,35 @@ describe('GitHub board effort fields', () => {
   it('reads nothing without effort fields configured', async () => {
     const client = forgeClients().github!;
     await expect(client.boardEffort!({ forge: 'github', project: 'acme/services', iid: 5, nodeId: 'I_issue5' })).resolves.toBeNull();
+  });
+
+  it('backfills the hours the card holds now, as of the issue’s last update', async () => {
+    const mock = new ForgeApiMock();
+    const scope = mock.github();
+    const client = forgeClients(forgeTestConfig({ github: { project: { owner: 'acme', number: 1, effortFields: EFFORT_FIELDS } } })).github!;
+    scope
+      .get('/repos/acme/services/issues?state=all&sort=created&direction=asc&per_page=100&since=2024-01-01T00%3A00%3A00Z')
+      .reply(200, [{ number: 1, node_id: 'I_1', title: 'SOW: Acme', created_at: '2023-12-01T00:00:00Z', updated_at: '2024-05-01T10:00:00Z' }]);
+    scope.get('/repos/acme/services/issues/1/events?per_page=100').reply(200, []);
+    graphql(scope, 'repositoryOwner', BOARD);
+    graphql(scope, 'projectItems', {
+      node: {
+        id: 'I_1',
+        projectItems: { nodes: [{ id: 'PVTI_1', project: { id: 'PVT_board' }, fieldValueByName: null, spent: { number: 30 }, estimate: { number: 40 } }] },
+      },
+    });
+    const entries: LabelHistoryEntry[] = [];
+    for await (const entry of client.listLabelHistory('acme/services', '2024-01-01T00:00:00Z')) entries.push(entry);
+    expect(entries).toEqual([
+      {
+        ref: { forge: 'github', project: 'acme/services', iid: 1, nodeId: 'I_1' },
+        label: '',
+        action: 'effort',
+        effort: { spentSeconds: 30 * HOUR, estimateSeconds: 40 * HOUR },
+        at: '2024-05-01T10:00:00Z',
+        actor: 'unknown',
+      },
+    ]);
+    expect(mock.pending()).toEqual([]);
   });
 });
