@@ -9,6 +9,7 @@ import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
+import { statusRoutes } from './http/status.js';
 import type { Logger } from './logger.js';
 import { ReportEngine } from './metrics/report-engine.js';
 import { ReportThread } from './metrics/report-thread.js';
@@ -97,6 +98,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       async (scope) => scope.register(auditRoutes, { store, config }),
       async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, reports }),
       async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, reports }),
+      async (scope) => scope.register(statusRoutes, { store, config, now: options.now, reports }),
       ...(options.routes ?? []),
     ],
   });

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { MetricsQuery } from '../metrics/answer.js';
-import { issueReport } from '../metrics/compute.js';
 import { CSV_CONTENT_TYPE } from '../metrics/csv.js';
-import { issueFacts } from '../metrics/facts.js';
+import { answerIssue } from '../metrics/issue-answer.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
 import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
@@ -88,11 +87,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       const issue = parsed.error.issues[0]!;
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
-    const ref = parsed.data;
-    const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
-    const [facts] = issueFacts(transitions, state ? [state] : []);
-    if (!facts) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
-    // The forecast comes from the metrics table: simulating is the table build's work, never a request's.
-    return reply.send(issueReport(facts, transitions, settings, now().getTime(), 'forecast' in answer ? answer.forecast : null));
+    const answered = await answerIssue(store, reports, settings, parsed.data, now().getTime());
+    if (!answered) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
+    return reply.send(answered.report);
   });
 };
