@@ -11,6 +11,7 @@ import { registerPrune } from './commands/prune.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
+import { registerStatusLink } from './commands/status-link.js';
 import { registerSweep } from './commands/sweep.js';
 import { ENV_NAMES } from './config/load.js';
 import { createBackfillClients } from './forges/clients.js';
@@ -32,6 +33,7 @@ registerRenderTemplates(program);
 registerConfigSchema(program);
 registerAudit(program);
 registerSweep(program);
+registerStatusLink(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
 registerBackfill(program, (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
