@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../logger.js';
 import { healthRoutes, type HealthRoutesOptions } from './health.js';
 import { webhookRoutes, type WebhookRoutesOptions } from './webhooks.js';
@@ -18,6 +18,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     // Each delivery logs what happened to it; a line per request would double the log volume.
     logController: new LogController({ disableRequestLogging: true }),
+    // A path that cannot be decoded names no route: the plain 404, never fastify's default answer, which echoes the URL.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).header('x-robots-tag', 'noindex').send({ error: 'not found' });
+      return reply.code(400).send({ error: 'bad request' });
+    },
     // The id of a delivery is the forge's; requests get a short sequential id for correlation only.
     genReqId: (() => {
       let n = 0;

@@ -65,7 +65,7 @@ describe('status page in Chromium', () => {
     const stages = await page.$$eval('#timeline tbody tr td:first-child', (cells) => cells.map((cell) => cell.textContent));
     expect(stages).toEqual(['intake', 'sow-signed', 'kickoff', 'deployment']);
     // The dashboard's stylesheet applies under the strict policy: the header has its colour.
-    expect(await page.$eval('header.top', (element) => getComputedStyle(element).backgroundColor)).toBe('rgb(31, 42, 68)');
+    expect(await page.$eval('header.top', (element) => element.ownerDocument.defaultView!.getComputedStyle(element).backgroundColor)).toBe('rgb(31, 42, 68)');
     const text = await page.textContent('body');
     expect(text).not.toContain(OTHER.customer);
     expect(text).not.toContain('ie-');
