@@ -40,7 +40,7 @@ const CONTENT_TYPES: Record<MetricsFormat, string> = {
   csv: CSV_CONTENT_TYPE,
 };
 
-const issueParams = z.object({
+export const issueParams = z.object({
   forge: z.enum(['gitlab', 'github']),
   project: z.string().min(1),
   iid: z.coerce.number().int().positive(),
