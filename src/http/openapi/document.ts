@@ -37,8 +37,11 @@ class Components {
     for (const [id, definition] of Object.entries($defs ?? {})) this.schemas[id] = relocate(definition);
     const id = z.globalRegistry.get(schema)?.id;
     if (!id) return relocate(root);
-    this.schemas[id] = relocate(root);
-    return { $ref: `#/components/schemas/${id}` };
+    const reference = `#/components/schemas/${id}`;
+    // A schema that refers to itself gets its body in `$defs` and a reference as its root.
+    const body = relocate(root);
+    if (body.$ref !== reference) this.schemas[id] = body;
+    return { $ref: reference };
   }
 
   /** Each property of an object schema as one parameter (`token` is the security scheme's, not a parameter). */
