@@ -77,6 +77,19 @@ describe('GET /status/:token', () => {
     }
   });
 
+  it('opens a link longer than a path parameter may be (a deep GitLab group path)', async () => {
+    await start();
+    const project = `${'customers/'.repeat(12)}rollout`;
+    await test.service.store.recordTransitions([
+      { forge: 'gitlab', project, iid: 3, from: null, to: 'kickoff', at: new Date(BOARD_NOW - 5 * DAY).toISOString(), actor: 'alice', source: 'webhook', kind: 'sow-request', segment: null },
+    ]);
+    const url = link(3, { project });
+    expect(url.length).toBeGreaterThan(200);
+    const response = await get(url);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<span id="stage">kickoff</span>');
+  });
+
   it('answers 404 to every link while no secret is configured', async () => {
     await start({});
     const response = await get(link(SHOWN.iid));
