@@ -94,7 +94,7 @@ async function storeMemory(context: SweepContext, key: string, evaluation: Evalu
  * Alerts go last so a failed or fenced-off issue alerts nobody; it is tried again next sweep.
  */
 async function act(context: SweepContext, facts: PolicyFacts, evaluation: Evaluation): Promise<SweepRow[]> {
-  const { options, hold } = context;
+  const { options } = context;
   const issue = issueKey(facts.ref);
   const forgeSteps = evaluation.steps.filter((step): step is Exclude<PolicyStep, { type: 'alert' }> => step.type !== 'alert');
   const applied: AuditEntry[] = [];

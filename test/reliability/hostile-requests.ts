@@ -79,7 +79,7 @@ const NASTY_TEXT = [
   '"quoted" \\ back',
   '</script><script>alert(1)</script>',
   "'; DROP TABLE inbox; --",
-  'stage::' + 'x'.repeat(10_000),
+  `stage::${'x'.repeat(10_000)}`,
 ];
 const text = fc.oneof(fc.constantFrom(...NASTY_TEXT), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 60 }));
 
