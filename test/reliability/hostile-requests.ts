@@ -284,7 +284,7 @@ export class RequestFactory {
           url: `/webhooks/${recipe.forge}`,
           headers: { ...headers, [name]: forged },
           body,
-          expected: { status: 401, answer: (json) => JSON.stringify(json) === '{"error":"unauthorized"}' },
+          expected: { status: 401, answer: (json) => JSON.stringify(json) === '{"error":"unauthorized","code":"BK_WEBHOOK_BAD_SIGNATURE"}' },
         };
       }
       case 'replay': {

@@ -31,7 +31,7 @@ let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'bk-biome-'));
-  copyFileSync(join(ROOT, 'biome.json'), join(dir, 'biome.json'));
+  copyFileSync(join(ROOT, 'biome.jsonc'), join(dir, 'biome.jsonc'));
   copyFileSync(join(ROOT, '.gitignore'), join(dir, '.gitignore'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
