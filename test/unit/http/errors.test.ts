@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,7 +8,8 @@ import { githubFixture } from '../../support/payloads.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { githubHeaders } from '../../support/signing.js';
 
-const DOCS = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'http-errors.md'), 'utf8');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const DOCS = readFileSync(join(ROOT, 'docs', 'http-errors.md'), 'utf8');
 const TOKEN = 'errors-test-token';
 const BODY_LIMIT = 64 * 1024;
 
@@ -21,6 +22,24 @@ describe('docs/http-errors.md', () => {
   it('documents every code with its status, and no code that does not exist', () => {
     const table = Object.entries(HTTP_ERRORS).map(([code, { status }]) => [code, status]);
     expect(documented.sort()).toEqual(table.sort());
+  });
+});
+
+describe('the sources', () => {
+  // The simulator imitates the forges' own error answers, which carry no code of ours.
+  const IMITATES_FORGES = join('src', 'demo', 'simulator');
+
+  it('answer an error status only through src/http/errors.ts', () => {
+    const files = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .map((path) => join('src', path))
+      .filter(
+        (path) =>
+          path.endsWith('.ts') && !path.startsWith(IMITATES_FORGES) && path !== join('src', 'http', 'errors.ts'),
+      );
+    const bypassing = files.filter((path) =>
+      /\.(code|status)\(\s*[45]\d\d\b/.test(readFileSync(join(ROOT, path), 'utf8')),
+    );
+    expect(bypassing).toEqual([]);
   });
 });
 
