@@ -108,9 +108,30 @@ export function sendError(
   return markError(reply, code, status).send(errorBody(code, fields));
 }
 
-/** The code for an error fastify raised itself (parsing, body limit, content type) or a route threw. */
-export function codeForThrown(status: number): HttpErrorCode {
+/** What fastify or a route threw, as far as an answer needs it. */
+export interface ThrownError {
+  statusCode?: number;
+  code?: string;
+}
+
+/** The status an answer to a thrown error gets: the error's own 4xx/5xx, else 500. */
+export function statusOfThrown(error: ThrownError): number {
+  const status = error.statusCode;
+  return status !== undefined && status >= 400 && status < 600 ? status : 500;
+}
+
+function codeForThrown(status: number): HttpErrorCode {
   if (status === 413) return 'BK_BODY_TOO_LARGE';
   if (status === 415) return 'BK_UNSUPPORTED_MEDIA_TYPE';
   return status < 500 ? 'BK_BAD_REQUEST' : 'BK_INTERNAL';
+}
+
+/**
+ * Answers an error fastify raised itself (router, parsing, body limit, content type) or a route
+ * threw. Never its message: it may quote the URL or the body. A 4xx names fastify's FST_ERR_* code.
+ */
+export function sendThrown(reply: FastifyReply, error: ThrownError): FastifyReply {
+  const status = statusOfThrown(error);
+  const code = codeForThrown(status);
+  return sendError(reply, code, code === 'BK_BAD_REQUEST' ? { error: error.code ?? 'bad request' } : {}, status);
 }

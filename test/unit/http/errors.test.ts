@@ -144,6 +144,13 @@ describe('every error answer', () => {
     });
   });
 
+  it('answers a path that does not decode like any other refusal, without quoting it', async () => {
+    const response = await get('/webhooks/%ZZ-secret-path');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'FST_ERR_BAD_URL', code: 'BK_BAD_REQUEST' });
+    expect(response.headers[ERROR_CODE_HEADER]).toBe('BK_BAD_REQUEST');
+  });
+
   it('says nothing of an unexpected failure but that it happened', async () => {
     const response = await ANSWERS.BK_INTERNAL();
     expect(response.json()).toEqual({ error: 'internal error', code: 'BK_INTERNAL' });
