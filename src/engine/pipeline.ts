@@ -8,7 +8,7 @@ import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { recordAssignees } from './assignees.js';
 import { BACKFILLED } from './backfill-state.js';
-import { executeActions } from './executor.js';
+import { executeActions } from '../actions/executor.js';
 import type { DeliveryHandler } from './worker.js';
 
 export interface PipelineOptions {
