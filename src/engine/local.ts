@@ -52,7 +52,7 @@ export class LocalEngine implements Engine {
     this.worker.notify();
   }
 
-  /** Jobs in progress finish (they are not cut off mid-run); the worker waits for its deliveries up to `graceMs`. */
+  /** Jobs in progress are told to stop (their signal) and waited for; the worker waits for its deliveries up to `graceMs`. */
   async stop(graceMs?: number): Promise<void> {
     await Promise.all([this.worker.stop(graceMs), this.jobs.stop()]);
   }

@@ -24,6 +24,7 @@ export class JobScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopping = new AbortController();
+  private started = false;
 
   constructor(
     readonly jobs: readonly LeasedJob[],
@@ -31,6 +32,8 @@ export class JobScheduler {
   ) {}
 
   start(): void {
+    if (this.started) return;
+    this.started = true;
     this.stopping = new AbortController();
     const firstWithin = this.options.firstCheckWithinMs ?? FIRST_CHECK_WITHIN_MS;
     for (const job of this.jobs) this.schedule(job, Math.min(job.schedule.checkEveryMs, firstWithin));
@@ -63,6 +66,7 @@ export class JobScheduler {
 
   /** No new run; aborts the runs in progress (their signal) and waits for them. */
   async stop(): Promise<void> {
+    this.started = false;
     this.stopping.abort();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
