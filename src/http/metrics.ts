@@ -11,6 +11,7 @@ import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
 import { metricsSettings } from '../metrics/settings.js';
 import { UNSTAGED } from '../metrics/walk.js';
 import { bearerGuard } from './auth.js';
+import { sendError } from './errors.js';
 
 export interface MetricsRoutesOptions {
   store: Store;
@@ -47,7 +48,7 @@ export const issueParams = z.object({
 });
 
 function badRequest(reply: FastifyReply, parameter: string, message: string) {
-  return reply.code(400).send({ error: 'bad_request', parameter, message });
+  return sendError(reply, 'BK_METRICS_BAD_QUERY', { parameter, message });
 }
 
 /** GET /metrics and GET /metrics/issues/:forge/:project/:iid, behind the optional bearer token. */
@@ -88,7 +89,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
     const answered = await answerIssue(store, reports, settings, parsed.data, now().getTime());
-    if (!answered) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
+    if (!answered) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
     return reply.send(answered.report);
   });
 };
