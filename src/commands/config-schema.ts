@@ -25,7 +25,10 @@ export function registerConfigSchema(program: Command): void {
       if (options.check) {
         const current = await configSchemaIsCurrent(options.out);
         if (current) console.log(`${options.out} is up to date`);
-        else console.error(`stale: ${options.out}\nRun \`boardkeeper config-schema\` (npm run cli -- config-schema) and commit the result.`);
+        else
+          console.error(
+            `stale: ${options.out}\nRun \`boardkeeper config-schema\` (npm run cli -- config-schema) and commit the result.`,
+          );
         process.exitCode = current ? 0 : 1;
         return;
       }

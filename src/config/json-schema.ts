@@ -15,7 +15,8 @@ export function configJsonSchema(): string {
   const described = {
     $schema: schema.$schema,
     title: 'boardkeeper.yml',
-    description: 'boardkeeper configuration. Every key is optional; secrets belong in the environment (README, Configuration).',
+    description:
+      'boardkeeper configuration. Every key is optional; secrets belong in the environment (README, Configuration).',
     ...schema,
   };
   return `${JSON.stringify(described, null, 2)}\n`;

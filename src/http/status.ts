@@ -37,7 +37,8 @@ export const statusRoutes: FastifyPluginAsync<StatusRoutesOptions> = async (app,
     options.reports ??
     inProcessReports(store, config, {
       now,
-      onRefreshError: (error) => app.log.warn({ err: error }, 'status: refreshing the metrics table failed; serving the previous one'),
+      onRefreshError: (error) =>
+        app.log.warn({ err: error }, 'status: refreshing the metrics table failed; serving the previous one'),
     });
   const assets = loadAssets();
   const assetUrl = (name: string) => `/dashboard/assets/${name}?v=${assets.get(name)?.version ?? 'missing'}`;

@@ -23,8 +23,15 @@ export async function answerIssue(
   ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>,
   nowMs: number,
 ): Promise<IssueAnswer | null> {
-  const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
+  const [transitions, state, answer] = await Promise.all([
+    store.transitions(ref),
+    store.getIssueState(ref),
+    reports.answer({ format: 'forecast', issue: ref }),
+  ]);
   const [facts] = issueFacts(transitions, state ? [state] : []);
   if (!facts) return null;
-  return { report: issueReport(facts, transitions, settings, nowMs, 'forecast' in answer ? answer.forecast : null), state };
+  return {
+    report: issueReport(facts, transitions, settings, nowMs, 'forecast' in answer ? answer.forecast : null),
+    state,
+  };
 }

@@ -14,24 +14,42 @@ function implementationTile(view: StatusView): SafeHtml {
   const { implementation: kpi } = view;
   const target = kpi.targetDays === null ? 'no target set' : `${compact(kpi.targetDays)}-day target`;
   const label = `Time in ${kpi.name}`;
-  if (kpi.state === 'not-started' || kpi.days === null) return tile('implementation', label, '—', `not started yet · ${target}`);
+  if (kpi.state === 'not-started' || kpi.days === null)
+    return tile('implementation', label, '—', `not started yet · ${target}`);
   const detail =
     kpi.state === 'finished' && kpi.end !== null
       ? html`went live ${date(kpi.end)} · ${target}`
       : kpi.state === 'stopped'
         ? html`stopped when closed · ${target}`
         : html`since ${date(kpi.start ?? view.generatedAt)} · ${target}`;
-  return tile('implementation', label, html`<span data-days="${kpi.days}">${dayCount(kpi.days)}</span>`, html`${detail} ${kpi.status !== null && statusBadge(kpi.status)}`);
+  return tile(
+    'implementation',
+    label,
+    html`<span data-days="${kpi.days}">${dayCount(kpi.days)}</span>`,
+    html`${detail} ${kpi.status !== null && statusBadge(kpi.status)}`,
+  );
 }
 
 function forecastTiles(view: StatusView): Interpolation {
   const { forecast } = view;
   if (forecast === null) return null;
-  if ('tooLittleHistory' in forecast) return tile('forecast', 'Go-live forecast', '—', 'not enough finished engagements to forecast from yet');
-  const chance = forecast.chanceWithinTarget === null ? null : html` · ${percent(forecast.chanceWithinTarget)} chance within target`;
+  if ('tooLittleHistory' in forecast)
+    return tile('forecast', 'Go-live forecast', '—', 'not enough finished engagements to forecast from yet');
+  const chance =
+    forecast.chanceWithinTarget === null ? null : html` · ${percent(forecast.chanceWithinTarget)} chance within target`;
   return [
-    tile('p50', 'Likely go-live (P50)', html`<time datetime="${forecast.p50}">${forecast.p50}</time>`, 'half of the simulated futures go live by then'),
-    tile('p85', 'Go-live to plan on (P85)', html`<time datetime="${forecast.p85}">${forecast.p85}</time>`, html`85 % go live by then${chance}`),
+    tile(
+      'p50',
+      'Likely go-live (P50)',
+      html`<time datetime="${forecast.p50}">${forecast.p50}</time>`,
+      'half of the simulated futures go live by then',
+    ),
+    tile(
+      'p85',
+      'Go-live to plan on (P85)',
+      html`<time datetime="${forecast.p85}">${forecast.p85}</time>`,
+      html`85 % go live by then${chance}`,
+    ),
   ];
 }
 
@@ -42,7 +60,12 @@ function timelineSection(view: StatusView): SafeHtml {
         visit.to === null ? html`<em>now</em>` : html`<time datetime="${visit.to}">${date(visit.to)}</time>`
       }</td><td class="num" data-days="${visit.days}">${visit.days.toFixed(1)}</td></tr>`,
   );
-  return section('timeline', 'Stage timeline', 'Each stage the engagement has been in, oldest first (dates in UTC).', table('Stages and their dates', ['Stage', 'From', 'To', { numeric: 'Days' }], rows, 'timeline-table'));
+  return section(
+    'timeline',
+    'Stage timeline',
+    'Each stage the engagement has been in, oldest first (dates in UTC).',
+    table('Stages and their dates', ['Stage', 'From', 'To', { numeric: 'Days' }], rows, 'timeline-table'),
+  );
 }
 
 /** The whole status page: one engagement, read-only, no script. Pure: the same view renders the same bytes. */

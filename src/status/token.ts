@@ -15,7 +15,9 @@ const CONTEXT = 'boardkeeper-status-v1';
 const toSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
 function claims(grant: StatusGrant): string {
-  return [grant.issue.forge, grant.issue.project, String(grant.issue.iid), String(toSeconds(grant.expiresAt))].join('\n');
+  return [grant.issue.forge, grant.issue.project, String(grant.issue.iid), String(toSeconds(grant.expiresAt))].join(
+    '\n',
+  );
 }
 
 function mac(secret: string, payload: string): string {
@@ -34,8 +36,18 @@ export function signStatusToken(grant: StatusGrant, secret: string): string {
 
 function parseClaims(encoded: string): StatusGrant | null {
   const [forge, project, iid, expires, ...rest] = Buffer.from(encoded, 'base64url').toString('utf8').split('\n');
-  if (rest.length > 0 || !FORGES.includes(forge as ForgeName) || !project || !/^[1-9]\d{0,15}$/.test(iid ?? '') || !/^\d{1,12}$/.test(expires ?? '')) return null;
-  return { issue: { forge: forge as ForgeName, project, iid: Number(iid) }, expiresAt: new Date(Number(expires) * 1000) };
+  if (
+    rest.length > 0 ||
+    !FORGES.includes(forge as ForgeName) ||
+    !project ||
+    !/^[1-9]\d{0,15}$/.test(iid ?? '') ||
+    !/^\d{1,12}$/.test(expires ?? '')
+  )
+    return null;
+  return {
+    issue: { forge: forge as ForgeName, project, iid: Number(iid) },
+    expiresAt: new Date(Number(expires) * 1000),
+  };
 }
 
 /** Equal-length digests first, so neither the content nor the length of the expected token leaks through timing. */

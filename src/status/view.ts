@@ -60,7 +60,12 @@ export function statusView({ report, state, kpi, expiresAt }: StatusFacts): Stat
   const timeline = report.timeline
     .map((visit, index) => ({ ...visit, running: index === last && report.state === 'open' }))
     .filter((visit) => visit.stage !== UNSTAGED)
-    .map((visit) => ({ stage: visit.stage, from: visit.from, to: visit.running ? null : visit.to, days: visit.seconds / DAY_SECONDS }));
+    .map((visit) => ({
+      stage: visit.stage,
+      from: visit.from,
+      to: visit.running ? null : visit.to,
+      days: visit.seconds / DAY_SECONDS,
+    }));
   return {
     customer: customerName(state),
     generatedAt: report.generatedAt,

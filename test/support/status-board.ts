@@ -13,7 +13,13 @@ export function statusBoard(): { transitions: Transition[]; states: IssueState[]
   const customers = new Map([SHOWN, OTHER].map((engagement) => [engagement.iid, engagement.customer]));
   const states = history.states.map((state) => {
     const customer = customers.get(state.ref.iid);
-    return customer === undefined ? state : { ...state, labels: [...state.labels, `secret-label-${state.ref.iid}`], extra: { ...state.extra, fields: { customer_name: customer } } };
+    return customer === undefined
+      ? state
+      : {
+          ...state,
+          labels: [...state.labels, `secret-label-${state.ref.iid}`],
+          extra: { ...state.extra, fields: { customer_name: customer } },
+        };
   });
   return { transitions: history.transitions, states };
 }

@@ -17,7 +17,8 @@ import {
   healthSchema,
   issueReportSchema,
   metricsReportSchema,
-  readinessSchema,
+  notReadySchema,
+  readySchema,
   webhookSettledSchema,
   webhookStoredSchema,
 } from './responses.js';
@@ -33,7 +34,13 @@ class Components {
    * caller may send (defaults make fields optional), `output` what the service answers.
    */
   schema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Json {
-    const { $schema: _dialect, $defs, ...root } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json & { $defs?: Record<string, Json> };
+    const {
+      $schema: _dialect,
+      $defs,
+      ...root
+    } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json & {
+      $defs?: Record<string, Json>;
+    };
     for (const [id, definition] of Object.entries($defs ?? {})) this.schemas[id] = relocate(definition);
     const id = z.globalRegistry.get(schema)?.id;
     if (!id) return relocate(root);
@@ -46,7 +53,10 @@ class Components {
 
   /** Each property of an object schema as one parameter (`token` is the security scheme's, not a parameter). */
   parameters(schema: z.ZodType, where: 'query' | 'path', descriptions: Record<string, string> = {}): Json[] {
-    const { properties = {}, required = [] } = this.schema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+    const { properties = {}, required = [] } = this.schema(schema, 'input') as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
     return Object.entries(properties)
       .filter(([name]) => name !== 'token')
       .map(([name, property]) => ({
@@ -66,7 +76,11 @@ function relocate(schema: Json): Json {
 
 const json = (schema: Json) => ({ 'application/json': { schema } });
 const text = (mediaType: string, description: string) => ({ [mediaType]: { schema: { type: 'string', description } } });
-const answer = (description: string, content?: Json, headers?: Json) => ({ description, ...(content ? { content } : {}), ...(headers ? { headers } : {}) });
+const answer = (description: string, content?: Json, headers?: Json) => ({
+  description,
+  ...(content ? { content } : {}),
+  ...(headers ? { headers } : {}),
+});
 
 /** Behind `METRICS_TOKEN` when one is set (bearer header or `?token=`); open otherwise. */
 const METRICS_SECURITY = [{ metricsToken: [] }, { metricsTokenQuery: [] }, {}];
@@ -81,18 +95,37 @@ export function openApiDocument(config: Config): Json {
   const settings = metricsSettings(config);
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
   const error = c.schema(errorSchema);
-  const unauthorised = answer('`METRICS_TOKEN` is set and the request carries no valid bearer token (no detail)', json(error));
-  const issuePath = c.parameters(issueParams, 'path', { project: 'GitLab project id or path, GitHub owner/repo: URL-encoded (`acme%2Fweb`)' });
+  const unauthorised = answer(
+    '`METRICS_TOKEN` is set and the request carries no valid bearer token (no detail)',
+    json(error),
+  );
+  const issuePath = c.parameters(issueParams, 'path', {
+    project: 'GitLab project id or path, GitHub owner/repo: URL-encoded (`acme%2Fweb`)',
+  });
   const webhookAnswers = (signature: string) => ({
-    '200': answer('a repeated delivery id, an event boardkeeper does not handle, or a ping', json(c.schema(webhookSettledSchema))),
+    '200': answer(
+      'a repeated delivery id, an event boardkeeper does not handle, or a ping',
+      json(c.schema(webhookSettledSchema)),
+    ),
     '202': answer('stored durably; processed by the worker', json(c.schema(webhookStoredSchema))),
-    '400': answer('malformed JSON or a payload of the wrong shape (names the field, never echoes the body)', json(c.schema(badPayloadSchema))),
+    '400': answer(
+      'malformed JSON or a payload of the wrong shape (names the field, never echoes the body)',
+      json(c.schema(badPayloadSchema)),
+    ),
     '401': answer(`bad or missing ${signature} (no detail)`, json(error)),
     '413': answer('body over `server.bodyLimitBytes`', json(error)),
     '415': answer('not `application/json`', json(error)),
-    '503': answer('the store cannot write; the forge retries', json(error), { 'Retry-After': { schema: { type: 'integer' } } }),
+    '503': answer('the store cannot write; the forge retries', json(error), {
+      'Retry-After': { schema: { type: 'integer' } },
+    }),
   });
-  const header = (name: string, description: string, required = true) => ({ name, in: 'header', required, description, schema: { type: 'string' } });
+  const header = (name: string, description: string, required = true) => ({
+    name,
+    in: 'header',
+    required,
+    description,
+    schema: { type: 'string' },
+  });
 
   const paths: Record<string, Json> = {
     '/webhooks/gitlab': {
@@ -115,14 +148,18 @@ export function openApiDocument(config: Config): Json {
           header('X-GitHub-Event', '`issues`, `projects_v2_item` or `ping`'),
           header('X-GitHub-Delivery', 'the delivery id'),
         ],
-        requestBody: { required: true, content: json({ anyOf: [c.schema(githubIssuesSchema, 'input'), c.schema(githubProjectItemSchema, 'input')] }) },
+        requestBody: {
+          required: true,
+          content: json({ anyOf: [c.schema(githubIssuesSchema, 'input'), c.schema(githubProjectItemSchema, 'input')] }),
+        },
         responses: webhookAnswers('`X-Hub-Signature-256`'),
       },
     },
     '/metrics': {
       get: {
         summary: 'Engagement durations, as JSON (default), Prometheus text or CSV',
-        description: '`Accept: text/plain` or `?format=prometheus` for Prometheus, `?format=csv` for one row per engagement. A bad value answers 400 naming the parameter.',
+        description:
+          '`Accept: text/plain` or `?format=prometheus` for Prometheus, `?format=csv` for one row per engagement. A bad value answers 400 naming the parameter.',
         security: METRICS_SECURITY,
         parameters: c.parameters(querySchema(stages), 'query', {
           stage: `current stage, one of: ${stages.join(', ')}`,
@@ -159,7 +196,10 @@ export function openApiDocument(config: Config): Json {
       get: {
         summary: "The service's own Prometheus metrics",
         security: METRICS_SECURITY,
-        responses: { '200': answer('Prometheus exposition', text('text/plain', 'Prometheus exposition')), '401': unauthorised },
+        responses: {
+          '200': answer('Prometheus exposition', text('text/plain', 'Prometheus exposition')),
+          '401': unauthorised,
+        },
       },
     },
     '/audit': {
@@ -181,7 +221,10 @@ export function openApiDocument(config: Config): Json {
         parameters: c.parameters(dashboardQuery, 'query'),
         responses: {
           '200': answer('the page', text('text/html', 'HTML')),
-          '400': answer('a filter that is not valid: a page saying which, with the way back', text('text/html', 'HTML')),
+          '400': answer(
+            'a filter that is not valid: a page saying which, with the way back',
+            text('text/html', 'HTML'),
+          ),
           '401': unauthorised,
         },
       },
@@ -192,7 +235,9 @@ export function openApiDocument(config: Config): Json {
         security: METRICS_SECURITY,
         parameters: issuePath,
         responses: {
-          '302': answer('to the issue on its forge', undefined, { Location: { schema: { type: 'string', format: 'uri' } } }),
+          '302': answer('to the issue on its forge', undefined, {
+            Location: { schema: { type: 'string', format: 'uri' } },
+          }),
           '401': unauthorised,
           '404': answer('not an issue reference', json(error)),
         },
@@ -201,9 +246,20 @@ export function openApiDocument(config: Config): Json {
     '/dashboard/assets/{name}': {
       get: {
         summary: "The dashboard's stylesheet, script and icon (public: they hold no data)",
-        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', enum: ['dashboard.css', 'dashboard.js', 'icon.svg'] } }],
+        parameters: [
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', enum: ['dashboard.css', 'dashboard.js', 'icon.svg'] },
+          },
+        ],
         responses: {
-          '200': answer('the file', { ...text('text/css', 'CSS'), ...text('text/javascript', 'JavaScript'), ...text('image/svg+xml', 'SVG') }),
+          '200': answer('the file', {
+            ...text('text/css', 'CSS'),
+            ...text('text/javascript', 'JavaScript'),
+            ...text('image/svg+xml', 'SVG'),
+          }),
           '404': answer('no such asset', json(error)),
         },
       },
@@ -211,19 +267,37 @@ export function openApiDocument(config: Config): Json {
     '/status/{token}': {
       get: {
         summary: "One engagement's read-only status page, for its customer",
-        description: 'No metrics token: the signed link (`boardkeeper status-link`) is the credential. Every failure — no `status.secret`, a malformed, changed, expired or revoked token, nothing recorded — answers the same plain 404. `X-Robots-Tag: noindex`.',
-        parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$' } }],
-        responses: { '200': answer('the page', text('text/html', 'HTML')), '404': answer('not found (no detail)', json(error)) },
+        description:
+          'No metrics token: the signed link (`boardkeeper status-link`) is the credential. Every failure — no `status.secret`, a malformed, changed, expired or revoked token, nothing recorded — answers the same plain 404. `X-Robots-Tag: noindex`.',
+        parameters: [
+          {
+            name: 'token',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}$' },
+          },
+        ],
+        responses: {
+          '200': answer('the page', text('text/html', 'HTML')),
+          '404': answer('not found (no detail)', json(error)),
+        },
       },
     },
-    '/healthz': { get: { summary: 'The process answers', responses: { '200': answer('alive', json(c.schema(healthSchema))) } } },
+    '/healthz': {
+      get: { summary: 'The process answers', responses: { '200': answer('alive', json(c.schema(healthSchema))) } },
+    },
     '/readyz': {
       get: {
         summary: 'Ready when the store answers and the worker runs',
-        responses: { '200': answer('ready', json(c.schema(readinessSchema))), '503': answer('not ready: the failing check', json(c.schema(readinessSchema))) },
+        responses: {
+          '200': answer('ready', json(c.schema(readySchema))),
+          '503': answer('not ready: the failing check', json(c.schema(notReadySchema))),
+        },
       },
     },
-    '/openapi.json': { get: { summary: 'This document', responses: { '200': answer('OpenAPI 3.1', json({ type: 'object' })) } } },
+    '/openapi.json': {
+      get: { summary: 'This document', responses: { '200': answer('OpenAPI 3.1', json({ type: 'object' })) } },
+    },
   };
 
   return {
@@ -231,14 +305,20 @@ export function openApiDocument(config: Config): Json {
     info: {
       title: 'boardkeeper',
       version: '1',
-      description: 'Webhook service that keeps a professional-services issue board honest on GitLab and GitHub (README, HTTP endpoints).',
+      description:
+        'Webhook service that keeps a professional-services issue board honest on GitLab and GitHub (README, HTTP endpoints).',
     },
     paths,
     components: {
       schemas: c.schemas,
       securitySchemes: {
         metricsToken: { type: 'http', scheme: 'bearer', description: '`METRICS_TOKEN`, when set' },
-        metricsTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: '`METRICS_TOKEN` as `?token=`, so a browser can open the dashboard' },
+        metricsTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: '`METRICS_TOKEN` as `?token=`, so a browser can open the dashboard',
+        },
       },
     },
   };

@@ -7,9 +7,14 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../../domain/types.js';
 import type { IssueReport, MetricsReport } from '../../metrics/types.js';
+import { HTTP_ERRORS, type HttpErrorCode } from '../errors.js';
 
 /** Compiles only when the schema's output is exactly `T` (each assignable to the other). */
-type Describes<Schema extends z.ZodType, T> = [z.infer<Schema>] extends [T] ? ([T] extends [z.infer<Schema>] ? true : never) : never;
+type Describes<Schema extends z.ZodType, T> = [z.infer<Schema>] extends [T]
+  ? [T] extends [z.infer<Schema>]
+    ? true
+    : never
+  : never;
 function describes<T>() {
   return <Schema extends z.ZodType>(schema: Schema, _proof: Describes<Schema, T>): Schema => schema;
 }
@@ -54,7 +59,12 @@ const durationReport = z
   .meta({ id: 'DurationReport' });
 
 const stageReport = z
-  .object({ stage: z.string(), finished: stats, visits: z.number().int(), current: z.object({ count: z.number().int(), elapsed: stats }) })
+  .object({
+    stage: z.string(),
+    finished: stats,
+    visits: z.number().int(),
+    current: z.object({ count: z.number().int(), elapsed: stats }),
+  })
   .meta({ id: 'StageReport' });
 
 const forecast = z
@@ -113,13 +123,24 @@ export const metricsReportSchema = describes<MetricsReport>()(
         targetDays: z.number().nullable(),
         atRiskAfterDays: z.number().nullable(),
         finished: z.array(z.object({ ...engagement, end: iso }).meta({ id: 'FinishedEngagement' })),
-        open: z.array(z.object({ ...engagement, stage: z.string().nullable(), forecast: forecast.nullable() }).meta({ id: 'OpenEngagement' })),
-        trend: z.array(z.object({ month: z.string(), count: z.number().int(), median: seconds.nullable(), p90: seconds.nullable() })),
+        open: z.array(
+          z
+            .object({ ...engagement, stage: z.string().nullable(), forecast: forecast.nullable() })
+            .meta({ id: 'OpenEngagement' }),
+        ),
+        trend: z.array(
+          z.object({ month: z.string(), count: z.number().int(), median: seconds.nullable(), p90: seconds.nullable() }),
+        ),
       }),
       forecast: z.object({
         minimumHistory: z.number().int(),
         draws: z.number().int(),
-        byBucket: z.object(Object.fromEntries(forecastBucket.options.map((bucket) => [bucket, z.number().int()])) as Record<z.infer<typeof forecastBucket>, z.ZodNumber>),
+        byBucket: z.object(
+          Object.fromEntries(forecastBucket.options.map((bucket) => [bucket, z.number().int()])) as Record<
+            z.infer<typeof forecastBucket>,
+            z.ZodNumber
+          >,
+        ),
       }),
       byAssignee: z.array(
         z.object({
@@ -132,7 +153,10 @@ export const metricsReportSchema = describes<MetricsReport>()(
         }),
       ),
     })
-    .meta({ id: 'MetricsReport', description: 'The /metrics JSON contract, version 1 (src/metrics/types.ts): fields are added, never renamed.' }),
+    .meta({
+      id: 'MetricsReport',
+      description: 'The /metrics JSON contract, version 1 (src/metrics/types.ts): fields are added, never renamed.',
+    }),
   true,
 );
 
@@ -168,7 +192,9 @@ export const issueReportSchema = describes<IssueReport>()(
       timeline: z.array(z.object({ stage: z.string(), from: iso, to: iso, seconds, paused: z.boolean() })),
       stageSeconds: z.record(z.string(), seconds),
       durations: z.record(z.string(), durationResult),
-      transitions: z.array(z.object({ from: z.string().nullable(), to: z.string(), at: iso, actor: z.string(), source: z.string() })),
+      transitions: z.array(
+        z.object({ from: z.string().nullable(), to: z.string(), at: iso, actor: z.string(), source: z.string() }),
+      ),
       forecast: forecast.nullable(),
     })
     .meta({ id: 'IssueReport' }),
@@ -201,21 +227,32 @@ export const auditAnswerSchema = z
  * Every error answer: a short reason, never the request's body; more fields may follow (a stable
  * `code`, the parameter at fault), so the object is open.
  */
-export const errorSchema = z.looseObject({ error: z.string(), code: z.string().optional() }).meta({ id: 'Error' });
+const errorCode = z
+  .enum(Object.keys(HTTP_ERRORS) as [HttpErrorCode, ...HttpErrorCode[]])
+  .describe('stable: branch on it, not on `error` (docs/http-errors.md); also in the boardkeeper-error-code header');
+const errorFields = { error: z.string(), code: errorCode.optional() };
+
+export const errorSchema = z.looseObject(errorFields).meta({ id: 'Error' });
 
 export const badParameterSchema = z
-  .looseObject({ error: z.string(), code: z.string().optional(), parameter: z.string(), message: z.string() })
+  .looseObject({ ...errorFields, parameter: z.string(), message: z.string() })
   .meta({ id: 'BadParameter', description: 'A query or path parameter that cannot be served, named.' });
 
-export const badAuditQuerySchema = z.looseObject({ error: z.string(), code: z.string().optional(), issues: z.array(z.string()) }).meta({ id: 'BadAuditQuery' });
+export const badAuditQuerySchema = z
+  .looseObject({ ...errorFields, issues: z.array(z.string()) })
+  .meta({ id: 'BadAuditQuery' });
 
-export const badPayloadSchema = z.looseObject({ error: z.string(), code: z.string().optional(), detail: z.string().optional() }).meta({ id: 'BadPayload' });
+export const badPayloadSchema = z
+  .looseObject({ ...errorFields, detail: z.string().optional() })
+  .meta({ id: 'BadPayload' });
 
 export const healthSchema = z.object({ status: z.literal('ok') });
 
-export const readinessSchema = z
-  .object({ status: z.enum(['ready', 'not ready']), checks: z.record(z.string(), z.string().describe('ok, or what fails: unreachable, stopped')) })
-  .meta({ id: 'Readiness' });
+const checks = z.record(z.string(), z.string().describe('ok, or what fails: unreachable, stopped'));
+export const readySchema = z.object({ status: z.literal('ready'), checks }).meta({ id: 'Ready' });
+export const notReadySchema = z
+  .object({ status: z.literal('not ready'), checks, code: z.literal('BK_NOT_READY') })
+  .meta({ id: 'NotReady' });
 
 export const webhookStoredSchema = z.object({ queued: z.literal(true), id: z.string() });
 export const webhookSettledSchema = z.union([

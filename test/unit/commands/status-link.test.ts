@@ -13,7 +13,10 @@ const configPath = join(dir, 'boardkeeper.yml');
 const secretFile = join(dir, 'status-secret');
 
 beforeAll(async () => {
-  writeFileSync(configPath, `store:\n  sqlitePath: ${join(dir, 'bk.db')}\nstatus:\n  publicUrl: https://status.example.com/\n`);
+  writeFileSync(
+    configPath,
+    `store:\n  sqlitePath: ${join(dir, 'bk.db')}\nstatus:\n  publicUrl: https://status.example.com/\n`,
+  );
   writeFileSync(secretFile, `${STATUS_SECRET}\n`);
   const store = new SqliteStore({ path: join(dir, 'bk.db') });
   await store.migrate();
@@ -23,11 +26,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'status-link', '--config', configPath, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, BOARDKEEPER_CONFIG: '', STATUS_SECRET: '', STATUS_SECRET_FILE: '', ...env },
-  });
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'status-link', '--config', configPath, ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BOARDKEEPER_CONFIG: '', STATUS_SECRET: '', STATUS_SECRET_FILE: '', ...env },
+    },
+  );
 
 describe('boardkeeper status-link', () => {
   it('prints a signed link under the public URL, valid for --days, with the secret from *_FILE', () => {

@@ -26,7 +26,9 @@ describe('the JSON Schema of boardkeeper.yml', () => {
 
   it('accepts the sample config and an empty one', () => {
     const validate = validator();
-    expect(validate(parse(readFileSync(join(ROOT, 'boardkeeper.yml'), 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(parse(readFileSync(join(ROOT, 'boardkeeper.yml'), 'utf8'))), JSON.stringify(validate.errors)).toBe(
+      true,
+    );
     expect(validate({})).toBe(true);
   });
 

@@ -36,16 +36,33 @@ describe('GET /status/:token', () => {
     expect(response.body).toContain(`<h1>${SHOWN.customer} <span>engagement status</span></h1>`);
     expect(response.body).toContain('<span id="stage">deployment</span>');
     // Entered deployment 25 days before now: past the at-risk mark of the 30-day target.
-    expect(response.body).toMatch(/<span data-days="25">25\.0 d<\/span>.*30-day target.*<span class="status at-risk">at risk<\/span>/s);
+    expect(response.body).toMatch(
+      /<span data-days="25">25\.0 d<\/span>.*30-day target.*<span class="status at-risk">at risk<\/span>/s,
+    );
     expect(response.body).toMatch(/id="tile-p50".*<time datetime="\d{4}-\d{2}-\d{2}">/s);
     expect(response.body).toMatch(/id="tile-p85"/);
-    for (const stage of ['intake', 'sow-signed', 'kickoff', 'deployment']) expect(response.body).toContain(`<td data-label="stage">${stage}</td>`);
+    for (const stage of ['intake', 'sow-signed', 'kickoff', 'deployment'])
+      expect(response.body).toContain(`<td data-label="stage">${stage}</td>`);
   });
 
   it('shows nothing of any other engagement, nor labels, assignees, titles or the issue’s address', async () => {
     await start();
     const body = (await get(link(SHOWN.iid))).body;
-    for (const absent of [OTHER.customer, String(OTHER.iid), `secret-label-`, 'segment::', 'type::', 'stage::', 'ie-', 'alice', HOSTILE_TITLE, 'Relecloud</span>', 'Monorepo', PROJECT, String(SHOWN.iid)]) {
+    for (const absent of [
+      OTHER.customer,
+      String(OTHER.iid),
+      `secret-label-`,
+      'segment::',
+      'type::',
+      'stage::',
+      'ie-',
+      'alice',
+      HOSTILE_TITLE,
+      'Relecloud</span>',
+      'Monorepo',
+      PROJECT,
+      String(SHOWN.iid),
+    ]) {
       expect(body).not.toContain(absent);
     }
     const other = (await get(link(OTHER.iid))).body;
@@ -81,7 +98,18 @@ describe('GET /status/:token', () => {
     await start();
     const project = `${'customers/'.repeat(12)}rollout`;
     await test.service.store.recordTransitions([
-      { forge: 'gitlab', project, iid: 3, from: null, to: 'kickoff', at: new Date(BOARD_NOW - 5 * DAY).toISOString(), actor: 'alice', source: 'webhook', kind: 'sow-request', segment: null },
+      {
+        forge: 'gitlab',
+        project,
+        iid: 3,
+        from: null,
+        to: 'kickoff',
+        at: new Date(BOARD_NOW - 5 * DAY).toISOString(),
+        actor: 'alice',
+        source: 'webhook',
+        kind: 'sow-request',
+        segment: null,
+      },
     ]);
     const url = link(3, { project });
     expect(url.length).toBeGreaterThan(200);

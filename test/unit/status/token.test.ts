@@ -10,7 +10,8 @@ const TOKEN = signStatusToken(GRANT, SECRET);
 /** Every character a token is spelt with: base64url and the separator. */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
 
-const withCharAt = (token: string, index: number, char: string) => token.slice(0, index) + char + token.slice(index + 1);
+const withCharAt = (token: string, index: number, char: string) =>
+  token.slice(0, index) + char + token.slice(index + 1);
 
 describe('status tokens', () => {
   it('open the engagement they were made for until they expire', () => {
@@ -20,7 +21,10 @@ describe('status tokens', () => {
   });
 
   it('carry a GitHub owner/repo and large iids intact', () => {
-    const grant: StatusGrant = { issue: { forge: 'github', project: 'acme/web.site', iid: 987_654 }, expiresAt: EXPIRES };
+    const grant: StatusGrant = {
+      issue: { forge: 'github', project: 'acme/web.site', iid: 987_654 },
+      expiresAt: EXPIRES,
+    };
     expect(verifyStatusToken(signStatusToken(grant, SECRET), SECRET, NOW)).toEqual(grant);
   });
 
@@ -62,7 +66,17 @@ describe('status tokens', () => {
   });
 
   it('are refused when truncated, extended or malformed', () => {
-    for (const token of ['', '.', TOKEN.slice(0, -1), `${TOKEN}A`, `${TOKEN}.`, `.${TOKEN}`, TOKEN.replace('.', ''), TOKEN.split('.')[0]!, 'a'.repeat(5000)]) {
+    for (const token of [
+      '',
+      '.',
+      TOKEN.slice(0, -1),
+      `${TOKEN}A`,
+      `${TOKEN}.`,
+      `.${TOKEN}`,
+      TOKEN.replace('.', ''),
+      TOKEN.split('.')[0]!,
+      'a'.repeat(5000),
+    ]) {
       expect(verifyStatusToken(token, SECRET, NOW)).toBeNull();
     }
   });
@@ -70,7 +84,11 @@ describe('status tokens', () => {
   it('property: any single-byte change to a valid token is refused', () => {
     fc.assert(
       fc.property(
-        fc.record({ forge: fc.constantFrom('gitlab' as const, 'github' as const), project: fc.stringMatching(/^[a-z0-9][a-z0-9._/-]{0,40}$/), iid: fc.integer({ min: 1, max: 10_000_000 }) }),
+        fc.record({
+          forge: fc.constantFrom('gitlab' as const, 'github' as const),
+          project: fc.stringMatching(/^[a-z0-9][a-z0-9._/-]{0,40}$/),
+          iid: fc.integer({ min: 1, max: 10_000_000 }),
+        }),
         fc.integer({ min: 0, max: 4095 }),
         fc.integer({ min: 1, max: 255 }),
         (issue, position, delta) => {

@@ -26,9 +26,27 @@ function report(overrides: Partial<IssueReport> = {}): IssueReport {
     stale: false,
     suggestLost: false,
     timeline: [
-      { stage: 'unstaged', from: '2026-05-01T00:00:00.000Z', to: '2026-05-02T00:00:00.000Z', seconds: DAY, paused: false },
-      { stage: 'kickoff', from: '2026-05-02T00:00:00.000Z', to: '2026-05-26T12:00:00.000Z', seconds: 24.5 * DAY, paused: false },
-      { stage: 'deployment', from: '2026-05-26T12:00:00.000Z', to: '2026-06-15T12:00:00.000Z', seconds: 20 * DAY, paused: false },
+      {
+        stage: 'unstaged',
+        from: '2026-05-01T00:00:00.000Z',
+        to: '2026-05-02T00:00:00.000Z',
+        seconds: DAY,
+        paused: false,
+      },
+      {
+        stage: 'kickoff',
+        from: '2026-05-02T00:00:00.000Z',
+        to: '2026-05-26T12:00:00.000Z',
+        seconds: 24.5 * DAY,
+        paused: false,
+      },
+      {
+        stage: 'deployment',
+        from: '2026-05-26T12:00:00.000Z',
+        to: '2026-06-15T12:00:00.000Z',
+        seconds: 20 * DAY,
+        paused: false,
+      },
     ],
     stageSeconds: {},
     durations: {},
@@ -38,8 +56,24 @@ function report(overrides: Partial<IssueReport> = {}): IssueReport {
   };
 }
 
-const running: DurationResult = { state: 'open', start: '2026-05-26T12:00:00.000Z', end: null, seconds: 20 * DAY, activeSeconds: 20 * DAY, targetSeconds: 30 * DAY, status: 'on-track' };
-const forecast: Forecast = { status: 'forecast', p50: '2026-06-25', p85: '2026-07-03', chanceWithinTarget: 0.62, targetDays: 30, samples: 14, basis: 'kind' };
+const running: DurationResult = {
+  state: 'open',
+  start: '2026-05-26T12:00:00.000Z',
+  end: null,
+  seconds: 20 * DAY,
+  activeSeconds: 20 * DAY,
+  targetSeconds: 30 * DAY,
+  status: 'on-track',
+};
+const forecast: Forecast = {
+  status: 'forecast',
+  p50: '2026-06-25',
+  p85: '2026-07-03',
+  chanceWithinTarget: 0.62,
+  targetDays: 30,
+  samples: 14,
+  basis: 'kind',
+};
 const state = (fields: unknown): IssueState => ({
   ref: { forge: 'gitlab', project: 'ps/engagements', iid: 7 },
   kind: 'sow-request',
@@ -68,7 +102,13 @@ describe('statusView', () => {
 
   it.each([
     ['not started', {}, null, { state: 'not-started', days: null }, null],
-    ['running, with a forecast', { implementation: running }, forecast, { state: 'open', days: 20, status: 'on-track' }, { p50: '2026-06-25', p85: '2026-07-03', chanceWithinTarget: 0.62 }],
+    [
+      'running, with a forecast',
+      { implementation: running },
+      forecast,
+      { state: 'open', days: 20, status: 'on-track' },
+      { p50: '2026-06-25', p85: '2026-07-03', chanceWithinTarget: 0.62 },
+    ],
     [
       'running, too little history',
       { implementation: running },
@@ -78,13 +118,26 @@ describe('statusView', () => {
     ],
     [
       'finished: no forecast even if the report has one',
-      { implementation: { ...running, state: 'finished', end: '2026-06-10T00:00:00.000Z', seconds: 14.5 * DAY, status: 'met' } as DurationResult },
+      {
+        implementation: {
+          ...running,
+          state: 'finished',
+          end: '2026-06-10T00:00:00.000Z',
+          seconds: 14.5 * DAY,
+          status: 'met',
+        } as DurationResult,
+      },
       forecast,
       { state: 'finished', days: 14.5, status: 'met', end: '2026-06-10T00:00:00.000Z' },
       null,
     ],
   ])('implementation %s', (_name, durations, given, implementation, expected) => {
-    const view = statusView({ report: report({ durations, forecast: given }), state: null, kpi: KPI, expiresAt: EXPIRES });
+    const view = statusView({
+      report: report({ durations, forecast: given }),
+      state: null,
+      kpi: KPI,
+      expiresAt: EXPIRES,
+    });
     expect(view.implementation).toMatchObject({ name: 'implementation', targetDays: 30, ...implementation });
     expect(view.forecast).toEqual(expected);
   });
@@ -101,10 +154,25 @@ describe('statusView', () => {
 
   it('renders nothing of the report beyond the view: no labels, assignees, actors, title or reference', () => {
     const page = renderStatusPage(
-      statusView({ report: report({ durations: { implementation: running }, forecast }), state: state({ customer_name: 'Contoso <Ltd>' }), kpi: KPI, expiresAt: EXPIRES }),
+      statusView({
+        report: report({ durations: { implementation: running }, forecast }),
+        state: state({ customer_name: 'Contoso <Ltd>' }),
+        kpi: KPI,
+        expiresAt: EXPIRES,
+      }),
       ASSETS,
     );
     expect(page).toContain('<h1>Contoso &lt;Ltd&gt; <span>engagement status</span></h1>');
-    for (const absent of ['ie-alex', 'alice', 'segment::', 'stage::', 'internal title', 'ps/engagements', '#7', '<script']) expect(page).not.toContain(absent);
+    for (const absent of [
+      'ie-alex',
+      'alice',
+      'segment::',
+      'stage::',
+      'internal title',
+      'ps/engagements',
+      '#7',
+      '<script',
+    ])
+      expect(page).not.toContain(absent);
   });
 });
