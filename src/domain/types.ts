@@ -90,7 +90,7 @@ export interface Transition {
   from: string | null;
   /**
    * The stage entered. Overlay labels that durations need (paused `status::blocked`, `outcome::lost`:
-   * see `trackedLabels` in src/metrics/overlay.ts) are recorded here too as `+label` / `-label`
+   * see `trackedLabels` in src/domain/overlay.ts) are recorded here too as `+label` / `-label`
    * with `from` null (build them with `overlayTo`).
    */
   to: string;

@@ -1,5 +1,5 @@
 /**
- * The metrics ReportEngine in its own thread (see report-thread.ts): its own store connection,
+ * The metrics ReportEngine in its own thread (see thread.ts): its own store connection,
  * so the main thread's event loop never waits for the reads, the table or a report.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -23,7 +23,7 @@ interface Pending {
 }
 
 /**
- * A ReportEngine on a worker thread with its own store connection (report-thread-entry.ts):
+ * A ReportEngine on a worker thread with its own store connection (thread-entry.ts):
  * reading a million transitions and computing every issue takes seconds, a report over 100k issues
  * a few hundred milliseconds, and better-sqlite3 reads synchronously, so on the main thread either
  * would hold up webhook intake. Only answers cross back: a serialised body, or the dashboard's
