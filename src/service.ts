@@ -10,9 +10,9 @@ import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
 import type { Logger } from './logger.js';
-import { ReportEngine } from './metrics/runtime/engine.js';
-import { ReportThread } from './metrics/runtime/thread.js';
-import { MetricsReports } from './metrics/runtime/answer-cache.js';
+import { LocalMetrics } from './metrics/runtime/local-metrics.js';
+import { MetricsThread } from './metrics/runtime/thread.js';
+import { MetricsAnswers } from './metrics/runtime/answer-cache.js';
 import { metricsSettings } from './metrics/durations/settings.js';
 import { createPipeline } from './engine/pipeline.js';
 import type { Engine } from './engine/engine.js';
@@ -76,8 +76,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           alerter: options.alerter,
           handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
         });
-  const reports = new MetricsReports(
-    options.metricsTable === 'thread' ? new ReportThread(config) : new ReportEngine(store, metricsSettings(config)),
+  const reports = new MetricsAnswers(
+    options.metricsTable === 'thread' ? new MetricsThread(config) : new LocalMetrics(store, metricsSettings(config)),
     config,
     {
       now: options.now ?? (() => new Date()),

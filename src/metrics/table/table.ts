@@ -39,7 +39,7 @@ class Dictionary<K extends string | null = string> {
 
 /**
  * Every issue's metrics, column-wise: typed arrays plus a few string lists. Built once per
- * build by the report engine (runtime/engine.ts) and kept where it runs, the metrics thread or,
+ * build by LocalMetrics (runtime/local-metrics.ts) and kept where it runs, the metrics thread or,
  * in-process, the caller's: the table never crosses threads, only answers do. Column-wise so that a request only scans the rows its filter selects, and grouping is
  * array indexing. Per-engagement columns are read through their declarations (columns.ts).
  */
