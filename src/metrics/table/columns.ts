@@ -24,7 +24,7 @@ export interface EngagementColumn<K extends keyof EngagementFields> {
 
 type AnyColumn = { [K in keyof EngagementFields]: EngagementColumn<K> }[keyof EngagementFields];
 
-const as = <V extends Cell>(value: V): Cell => value;
+const itself = (value: Cell): Cell => value;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const COLUMNS = {
@@ -32,7 +32,7 @@ export const COLUMNS = {
     key: 'title',
     at: (table, i) => table.title[i]!,
     of: (issue) => issue.title,
-    csv: [{ header: 'title', cell: as }],
+    csv: [{ header: 'title', cell: itself }],
   },
   assignees: {
     key: 'assignees',
@@ -45,26 +45,26 @@ export const COLUMNS = {
     key: 'kind',
     at: (table, i) => table.keys.kind[table.kind[i]!]!,
     of: (issue) => issue.kind,
-    csv: [{ header: 'kind', cell: as }],
+    csv: [{ header: 'kind', cell: itself }],
   },
   segment: {
     key: 'segment',
     at: (table, i) => table.keys.segment[table.segment[i]!]!,
     of: (issue) => issue.segment,
-    csv: [{ header: 'segment', cell: as }],
+    csv: [{ header: 'segment', cell: itself }],
     heading: 'Segment',
   },
   state: {
     key: 'state',
     at: (table, i) => (table.closed[i] ? 'closed' : 'open'),
     of: (issue) => (issue.closed ? 'closed' : 'open'),
-    csv: [{ header: 'state', cell: as }],
+    csv: [{ header: 'state', cell: itself }],
   },
   stage: {
     key: 'stage',
     at: (table, i) => table.keys.stage[table.stage[i]!]!,
     of: (issue) => issue.stage,
-    csv: [{ header: 'stage', cell: as }],
+    csv: [{ header: 'stage', cell: itself }],
     heading: 'Stage',
   },
   created: {
@@ -72,7 +72,7 @@ export const COLUMNS = {
     at: (table, i) => iso(table.createdMs[i]!),
     of: (issue) => iso(issue.createdMs),
     csv: [
-      { header: 'created', cell: as },
+      { header: 'created', cell: itself },
       { header: 'created_month', cell: (created) => created.slice(0, 7) },
     ],
   },
@@ -80,13 +80,13 @@ export const COLUMNS = {
     key: 'openSeconds',
     at: (table, i) => table.openMs[i]! / 1000,
     of: (issue) => issue.openMs / 1000,
-    csv: [{ header: 'open_seconds', cell: as }],
+    csv: [{ header: 'open_seconds', cell: itself }],
   },
   stale: {
     key: 'stale',
     at: (table, i) => table.stale[i] === 1,
     of: (issue) => issue.stale,
-    csv: [{ header: 'stale', cell: as }],
+    csv: [{ header: 'stale', cell: itself }],
   },
   suggestLost: {
     key: 'suggestLost',
