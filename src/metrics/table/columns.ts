@@ -118,26 +118,24 @@ export const SURFACES = {
 
 type Fields<C extends readonly AnyColumn[]> = { [K in C[number]['key']]: EngagementFields[K] };
 
-/** The values of `columns` for table row i, keyed and ordered as listed. */
-export function fieldsAt<C extends readonly AnyColumn[]>(columns: C, table: IssueTable, i: number): Fields<C> {
-  const fields: Record<string, unknown> = {};
-  for (const column of columns) fields[column.key] = column.at(table, i);
-  return fields as Fields<C>;
+/** Adds the values of `columns` for table row i to `row`, in the order listed. */
+export function withFieldsAt<R extends object, C extends readonly AnyColumn[]>(row: R, columns: C, table: IssueTable, i: number): R & Fields<C> {
+  for (const column of columns) (row as Record<string, unknown>)[column.key] = column.at(table, i);
+  return row as R & Fields<C>;
 }
 
-/** The values of `columns` from one issue's metrics, keyed and ordered as listed. */
-export function fieldsOf<C extends readonly AnyColumn[]>(columns: C, issue: IssueMetrics): Fields<C> {
-  const fields: Record<string, unknown> = {};
-  for (const column of columns) fields[column.key] = column.of(issue);
-  return fields as Fields<C>;
+/** Adds the values of `columns` from one issue's metrics to `row`, in the order listed. */
+export function withFieldsOf<R extends object, C extends readonly AnyColumn[]>(row: R, columns: C, issue: IssueMetrics): R & Fields<C> {
+  for (const column of columns) (row as Record<string, unknown>)[column.key] = column.of(issue);
+  return row as R & Fields<C>;
 }
 
 export const csvHeaders = (columns: readonly AnyColumn[]): string[] => columns.flatMap((column) => column.csv.map(({ header }) => header));
 
-/** The CSV cells of `columns` for table row i. */
-export function csvCells(columns: readonly AnyColumn[], table: IssueTable, i: number): Cell[] {
-  return columns.flatMap((column) => {
+/** Appends the CSV cells of `columns` for table row i to `cells`. */
+export function pushCsvCells(cells: Cell[], columns: readonly AnyColumn[], table: IssueTable, i: number): void {
+  for (const column of columns) {
     const value = column.at(table, i);
-    return column.csv.map(({ cell }) => (cell as (value: unknown) => Cell)(value));
-  });
+    for (const { cell } of column.csv) cells.push((cell as (value: unknown) => Cell)(value));
+  }
 }
