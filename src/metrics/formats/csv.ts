@@ -49,5 +49,5 @@ export function renderCsv(table: IssueTable, selection: Uint32Array, settings: M
     cells.push(...forecastCells(forecastAt(table.forecast, i, settings, null)));
     return cells;
   });
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }

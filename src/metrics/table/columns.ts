@@ -106,11 +106,29 @@ export const SURFACES = {
   /** `kpi.open[]` only, after the KPI duration's `status`. */
   openRows: [COLUMNS.stage],
   /** The CSV, after the issue's id, before the durations' columns. */
-  csv: [COLUMNS.title, COLUMNS.kind, COLUMNS.segment, COLUMNS.state, COLUMNS.stage, COLUMNS.created, COLUMNS.openSeconds, COLUMNS.stale],
+  csv: [
+    COLUMNS.title,
+    COLUMNS.kind,
+    COLUMNS.segment,
+    COLUMNS.state,
+    COLUMNS.stage,
+    COLUMNS.created,
+    COLUMNS.openSeconds,
+    COLUMNS.stale,
+  ],
   /** The CSV, after the durations' columns, before the forecast's. */
   csvAfterDurations: [COLUMNS.assignees],
   /** GET /metrics/issues/…, after `unit`. */
-  issue: [COLUMNS.kind, COLUMNS.segment, COLUMNS.state, COLUMNS.stage, COLUMNS.assignees, COLUMNS.openSeconds, COLUMNS.stale, COLUMNS.suggestLost],
+  issue: [
+    COLUMNS.kind,
+    COLUMNS.segment,
+    COLUMNS.state,
+    COLUMNS.stage,
+    COLUMNS.assignees,
+    COLUMNS.openSeconds,
+    COLUMNS.stale,
+    COLUMNS.suggestLost,
+  ],
   /** The dashboard's tables of finished and open engagements, after the issue. */
   finishedTable: [COLUMNS.segment],
   openTable: [COLUMNS.stage, COLUMNS.segment],
@@ -119,18 +137,28 @@ export const SURFACES = {
 type Fields<C extends readonly AnyColumn[]> = { [K in C[number]['key']]: EngagementFields[K] };
 
 /** Adds the values of `columns` for table row i to `row`, in the order listed. */
-export function withFieldsAt<R extends object, C extends readonly AnyColumn[]>(row: R, columns: C, table: IssueTable, i: number): R & Fields<C> {
+export function withFieldsAt<R extends object, C extends readonly AnyColumn[]>(
+  row: R,
+  columns: C,
+  table: IssueTable,
+  i: number,
+): R & Fields<C> {
   for (const column of columns) (row as Record<string, unknown>)[column.key] = column.at(table, i);
   return row as R & Fields<C>;
 }
 
 /** Adds the values of `columns` from one issue's metrics to `row`, in the order listed. */
-export function withFieldsOf<R extends object, C extends readonly AnyColumn[]>(row: R, columns: C, issue: IssueMetrics): R & Fields<C> {
+export function withFieldsOf<R extends object, C extends readonly AnyColumn[]>(
+  row: R,
+  columns: C,
+  issue: IssueMetrics,
+): R & Fields<C> {
   for (const column of columns) (row as Record<string, unknown>)[column.key] = column.of(issue);
   return row as R & Fields<C>;
 }
 
-export const csvHeaders = (columns: readonly AnyColumn[]): string[] => columns.flatMap((column) => column.csv.map(({ header }) => header));
+export const csvHeaders = (columns: readonly AnyColumn[]): string[] =>
+  columns.flatMap((column) => column.csv.map(({ header }) => header));
 
 /** Appends the CSV cells of `columns` for table row i to `cells`. */
 export function pushCsvCells(cells: Cell[], columns: readonly AnyColumn[], table: IssueTable, i: number): void {

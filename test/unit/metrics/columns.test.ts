@@ -13,12 +13,19 @@ const settings = metricsSettings(configSchema.parse({}));
 describe('per-engagement columns', () => {
   it.each([
     ['a board with states, titles and assignees', boardHistory(), BOARD_NOW],
-    ['issues known only from transitions, and one with a state', { transitions: [...A, ...B, ...C, ...D], states: [D_STATE, state('gitlab', '42', 1, { title: 'Rollout' })] }, LATER],
+    [
+      'issues known only from transitions, and one with a state',
+      { transitions: [...A, ...B, ...C, ...D], states: [D_STATE, state('gitlab', '42', 1, { title: 'Rollout' })] },
+      LATER,
+    ],
   ])('read the same from a table row as from the issue’s metrics (%s)', (_name, history, nowMs) => {
     const issues = computeIssues(issueFacts(history.transitions, history.states), settings, nowMs);
     const table = buildTable(issues, settings, nowMs);
     for (const column of Object.values(COLUMNS)) {
-      expect(issues.map((_, i) => column.at(table, i)), column.key).toEqual(issues.map((issue) => column.of(issue)));
+      expect(
+        issues.map((_, i) => column.at(table, i)),
+        column.key,
+      ).toEqual(issues.map((issue) => column.of(issue)));
     }
   });
 
