@@ -2,7 +2,7 @@ import type { AuditEntry, ForgeName, IssueRef, IssueState, Transition } from '..
 
 /** A webhook delivery exactly as received: what is needed to verify-free replay it later. */
 export interface Delivery {
-  /** X-Gitlab-Event-UUID / Idempotency-Key / X-GitHub-Delivery. Unique. */
+  /** Idempotency-Key (else X-Gitlab-Event-UUID) / X-GitHub-Delivery. Unique. */
   id: string;
   forge: ForgeName;
   /** X-Gitlab-Event / X-GitHub-Event (+ `.action` for GitHub when known). */

@@ -66,6 +66,16 @@ function hasBodyChange(hook: GitlabIssueHook): boolean {
   return hook.changes?.description !== undefined || hook.changes?.title !== undefined;
 }
 
+/**
+ * GitLab's retries and manual resends of a hook keep its `Idempotency-Key` but may carry a new
+ * `X-Gitlab-Event-UUID`, so the key identifies the delivery first; older GitLab sends only the UUID.
+ * Without either, the received bytes (not a re-serialisation: a retry repeats them exactly, and
+ * stringifying a hostile, deeply nested body would overflow the stack).
+ */
+function gitlabDeliveryId(headers: Headers, rawBody: string | undefined, payload: unknown): string {
+  return header(headers, 'idempotency-key') ?? header(headers, 'x-gitlab-event-uuid') ?? bodyDigestId(rawBody ?? JSON.stringify(payload));
+}
+
 export function createGitlabWebhooks(options: { secret: string | undefined; botUsers?: string[]; projects?: AllowList | null }): ForgeWebhooks {
   const botUsers = new Set(options.botUsers ?? []);
   return {
@@ -87,12 +97,7 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
       if (attributes.type && !ISSUE_TYPES.has(attributes.type)) {
         return { ignored: `work item type '${attributes.type}' is not handled` };
       }
-      // The received bytes, not a re-serialisation: a retry repeats them exactly, and stringifying a
-      // hostile, deeply nested body would overflow the stack.
-      const id =
-        header(headers, 'x-gitlab-event-uuid') ??
-        header(headers, 'idempotency-key') ??
-        bodyDigestId(rawBody ?? JSON.stringify(payload));
+      const id = gitlabDeliveryId(headers, rawBody, payload);
       return {
         accept: {
           id,
