@@ -131,6 +131,11 @@ function stageReports(table: IssueTable, selection: Uint32Array, settings: Metri
     }));
 }
 
+/** An issue's last activity as an ISO instant; null when nothing is known of it. */
+export function activityInstant(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
 function engagement(table: IssueTable, columns: DurationColumns, i: number) {
   const ms = columns.ms[i]!;
   return {
@@ -168,6 +173,7 @@ function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsS
       stage: table.keys.stage[table.stage[i]!]!,
       targetDays,
       forecast: forecastAt(table.forecast, i, settings, targetDays),
+      lastActivity: activityInstant(table.lastActivityMs[i]!),
     })),
     trend: (report?.byMonth ?? [])
       .filter((group) => group.finished.count > 0)

@@ -1,5 +1,5 @@
 import type { Transition } from '../domain/types.js';
-import { durationResult } from './aggregate.js';
+import { activityInstant, durationResult } from './aggregate.js';
 import type { MetricsFilter } from './filter.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
@@ -64,6 +64,7 @@ export function issueReport(
     stage: metrics.stage,
     assignees: [...metrics.assignees],
     openSeconds: metrics.openMs / 1000,
+    lastActivity: activityInstant(metrics.lastActivityMs),
     stale: metrics.stale,
     suggestLost: metrics.suggestLost,
     timeline: metrics.segments.map((s) => ({

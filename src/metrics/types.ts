@@ -130,6 +130,8 @@ export interface OpenEngagement extends IssueId {
   status: TargetStatus | null;
   /** Null only when the issue has no stage to forecast from. */
   forecast: Forecast | null;
+  /** When a person last changed or commented on the issue (what `stale` and suggest-lost measure idle time from). */
+  lastActivity: string | null;
 }
 
 /** One engineer's load: open KPI engagements, how many are at risk / breached, and their finished work. */
@@ -192,6 +194,8 @@ export interface IssueReport extends IssueId {
   stage: string | null;
   assignees: string[];
   openSeconds: number;
+  /** When a person last changed or commented on the issue: the bot's own changes and comments do not count. */
+  lastActivity: string | null;
   stale: boolean;
   suggestLost: boolean;
   timeline: { stage: string; from: string; to: string; seconds: number; paused: boolean }[];

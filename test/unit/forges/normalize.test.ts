@@ -125,8 +125,8 @@ describe('GitHub normalisation', () => {
 
   it('ignores actions and events it does not act on', () => {
     expect(github.classify(headersFor('issues'), githubFixture('issues.opened'))).toHaveProperty('accept');
-    expect(github.classify(headersFor('issue_comment'), githubFixture('issue_comment.created'))).toEqual({
-      ignored: "event 'issue_comment' is not handled",
+    expect(github.classify(headersFor('issue_comment'), githubFixture('issue_comment.deleted'))).toEqual({
+      ignored: 'issue_comment.deleted is not handled',
     });
     expect(github.classify(headersFor('push'), githubFixture('push.event'))).toHaveProperty('ignored');
   });
