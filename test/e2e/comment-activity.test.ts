@@ -39,13 +39,31 @@ async function engagementIdleForForty(forge: 'gitlab' | 'github') {
   t = await startTestService({ now: () => new Date(NOW) });
   t.service.worker.start();
   if (forge === 'gitlab') {
-    const opened = gitlabIssueHook({ action: 'open', projectId: 5, iid: 17, labels: LABELS, previousLabels: [], createdAt: daysAgo(45), updatedAt: daysAgo(40) });
+    const opened = gitlabIssueHook({
+      action: 'open',
+      projectId: 5,
+      iid: 17,
+      labels: LABELS,
+      previousLabels: [],
+      createdAt: daysAgo(45),
+      updatedAt: daysAgo(40),
+    });
     await deliver('/webhooks/gitlab', gitlabHeaders('opened'), JSON.stringify(opened));
   } else {
     const opened = JSON.stringify(
       githubIssueEvent({
-        action: 'opened', ...GITHUB_ISSUE, id: 444500041, title: 'SOW', body: '', labels: LABELS, state: 'open', author: 'ae-jane',
-        createdAt: daysAgo(40), updatedAt: daysAgo(40), closedAt: null, sender: { login: 'ae-jane', bot: false },
+        action: 'opened',
+        ...GITHUB_ISSUE,
+        id: 444500041,
+        title: 'SOW',
+        body: '',
+        labels: LABELS,
+        state: 'open',
+        author: 'ae-jane',
+        createdAt: daysAgo(40),
+        updatedAt: daysAgo(40),
+        closedAt: null,
+        sender: { login: 'ae-jane', bot: false },
       }),
     );
     await deliver('/webhooks/github', await githubHeaders('issues', opened, 'opened'), opened);
@@ -55,7 +73,14 @@ async function engagementIdleForForty(forge: 'gitlab' | 'github') {
 
 /** One sweep on the service's store at NOW, the forge in dry-run: which policies it would act on. */
 async function sweptPolicies(): Promise<string[]> {
-  const report = await runSweep({ config: t!.config, store: t!.service.store, clients: { gitlab: null, github: null }, alerter: noAlerts, holder: 'e2e', now: () => new Date(NOW) });
+  const report = await runSweep({
+    config: t!.config,
+    store: t!.service.store,
+    clients: { gitlab: null, github: null },
+    alerter: noAlerts,
+    holder: 'e2e',
+    now: () => new Date(NOW),
+  });
   return [...new Set(report!.rows.map((row) => `${row.policy}: ${row.action}`))];
 }
 
@@ -71,7 +96,13 @@ describe('a comment is activity, through the running service', () => {
 
   it("a person's GitLab comment two days ago keeps it from stale, and is its last activity on /metrics", async () => {
     await engagementIdleForForty('gitlab');
-    const note = gitlabIssueNote({ project: 5, iid: 17, author: 'ie-alex', body: 'Estimate call booked for Thursday.', at: daysAgo(2) });
+    const note = gitlabIssueNote({
+      project: 5,
+      iid: 17,
+      author: 'ie-alex',
+      body: 'Estimate call booked for Thursday.',
+      at: daysAgo(2),
+    });
     await deliver('/webhooks/gitlab', gitlabHeaders('note-1', 'Note Hook'), JSON.stringify(note));
     await processed(2);
     expect(await sweptPolicies()).toEqual([]);
@@ -83,7 +114,13 @@ describe('a comment is activity, through the running service', () => {
 
   it("the bot's comment two days ago is not activity: the engagement still goes stale", async () => {
     await engagementIdleForForty('gitlab');
-    const note = gitlabIssueNote({ project: 5, iid: 17, author: 'project_5_bot_3f2a', body: `${SLA_MARKER}\nImplementation at risk`, at: daysAgo(2) });
+    const note = gitlabIssueNote({
+      project: 5,
+      iid: 17,
+      author: 'project_5_bot_3f2a',
+      body: `${SLA_MARKER}\nImplementation at risk`,
+      at: daysAgo(2),
+    });
     await deliver('/webhooks/gitlab', gitlabHeaders('note-bot', 'Note Hook'), JSON.stringify(note));
     await processed(2);
     expect(await sweptPolicies()).toEqual(['stale: labels +stale', 'stale: alert stale']);
@@ -96,7 +133,10 @@ describe('a comment is activity, through the running service', () => {
     await deliver('/webhooks/github', await githubHeaders('issue_comment', comment, 'comment-1'), comment);
     await processed(2);
     expect(await sweptPolicies()).toEqual([]);
-    expect(await issueAnswer(`github/${encodeURIComponent(GITHUB_ISSUE.repo)}/1`)).toMatchObject({ lastActivity: daysAgo(2), stale: false });
+    expect(await issueAnswer(`github/${encodeURIComponent(GITHUB_ISSUE.repo)}/1`)).toMatchObject({
+      lastActivity: daysAgo(2),
+      stale: false,
+    });
   });
 
   it('a comment on an issue boardkeeper does not track is stored, deduplicated, and records nothing', async () => {
@@ -104,7 +144,12 @@ describe('a comment is activity, through the running service', () => {
     t.service.worker.start();
     const note = JSON.stringify(gitlabIssueNote({ project: 5, iid: 99, author: 'ie-alex', at: daysAgo(2) }));
     await deliver('/webhooks/gitlab', gitlabHeaders('note-untracked', 'Note Hook'), note);
-    const again = await t.service.app.inject({ method: 'POST', url: '/webhooks/gitlab', headers: gitlabHeaders('note-untracked', 'Note Hook'), payload: note });
+    const again = await t.service.app.inject({
+      method: 'POST',
+      url: '/webhooks/gitlab',
+      headers: gitlabHeaders('note-untracked', 'Note Hook'),
+      payload: note,
+    });
     expect(again.json()).toEqual({ duplicate: true, id: 'note-untracked' });
     await processed(1);
     expect(await t.service.store.getIssueState({ forge: 'gitlab', project: '5', iid: 99 })).toBeNull();

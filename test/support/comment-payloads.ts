@@ -18,7 +18,9 @@ export interface CommentVariant {
 }
 
 /** GitLab's "Comment on an issue" Note Hook body. */
-export function gitlabIssueNote(v: CommentVariant & { action?: 'create' | 'update'; system?: boolean } = {}): Record<string, any> {
+export function gitlabIssueNote(
+  v: CommentVariant & { action?: 'create' | 'update'; system?: boolean } = {},
+): Record<string, any> {
   const hook = JSON.parse(readFileSync(new URL('../fixtures/gitlab/note-hook-issue.json', import.meta.url), 'utf8'));
   const note = hook.object_attributes;
   if (v.project !== undefined) {
@@ -40,7 +42,9 @@ export function gitlabIssueNote(v: CommentVariant & { action?: 'create' | 'updat
 }
 
 /** GitHub's `issue_comment` example of that action. */
-export function githubIssueComment(v: CommentVariant & { action?: 'created' | 'edited'; bot?: boolean } = {}): Record<string, any> {
+export function githubIssueComment(
+  v: CommentVariant & { action?: 'created' | 'edited'; bot?: boolean } = {},
+): Record<string, any> {
   const payload = githubFixture(`issue_comment.${v.action ?? 'created'}`);
   if (typeof v.project === 'string') {
     payload.repository.full_name = v.project;

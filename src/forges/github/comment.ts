@@ -15,7 +15,8 @@ const COMMENT_ACTIONS: ReadonlySet<string> = new Set(['created', 'edited']);
  * are looked at before the full parse, so a shape boardkeeper never reads cannot make them a 400.
  */
 export function classifyGithubComment(id: string, payload: unknown): Classified {
-  if (field(payload, 'issue', 'pull_request') !== undefined) return { ignored: "a comment on a pull request is not an issue's activity" };
+  if (field(payload, 'issue', 'pull_request') !== undefined)
+    return { ignored: "a comment on a pull request is not an issue's activity" };
   const parsed = githubIssueCommentSchema.safeParse(payload);
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { action, issue } = parsed.data;
@@ -31,7 +32,11 @@ export function classifyGithubComment(id: string, payload: unknown): Classified 
   };
 }
 
-export function normalizeGithubComment(deliveryId: string, payload: GithubIssueComment, botUsers: ReadonlySet<string>): IssueEvent {
+export function normalizeGithubComment(
+  deliveryId: string,
+  payload: GithubIssueComment,
+  botUsers: ReadonlySet<string>,
+): IssueEvent {
   const { issue, comment } = payload;
   const labels = (issue.labels ?? []).map((l) => l.name);
   // `updated_at` is the edit's time on an edited comment, the writing's on a new one.

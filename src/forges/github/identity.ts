@@ -4,6 +4,12 @@ import type { Actor } from '../../domain/types.js';
 export const githubOrderingKey = (nodeId: string): string => `github:${nodeId}`;
 
 /** Who acted: a GitHub App (`type: Bot`, `name[bot]`) or a configured bot account is the bot. */
-export function githubActor(sender: { login: string; type?: string | undefined }, botUsers: ReadonlySet<string>): Actor {
-  return { login: sender.login, isBot: sender.type === 'Bot' || botUsers.has(sender.login) || sender.login.endsWith('[bot]') };
+export function githubActor(
+  sender: { login: string; type?: string | undefined },
+  botUsers: ReadonlySet<string>,
+): Actor {
+  return {
+    login: sender.login,
+    isBot: sender.type === 'Bot' || botUsers.has(sender.login) || sender.login.endsWith('[bot]'),
+  };
 }

@@ -6,7 +6,10 @@ export function gitlabOrderingKey(projectId: number, iid: number): string {
 }
 
 /** Who acted. Project and group access tokens act as `project_<id>_bot_<hash>` users. */
-export function gitlabActor(user: { username: string; bot?: boolean | undefined }, botUsers: ReadonlySet<string>): Actor {
+export function gitlabActor(
+  user: { username: string; bot?: boolean | undefined },
+  botUsers: ReadonlySet<string>,
+): Actor {
   return {
     login: user.username,
     isBot: user.bot === true || botUsers.has(user.username) || /(^|_)bot(_|$)/.test(user.username),

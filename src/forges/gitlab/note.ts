@@ -23,7 +23,8 @@ export function classifyGitlabNote(event: string, payload: unknown, deliveryId: 
   const parsed = gitlabNoteHookSchema.safeParse(payload);
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { object_attributes: note, issue, project } = parsed.data;
-  if (note.action && !NOTE_ACTIONS.has(note.action)) return { ignored: `comment action '${note.action}' is not handled` };
+  if (note.action && !NOTE_ACTIONS.has(note.action))
+    return { ignored: `comment action '${note.action}' is not handled` };
   if (!issue) return { invalid: 'issue: required for a comment on an issue' };
   return {
     accept: {
@@ -36,7 +37,11 @@ export function classifyGitlabNote(event: string, payload: unknown, deliveryId: 
   };
 }
 
-export function normalizeGitlabNote(deliveryId: string, hook: GitlabNoteHook, botUsers: ReadonlySet<string>): IssueEvent | { ignored: string } {
+export function normalizeGitlabNote(
+  deliveryId: string,
+  hook: GitlabNoteHook,
+  botUsers: ReadonlySet<string>,
+): IssueEvent | { ignored: string } {
   const { object_attributes: note, issue } = hook;
   if (!issue) return { ignored: 'the stored comment names no issue' };
   const labels = (issue.labels ?? []).map((l) => l.title);

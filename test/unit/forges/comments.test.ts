@@ -10,7 +10,8 @@ import { githubFixture, gitlabIssueHook } from '../../support/payloads.js';
 
 const gitlab = createGitlabWebhooks({ secret: 's' });
 const github = createGithubWebhooks({ secret: 's' });
-const gitlabFixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/gitlab/${name}.json`, import.meta.url), 'utf8'));
+const gitlabFixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/gitlab/${name}.json`, import.meta.url), 'utf8'));
 
 function delivery(webhooks: ForgeWebhooks, headers: Record<string, string>, body: unknown): Delivery {
   const classified = webhooks.classify(headers, body);
@@ -23,7 +24,12 @@ describe('GitLab Note Hook on an issue', () => {
 
   it("reads GitLab's documented comment on an issue as that issue's activity", () => {
     const stored = delivery(gitlab, headers, gitlabFixture('note-hook-issue'));
-    expect(stored).toMatchObject({ id: 'note-1', forge: 'gitlab', event: 'Note Hook.create', orderingKey: 'gitlab:5#17' });
+    expect(stored).toMatchObject({
+      id: 'note-1',
+      forge: 'gitlab',
+      event: 'Note Hook.create',
+      orderingKey: 'gitlab:5#17',
+    });
     expect(gitlab.normalize(stored)).toEqual({
       deliveryId: 'note-1',
       forge: 'gitlab',
@@ -44,23 +50,38 @@ describe('GitLab Note Hook on an issue', () => {
   });
 
   it("is ordered with the issue's own hooks, and an edit is timed at the edit", () => {
-    const issue = delivery(gitlab, { 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'i' }, gitlabIssueHook({ projectId: 5, iid: 17 }));
-    const edited = delivery(gitlab, headers, gitlabIssueNote({ project: 5, iid: 17, action: 'update', at: '2024-03-05 10:11:12 UTC' }));
+    const issue = delivery(
+      gitlab,
+      { 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'i' },
+      gitlabIssueHook({ projectId: 5, iid: 17 }),
+    );
+    const edited = delivery(
+      gitlab,
+      headers,
+      gitlabIssueNote({ project: 5, iid: 17, action: 'update', at: '2024-03-05 10:11:12 UTC' }),
+    );
     expect(edited.orderingKey).toBe(issue.orderingKey);
     expect(edited.event).toBe('Note Hook.update');
     expect(gitlab.normalize(edited)).toMatchObject({ action: 'commented', occurredAt: '2024-03-05T10:11:12.000Z' });
   });
 
   it('accepts a comment on a confidential issue', () => {
-    const classified = gitlab.classify({ ...headers, 'x-gitlab-event': 'Confidential Note Hook' }, gitlabFixture('note-hook-issue'));
-    expect(classified).toMatchObject({ accept: { event: 'Confidential Note Hook.create', orderingKey: 'gitlab:5#17' } });
+    const classified = gitlab.classify(
+      { ...headers, 'x-gitlab-event': 'Confidential Note Hook' },
+      gitlabFixture('note-hook-issue'),
+    );
+    expect(classified).toMatchObject({
+      accept: { event: 'Confidential Note Hook.create', orderingKey: 'gitlab:5#17' },
+    });
   });
 
   it('ignores comments on merge requests and system notes, without storing them', () => {
     expect(gitlab.classify(headers, gitlabFixture('note-hook-merge-request'))).toEqual({
       ignored: "a comment on a MergeRequest is not an issue's activity",
     });
-    expect(gitlab.classify(headers, gitlabIssueNote({ system: true }))).toEqual({ ignored: 'a system note is not activity' });
+    expect(gitlab.classify(headers, gitlabIssueNote({ system: true }))).toEqual({
+      ignored: 'a system note is not activity',
+    });
   });
 
   it("marks a project access token's comment as the bot's", () => {
@@ -84,7 +105,11 @@ describe('GitHub issue_comment', () => {
   it("reads @octokit/webhooks-examples' created comment as the issue's activity, ordered with its issues events", () => {
     const body = githubFixture('issue_comment.created');
     const stored = delivery(github, headers, body);
-    const issue = delivery(github, { 'x-github-event': 'issues', 'x-github-delivery': 'i-1' }, githubFixture('issues.opened'));
+    const issue = delivery(
+      github,
+      { 'x-github-event': 'issues', 'x-github-delivery': 'i-1' },
+      githubFixture('issues.opened'),
+    );
     expect(stored).toMatchObject({ id: 'c-1', event: 'issue_comment.created', orderingKey: issue.orderingKey });
     expect(github.normalize(stored)).toMatchObject({
       action: 'commented',
@@ -109,9 +134,18 @@ describe('GitHub issue_comment', () => {
     // GitHub sends a pull request's conversation comments as issue_comment, its `issue` carrying `pull_request`.
     const onPullRequest = githubFixture('issue_comment.created');
     const pr = 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1';
-    onPullRequest.issue.pull_request = { url: pr, html_url: 'https://github.com/Codertocat/Hello-World/pull/1', diff_url: `${pr}.diff`, patch_url: `${pr}.patch` };
-    expect(github.classify(headers, onPullRequest)).toEqual({ ignored: "a comment on a pull request is not an issue's activity" });
-    expect(github.classify(headers, githubFixture('issue_comment.deleted'))).toEqual({ ignored: 'issue_comment.deleted is not handled' });
+    onPullRequest.issue.pull_request = {
+      url: pr,
+      html_url: 'https://github.com/Codertocat/Hello-World/pull/1',
+      diff_url: `${pr}.diff`,
+      patch_url: `${pr}.patch`,
+    };
+    expect(github.classify(headers, onPullRequest)).toEqual({
+      ignored: "a comment on a pull request is not an issue's activity",
+    });
+    expect(github.classify(headers, githubFixture('issue_comment.deleted'))).toEqual({
+      ignored: 'issue_comment.deleted is not handled',
+    });
   });
 
   it("marks a GitHub App's comment as the bot's", () => {
@@ -123,8 +157,13 @@ describe('GitHub issue_comment', () => {
     const malformed = githubIssueComment();
     malformed.comment.id = 'one';
     expect(github.classify(headers, malformed)).toMatchObject({ invalid: expect.stringContaining('comment.id') });
-    const listed = createGithubWebhooks({ secret: 's', repositories: allowList('github.repositories', ['acme/board']) });
-    expect(listed.classify(headers, githubIssueComment())).toEqual({ ignored: 'repository is not in github.repositories' });
+    const listed = createGithubWebhooks({
+      secret: 's',
+      repositories: allowList('github.repositories', ['acme/board']),
+    });
+    expect(listed.classify(headers, githubIssueComment())).toEqual({
+      ignored: 'repository is not in github.repositories',
+    });
     expect(listed.classify(headers, githubIssueComment({ project: 'acme/board' }))).toHaveProperty('accept');
   });
 });

@@ -10,8 +10,19 @@ import { state } from './ledger.js';
 
 const REF = { forge: 'gitlab' as const, project: '42', iid: 1 };
 const NOW = Date.parse('2026-03-01T00:00:00Z');
-const move = (from: string | null, to: string, at: string): Transition => ({ ...REF, from, to, at, actor: 'ie', source: 'webhook', kind: 'implementation' });
-const LIVE = [move(null, 'deployment', '2026-02-01T00:00:00.000Z'), move('deployment', 'production-live', '2026-02-20T00:00:00.000Z')];
+const move = (from: string | null, to: string, at: string): Transition => ({
+  ...REF,
+  from,
+  to,
+  at,
+  actor: 'ie',
+  source: 'webhook',
+  kind: 'implementation',
+});
+const LIVE = [
+  move(null, 'deployment', '2026-02-01T00:00:00.000Z'),
+  move('deployment', 'production-live', '2026-02-20T00:00:00.000Z'),
+];
 const CLOSE = move('production-live', 'closed', '2026-02-25T00:00:00.000Z');
 
 /** The reads an answer about one issue is made of. */
@@ -27,7 +38,8 @@ function closedAfterFirstRead(store: Store, commitClose: () => Promise<void>): S
   return new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
-      if (!ISSUE_READS.has(name) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      if (!ISSUE_READS.has(name) || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
       return async (...args: unknown[]) => {
         if (closing) {
           await closing;
@@ -56,15 +68,32 @@ describe('GET /metrics/issues/… while a delivery commits', () => {
     await store.recordTransitions(LIVE);
     await store.putIssueState(state('gitlab', '42', 1, { kind: 'implementation', stage: 'production-live' }));
     const commitClose = async () => {
-      await store.enqueue({ id: 'close', forge: 'gitlab', event: 'Issue Hook.close', orderingKey: 'gitlab:42#1', headers: {}, body: '{}', receivedAt: CLOSE.at });
+      await store.enqueue({
+        id: 'close',
+        forge: 'gitlab',
+        event: 'Issue Hook.close',
+        orderingKey: 'gitlab:42#1',
+        headers: {},
+        body: '{}',
+        receivedAt: CLOSE.at,
+      });
       const [row] = await store.claim(1, 'engine', 60_000);
       await store.complete(row!.seq, 'engine', {
-        state: state('gitlab', '42', 1, { kind: 'implementation', stage: 'closed', closedAt: CLOSE.at, updatedAt: CLOSE.at }),
+        state: state('gitlab', '42', 1, {
+          kind: 'implementation',
+          stage: 'closed',
+          closedAt: CLOSE.at,
+          updatedAt: CLOSE.at,
+        }),
         transitions: [CLOSE],
       });
     };
     app = Fastify();
-    await app.register(metricsRoutes, { store: closedAfterFirstRead(store, commitClose), config: configSchema.parse({}), now: () => new Date(NOW) });
+    await app.register(metricsRoutes, {
+      store: closedAfterFirstRead(store, commitClose),
+      config: configSchema.parse({}),
+      now: () => new Date(NOW),
+    });
   });
   afterEach(async () => {
     await app.close();
@@ -76,7 +105,9 @@ describe('GET /metrics/issues/… while a delivery commits', () => {
     const after = (await app.inject({ method: 'GET', url: '/metrics/issues/gitlab/42/1' })).json<IssueReport>();
     for (const answer of [during, after]) {
       const last = answer.transitions.at(-1)!.to;
-      expect({ state: answer.state, stage: answer.stage }).toEqual(last === 'closed' ? { state: 'closed', stage: 'closed' } : { state: 'open', stage: last });
+      expect({ state: answer.state, stage: answer.stage }).toEqual(
+        last === 'closed' ? { state: 'closed', stage: 'closed' } : { state: 'open', stage: last },
+      );
     }
     expect(during).toMatchObject({ state: 'open', stage: 'production-live' });
     expect(after).toMatchObject({ state: 'closed', stage: 'closed' });
