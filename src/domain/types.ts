@@ -35,7 +35,9 @@ export type IssueAction =
   | 'updated'
   | 'assigned'
   | 'unassigned'
-  | 'board_status_changed';
+  | 'board_status_changed'
+  /** A comment on the issue was written or edited: activity, never a change of the issue itself. */
+  | 'commented';
 
 /** A change of the Projects v2 single-select Status field (GitHub `projects_v2_item` edited). */
 export interface BoardStatusChange {
@@ -72,6 +74,8 @@ export interface IssueEvent {
   boardStatus?: BoardStatusChange;
   /** Assignees' logins after this event, when the payload says. */
   assignees?: string[];
+  /** The comment written or edited, on `commented`. */
+  comment?: { body: string };
 }
 
 /** What a rule wants done. Rules return these; they never call out. */

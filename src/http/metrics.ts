@@ -90,7 +90,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
     const ref = parsed.data;
-    const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
+    // State and transitions from one read: a completion landing between two reads would pair a
+    // state with transitions that do not reach it.
+    const [{ transitions, state }, answer] = await Promise.all([store.issueHistory(ref), reports.answer({ format: 'forecast', issue: ref })]);
     const [facts] = issueFacts(transitions, state ? [state] : []);
     if (!facts) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
     // The forecast comes from the metrics table: simulating is the table build's work, never a request's.

@@ -46,7 +46,12 @@ export interface IssueMetrics {
   visits: Map<string, number>;
   durations: Map<string, IssueDuration>;
   segments: Segment[];
-  /** Since a person last changed the issue (the bot's own changes do not count, once the rules have recorded one). */
+  /**
+   * When a person last changed or commented on the issue (the bot's own changes and comments do not
+   * count, once the rules have recorded one); before that, the last event known. Not finite when nothing is known.
+   */
+  lastActivityMs: number;
+  /** Since `lastActivityMs`. */
   idleMs: number;
   stale: boolean;
   suggestLost: boolean;
@@ -178,7 +183,8 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
   }
   const updatedMs = parseInstant(state?.updatedAt) ?? -Infinity;
   const personMs = parseInstant(state && readPersonActivity(state.extra));
-  const idleMs = nowMs - (personMs ?? Math.max(updatedMs, timeline.lastAtMs));
+  const lastActivityMs = personMs ?? Math.max(updatedMs, timeline.lastAtMs);
+  const idleMs = nowMs - lastActivityMs;
   const closed = closedMs !== null;
   const stage = replay.stage === UNSTAGED ? null : replay.stage;
   return {
@@ -197,6 +203,7 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     visits: new Map([...replay.entered].map(([name, times]) => [name, times.length])),
     durations,
     segments: replay.segments,
+    lastActivityMs,
     idleMs,
     stale: !closed && idleMs > settings.staleMs,
     suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,

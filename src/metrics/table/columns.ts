@@ -26,6 +26,8 @@ type AnyColumn = { [K in keyof EngagementFields]: EngagementColumn<K> }[keyof En
 
 const itself = (value: Cell): Cell => value;
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** An issue's last activity; null when nothing is known of it. */
+const activityInstant = (ms: number): string | null => (Number.isFinite(ms) ? iso(ms) : null);
 
 export const COLUMNS = {
   title: {
@@ -82,6 +84,12 @@ export const COLUMNS = {
     of: (issue) => issue.openMs / 1000,
     csv: [{ header: 'open_seconds', cell: itself }],
   },
+  lastActivity: {
+    key: 'lastActivity',
+    at: (table, i) => activityInstant(table.lastActivityMs[i]!),
+    of: (issue) => activityInstant(issue.lastActivityMs),
+    csv: [],
+  },
   stale: {
     key: 'stale',
     at: (table, i) => table.stale[i] === 1,
@@ -104,7 +112,7 @@ export const SURFACES = {
   /** `kpi.finished[]` and `kpi.open[]`, after the issue's id. */
   rows: [COLUMNS.title, COLUMNS.assignees, COLUMNS.kind, COLUMNS.segment],
   /** `kpi.open[]` only, after the KPI duration's `status`. */
-  openRows: [COLUMNS.stage],
+  openRows: [COLUMNS.stage, COLUMNS.lastActivity],
   /** The CSV, after the issue's id, before the durations' columns. */
   csv: [
     COLUMNS.title,
@@ -126,6 +134,7 @@ export const SURFACES = {
     COLUMNS.stage,
     COLUMNS.assignees,
     COLUMNS.openSeconds,
+    COLUMNS.lastActivity,
     COLUMNS.stale,
     COLUMNS.suggestLost,
   ],

@@ -63,6 +63,8 @@ export interface IssueTable {
   stale: Uint8Array;
   suggestLost: Uint8Array;
   createdMs: Float64Array;
+  /** When a person last changed or commented on the issue (`IssueMetrics.lastActivityMs`). */
+  lastActivityMs: Float64Array;
   openMs: Float64Array;
   /** Time in the current visit of the current stage. */
   currentStageMs: Float64Array;
@@ -127,6 +129,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     stale: new Uint8Array(n),
     suggestLost: new Uint8Array(n),
     createdMs: new Float64Array(n),
+    lastActivityMs: new Float64Array(n),
     openMs: new Float64Array(n),
     currentStageMs: new Float64Array(n),
     stageMs: new Float64Array(n * stageCount),
@@ -169,6 +172,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     table.stale[i] = issue.stale ? 1 : 0;
     table.suggestLost[i] = issue.suggestLost ? 1 : 0;
     table.createdMs[i] = issue.createdMs;
+    table.lastActivityMs[i] = issue.lastActivityMs;
     table.openMs[i] = issue.openMs;
     table.currentStageMs[i] = settings.measure(issue.stageSinceMs, nowMs);
     for (const [stage, ms] of issue.stageMs) {
