@@ -11,11 +11,11 @@
  */
 import { loadavg } from 'node:os';
 import { configSchema } from '../src/config/schema.js';
-import { computeIssues } from '../src/metrics/compute.js';
-import { issueFacts } from '../src/metrics/facts.js';
+import { computeIssues } from '../src/metrics/durations/issue-metrics.js';
+import { issueFacts } from '../src/metrics/durations/issue-facts.js';
 import { forecastColumns } from '../src/metrics/forecast/columns.js';
-import { metricsSettings } from '../src/metrics/settings.js';
-import { buildTable } from '../src/metrics/table.js';
+import { metricsSettings } from '../src/metrics/durations/settings.js';
+import { buildTable } from '../src/metrics/table/table.js';
 import { backtest } from './forecast/backtest.js';
 import { demoQuarter, skewedBoard } from './forecast/boards.js';
 import { median, printTable, saveResult } from './support.js';

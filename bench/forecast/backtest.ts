@@ -4,12 +4,12 @@
  * historical median duration minus the time elapsed.
  */
 import { issueKey, type Transition } from '../../src/domain/types.js';
-import { computeIssues } from '../../src/metrics/compute.js';
-import { issueFacts } from '../../src/metrics/facts.js';
+import { computeIssues } from '../../src/metrics/durations/issue-metrics.js';
+import { issueFacts } from '../../src/metrics/durations/issue-facts.js';
 import { forecastEngagement } from '../../src/metrics/forecast/engagement.js';
 import { ForecastHistory, pastEngagement, type PastEngagement } from '../../src/metrics/forecast/history.js';
-import { issueMetrics } from '../../src/metrics/issue-metrics.js';
-import type { MetricsSettings } from '../../src/metrics/settings.js';
+import { issueMetrics } from '../../src/metrics/durations/issue-metrics.js';
+import type { MetricsSettings } from '../../src/metrics/durations/settings.js';
 import { median } from '../support.js';
 
 const DAY = 86_400_000;

@@ -2,14 +2,14 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import type { MetricsQuery } from '../metrics/answer.js';
-import { CSV_CONTENT_TYPE } from '../metrics/csv.js';
-import { answerIssue } from '../metrics/issue-answer.js';
-import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
-import { metricsSettings } from '../metrics/settings.js';
-import { UNSTAGED } from '../metrics/walk.js';
+import type { MetricsQuery } from '../metrics/runtime/answer.js';
+import { CSV_CONTENT_TYPE } from '../metrics/formats/csv.js';
+import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/table/filter.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/formats/prometheus.js';
+import { inProcessAnswers, type MetricsAnswers } from '../metrics/runtime/answer-cache.js';
+import { answerIssue } from '../metrics/runtime/issue-answer.js';
+import { metricsSettings } from '../metrics/durations/settings.js';
+import { UNSTAGED } from '../metrics/durations/walk.js';
 import { bearerGuard } from './auth.js';
 import { sendError } from './errors.js';
 
@@ -18,7 +18,7 @@ export interface MetricsRoutesOptions {
   config: Config;
   now?: () => Date;
   /** The reports shared with the dashboard; by default ones of their own, computed on this thread. */
-  reports?: MetricsReports;
+  reports?: MetricsAnswers;
 }
 
 /** The format asked for by `Accept` when `?format` is absent: the first type we can serve wins. */
@@ -59,7 +59,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
   const reports =
     options.reports ??
-    inProcessReports(store, config, {
+    inProcessAnswers(store, config, {
       now,
       onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
     });

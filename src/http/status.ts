@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/schema.js';
 import { loadAssets } from '../dashboard/assets.js';
-import { answerIssue } from '../metrics/issue-answer.js';
-import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
-import { metricsSettings } from '../metrics/settings.js';
+import { answerIssue } from '../metrics/runtime/issue-answer.js';
+import { inProcessAnswers, type MetricsAnswers } from '../metrics/runtime/answer-cache.js';
+import { metricsSettings } from '../metrics/durations/settings.js';
 import { renderStatusPage } from '../status/render.js';
 import { verifyStatusToken } from '../status/token.js';
 import { statusView } from '../status/view.js';
@@ -15,7 +15,7 @@ export interface StatusRoutesOptions {
   config: Config;
   now?: () => Date;
   /** The reports shared with /metrics (for the forecast); by default ones of their own. */
-  reports?: MetricsReports;
+  reports?: MetricsAnswers;
 }
 
 /** A link holder's page must not end up in a search engine, whatever it answers. */
@@ -35,7 +35,7 @@ export const statusRoutes: FastifyPluginAsync<StatusRoutesOptions> = async (app,
   const kpi = { name: settings.kpi, targetDays: kpiTargetMs === null ? null : kpiTargetMs / 86_400_000 };
   const reports =
     options.reports ??
-    inProcessReports(store, config, {
+    inProcessAnswers(store, config, {
       now,
       onRefreshError: (error) =>
         app.log.warn({ err: error }, 'status: refreshing the metrics table failed; serving the previous one'),

@@ -1,6 +1,6 @@
 import type { IssueState } from '../domain/types.js';
-import type { DurationResult, Forecast, IssueReport, TargetStatus } from '../metrics/types.js';
-import { UNSTAGED } from '../metrics/walk.js';
+import type { DurationResult, Forecast, IssueReport, TargetStatus } from '../metrics/contract.js';
+import { UNSTAGED } from '../metrics/durations/walk.js';
 
 const DAY_SECONDS = 86_400;
 /** The SOW Request template's field naming the customer (src/templates/definitions.ts). */

@@ -1,9 +1,9 @@
 import { forecastEngagement, forecastHistory } from '../metrics/forecast/engagement.js';
 import type { ForecastHistory } from '../metrics/forecast/history.js';
 import { describeForecast, kpiTargetDays, reportedForecast } from '../metrics/forecast/report.js';
-import { tableOrder } from '../metrics/issue-ledger.js';
-import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
-import type { MetricsSettings } from '../metrics/settings.js';
+import { tableOrder } from '../metrics/table/ledger.js';
+import { issueMetrics, type IssueFacts } from '../metrics/durations/issue-metrics.js';
+import type { MetricsSettings } from '../metrics/durations/settings.js';
 
 /**
  * The go-live forecast line for one issue's sweep comment, the same as /metrics forecasts at the

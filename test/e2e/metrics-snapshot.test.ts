@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsReport } from '../../src/metrics/types.js';
+import type { MetricsReport } from '../../src/metrics/contract.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 import { fillSyntheticBoard } from '../support/synthetic-board.js';

@@ -4,9 +4,9 @@ import { dashboardQuery } from '../../dashboard/query.js';
 import { auditQuerySchema } from '../../forges/audit-query.js';
 import { githubIssuesSchema, githubProjectItemSchema } from '../../forges/github/payload.js';
 import { gitlabIssueHookSchema } from '../../forges/gitlab/payload.js';
-import { querySchema } from '../../metrics/filter.js';
-import { metricsSettings } from '../../metrics/settings.js';
-import { UNSTAGED } from '../../metrics/walk.js';
+import { querySchema } from '../../metrics/table/filter.js';
+import { metricsSettings } from '../../metrics/durations/settings.js';
+import { UNSTAGED } from '../../metrics/durations/walk.js';
 import { issueParams } from '../metrics.js';
 import {
   auditAnswerSchema,

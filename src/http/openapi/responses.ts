@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { AuditEntry } from '../../domain/types.js';
-import type { IssueReport, MetricsReport } from '../../metrics/types.js';
+import type { IssueReport, MetricsReport } from '../../metrics/contract.js';
 import { HTTP_ERRORS, type HttpErrorCode } from '../errors.js';
 
 /** Compiles only when the schema's output is exactly `T` (each assignable to the other). */
@@ -23,6 +23,9 @@ const forge = z.enum(['gitlab', 'github']);
 const seconds = z.number().describe('seconds');
 const iso = z.string().describe('ISO 8601 instant, UTC');
 const targetStatus = z.enum(['met', 'on-track', 'at-risk', 'breached']);
+const lastActivity = iso
+  .nullable()
+  .describe("a person's last change or comment (the bot's own do not count); null when unknown");
 
 const stats = z
   .object({
@@ -125,7 +128,7 @@ export const metricsReportSchema = describes<MetricsReport>()(
         finished: z.array(z.object({ ...engagement, end: iso }).meta({ id: 'FinishedEngagement' })),
         open: z.array(
           z
-            .object({ ...engagement, stage: z.string().nullable(), forecast: forecast.nullable() })
+            .object({ ...engagement, stage: z.string().nullable(), lastActivity, forecast: forecast.nullable() })
             .meta({ id: 'OpenEngagement' }),
         ),
         trend: z.array(
@@ -187,6 +190,7 @@ export const issueReportSchema = describes<IssueReport>()(
       stage: z.string().nullable(),
       assignees: z.array(z.string()),
       openSeconds: seconds,
+      lastActivity,
       stale: z.boolean(),
       suggestLost: z.boolean(),
       timeline: z.array(z.object({ stage: z.string(), from: iso, to: iso, seconds, paused: z.boolean() })),

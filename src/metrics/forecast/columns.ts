@@ -1,6 +1,6 @@
-import type { IssueMetrics } from '../issue-metrics.js';
-import type { MetricsSettings } from '../settings.js';
-import type { ForecastBasis } from '../types.js';
+import type { IssueMetrics } from '../durations/issue-metrics.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { ForecastBasis } from '../contract.js';
 import { forecastEngagement, forecastHistory, type EngagementForecast } from './engagement.js';
 
 /** Codes of `ForecastColumns.status` and `.basis`; 0 is always "none". */

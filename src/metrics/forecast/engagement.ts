@@ -1,9 +1,9 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { issueKey } from '../../domain/types.js';
-import type { IssueMetrics } from '../issue-metrics.js';
-import type { Measure } from '../measure.js';
-import type { MetricsSettings } from '../settings.js';
-import type { ForecastBasis } from '../types.js';
+import type { IssueMetrics } from '../durations/issue-metrics.js';
+import type { Measure } from '../durations/measure.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { ForecastBasis } from '../contract.js';
 import { ForecastHistory, pastEngagement } from './history.js';
 import { simulate, type Simulation } from './simulate.js';
 

@@ -1,6 +1,6 @@
-import type { IssueMetrics } from '../issue-metrics.js';
-import type { Segment } from '../walk.js';
-import type { ForecastBasis } from '../types.js';
+import type { IssueMetrics } from '../durations/issue-metrics.js';
+import type { Segment } from '../durations/walk.js';
+import type { ForecastBasis } from '../contract.js';
 
 /** One stay in a stage, in calendar milliseconds. */
 export interface Visit {

@@ -1,5 +1,5 @@
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { select } from '../stats.js';
+import { select } from '../durations/stats.js';
 import type { Pool } from './history.js';
 
 /** Where an open engagement stands, in calendar milliseconds. */

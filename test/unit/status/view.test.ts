@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IssueState } from '../../../src/domain/types.js';
-import type { DurationResult, Forecast, IssueReport } from '../../../src/metrics/types.js';
+import type { DurationResult, Forecast, IssueReport } from '../../../src/metrics/contract.js';
 import { renderStatusPage } from '../../../src/status/render.js';
 import { customerName, statusView } from '../../../src/status/view.js';
 
@@ -23,6 +23,7 @@ function report(overrides: Partial<IssueReport> = {}): IssueReport {
     stage: 'deployment',
     assignees: ['ie-alex'],
     openSeconds: 40 * DAY,
+    lastActivity: null,
     stale: false,
     suggestLost: false,
     timeline: [

@@ -4,7 +4,7 @@ import { configSchema } from '../../../../src/config/schema.js';
 import { forecastColumns } from '../../../../src/metrics/forecast/columns.js';
 import { deadlineAfter, forecastEngagement, forecastHistory } from '../../../../src/metrics/forecast/engagement.js';
 import { describeForecast, forecastAt, forecastBuckets } from '../../../../src/metrics/forecast/report.js';
-import { businessMeasure, calendarMeasure } from '../../../../src/metrics/measure.js';
+import { businessMeasure, calendarMeasure } from '../../../../src/metrics/durations/measure.js';
 import { DAY, finished, metricsOf, settingsWith, T0, type Engagement } from './support.js';
 
 const settings = settingsWith();
