@@ -20,6 +20,7 @@ export function sweepForecasts(issues: readonly IssueFacts[], settings: MetricsS
     history ??= forecastHistory(
       [...issues].sort((a, b) => tableOrder(a.id, b.id)).map((facts) => issueMetrics(facts, settings, nowMs)),
       settings,
+      nowMs,
     );
     draws ??= new Float64Array(settings.forecast.draws);
     const forecast = forecastEngagement(history, issueMetrics(issue, settings, nowMs), settings, nowMs, draws);

@@ -33,7 +33,7 @@ export function forecastColumns(issues: readonly IssueMetrics[], settings: Metri
     samples: new Uint32Array(n),
     basis: new Uint8Array(n),
   };
-  const history = forecastHistory(issues, settings);
+  const history = forecastHistory(issues, settings, nowMs);
   const draws = new Float64Array(settings.forecast.draws);
   issues.forEach((issue, i) => {
     const forecast = forecastEngagement(history, issue, settings, nowMs, draws);

@@ -4,7 +4,7 @@ import type { IssueMetrics } from '../issue-metrics.js';
 import type { Measure } from '../measure.js';
 import type { MetricsSettings } from '../settings.js';
 import type { ForecastBasis } from '../types.js';
-import { ForecastHistory, pastEngagement } from './history.js';
+import { ForecastHistory, observedEngagement } from './history.js';
 import { simulate, type Simulation } from './simulate.js';
 
 /** One open engagement's forecast in milliseconds, before it is rendered for a report. */
@@ -12,10 +12,10 @@ export type EngagementForecast =
   | ({ status: 'forecast'; samples: number; basis: ForecastBasis } & Simulation)
   | { status: 'too-little-history'; samples: number };
 
-/** Every finished KPI duration among `issues`, as the history forecasts learn from. */
-export function forecastHistory(issues: readonly IssueMetrics[], settings: MetricsSettings): ForecastHistory {
-  const past = issues.flatMap((issue) => pastEngagement(issue, settings.kpi) ?? []);
-  return new ForecastHistory(past, settings.forecast.minimumHistory);
+/** Every finished or running KPI duration among `issues` as of `nowMs`, as the history forecasts learn from. */
+export function forecastHistory(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): ForecastHistory {
+  const observed = issues.flatMap((issue) => observedEngagement(issue, settings.kpi, nowMs) ?? []);
+  return new ForecastHistory(observed, settings.forecast.minimumHistory);
 }
 
 /** FNV-1a: a stable 32-bit seed per issue, so its forecast does not depend on the other issues. */
