@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../../src/config/schema.js';
 import { forecastColumns } from '../../../../src/metrics/forecast/columns.js';
 import { deadlineAfter, forecastEngagement, forecastHistory } from '../../../../src/metrics/forecast/engagement.js';
+import { knownAt, type ObservedEngagement } from '../../../../src/metrics/forecast/history.js';
 import { describeForecast, forecastAt, forecastBuckets } from '../../../../src/metrics/forecast/report.js';
 import { businessMeasure, calendarMeasure } from '../../../../src/metrics/measure.js';
 import { DAY, finished, metricsOf, settingsWith, T0, type Engagement } from './support.js';
@@ -66,6 +67,17 @@ describe('forecast of one open engagement', () => {
     expect(forecast.p50Ms).toBeGreaterThanOrEqual(start + 9 * DAY);
     expect(forecast.p50Ms).toBeLessThanOrEqual(start + 11 * DAY);
     expect(forecast.p85Ms).toBeLessThanOrEqual(start + 18 * DAY);
+  });
+
+  it('counts running engagements as lasting at least as long as so far: long-running ones push the forecast later', () => {
+    // Ten more that entered deployment with the open one's peers and are still in it, 20 days on.
+    const running = Array.from({ length: 10 }, (_, k): Engagement => ({ iid: 60 + k, stages: [['deployment', HISTORY_END_DAY - 8]] }));
+    const quickOnly = forecastOf([...HISTORY, openIn('deployment', 0)], HISTORY_END_DAY + 12)!;
+    const withRunning = forecastOf([...HISTORY, ...running, openIn('deployment', 0)], HISTORY_END_DAY + 12)!;
+    if (quickOnly.status !== 'forecast' || withRunning.status !== 'forecast') throw new Error('expected forecasts');
+    expect(withRunning.samples).toBe(10);
+    expect(withRunning.p50Ms).toBeGreaterThan(quickOnly.p50Ms);
+    expect(withRunning.p85Ms).toBeGreaterThan(quickOnly.p85Ms);
   });
 
   it('has no chance of the target once it is breached', () => {
@@ -138,6 +150,24 @@ describe('forecast properties', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('what was known of an engagement at an instant', () => {
+  const visits = [
+    { stage: 'deployment', startMs: 0, endMs: 10 },
+    { stage: 'configuration', startMs: 10, endMs: 14 },
+  ];
+  const live: ObservedEngagement = { kind: 'sow-request', segment: 'mm', startMs: 0, endMs: 14, live: true, visits };
+
+  it.each([
+    [0, null],
+    [20, live],
+    [14, live],
+    [12, { ...live, endMs: 12, live: false, visits: [visits[0], { ...visits[1], endMs: 12 }] }],
+    [6, { ...live, endMs: 6, live: false, visits: [{ ...visits[0], endMs: 6 }] }],
+  ])('as of %d: %o', (atMs, known) => {
+    expect(knownAt(live, atMs)).toEqual(known);
   });
 });
 
