@@ -1,6 +1,7 @@
 import { issueKey, type IssueState, type Transition } from '../domain/types.js';
 import type { Changes } from '../store/store.js';
 import { factsOf } from './facts.js';
+import { ForecastMemo } from './forecast/memo.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from './issue-metrics.js';
 import type { MetricsSettings } from './settings.js';
 import type { IssueId } from './types.js';
@@ -41,6 +42,8 @@ export class IssueLedger {
   private metricsAsOfMs: number | null = null;
   /** Stage, actor, kind … repeat across a million transitions: keep one copy of each. */
   private readonly strings = new Map<string, string>();
+  /** The last table's forecasts, reused for engagements whose forecast cannot have changed. */
+  private readonly forecasts = new ForecastMemo();
 
   constructor(private readonly settings: MetricsSettings) {}
 
@@ -68,7 +71,7 @@ export class IssueLedger {
       issue.facts ??= factsOf(issue.transitions, issue.state);
       return (issue.metrics ??= issueMetrics(issue.facts, this.settings, asOfMs));
     });
-    return buildTable(metrics, this.settings, asOfMs);
+    return buildTable(metrics, this.settings, asOfMs, this.forecasts);
   }
 
   private issue(key: string): Issue {

@@ -5,6 +5,7 @@ import type { Measure } from '../measure.js';
 import type { MetricsSettings } from '../settings.js';
 import type { ForecastBasis } from '../types.js';
 import { ForecastHistory, observedEngagement } from './history.js';
+import type { ForecastMemo } from './memo.js';
 import { simulate, type Simulation } from './simulate.js';
 
 /** One open engagement's forecast in milliseconds, before it is rendered for a report. */
@@ -41,7 +42,7 @@ export function deadlineAfter(measure: Measure, startMs: number, targetMs: numbe
 /**
  * The forecast of one issue whose KPI duration is running as of `nowMs`, or null when it is not
  * running (not started, finished, or stopped). `draws` is scratch space: its length is the number
- * of simulated futures.
+ * of simulated futures. With a `memo`, the last build's forecast is reused when pool and path are the same.
  */
 export function forecastEngagement(
   history: ForecastHistory,
@@ -49,6 +50,7 @@ export function forecastEngagement(
   settings: MetricsSettings,
   nowMs: number,
   draws: Float64Array,
+  memo?: ForecastMemo,
 ): EngagementForecast | null {
   const duration = issue.durations.get(settings.kpi);
   if (duration?.state !== 'open' || issue.closed || issue.stage === null) return null;
@@ -60,6 +62,12 @@ export function forecastEngagement(
     stageSinceMs: Math.max(issue.stageSinceMs, duration.startMs),
     deadlineMs: duration.targetMs === null ? null : deadlineAfter(settings.measure, duration.startMs, duration.targetMs),
   };
-  const rng = xoroshiro128plus(settings.forecast.seed ^ hash(issueKey(issue.id)));
-  return { status: 'forecast', samples: pool.engagements, basis: pool.basis, ...simulate(pool, path, nowMs, rng, draws) };
+  const key = issueKey(issue.id);
+  const forecast = (): EngagementForecast => {
+    const rng = xoroshiro128plus(settings.forecast.seed ^ hash(key));
+    return { status: 'forecast', samples: pool.engagements, basis: pool.basis, ...simulate(pool, path, nowMs, rng, draws) };
+  };
+  if (!memo) return forecast();
+  const { seed, draws: count } = settings.forecast;
+  return memo.recall(pool.fingerprint, [key, path.startMs, path.stage, path.stageSinceMs, path.deadlineMs, nowMs, seed, count].join('|'), forecast);
 }

@@ -25,6 +25,8 @@ export interface ObservedEngagement {
 /** What the simulation draws from: one group of comparable engagements, finished and running. */
 export interface Pool {
   basis: ForecastBasis;
+  /** Every observation the pool stands on, as text: equal fingerprints, equal pools. */
+  fingerprint: string;
   /** Finished engagements (the running ones count as censored observations besides). */
   engagements: number;
   /** Whole durations. */
@@ -73,6 +75,9 @@ export function knownAt(engagement: ObservedEngagement, atMs: number): ObservedE
   return { ...engagement, endMs: atMs, live: false, visits: visitsWithin(engagement.visits, engagement.startMs, atMs) };
 }
 
+const fingerprintOf = (e: ObservedEngagement): string =>
+  `${e.kind},${e.segment},${e.startMs},${e.endMs},${e.live ? 1 : 0}${e.visits.map((v) => `,${v.stage},${v.startMs},${v.endMs}`).join('')}`;
+
 function buildPool(basis: ForecastBasis, observed: readonly ObservedEngagement[]): Pool {
   const visits = new Map<string, Observation[]>();
   const tails = new Map<string, Observation[]>();
@@ -94,6 +99,7 @@ function buildPool(basis: ForecastBasis, observed: readonly ObservedEngagement[]
   }
   return {
     basis,
+    fingerprint: `${basis}|${observed.map(fingerprintOf).join('|')}`,
     engagements: observed.filter((e) => e.live).length,
     totals: new SurvivalCurve(observed.map((e) => ({ ms: e.endMs - e.startMs, ended: e.live }))),
     stages: new Map(

@@ -4,6 +4,7 @@ import { configSchema } from '../../../../src/config/schema.js';
 import { forecastColumns } from '../../../../src/metrics/forecast/columns.js';
 import { deadlineAfter, forecastEngagement, forecastHistory } from '../../../../src/metrics/forecast/engagement.js';
 import { knownAt, type ObservedEngagement } from '../../../../src/metrics/forecast/history.js';
+import { ForecastMemo } from '../../../../src/metrics/forecast/memo.js';
 import { describeForecast, forecastAt, forecastBuckets } from '../../../../src/metrics/forecast/report.js';
 import { businessMeasure, calendarMeasure } from '../../../../src/metrics/measure.js';
 import { DAY, finished, metricsOf, settingsWith, T0, type Engagement } from './support.js';
@@ -194,6 +195,29 @@ describe('forecast columns and their rendering', () => {
     [{ status: 'too-little-history', samples: 4, minimumHistory: 10 } as const, 'too little history for a forecast (4 of 10 finished engagements needed)'],
   ])('describes %o for people', (forecast, text) => {
     expect(describeForecast(forecast)).toBe(text);
+  });
+});
+
+describe('forecasts kept from build to build', () => {
+  const smb = HISTORY.map((e) => ({ ...e, iid: e.iid + 50, segment: 'smb' }));
+  const board = [...HISTORY, ...smb, openIn('deployment', 0), openIn('deployment', 0, 98, 'smb')];
+  const nowMs = T0 + (HISTORY_END_DAY + 5) * DAY;
+  const columnsOf = (engagements: Engagement[], atMs: number, memo?: ForecastMemo) =>
+    forecastColumns(metricsOf(engagements, settings, atMs), settings, atMs, memo);
+
+  it('simulates again only the engagements whose comparables or instant changed, with the same result as from scratch', () => {
+    const memo = new ForecastMemo();
+    columnsOf(board, nowMs, memo);
+    expect([memo.simulated, memo.reused]).toEqual([2, 0]);
+    expect(columnsOf(board, nowMs, memo)).toEqual(columnsOf(board, nowMs));
+    expect([memo.simulated, memo.reused]).toEqual([0, 2]);
+    // Another smb implementation went live: the smb engagement's comparables changed, the mm one's did not.
+    const more = [...board, finished(80, 100, 6, 4, 'smb')];
+    expect(columnsOf(more, nowMs, memo)).toEqual(columnsOf(more, nowMs));
+    expect([memo.simulated, memo.reused]).toEqual([1, 1]);
+    // A new instant moves every running engagement (and every running observation).
+    expect(columnsOf(more, nowMs + DAY, memo)).toEqual(columnsOf(more, nowMs + DAY));
+    expect([memo.simulated, memo.reused]).toEqual([2, 0]);
   });
 });
 
