@@ -15,11 +15,8 @@ interface Issue {
   metrics: IssueMetrics | null;
 }
 
-/**
- * Table rows are in (forge, project, iid) order, however the changes arrived. The forecasts'
- * history follows it, so anything forecasting beside the table (the sweep) sorts its issues so too.
- */
-export function tableOrder(x: IssueId, y: IssueId): number {
+/** Table rows are in (forge, project, iid) order, however the changes arrived. */
+function tableOrder(x: IssueId, y: IssueId): number {
   if (x.forge !== y.forge) return x.forge < y.forge ? -1 : 1;
   if (x.project !== y.project) return x.project < y.project ? -1 : 1;
   return x.iid - y.iid;
