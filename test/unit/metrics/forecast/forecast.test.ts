@@ -104,9 +104,12 @@ describe('forecast properties', () => {
     durations.map((d, k) => finished(k + 1, k, d.deployment, d.configuration));
 
   it('is monotone in elapsed time: a later "now" never brings P50 or P85 earlier nor raises the chance', () => {
+    // Comparable engagements still running (days in deployment at the open one's start) run on too.
+    const running = fc.array(fc.double({ min: 0, max: 60, noNaN: true }), { maxLength: 6 });
     fc.assert(
-      fc.property(history, fc.double({ min: 0, max: 80, noNaN: true }), fc.double({ min: 0, max: 40, noNaN: true }), (durations, first, more) => {
-        const engagements = [...engagementsOf(durations), openIn('deployment', 0)];
+      fc.property(history, running, fc.double({ min: 0, max: 80, noNaN: true }), fc.double({ min: 0, max: 40, noNaN: true }), (durations, others, first, more) => {
+        const alongside = others.map((days, k): Engagement => ({ iid: 200 + k, stages: [['deployment', HISTORY_END_DAY - days]] }));
+        const engagements = [...engagementsOf(durations), ...alongside, openIn('deployment', 0)];
         const [earlier, later] = [forecastOf(engagements, HISTORY_END_DAY + first), forecastOf(engagements, HISTORY_END_DAY + first + more)];
         if (earlier?.status !== 'forecast' || later?.status !== 'forecast') throw new Error('expected forecasts');
         expect(later.p50Ms).toBeGreaterThanOrEqual(earlier.p50Ms);
