@@ -29,13 +29,25 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const settings = metricsSettings(configSchema.parse({}));
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const demo = demoQuarter(DEMO_ISSUES);
 const skewedEndMs = Date.parse('2027-01-01T00:00:00Z');
 const skewed = skewedBoard({ count: SKEWED_ISSUES, spanDays: 540, endMs: skewedEndMs });
 const boards = (['snapshots', 'fractions'] as const).flatMap((replay) => [
-  { board: `demo quarter (${DEMO_ISSUES} engagements, seed 2027)`, replay, ...backtest(demo.transitions, settings, demo.endMs, replay) },
-  { board: `skewed, long-tailed (${SKEWED_ISSUES} engagements)`, replay, ...backtest(skewed, settings, skewedEndMs, replay) },
+  {
+    board: `demo quarter (${DEMO_ISSUES} engagements, seed 2027)`,
+    replay,
+    ...backtest(demo.transitions, settings, demo.endMs, replay),
+  },
+  {
+    board: `skewed, long-tailed (${SKEWED_ISSUES} engagements)`,
+    replay,
+    ...backtest(skewed, settings, skewedEndMs, replay),
+  },
 ]);
 printTable(
   boards.map((b) => ({
@@ -64,7 +76,12 @@ const open = issues.filter((issue) => issue.durations.get(settings.kpi)?.state =
 const finished = issues.filter((issue) => issue.durations.get(settings.kpi)?.state === 'finished');
 const sample = [...finished, ...open];
 const light = { ...settings, forecast: { ...settings.forecast, draws: 100 } };
-const timings = { full: [] as number[], light: [] as number[], forecastOnly: [] as number[], forecastOnlyCpu: [] as number[] };
+const timings = {
+  full: [] as number[],
+  light: [] as number[],
+  forecastOnly: [] as number[],
+  forecastOnlyCpu: [] as number[],
+};
 const time = (run: () => unknown) => {
   const started = performance.now();
   run();

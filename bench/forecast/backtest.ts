@@ -16,7 +16,12 @@ import { issueKey, type Transition } from '../../src/domain/types.js';
 import { computeIssues } from '../../src/metrics/compute.js';
 import { issueFacts } from '../../src/metrics/facts.js';
 import { forecastEngagement } from '../../src/metrics/forecast/engagement.js';
-import { ForecastHistory, knownAt, observedEngagement, type ObservedEngagement } from '../../src/metrics/forecast/history.js';
+import {
+  ForecastHistory,
+  knownAt,
+  observedEngagement,
+  type ObservedEngagement,
+} from '../../src/metrics/forecast/history.js';
 import { issueMetrics } from '../../src/metrics/issue-metrics.js';
 import type { MetricsSettings } from '../../src/metrics/settings.js';
 import { median } from '../support.js';
@@ -50,15 +55,24 @@ const endOfDay = (ms: number) => (Math.floor(ms / DAY) + 1) * DAY;
 
 /** The instants `engagement` is replayed at. */
 function instants(replay: Replay, engagement: ObservedEngagement, boardStartMs: number, endMs: number): number[] {
-  if (replay === 'fractions') return engagement.live ? FRACTIONS.map((f) => engagement.startMs + f * (engagement.endMs - engagement.startMs)) : [];
-  const first = boardStartMs + Math.ceil((engagement.startMs - boardStartMs) / (SNAPSHOT_DAYS * DAY) + 1e-9) * SNAPSHOT_DAYS * DAY;
+  if (replay === 'fractions')
+    return engagement.live
+      ? FRACTIONS.map((f) => engagement.startMs + f * (engagement.endMs - engagement.startMs))
+      : [];
+  const first =
+    boardStartMs + Math.ceil((engagement.startMs - boardStartMs) / (SNAPSHOT_DAYS * DAY) + 1e-9) * SNAPSHOT_DAYS * DAY;
   const until = engagement.live ? engagement.endMs : endMs;
   const at: number[] = [];
   for (let t = first; t < until; t += SNAPSHOT_DAYS * DAY) at.push(t);
   return at;
 }
 
-export function backtest(transitions: readonly Transition[], settings: MetricsSettings, endMs: number, replay: Replay): Backtest {
+export function backtest(
+  transitions: readonly Transition[],
+  settings: MetricsSettings,
+  endMs: number,
+  replay: Replay,
+): Backtest {
   const byIssue = new Map<string, Transition[]>();
   for (const t of transitions) byIssue.set(issueKey(t), [...(byIssue.get(issueKey(t)) ?? []), t]);
   const issues = computeIssues(issueFacts(transitions, []), settings, endMs);
@@ -77,7 +91,10 @@ export function backtest(transitions: readonly Transition[], settings: MetricsSe
     for (const asOfMs of instants(replay, engagement, boardStartMs, endMs)) {
       const known = observed.flatMap((o) => knownAt(o.engagement, asOfMs) ?? []);
       const history = new ForecastHistory(known, settings.forecast.minimumHistory);
-      const [facts] = issueFacts(byIssue.get(key)!.filter((t) => Date.parse(t.at) <= asOfMs), []);
+      const [facts] = issueFacts(
+        byIssue.get(key)!.filter((t) => Date.parse(t.at) <= asOfMs),
+        [],
+      );
       const forecast = forecastEngagement(history, issueMetrics(facts!, settings, asOfMs), settings, asOfMs, draws);
       if (forecast?.status !== 'forecast') {
         tooLittleHistory++;

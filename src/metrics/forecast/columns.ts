@@ -25,7 +25,12 @@ export interface ForecastColumns {
  * engagement by default), so it must never run on a request; `memo` (kept from build to build)
  * spares the engagements whose forecast cannot have changed.
  */
-export function forecastColumns(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number, memo?: ForecastMemo): ForecastColumns {
+export function forecastColumns(
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+  memo?: ForecastMemo,
+): ForecastColumns {
   const n = issues.length;
   const columns: ForecastColumns = {
     status: new Uint8Array(n),

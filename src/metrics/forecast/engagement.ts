@@ -14,7 +14,11 @@ export type EngagementForecast =
   | { status: 'too-little-history'; samples: number };
 
 /** Every finished or running KPI duration among `issues` as of `nowMs`, as the history forecasts learn from. */
-export function forecastHistory(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): ForecastHistory {
+export function forecastHistory(
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+): ForecastHistory {
   const observed = issues.flatMap((issue) => observedEngagement(issue, settings.kpi, nowMs) ?? []);
   return new ForecastHistory(observed, settings.forecast.minimumHistory);
 }
@@ -60,14 +64,24 @@ export function forecastEngagement(
     startMs: duration.startMs,
     stage: issue.stage,
     stageSinceMs: Math.max(issue.stageSinceMs, duration.startMs),
-    deadlineMs: duration.targetMs === null ? null : deadlineAfter(settings.measure, duration.startMs, duration.targetMs),
+    deadlineMs:
+      duration.targetMs === null ? null : deadlineAfter(settings.measure, duration.startMs, duration.targetMs),
   };
   const key = issueKey(issue.id);
   const forecast = (): EngagementForecast => {
     const rng = xoroshiro128plus(settings.forecast.seed ^ hash(key));
-    return { status: 'forecast', samples: pool.engagements, basis: pool.basis, ...simulate(pool, path, nowMs, rng, draws) };
+    return {
+      status: 'forecast',
+      samples: pool.engagements,
+      basis: pool.basis,
+      ...simulate(pool, path, nowMs, rng, draws),
+    };
   };
   if (!memo) return forecast();
   const { seed, draws: count } = settings.forecast;
-  return memo.recall(pool.fingerprint, [key, path.startMs, path.stage, path.stageSinceMs, path.deadlineMs, nowMs, seed, count].join('|'), forecast);
+  return memo.recall(
+    pool.fingerprint,
+    [key, path.startMs, path.stage, path.stageSinceMs, path.deadlineMs, nowMs, seed, count].join('|'),
+    forecast,
+  );
 }

@@ -61,11 +61,25 @@ export function observedEngagement(issue: IssueMetrics, kpi: string, nowMs: numb
   const duration = issue.durations.get(kpi);
   if (duration?.state === 'finished' && duration.endMs !== null) {
     const { startMs, endMs } = duration;
-    return { kind: issue.kind, segment: issue.segment, startMs, endMs, live: true, visits: visitsWithin(issue.segments, startMs, endMs) };
+    return {
+      kind: issue.kind,
+      segment: issue.segment,
+      startMs,
+      endMs,
+      live: true,
+      visits: visitsWithin(issue.segments, startMs, endMs),
+    };
   }
   if (duration?.state !== 'open' || issue.closed || issue.stage === null) return null;
   const endMs = Math.max(nowMs, duration.startMs);
-  return { kind: issue.kind, segment: issue.segment, startMs: duration.startMs, endMs, live: false, visits: visitsWithin(issue.segments, duration.startMs, endMs) };
+  return {
+    kind: issue.kind,
+    segment: issue.segment,
+    startMs: duration.startMs,
+    endMs,
+    live: false,
+    visits: visitsWithin(issue.segments, duration.startMs, endMs),
+  };
 }
 
 /** What was known of an engagement at `atMs`: null before it started, running then if it ended later. */
@@ -105,7 +119,10 @@ function buildPool(basis: ForecastBasis, observed: readonly ObservedEngagement[]
     stages: new Map(
       [...tails]
         .filter(([, stageTails]) => stageTails.some((t) => t.ended))
-        .map(([stage, stageTails]) => [stage, { visits: new SurvivalCurve(visits.get(stage)!), tails: new SurvivalCurve(stageTails) }]),
+        .map(([stage, stageTails]) => [
+          stage,
+          { visits: new SurvivalCurve(visits.get(stage)!), tails: new SurvivalCurve(stageTails) },
+        ]),
     ),
   };
 }

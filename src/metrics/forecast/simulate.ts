@@ -76,7 +76,13 @@ const rank = (length: number, q: number): number => Math.max(0, Math.ceil(q * le
  * When no engagement of the pool went live after a visit to the current stage, only the whole is
  * drawn. Never earlier than now.
  */
-export function simulate(pool: Pool, path: OpenPath, nowMs: number, rng: RandomGenerator, draws: Float64Array): Simulation {
+export function simulate(
+  pool: Pool,
+  path: OpenPath,
+  nowMs: number,
+  rng: RandomGenerator,
+  draws: Float64Array,
+): Simulation {
   const stage = pool.stages.get(path.stage);
   const whole = new Remainder(pool.totals, nowMs - path.startMs);
   const current = stage ? new Remainder(stage.visits, nowMs - path.stageSinceMs) : null;
@@ -88,7 +94,9 @@ export function simulate(pool: Pool, path: OpenPath, nowMs: number, rng: RandomG
     // value: the same draw takes the same model at any "now", and it costs one `next()`.
     const u = uniform(rng);
     const byPath = current !== null && u >= 0.5;
-    const rest = byPath ? current.draw(2 * u - 1) + tails!.quantile(uniform(rng)) : whole.draw(current === null ? u : 2 * u);
+    const rest = byPath
+      ? current.draw(2 * u - 1) + tails!.quantile(uniform(rng))
+      : whole.draw(current === null ? u : 2 * u);
     const goLiveMs = nowMs + rest;
     draws[d] = goLiveMs;
     if (goLiveMs <= deadline) within++;

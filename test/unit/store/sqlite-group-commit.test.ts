@@ -30,7 +30,11 @@ describe('SqliteStore group commit', () => {
   });
 
   it('stores one of two same-id deliveries enqueued in the same tick', async () => {
-    const results = await Promise.all([store.enqueue(delivery('a')), store.enqueue(delivery('a')), store.enqueue(delivery('b'))]);
+    const results = await Promise.all([
+      store.enqueue(delivery('a')),
+      store.enqueue(delivery('a')),
+      store.enqueue(delivery('b')),
+    ]);
     expect(results).toEqual(['stored', 'duplicate', 'stored']);
     expect((await store.inboxCounts()).queued).toBe(2);
   });
@@ -73,7 +77,10 @@ describe('SqliteStore intake while another connection writes', () => {
     const settled: string[] = [];
     const track = (id: string) => {
       const result = store.enqueue(delivery(id));
-      result.then(() => settled.push(id), () => settled.push(`${id} failed`));
+      result.then(
+        () => settled.push(id),
+        () => settled.push(`${id} failed`),
+      );
       return result;
     };
     /** Timer turns of the event loop: a write sleeping in SQLite's busy handler would let none run until it gave up. */

@@ -16,7 +16,10 @@ const HISTORY_END_DAY = 120;
 const openIn = (stage: 'deployment' | 'configuration', since: number, iid = 99, segment = 'mm'): Engagement => ({
   iid,
   segment,
-  stages: [['deployment', HISTORY_END_DAY], ...(stage === 'configuration' ? ([['configuration', since]] as [string, number][]) : [])],
+  stages: [
+    ['deployment', HISTORY_END_DAY],
+    ...(stage === 'configuration' ? ([['configuration', since]] as [string, number][]) : []),
+  ],
 });
 
 function forecastOf(engagements: Engagement[], nowDay: number, s = settings) {
@@ -28,10 +31,19 @@ function forecastOf(engagements: Engagement[], nowDay: number, s = settings) {
 
 describe('forecast of one open engagement', () => {
   it('says "too little history" below the minimum of finished engagements, and forecasts from it on', () => {
-    expect(forecastOf([...HISTORY.slice(0, 9), openIn('deployment', 0)], HISTORY_END_DAY + 1)).toEqual({ status: 'too-little-history', samples: 9 });
-    expect(forecastOf([...HISTORY, openIn('deployment', 0)], HISTORY_END_DAY + 1)).toMatchObject({ status: 'forecast', samples: 10 });
+    expect(forecastOf([...HISTORY.slice(0, 9), openIn('deployment', 0)], HISTORY_END_DAY + 1)).toEqual({
+      status: 'too-little-history',
+      samples: 9,
+    });
+    expect(forecastOf([...HISTORY, openIn('deployment', 0)], HISTORY_END_DAY + 1)).toMatchObject({
+      status: 'forecast',
+      samples: 10,
+    });
     const strict = settingsWith({ minimumHistory: 11 });
-    expect(forecastOf([...HISTORY, openIn('deployment', 0)], HISTORY_END_DAY + 1, strict)).toEqual({ status: 'too-little-history', samples: 10 });
+    expect(forecastOf([...HISTORY, openIn('deployment', 0)], HISTORY_END_DAY + 1, strict)).toEqual({
+      status: 'too-little-history',
+      samples: 10,
+    });
   });
 
   it('stays within what the history allows: the rest of deployment (5–14 days) plus 4 days of configuration', () => {
@@ -72,7 +84,10 @@ describe('forecast of one open engagement', () => {
 
   it('counts running engagements as lasting at least as long as so far: long-running ones push the forecast later', () => {
     // Ten more that entered deployment with the open one's peers and are still in it, 20 days on.
-    const running = Array.from({ length: 10 }, (_, k): Engagement => ({ iid: 60 + k, stages: [['deployment', HISTORY_END_DAY - 8]] }));
+    const running = Array.from(
+      { length: 10 },
+      (_, k): Engagement => ({ iid: 60 + k, stages: [['deployment', HISTORY_END_DAY - 8]] }),
+    );
     const quickOnly = forecastOf([...HISTORY, openIn('deployment', 0)], HISTORY_END_DAY + 12)!;
     const withRunning = forecastOf([...HISTORY, ...running, openIn('deployment', 0)], HISTORY_END_DAY + 12)!;
     if (quickOnly.status !== 'forecast' || withRunning.status !== 'forecast') throw new Error('expected forecasts');
@@ -88,16 +103,27 @@ describe('forecast of one open engagement', () => {
 
   it('stands on the same segment when it has enough, else the same kind, else all', () => {
     const other = HISTORY.map((e) => ({ ...e, iid: e.iid + 50, segment: 'smb' }));
-    expect(forecastOf([...HISTORY, ...other, openIn('deployment', 0)], HISTORY_END_DAY + 1)).toMatchObject({ basis: 'kind-and-segment', samples: 10 });
-    expect(forecastOf([...HISTORY, ...other, openIn('deployment', 0, 99, 'enterprise')], HISTORY_END_DAY + 1)).toMatchObject({ basis: 'kind', samples: 20 });
+    expect(forecastOf([...HISTORY, ...other, openIn('deployment', 0)], HISTORY_END_DAY + 1)).toMatchObject({
+      basis: 'kind-and-segment',
+      samples: 10,
+    });
+    expect(
+      forecastOf([...HISTORY, ...other, openIn('deployment', 0, 99, 'enterprise')], HISTORY_END_DAY + 1),
+    ).toMatchObject({ basis: 'kind', samples: 20 });
     const initiatives = HISTORY.map((e) => ({ ...e, kind: 'strategic-initiative' }));
-    expect(forecastOf([...initiatives, openIn('deployment', 0)], HISTORY_END_DAY + 1)).toMatchObject({ basis: 'all', samples: 10 });
+    expect(forecastOf([...initiatives, openIn('deployment', 0)], HISTORY_END_DAY + 1)).toMatchObject({
+      basis: 'all',
+      samples: 10,
+    });
   });
 });
 
 describe('forecast properties', () => {
   const history = fc.array(
-    fc.record({ deployment: fc.double({ min: 0.1, max: 60, noNaN: true }), configuration: fc.double({ min: 0, max: 20, noNaN: true }) }),
+    fc.record({
+      deployment: fc.double({ min: 0.1, max: 60, noNaN: true }),
+      configuration: fc.double({ min: 0, max: 20, noNaN: true }),
+    }),
     { minLength: 10, maxLength: 30 },
   );
   const engagementsOf = (durations: { deployment: number; configuration: number }[]) =>
@@ -107,15 +133,26 @@ describe('forecast properties', () => {
     // Comparable engagements still running (days in deployment at the open one's start) run on too.
     const running = fc.array(fc.double({ min: 0, max: 60, noNaN: true }), { maxLength: 6 });
     fc.assert(
-      fc.property(history, running, fc.double({ min: 0, max: 80, noNaN: true }), fc.double({ min: 0, max: 40, noNaN: true }), (durations, others, first, more) => {
-        const alongside = others.map((days, k): Engagement => ({ iid: 200 + k, stages: [['deployment', HISTORY_END_DAY - days]] }));
-        const engagements = [...engagementsOf(durations), ...alongside, openIn('deployment', 0)];
-        const [earlier, later] = [forecastOf(engagements, HISTORY_END_DAY + first), forecastOf(engagements, HISTORY_END_DAY + first + more)];
-        if (earlier?.status !== 'forecast' || later?.status !== 'forecast') throw new Error('expected forecasts');
-        expect(later.p50Ms).toBeGreaterThanOrEqual(earlier.p50Ms);
-        expect(later.p85Ms).toBeGreaterThanOrEqual(earlier.p85Ms);
-        expect(later.chance!).toBeLessThanOrEqual(earlier.chance!);
-      }),
+      fc.property(
+        history,
+        running,
+        fc.double({ min: 0, max: 80, noNaN: true }),
+        fc.double({ min: 0, max: 40, noNaN: true }),
+        (durations, others, first, more) => {
+          const alongside = others.map(
+            (days, k): Engagement => ({ iid: 200 + k, stages: [['deployment', HISTORY_END_DAY - days]] }),
+          );
+          const engagements = [...engagementsOf(durations), ...alongside, openIn('deployment', 0)];
+          const [earlier, later] = [
+            forecastOf(engagements, HISTORY_END_DAY + first),
+            forecastOf(engagements, HISTORY_END_DAY + first + more),
+          ];
+          if (earlier?.status !== 'forecast' || later?.status !== 'forecast') throw new Error('expected forecasts');
+          expect(later.p50Ms).toBeGreaterThanOrEqual(earlier.p50Ms);
+          expect(later.p85Ms).toBeGreaterThanOrEqual(earlier.p85Ms);
+          expect(later.chance!).toBeLessThanOrEqual(earlier.chance!);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -127,7 +164,11 @@ describe('forecast properties', () => {
         const engagements = [...engagementsOf(durations), openIn('deployment', 0)];
         const alone = forecastOf(engagements, HISTORY_END_DAY + elapsed, seeded);
         // Running engagements are history too (censored); one of another segment is not comparable.
-        const withAnother = forecastOf([...engagements, openIn('deployment', 0, 98, 'smb')], HISTORY_END_DAY + elapsed, seeded);
+        const withAnother = forecastOf(
+          [...engagements, openIn('deployment', 0, 98, 'smb')],
+          HISTORY_END_DAY + elapsed,
+          seeded,
+        );
         expect(withAnother).toEqual(alone);
       }),
       { numRuns: 40 },
@@ -137,7 +178,11 @@ describe('forecast properties', () => {
   it('says "too little history" exactly when fewer finished engagements than the minimum exist', () => {
     fc.assert(
       fc.property(history, fc.integer({ min: 1, max: 40 }), (durations, minimumHistory) => {
-        const forecast = forecastOf([...engagementsOf(durations), openIn('deployment', 0)], HISTORY_END_DAY + 1, settingsWith({ minimumHistory, draws: 200 }));
+        const forecast = forecastOf(
+          [...engagementsOf(durations), openIn('deployment', 0)],
+          HISTORY_END_DAY + 1,
+          settingsWith({ minimumHistory, draws: 200 }),
+        );
         expect(forecast!.status).toBe(durations.length < minimumHistory ? 'too-little-history' : 'forecast');
         expect(forecast!.samples).toBe(durations.length);
       }),
@@ -181,21 +226,58 @@ describe('forecast columns and their rendering', () => {
     const issues = metricsOf([...HISTORY, openIn('deployment', 0)], settings, nowMs);
     const columns = forecastColumns(issues, settings, nowMs);
     const open = issues.findIndex((issue) => issue.id.iid === 99);
-    expect(issues.map((_, i) => forecastAt(columns, i, settings, 30)?.status ?? null).filter(Boolean)).toEqual(['forecast']);
+    expect(issues.map((_, i) => forecastAt(columns, i, settings, 30)?.status ?? null).filter(Boolean)).toEqual([
+      'forecast',
+    ]);
     const forecast = forecastAt(columns, open, settings, 30)!;
-    expect(forecast).toMatchObject({ status: 'forecast', chanceWithinTarget: 1, targetDays: 30, samples: 10, basis: 'kind-and-segment' });
+    expect(forecast).toMatchObject({
+      status: 'forecast',
+      chanceWithinTarget: 1,
+      targetDays: 30,
+      samples: 10,
+      basis: 'kind-and-segment',
+    });
     if (forecast.status !== 'forecast') throw new Error('expected a forecast');
     expect(forecast.p50 <= forecast.p85).toBe(true);
     expect(forecast.p50).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(forecastBuckets(columns, Uint32Array.from(issues.keys()), settings)).toEqual({ likely: 1, uncertain: 0, unlikely: 0, 'no-target': 0, 'too-little-history': 0 });
+    expect(forecastBuckets(columns, Uint32Array.from(issues.keys()), settings)).toEqual({
+      likely: 1,
+      uncertain: 0,
+      unlikely: 0,
+      'no-target': 0,
+      'too-little-history': 0,
+    });
   });
 
   it.each([
-    [{ status: 'forecast', p50: '2026-12-03', p85: '2026-12-11', chanceWithinTarget: 0.62, targetDays: 30, samples: 14, basis: 'kind' } as const,
-      'P50 2026-12-03, P85 2026-12-11, 62 % chance within 30 days (from 14 past engagements)'],
-    [{ status: 'forecast', p50: '2026-12-03', p85: '2026-12-03', chanceWithinTarget: null, targetDays: null, samples: 1, basis: 'all' } as const,
-      'P50 2026-12-03, P85 2026-12-03 (from 1 past engagement)'],
-    [{ status: 'too-little-history', samples: 4, minimumHistory: 10 } as const, 'too little history for a forecast (4 of 10 finished engagements needed)'],
+    [
+      {
+        status: 'forecast',
+        p50: '2026-12-03',
+        p85: '2026-12-11',
+        chanceWithinTarget: 0.62,
+        targetDays: 30,
+        samples: 14,
+        basis: 'kind',
+      } as const,
+      'P50 2026-12-03, P85 2026-12-11, 62 % chance within 30 days (from 14 past engagements)',
+    ],
+    [
+      {
+        status: 'forecast',
+        p50: '2026-12-03',
+        p85: '2026-12-03',
+        chanceWithinTarget: null,
+        targetDays: null,
+        samples: 1,
+        basis: 'all',
+      } as const,
+      'P50 2026-12-03, P85 2026-12-03 (from 1 past engagement)',
+    ],
+    [
+      { status: 'too-little-history', samples: 4, minimumHistory: 10 } as const,
+      'too little history for a forecast (4 of 10 finished engagements needed)',
+    ],
   ])('describes %o for people', (forecast, text) => {
     expect(describeForecast(forecast)).toBe(text);
   });
@@ -226,9 +308,16 @@ describe('forecasts kept from build to build', () => {
 
 describe('forecast configuration', () => {
   it('defaults to 10 finished engagements and 10,000 draws, and names a bucket bound out of order', () => {
-    expect(configSchema.parse({}).forecast).toMatchObject({ minimumHistory: 10, draws: 10_000, likelyAtOrAbove: 0.8, unlikelyBelow: 0.2 });
+    expect(configSchema.parse({}).forecast).toMatchObject({
+      minimumHistory: 10,
+      draws: 10_000,
+      likelyAtOrAbove: 0.8,
+      unlikelyBelow: 0.2,
+    });
     const parsed = configSchema.safeParse({ forecast: { likelyAtOrAbove: 0.5, unlikelyBelow: 0.9 } });
-    expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'))).toEqual(['forecast.unlikelyBelow']);
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'))).toEqual([
+      'forecast.unlikelyBelow',
+    ]);
   });
 });
 

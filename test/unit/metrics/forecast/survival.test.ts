@@ -9,10 +9,10 @@ const parse = (text: string): Observation[] =>
 /** Freireich et al.'s 6-MP arm (weeks in remission), the textbook Kaplan–Meier example. */
 const SIX_MP = parse('6 6 6 6+ 7 9+ 10 10+ 11+ 13 16 17+ 19+ 20+ 22 23 25+ 32+ 32+ 34+ 35+');
 
-const observations = fc.array(
-  fc.record({ ms: fc.integer({ min: 0, max: 60 }), ended: fc.boolean() }),
-  { minLength: 1, maxLength: 40 },
-);
+const observations = fc.array(fc.record({ ms: fc.integer({ min: 0, max: 60 }), ended: fc.boolean() }), {
+  minLength: 1,
+  maxLength: 40,
+});
 const instants = fc.array(fc.double({ min: -1, max: 70, noNaN: true }), { minLength: 1, maxLength: 20 });
 
 describe('Kaplan–Meier survival curve', () => {
@@ -56,30 +56,41 @@ describe('Kaplan–Meier survival curve', () => {
 
   it('without censoring, is the empirical distribution: S(t) is the share of values longer than t', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 40 }), instants, (values, ts) => {
-        const curve = new SurvivalCurve(values.map((ms) => ({ ms, ended: true })));
-        for (const t of [...ts, ...values]) expect(curve.survival(t)).toBeCloseTo(values.filter((v) => v > t).length / values.length, 12);
-        const sorted = [...values].sort((a, b) => a - b);
-        // Nearest rank: the quantile for v is the value at index ⌊v·n⌋ of the sorted sample.
-        for (const v of [0, 0.1234, 0.31, 0.5551, 0.8517, 0.9993]) expect(curve.quantile(v)).toBe(sorted[Math.floor(v * values.length)]);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 40 }),
+        instants,
+        (values, ts) => {
+          const curve = new SurvivalCurve(values.map((ms) => ({ ms, ended: true })));
+          for (const t of [...ts, ...values])
+            expect(curve.survival(t)).toBeCloseTo(values.filter((v) => v > t).length / values.length, 12);
+          const sorted = [...values].sort((a, b) => a - b);
+          // Nearest rank: the quantile for v is the value at index ⌊v·n⌋ of the sorted sample.
+          for (const v of [0, 0.1234, 0.31, 0.5551, 0.8517, 0.9993])
+            expect(curve.quantile(v)).toBe(sorted[Math.floor(v * values.length)]);
+        },
+      ),
     );
   });
 
   it('is non-increasing and within [0, 1], and its quantiles are non-decreasing', () => {
     fc.assert(
-      fc.property(observations, instants, fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 2 }), (sample, ts, vs) => {
-        const curve = new SurvivalCurve(sample);
-        const sortedTs = [...ts].sort((a, b) => a - b);
-        const survival = sortedTs.map((t) => curve.survival(t));
-        survival.forEach((s, i) => {
-          expect(s).toBeGreaterThanOrEqual(0);
-          expect(s).toBeLessThanOrEqual(1);
-          if (i > 0) expect(s).toBeLessThanOrEqual(survival[i - 1]!);
-        });
-        const quantiles = [...vs].sort((a, b) => a - b).map((v) => curve.quantile(v));
-        quantiles.forEach((q, i) => i > 0 && expect(q).toBeGreaterThanOrEqual(quantiles[i - 1]!));
-      }),
+      fc.property(
+        observations,
+        instants,
+        fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 2 }),
+        (sample, ts, vs) => {
+          const curve = new SurvivalCurve(sample);
+          const sortedTs = [...ts].sort((a, b) => a - b);
+          const survival = sortedTs.map((t) => curve.survival(t));
+          survival.forEach((s, i) => {
+            expect(s).toBeGreaterThanOrEqual(0);
+            expect(s).toBeLessThanOrEqual(1);
+            if (i > 0) expect(s).toBeLessThanOrEqual(survival[i - 1]!);
+          });
+          const quantiles = [...vs].sort((a, b) => a - b).map((v) => curve.quantile(v));
+          quantiles.forEach((q, i) => i > 0 && expect(q).toBeGreaterThanOrEqual(quantiles[i - 1]!));
+        },
+      ),
     );
   });
 
