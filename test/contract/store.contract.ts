@@ -93,9 +93,11 @@ export function storeContract(
 
       it('lets another worker take a delivery over once its lease expired, and the first loses it', async () => {
         await enqueueAll(store, [['a1', 'A']]);
-        const [first] = await store.claim(1, 'w1', 30);
+        const [first] = await store.claim(1, 'w1', 60_000);
         expect(await store.claim(1, 'w2', 60_000)).toEqual([]);
-        await sleep(80);
+        // The holder's last renewal grants 1 ms: however slow the machine, the wait only lets it lapse more.
+        expect(await store.renew([first!.seq], 'w1', 1)).toBe(1);
+        await sleep(20);
         const [taken] = await store.claim(1, 'w2', 60_000);
         expect(taken).toMatchObject({ id: 'a1', attempts: 2 });
         expect(await store.complete(first!.seq, 'w1', { transitions: [transition('A', '2024-05-01T10:00:00.000Z')] })).toBe(
@@ -553,9 +555,11 @@ export function storeContract(
 
       it('writes a cursor under a live lease, and refuses it once the lease lapsed and was taken over (fencing)', async () => {
         const other = await peer();
-        expect(await store.holdLease(sweep('a'), 50)).toBe(true);
+        expect(await store.holdLease(sweep('a'), 60_000)).toBe(true);
         expect(await store.setCursor('sweep.finishedAt', 'first', sweep('a'))).toBe(true);
-        await sleep(120);
+        // The holder's last renewal grants 1 ms: however slow the machine, the wait only lets it lapse more.
+        expect(await store.holdLease(sweep('a'), 1)).toBe(true);
+        await sleep(20);
         expect(await other.holdLease(sweep('b'), 60_000)).toBe(true);
         expect(await store.setCursor('sweep.finishedAt', 'stale', sweep('a'))).toBe(false);
         expect(await other.setCursor('sweep.finishedAt', 'second', sweep('b'))).toBe(true);

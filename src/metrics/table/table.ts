@@ -4,6 +4,7 @@ import type { MetricsSettings } from '../durations/settings.js';
 import type { DurationState, IssueId, TargetStatus } from '../contract.js';
 import { forecastColumns, type ForecastColumns } from '../forecast/columns.js';
 import { DAY_MS } from '../durations/measure.js';
+import type { ForecastMemo } from '../forecast/memo.js';
 
 /** Codes of the per-issue columns; 0 is always "none". */
 export const STATES: readonly (DurationState | null)[] = [null, 'finished', 'open', 'stopped'];
@@ -99,7 +100,7 @@ function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): n
   return id;
 }
 
-export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
+export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number, forecasts?: ForecastMemo): IssueTable {
   const n = issues.length;
   const forges = new Dictionary<ForgeName>();
   const [projects, labels, assignees, months] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
@@ -144,7 +145,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
       activeMs: new Float64Array(n),
       month: new Uint32Array(n),
     })),
-    forecast: forecastColumns(issues, settings, nowMs),
+    forecast: forecastColumns(issues, settings, nowMs, forecasts),
     keys: {
       forge: forges.keys,
       project: projects.keys,
