@@ -2,7 +2,7 @@ import type { Transition } from './types.js';
 import { overlayTo } from './overlay.js';
 
 /**
- * Assignee changes are recorded like overlay labels (see overlay.ts): `+assignee:alice` when
+ * Assignee changes are recorded like overlay labels (see overlay.ts in this folder): `+assignee:alice` when
  * alice is assigned, `-assignee:alice` when unassigned, so they have history, dedupe in the store
  * like every transition, and need no schema change. Logins never contain `:`.
  */

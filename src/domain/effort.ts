@@ -84,17 +84,3 @@ export function soldHoursOf(field: string | undefined): number | null {
   return Number.isFinite(hours) && hours >= 0 ? hours : null;
 }
 
-/** Where the issue's state keeps the effort last recorded (`IssueState.extra.effort`). */
-const MEMORY_KEY = 'effort';
-
-/** The effort last recorded for an issue; none when nothing was recorded. */
-export function readEffortMemory(extra: Record<string, unknown>): Effort {
-  const kept = extra[MEMORY_KEY];
-  if (typeof kept !== 'object' || kept === null) return NO_EFFORT;
-  const { spentSeconds, estimateSeconds } = kept as Record<string, unknown>;
-  return { spentSeconds: seconds(spentSeconds), estimateSeconds: seconds(estimateSeconds) };
-}
-
-export function writeEffortMemory(extra: Record<string, unknown>, effort: Effort): Record<string, unknown> {
-  return { ...extra, [MEMORY_KEY]: effort };
-}

@@ -39,7 +39,9 @@ export type IssueAction =
   | 'unassigned'
   | 'board_status_changed'
   /** A board number field holding hours spent or estimated changed (GitHub `projects_v2_item` edited). */
-  | 'effort_changed';
+  | 'effort_changed'
+  /** A comment on the issue was written or edited: activity, never a change of the issue itself. */
+  | 'commented';
 
 /** A change of the Projects v2 single-select Status field (GitHub `projects_v2_item` edited). */
 export interface BoardStatusChange {
@@ -78,6 +80,8 @@ export interface IssueEvent {
   assignees?: string[];
   /** Time spent / estimated after this event, as far as the payload (or the board card) says. */
   effort?: EffortReading;
+  /** The comment written or edited, on `commented`. */
+  comment?: { body: string };
 }
 
 /** What a rule wants done. Rules return these; they never call out. */
@@ -96,7 +100,7 @@ export interface Transition {
   from: string | null;
   /**
    * The stage entered. Overlay labels that durations need (paused `status::blocked`, `outcome::lost`:
-   * see `trackedLabels` in src/metrics/overlay.ts) are recorded here too as `+label` / `-label`
+   * see `trackedLabels` in src/domain/overlay.ts) are recorded here too as `+label` / `-label`
    * with `from` null (build them with `overlayTo`).
    */
   to: string;
@@ -129,7 +133,7 @@ export interface IssueState {
   updatedAt: string;
   /** Current assignees' logins; absent on states stored before assignees were recorded. */
   assignees?: string[];
-  /** Free-form extras a feature keeps per issue (e.g. Projects v2 item id). */
+  /** The issue's memory (rules, activity, fields, web address, backfilled): read and written only through domain/issue-memory.ts. */
   extra: Record<string, unknown>;
 }
 

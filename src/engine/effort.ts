@@ -1,6 +1,7 @@
 import type { IssueEvent, IssueState, Transition } from '../domain/types.js';
 import { onBoard } from './assignees.js';
-import { effortTransition, readEffortMemory, sameEffort, withReading, writeEffortMemory } from '../domain/effort.js';
+import { effortTransition, sameEffort, withReading } from '../domain/effort.js';
+import { readEffort, updateIssueMemory } from '../domain/issue-memory.js';
 
 /**
  * Adds what the event says of the time spent and estimated to the state the rules decided, and
@@ -11,9 +12,9 @@ import { effortTransition, readEffortMemory, sameEffort, withReading, writeEffor
 export function recordEffort(event: IssueEvent, state: IssueState): { state: IssueState; transitions: Transition[] } {
   if (!event.effort || !onBoard(state)) return { state, transitions: [] };
   // The rules carry the state's extras over: what it holds is what was last recorded (none off the board).
-  const recorded = readEffortMemory(state.extra);
+  const recorded = readEffort(state.extra);
   const effort = withReading(recorded, event.effort);
-  const next = { ...state, extra: writeEffortMemory(state.extra, effort) };
+  const next = { ...state, extra: updateIssueMemory(state.extra, { effort }) };
   if (sameEffort(effort, recorded)) return { state: next, transitions: [] };
   const base = {
     forge: event.forge,

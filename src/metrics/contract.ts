@@ -95,6 +95,8 @@ export interface EngagementFields {
   created: string;
   /** Time open, in non-terminal stages. */
   openSeconds: number;
+  /** ISO instant a person last changed or commented on the issue (the bot's own changes and comments do not count); null when unknown. */
+  lastActivity: string | null;
   stale: boolean;
   suggestLost: boolean;
   /** Time logged (GitLab time tracking, or the configured GitHub board field), in hours; null when none. */
@@ -144,7 +146,7 @@ export type Forecast =
 /** Open engagements by chance of meeting the target (`likely` ≥ `forecast.likelyAtOrAbove`, `unlikely` < `forecast.unlikelyBelow`). */
 export type ForecastBucket = 'likely' | 'uncertain' | 'unlikely' | 'no-target' | 'too-little-history';
 
-export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage' | 'burn'> {
+export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage' | 'lastActivity' | 'burn'> {
   start: string;
   seconds: number;
   activeSeconds: number;
@@ -211,7 +213,19 @@ export interface IssueReport
   extends IssueId,
     Pick<
       EngagementFields,
-      'kind' | 'segment' | 'state' | 'stage' | 'assignees' | 'openSeconds' | 'stale' | 'suggestLost' | 'spentHours' | 'estimateHours' | 'soldHours' | 'burn'
+      | 'kind'
+      | 'segment'
+      | 'state'
+      | 'stage'
+      | 'assignees'
+      | 'openSeconds'
+      | 'lastActivity'
+      | 'stale'
+      | 'suggestLost'
+      | 'spentHours'
+      | 'estimateHours'
+      | 'soldHours'
+      | 'burn'
     > {
   version: 1;
   generatedAt: string;

@@ -1,4 +1,5 @@
 import { burn, effortOfLabel, NO_EFFORT, soldHoursOf, type Effort } from '../../domain/effort.js';
+import { readField } from '../../domain/issue-memory.js';
 import type { IssueState } from '../../domain/types.js';
 import type { Timeline } from './timeline.js';
 
@@ -26,8 +27,6 @@ export interface EffortFacts {
 export function effortFacts(timeline: Timeline, state: IssueState | null): EffortFacts {
   const latest = effortHistory(timeline).at(-1);
   const effort = latest ? { spentSeconds: latest.spentSeconds, estimateSeconds: latest.estimateSeconds } : NO_EFFORT;
-  const fields = state?.extra['fields'];
-  const sold = typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>)['sow_hours'] : undefined;
-  const soldHours = soldHoursOf(typeof sold === 'string' ? sold : undefined);
+  const soldHours = soldHoursOf(state ? readField(state.extra, 'sow_hours') : undefined);
   return { effort, soldHours, burn: burn(effort, soldHours) };
 }

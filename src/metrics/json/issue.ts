@@ -4,7 +4,7 @@ import { effortHistory } from '../durations/effort.js';
 import { issueMetrics, type IssueFacts } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { Forecast, IssueReport } from '../contract.js';
-import { fieldsOf, SURFACES } from '../table/columns.js';
+import { SURFACES, withFieldsOf } from '../table/columns.js';
 
 /** One issue's timeline and durations. Pure. */
 export function issueReport(
@@ -16,12 +16,8 @@ export function issueReport(
 ): IssueReport {
   const metrics = issueMetrics(facts, settings, nowMs);
   const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    version: 1,
-    ...facts.id,
-    generatedAt: iso(nowMs),
-    unit: 'seconds',
-    ...fieldsOf(SURFACES.issue, metrics),
+  const head = { version: 1 as const, ...facts.id, generatedAt: iso(nowMs), unit: 'seconds' as const };
+  return Object.assign(withFieldsOf(head, SURFACES.issue, metrics), {
     timeline: metrics.segments.map((s) => ({
       stage: s.stage,
       from: iso(s.startMs),
@@ -40,5 +36,5 @@ export function issueReport(
       spentHours: spentSeconds === null ? null : spentSeconds / 3600,
       estimateHours: estimateSeconds === null ? null : estimateSeconds / 3600,
     })),
-  };
+  });
 }

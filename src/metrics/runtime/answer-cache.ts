@@ -1,10 +1,10 @@
 import type { Config } from '../../config/schema.js';
 import type { Store } from '../../store/store.js';
 import type { MetricsAnswer, MetricsQuery } from './answer.js';
-import { ReportEngine, type Answered, type Built, type ReportBackend } from './engine.js';
+import { LocalMetrics, type Answered, type Built, type MetricsBackend } from './local-metrics.js';
 import { metricsSettings } from '../durations/settings.js';
 
-export interface MetricsReportsOptions {
+export interface MetricsAnswersOptions {
   now: () => Date;
   onRefreshError: (error: unknown) => void;
 }
@@ -28,16 +28,16 @@ const REFRESH_WAIT_MS = 25;
  * refresh, then is answered from the previous build while the refresh completes behind it, as are
  * requests that arrive while one runs: a large change or a new instant never holds up answers.
  */
-export class MetricsReports {
+export class MetricsAnswers {
   private built: Built | null = null;
   private refreshing: Promise<Built> | null = null;
   private readonly answers = new Map<string, Promise<Answered>>();
   private readonly maxAgeMs: number;
 
   constructor(
-    private readonly backend: ReportBackend,
+    private readonly backend: MetricsBackend,
     config: Pick<Config, 'durations'>,
-    private readonly options: MetricsReportsOptions,
+    private readonly options: MetricsAnswersOptions,
   ) {
     this.maxAgeMs = config.durations.cacheSeconds * 1000;
   }
@@ -103,6 +103,6 @@ export class MetricsReports {
 }
 
 /** Reports computed on this thread from `store` (tests, in-memory stores). */
-export function inProcessReports(store: Pick<Store, 'changesSince'>, config: Pick<Config, 'durations' | 'preset' | 'forecast'>, options: MetricsReportsOptions): MetricsReports {
-  return new MetricsReports(new ReportEngine(store, metricsSettings(config)), config, options);
+export function inProcessAnswers(store: Pick<Store, 'changesSince'>, config: Pick<Config, 'durations' | 'preset' | 'forecast'>, options: MetricsAnswersOptions): MetricsAnswers {
+  return new MetricsAnswers(new LocalMetrics(store, metricsSettings(config)), config, options);
 }

@@ -3,13 +3,13 @@ import type { Worker as Thread } from 'node:worker_threads';
 import type { Config } from '../../config/schema.js';
 import { startThread } from '../../threads.js';
 import type { MetricsQuery } from './answer.js';
-import type { Answered, Built, ReportBackend } from './engine.js';
+import type { Answered, Built, MetricsBackend } from './local-metrics.js';
 
-export type ReportThreadRequest =
+export type MetricsThreadRequest =
   | { type: 'refresh'; id: number; asOfMs: number }
   | { type: 'answer'; id: number; query: MetricsQuery }
   | { type: 'stop' };
-export type ReportThreadReply =
+export type MetricsThreadReply =
   | { type: 'refreshed'; id: number; built: Built }
   | { type: 'answered'; id: number; answered: Answered }
   | { type: 'failed'; id: number; message: string };
@@ -23,14 +23,14 @@ interface Pending {
 }
 
 /**
- * A ReportEngine on a worker thread with its own store connection (report-thread-entry.ts):
+ * A LocalMetrics on a worker thread with its own store connection (thread-entry.ts):
  * reading a million transitions and computing every issue takes seconds, a report over 100k issues
  * a few hundred milliseconds, and better-sqlite3 reads synchronously, so on the main thread either
  * would hold up webhook intake. Only answers cross back: a serialised body, or the dashboard's
  * report. The thread starts with the first refresh and restarts with a later one if it dies
  * (starting over from a full read).
  */
-export class ReportThread implements ReportBackend {
+export class MetricsThread implements MetricsBackend {
   private thread: Thread | null = null;
   private exited: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending>();
@@ -58,13 +58,13 @@ export class ReportThread implements ReportBackend {
   async close(): Promise<void> {
     const thread = this.thread;
     if (!thread) return;
-    thread.postMessage({ type: 'stop' } satisfies ReportThreadRequest);
+    thread.postMessage({ type: 'stop' } satisfies MetricsThreadRequest);
     // A build in progress holds the thread's event loop for seconds and only reads: stop it rather than wait.
     const stopped = await Promise.race([this.exited.then(() => true), delay(STOP_WAIT_MS, false)]);
     if (!stopped) await thread.terminate();
   }
 
-  private ask<T>(request: (id: number) => ReportThreadRequest): Promise<T> {
+  private ask<T>(request: (id: number) => MetricsThreadRequest): Promise<T> {
     const id = this.nextId++;
     const thread = this.thread ?? this.start();
     return new Promise<T>((resolve, reject) => {
@@ -80,7 +80,7 @@ export class ReportThread implements ReportBackend {
     // Idle between requests; the service's lifetime is decided elsewhere.
     thread.unref();
     this.exited = new Promise((resolve) => thread.once('exit', () => resolve()));
-    thread.on('message', (reply: ReportThreadReply) => {
+    thread.on('message', (reply: MetricsThreadReply) => {
       const pending = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.type === 'failed') pending?.reject(new Error(reply.message));

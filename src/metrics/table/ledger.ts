@@ -4,6 +4,7 @@ import { factsOf } from '../durations/issue-facts.js';
 import { issueMetrics, type IssueFacts, type IssueMetrics } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { IssueId } from '../contract.js';
+import { ForecastMemo } from '../forecast/memo.js';
 import { buildTable, type IssueTable } from './table.js';
 
 interface Issue {
@@ -14,11 +15,8 @@ interface Issue {
   metrics: IssueMetrics | null;
 }
 
-/**
- * Table rows are in (forge, project, iid) order, however the changes arrived. The forecasts'
- * history follows it, so anything forecasting beside the table (the sweep) sorts its issues so too.
- */
-export function tableOrder(x: IssueId, y: IssueId): number {
+/** Table rows are in (forge, project, iid) order, however the changes arrived. */
+function tableOrder(x: IssueId, y: IssueId): number {
   if (x.forge !== y.forge) return x.forge < y.forge ? -1 : 1;
   if (x.project !== y.project) return x.project < y.project ? -1 : 1;
   return x.iid - y.iid;
@@ -41,6 +39,8 @@ export class IssueLedger {
   private metricsAsOfMs: number | null = null;
   /** Stage, actor, kind … repeat across a million transitions: keep one copy of each. */
   private readonly strings = new Map<string, string>();
+  /** The last table's forecasts, reused for engagements whose forecast cannot have changed. */
+  private readonly forecasts = new ForecastMemo();
 
   constructor(private readonly settings: MetricsSettings) {}
 
@@ -68,7 +68,7 @@ export class IssueLedger {
       issue.facts ??= factsOf(issue.transitions, issue.state);
       return (issue.metrics ??= issueMetrics(issue.facts, this.settings, asOfMs));
     });
-    return buildTable(metrics, this.settings, asOfMs);
+    return buildTable(metrics, this.settings, asOfMs, this.forecasts);
   }
 
   private issue(key: string): Issue {

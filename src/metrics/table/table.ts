@@ -4,6 +4,7 @@ import type { MetricsSettings } from '../durations/settings.js';
 import type { DurationState, IssueId, TargetStatus } from '../contract.js';
 import { forecastColumns, type ForecastColumns } from '../forecast/columns.js';
 import { DAY_MS } from '../durations/measure.js';
+import type { ForecastMemo } from '../forecast/memo.js';
 
 /** Codes of the per-issue columns; 0 is always "none". */
 export const STATES: readonly (DurationState | null)[] = [null, 'finished', 'open', 'stopped'];
@@ -39,8 +40,9 @@ class Dictionary<K extends string | null = string> {
 
 /**
  * Every issue's metrics, column-wise: typed arrays plus a few string lists. Built once per
- * snapshot (possibly on another thread: it holds no objects per issue, so it crosses threads as
- * transferred buffers), so that a request only scans the rows its filter selects.
+ * build by LocalMetrics (runtime/local-metrics.ts) and kept where it runs, the metrics thread or,
+ * in-process, the caller's: the table never crosses threads, only answers do. Column-wise so that a request only scans the rows its filter selects, and grouping is
+ * array indexing. Per-engagement columns are read through their declarations (columns.ts).
  */
 export interface IssueTable {
   size: number;
@@ -62,6 +64,8 @@ export interface IssueTable {
   stale: Uint8Array;
   suggestLost: Uint8Array;
   createdMs: Float64Array;
+  /** When a person last changed or commented on the issue (`IssueMetrics.lastActivityMs`). */
+  lastActivityMs: Float64Array;
   openMs: Float64Array;
   /** Time in the current visit of the current stage. */
   currentStageMs: Float64Array;
@@ -101,7 +105,7 @@ function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): n
   return id;
 }
 
-export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
+export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number, forecasts?: ForecastMemo): IssueTable {
   const n = issues.length;
   const forges = new Dictionary<ForgeName>();
   const [projects, labels, assignees, months] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
@@ -131,6 +135,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     stale: new Uint8Array(n),
     suggestLost: new Uint8Array(n),
     createdMs: new Float64Array(n),
+    lastActivityMs: new Float64Array(n),
     openMs: new Float64Array(n),
     currentStageMs: new Float64Array(n),
     stageMs: new Float64Array(n * stageCount),
@@ -149,7 +154,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
       activeMs: new Float64Array(n),
       month: new Uint32Array(n),
     })),
-    forecast: forecastColumns(issues, settings, nowMs),
+    forecast: forecastColumns(issues, settings, nowMs, forecasts),
     keys: {
       forge: forges.keys,
       project: projects.keys,
@@ -177,6 +182,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     table.stale[i] = issue.stale ? 1 : 0;
     table.suggestLost[i] = issue.suggestLost ? 1 : 0;
     table.createdMs[i] = issue.createdMs;
+    table.lastActivityMs[i] = issue.lastActivityMs;
     table.openMs[i] = issue.openMs;
     table.currentStageMs[i] = settings.measure(issue.stageSinceMs, nowMs);
     const { effort, soldHours, burn } = issue.effort;

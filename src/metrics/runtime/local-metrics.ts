@@ -16,8 +16,8 @@ export interface Answered {
   answer: MetricsAnswer;
 }
 
-/** Where the table lives and reports are computed: this thread (ReportEngine) or a worker thread (ReportThread). */
-export interface ReportBackend {
+/** Where the table lives and reports are computed: this thread (LocalMetrics) or a worker thread (MetricsThread). */
+export interface MetricsBackend {
   /** Takes in what the store recorded since the last refresh and makes the table current as of `asOfMs`. */
   refresh(asOfMs: number): Promise<Built>;
   /** Answers from the latest build; refresh first. */
@@ -29,7 +29,7 @@ export interface ReportBackend {
 export const CHANGES_PAGE = 50_000;
 
 /** The metrics table of one store, kept current by reading only what changed (see IssueLedger). */
-export class ReportEngine implements ReportBackend {
+export class LocalMetrics implements MetricsBackend {
   private readonly ledger: IssueLedger;
   private cursor: ChangeCursor = { transitions: 0, states: 0 };
   /** Changes applied to the ledger that no table has yet. */
