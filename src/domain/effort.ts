@@ -46,7 +46,8 @@ export function withReading(previous: Effort, reading: EffortReading): Effort {
   return { spentSeconds: pick('spentSeconds'), estimateSeconds: pick('estimateSeconds') };
 }
 
-export const sameEffort = (a: Effort, b: Effort): boolean => a.spentSeconds === b.spentSeconds && a.estimateSeconds === b.estimateSeconds;
+export const sameEffort = (a: Effort, b: Effort): boolean =>
+  a.spentSeconds === b.spentSeconds && a.estimateSeconds === b.estimateSeconds;
 
 /** The transition recording that the effort became `effort`. */
 export function effortTransition(base: Omit<Transition, 'from' | 'to'>, effort: Effort): Transition {
@@ -83,4 +84,3 @@ export function soldHoursOf(field: string | undefined): number | null {
   const hours = Number(field);
   return Number.isFinite(hours) && hours >= 0 ? hours : null;
 }
-

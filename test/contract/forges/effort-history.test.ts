@@ -39,17 +39,41 @@ describe('effort in the GitLab backfill', () => {
   it('reads `time_stats` as the totals at the last update, and records them once the issue is on the board', async () => {
     const mock = new ForgeApiMock();
     const scope = mock.gitlab();
-    scope.get(`/api/v4/projects/42/issues?${QUERY}&page=1`).reply(200, [listedIssue(1, 34 * 3600, 40 * 3600)], { 'x-next-page': '' });
+    scope
+      .get(`/api/v4/projects/42/issues?${QUERY}&page=1`)
+      .reply(200, [listedIssue(1, 34 * 3600, 40 * 3600)], { 'x-next-page': '' });
     scope.get('/api/v4/projects/42/issues/1/resource_label_events?per_page=100').reply(200, [
-      { action: 'add', created_at: '2024-03-01T09:00:00Z', label: { name: 'type::sow-request' }, user: { username: 'ae' } },
-      { action: 'add', created_at: '2024-04-01T09:00:00Z', label: { name: 'stage::deployment' }, user: { username: 'ie' } },
+      {
+        action: 'add',
+        created_at: '2024-03-01T09:00:00Z',
+        label: { name: 'type::sow-request' },
+        user: { username: 'ae' },
+      },
+      {
+        action: 'add',
+        created_at: '2024-04-01T09:00:00Z',
+        label: { name: 'stage::deployment' },
+        user: { username: 'ie' },
+      },
     ]);
     scope.get('/api/v4/projects/42/issues/1/resource_state_events?per_page=100').reply(200, []);
     const entries = await history();
     const ref = { forge: 'gitlab', project: '42', iid: 1 };
-    expect(entries.at(-1)).toEqual({ ref, label: '', action: 'effort', effort: { spentSeconds: 34 * 3600, estimateSeconds: 40 * 3600 }, at: '2024-05-01T10:00:00Z', actor: 'unknown' });
+    expect(entries.at(-1)).toEqual({
+      ref,
+      label: '',
+      action: 'effort',
+      effort: { spentSeconds: 34 * 3600, estimateSeconds: 40 * 3600 },
+      at: '2024-05-01T10:00:00Z',
+      actor: 'unknown',
+    });
     const transitions = transitionsFromHistory(entries, backfillVocabulary(configSchema.parse({})));
-    expect(transitions.at(-1)).toMatchObject({ to: `+effort:${34 * 3600}:${40 * 3600}`, at: '2024-05-01T10:00:00.000Z', source: 'backfill', kind: 'sow-request' });
+    expect(transitions.at(-1)).toMatchObject({
+      to: `+effort:${34 * 3600}:${40 * 3600}`,
+      at: '2024-05-01T10:00:00.000Z',
+      source: 'backfill',
+      kind: 'sow-request',
+    });
     expect(mock.pending()).toEqual([]);
   });
 
@@ -58,7 +82,12 @@ describe('effort in the GitLab backfill', () => {
     const scope = mock.gitlab();
     scope.get(`/api/v4/projects/42/issues?${QUERY}&page=1`).reply(200, [listedIssue(2, 0, 0)], { 'x-next-page': '' });
     scope.get('/api/v4/projects/42/issues/2/resource_label_events?per_page=100').reply(200, [
-      { action: 'add', created_at: '2024-04-01T09:00:00Z', label: { name: 'stage::deployment' }, user: { username: 'ie' } },
+      {
+        action: 'add',
+        created_at: '2024-04-01T09:00:00Z',
+        label: { name: 'stage::deployment' },
+        user: { username: 'ie' },
+      },
     ]);
     scope.get('/api/v4/projects/42/issues/2/resource_state_events?per_page=100').reply(200, []);
     const transitions = transitionsFromHistory(await history(), backfillVocabulary(configSchema.parse({})));

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
-import { burn, burnBucket, effortOfLabel, effortOverlay, withReading, type Effort } from '../../../src/domain/effort.js';
+import {
+  burn,
+  burnBucket,
+  effortOfLabel,
+  effortOverlay,
+  withReading,
+  type Effort,
+} from '../../../src/domain/effort.js';
 import { parseOverlay } from '../../../src/domain/overlay.js';
 import type { IssueEvent, Transition } from '../../../src/domain/types.js';
 import { recordEffort } from '../../../src/engine/effort.js';
@@ -29,7 +36,10 @@ function gitlabEvent(body: unknown, id = 'u1'): IssueEvent {
 }
 
 describe('burn', () => {
-  const effort = (spent: number | null, estimate: number | null): Effort => ({ spentSeconds: spent, estimateSeconds: estimate });
+  const effort = (spent: number | null, estimate: number | null): Effort => ({
+    spentSeconds: spent,
+    estimateSeconds: estimate,
+  });
   it.each([
     ['spent over sold hours', effort(96 * HOUR, 40 * HOUR), 120, 0.8],
     ['spent over the estimate without sold hours', effort(30 * HOUR, 40 * HOUR), null, 0.75],
@@ -55,12 +65,19 @@ describe('burn', () => {
   it('is never negative and spent is never negative, whatever the forge sends', () => {
     const any = fc.oneof(fc.double(), fc.integer({ min: -1e9, max: 1e9 }), fc.constant(null));
     fc.assert(
-      fc.property(fc.array(fc.record({ spentSeconds: any, estimateSeconds: any }, { requiredKeys: [] }), { maxLength: 8 }), fc.option(fc.double({ min: 0, max: 1e6, noNaN: true })), (readings, sold) => {
-        const last = readings.reduce<Effort>((effort, reading) => withReading(effort, reading as Partial<Effort>), { spentSeconds: null, estimateSeconds: null });
-        expect(last.spentSeconds === null || last.spentSeconds >= 0).toBe(true);
-        const value = burn(last, sold);
-        expect(value === null || (value >= 0 && Number.isFinite(value))).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.record({ spentSeconds: any, estimateSeconds: any }, { requiredKeys: [] }), { maxLength: 8 }),
+        fc.option(fc.double({ min: 0, max: 1e6, noNaN: true })),
+        (readings, sold) => {
+          const last = readings.reduce<Effort>((effort, reading) => withReading(effort, reading as Partial<Effort>), {
+            spentSeconds: null,
+            estimateSeconds: null,
+          });
+          expect(last.spentSeconds === null || last.spentSeconds >= 0).toBe(true);
+          const value = burn(last, sold);
+          expect(value === null || (value >= 0 && Number.isFinite(value))).toBe(true);
+        },
+      ),
     );
   });
 
@@ -77,11 +94,17 @@ describe('burn', () => {
 
 describe('GitLab time tracking', () => {
   it("reads GitLab's documented Issue Hook: 0 spent and 0 estimated is none", () => {
-    expect(gitlabEvent(gitlabIssueHook({ action: 'update' })).effort).toEqual({ spentSeconds: null, estimateSeconds: null });
+    expect(gitlabEvent(gitlabIssueHook({ action: 'update' })).effort).toEqual({
+      spentSeconds: null,
+      estimateSeconds: null,
+    });
   });
 
   it('takes `changes.total_time_spent.current` over `object_attributes.total_time_spent`', () => {
-    const hook = gitlabIssueHook({ action: 'update', time: { spent: 5 * HOUR, estimate: 40 * HOUR, logged: 2 * HOUR } });
+    const hook = gitlabIssueHook({
+      action: 'update',
+      time: { spent: 5 * HOUR, estimate: 40 * HOUR, logged: 2 * HOUR },
+    });
     expect(hook.changes.total_time_spent).toEqual({ previous: 3 * HOUR, current: 5 * HOUR });
     expect(gitlabEvent(hook).effort).toEqual({ spentSeconds: 5 * HOUR, estimateSeconds: 40 * HOUR });
     // A body rendered after a later `/spend` still says which total this change left.
@@ -131,7 +154,11 @@ describe('recorded with history', () => {
     ]);
     const settings = metricsSettings(config);
     const metrics = issueMetrics(issueFacts(transitions, [state])[0]!, settings, Date.parse('2026-03-11T00:00:00Z'));
-    expect(metrics.effort).toEqual({ effort: { spentSeconds: 34 * HOUR, estimateSeconds: 40 * HOUR }, soldHours: null, burn: 0.85 });
+    expect(metrics.effort).toEqual({
+      effort: { spentSeconds: 34 * HOUR, estimateSeconds: 40 * HOUR },
+      soldHours: null,
+      burn: 0.85,
+    });
     // Effort changes are no stages: the issue is still in deployment.
     expect(metrics.stage).toBe('deployment');
   });
@@ -143,7 +170,9 @@ describe('the sold effort in the SOW Request template', () => {
 
   it('is optional, a number of hours ≥ 0', () => {
     expect(sowHours).toMatchObject({ type: 'number', min: 0, required: false });
-    expect([parse('120'), parse('37.5'), parse('1,200'), parse('0')].map((result) => result.data)).toEqual([120, 37.5, 1200, 0]);
+    expect([parse('120'), parse('37.5'), parse('1,200'), parse('0')].map((result) => result.data)).toEqual([
+      120, 37.5, 1200, 0,
+    ]);
   });
 
   it.each(['about a hundred', '-5', '12h'])('refuses %j in the house style', (text) => {

@@ -35,7 +35,9 @@ describe('effort and burn on /metrics and the dashboard', () => {
   let app: FastifyInstance;
 
   beforeEach(async () => {
-    store = await storeWith(ENGAGEMENTS, (iid) => stateOf(iid, NOW, { extra: SOLD[iid] ? { fields: { sow_hours: SOLD[iid]! } } : {} }));
+    store = await storeWith(ENGAGEMENTS, (iid) =>
+      stateOf(iid, NOW, { extra: SOLD[iid] ? { fields: { sow_hours: SOLD[iid]! } } : {} }),
+    );
     await store.recordTransitions([logged(1, 20, 30), logged(1, 27, 85), logged(2, 21, 10, 40), logged(3, 22, 5)]);
     app = Fastify();
     const config = configSchema.parse({ durations: { cacheSeconds: 0 }, forecast: { draws: 500 } });
@@ -51,8 +53,15 @@ describe('effort and burn on /metrics and the dashboard', () => {
 
   it('gives each open engagement its burn and counts them by bucket, not per issue', async () => {
     const report = (await get('/metrics')).json<MetricsReport>();
-    expect(Object.fromEntries(report.kpi.open.map((row) => [row.iid, row.burn]))).toEqual({ 1: 0.85, 2: 0.25, 3: null });
-    expect(report.effort).toEqual({ spentHours: 100, byBurn: { 'under-50': 1, '50-80': 0, '80-100': 1, 'over-100': 0, unknown: 1 } });
+    expect(Object.fromEntries(report.kpi.open.map((row) => [row.iid, row.burn]))).toEqual({
+      1: 0.85,
+      2: 0.25,
+      3: null,
+    });
+    expect(report.effort).toEqual({
+      spentHours: 100,
+      byBurn: { 'under-50': 1, '50-80': 0, '80-100': 1, 'over-100': 0, unknown: 1 },
+    });
     const text = (await get('/metrics?format=prometheus')).body;
     expect(text).toContain('boardkeeper_burn_open_engagements{bucket="80-100"} 1');
     expect(text).toContain('boardkeeper_burn_open_engagements{bucket="unknown"} 1');
@@ -72,7 +81,10 @@ describe('effort and burn on /metrics and the dashboard', () => {
   });
 
   it('ends the CSV with spent, estimated, sold hours and burn', async () => {
-    const [header, ...rows] = (await get('/metrics?format=csv')).body.trim().split('\r\n').map((line) => line.split(','));
+    const [header, ...rows] = (await get('/metrics?format=csv')).body
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
     expect(header!.slice(-4)).toEqual(['spent_hours', 'estimate_hours', 'sold_hours', 'burn']);
     expect(rows.map((row) => row.slice(-4))).toEqual([
       ['85', '', '100', '0.85'],
