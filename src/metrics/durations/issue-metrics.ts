@@ -261,11 +261,14 @@ export function advanceMetrics(
     stageMs = new Map(stageMs).set(last.stage, stageMs.get(last.stage)! + grown);
     openMs += grown;
   }
-  const durations = new Map<string, IssueDuration>();
-  for (const definition of settings.definitions) {
-    const d = metrics.durations.get(definition.name);
-    if (!d) continue;
-    durations.set(definition.name, d.state === 'open' ? measured(definition, d.startMs, null, { nowMs: toMs, closedMs: null }, segments, settings) : d);
+  let durations = metrics.durations;
+  if ([...durations.values()].some((d) => d.state === 'open')) {
+    durations = new Map();
+    for (const definition of settings.definitions) {
+      const d = metrics.durations.get(definition.name);
+      if (!d) continue;
+      durations.set(definition.name, d.state === 'open' ? measured(definition, d.startMs, null, { nowMs: toMs, closedMs: null }, segments, settings) : d);
+    }
   }
   const idleMs = toMs - (fromMs - metrics.idleMs);
   return { ...metrics, stageMs, openMs, durations, segments, idleMs, ...idleFlags(metrics.closed, metrics.stage, idleMs, settings) };
