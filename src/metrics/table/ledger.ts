@@ -4,7 +4,7 @@ import { factsFrom } from '../durations/issue-facts.js';
 import { advanceMetrics, issueMetrics, type IssueMetrics } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { IssueId } from '../contract.js';
-import { buildTable, type IssueTable } from './table.js';
+import { buildTable, moveTable, type IssueTable } from './table.js';
 import { NO_TRANSITION, TransitionColumns } from './transition-columns.js';
 
 interface Issue {
@@ -47,6 +47,8 @@ export class IssueLedger {
   /** Issues with transitions, in row order; null after a new one arrived. */
   private rows: Issue[] | null = [];
   private metricsAsOfMs: number | null = null;
+  /** The last table, while no change has been applied since. */
+  private last: IssueTable | null = null;
 
   constructor(private readonly settings: MetricsSettings) {}
 
@@ -58,11 +60,13 @@ export class IssueLedger {
       issue.last = this.transitions.push(t, issue.last);
       if (issue.first === NO_TRANSITION) issue.first = issue.last;
       issue.metrics = null;
+      this.last = null;
     }
     for (const state of changes.states) {
       const issue = this.issue(issueKey(state.ref), state.ref);
       issue.state = state;
       issue.metrics = null;
+      this.last = null;
     }
   }
 
@@ -71,13 +75,18 @@ export class IssueLedger {
     const previousMs = this.metricsAsOfMs;
     this.metricsAsOfMs = asOfMs;
     this.rows ??= [...this.issues.values()].filter((issue) => issue.first !== NO_TRANSITION).sort(rowOrder);
+    let clockOnly = this.last !== null;
     const metrics = this.rows.map((issue) => {
       if (issue.metrics && previousMs !== null && previousMs !== asOfMs) {
         issue.metrics = advanceMetrics(issue.metrics, issue.lastAtMs, issue.state, this.settings, previousMs, asOfMs);
       }
-      return (issue.metrics ??= this.compute(issue, asOfMs));
+      if (issue.metrics) return issue.metrics;
+      clockOnly = false;
+      return (issue.metrics = this.compute(issue, asOfMs));
     });
-    return buildTable(metrics, this.settings, asOfMs);
+    // Only the clock moved (or nothing): the last table's keys and rows hold, its clock columns move.
+    this.last = clockOnly ? moveTable(this.last!, metrics, this.settings, asOfMs) : buildTable(metrics, this.settings, asOfMs);
+    return this.last;
   }
 
   private compute(issue: Issue, asOfMs: number): IssueMetrics {
