@@ -8,8 +8,8 @@
  *   config/, logger.ts, threads.ts, safe-equal.ts
  *   store/, observability/, templates/
  *   forges/ (the forge contract and adapters), rules/ (pure), metrics/ (pure core + its thread)
- *   policies/, alerts/, dashboard/
- *   engine/, sweep/, rooms (catchup/, reports/, status/, …)
+ *   policies/, alerts/, dashboard/, actions/ (one issue's actions on its forge)
+ *   jobs/ (leased periodic jobs), sweep/, engine/, rooms (catchup/, reports/, status/, …)
  *   http/, commands/, demo/, service.ts, cli.ts   the wiring
  */
 const folder = (...names) => `^src/(${names.join('|')})/`;
@@ -37,43 +37,43 @@ module.exports = {
     wrongWay(
       'metrics-below-its-readers',
       '^src/metrics/',
-      folder('dashboard', 'http', 'engine', 'sweep', 'rules', 'policies', 'forges', 'alerts', 'commands', 'demo'),
+      folder('dashboard', 'http', 'engine', 'sweep', 'rules', 'policies', 'forges', 'alerts', 'commands', 'demo', 'actions', 'jobs'),
       'metrics is pure over transitions and states; the dashboard, HTTP and the sweep read it, never the reverse.',
     ),
     wrongWay(
       'forges-below-http-and-engine',
       '^src/forges/',
-      folder('http', 'engine', 'sweep', 'rules', 'metrics', 'policies', 'dashboard', 'alerts', 'commands', 'demo'),
+      folder('http', 'engine', 'sweep', 'rules', 'metrics', 'policies', 'dashboard', 'alerts', 'commands', 'demo', 'actions', 'jobs'),
       'forges/ adapts a forge to the forge contract; intake (http/) and the engine use it.',
     ),
     wrongWay(
       'rules-are-pure',
       '^src/rules/',
-      folder('metrics', 'store', 'forges', 'engine', 'sweep', 'http', 'dashboard', 'alerts', 'observability', 'commands', 'demo'),
+      folder('metrics', 'store', 'forges', 'engine', 'sweep', 'http', 'dashboard', 'alerts', 'observability', 'commands', 'demo', 'actions', 'jobs'),
       'rules.decide returns data: no store, no forge, no metrics; shared notions live in domain/.',
     ),
     wrongWay(
       'store-below-forges-and-engine',
       '^src/store/',
-      folder('forges', 'engine', 'sweep', 'rules', 'metrics', 'policies', 'alerts', 'dashboard', 'http', 'observability', 'commands', 'demo'),
+      folder('forges', 'engine', 'sweep', 'rules', 'metrics', 'policies', 'alerts', 'dashboard', 'http', 'observability', 'commands', 'demo', 'actions', 'jobs'),
       'The store keeps what the engine decided; it knows no forge and no engine.',
     ),
     wrongWay(
       'observability-is-data',
       '^src/observability/',
-      folder('engine', 'sweep', 'http', 'metrics', 'rules', 'policies', 'alerts', 'dashboard', 'commands', 'demo'),
+      folder('engine', 'sweep', 'http', 'metrics', 'rules', 'policies', 'alerts', 'dashboard', 'commands', 'demo', 'actions', 'jobs'),
       'Service metrics are plain events any thread records; they import no producer.',
     ),
     wrongWay(
       'dashboard-renders-only',
       '^src/dashboard/',
-      folder('http', 'engine', 'sweep', 'store', 'rules', 'commands', 'demo'),
+      folder('http', 'engine', 'sweep', 'store', 'rules', 'commands', 'demo', 'actions', 'jobs'),
       'The dashboard renders the metrics report; http/dashboard.ts serves it.',
     ),
     wrongWay(
       'config-is-data',
       '^src/config/',
-      folder('store', 'forges', 'engine', 'sweep', 'rules', 'metrics', 'policies', 'alerts', 'dashboard', 'http', 'observability', 'commands', 'demo'),
+      folder('store', 'forges', 'engine', 'sweep', 'rules', 'metrics', 'policies', 'alerts', 'dashboard', 'http', 'observability', 'commands', 'demo', 'actions', 'jobs'),
       'Configuration is parsed data every layer reads.',
     ),
     {

@@ -8,16 +8,18 @@ import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
+import { openApiRoutes } from './http/openapi/route.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
+import { statusRoutes } from './http/status.js';
 import type { Logger } from './logger.js';
 import { LocalMetrics } from './metrics/runtime/local-metrics.js';
 import { MetricsThread } from './metrics/runtime/thread.js';
 import { MetricsAnswers } from './metrics/runtime/answer-cache.js';
 import { metricsSettings } from './metrics/durations/settings.js';
-import { createPipeline } from './engine/pipeline.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
-import { Worker } from './engine/worker.js';
+import { createLocalEngine } from './engine/local.js';
+import type { JobName } from './engine/jobs.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
 import type { Store } from './store/store.js';
 
@@ -45,6 +47,8 @@ export interface ServiceOptions {
    * clients built from the config. `in-process` (tests): it uses the `clients` given here.
    */
   engine?: 'thread' | 'in-process';
+  /** The leased jobs the in-process engine runs (those the config turns on); by default only prune. */
+  jobs?: readonly JobName[];
   /**
    * `thread` (serve): the metrics table behind /metrics and /dashboard is built, and their reports
    * computed, on a worker thread with its own store connection, so neither holds up intake.
@@ -67,14 +71,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const worker: Engine =
     options.engine === 'thread'
       ? new EngineThread(config, log, metrics, (report) => metrics.recordSweep(report))
-      : new Worker({
+      : createLocalEngine({
+          config,
           store,
-          settings: config.worker,
-          auditRetainDays: config.audit.retainDays,
-          log: log.child({ component: 'worker' }),
+          webhooks,
+          clients,
+          log,
           metrics,
           alerter: options.alerter,
-          handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
+          now: options.now,
+          // As the engine always did in process: prune at start, sweep only when a test asks.
+          jobs: options.jobs ?? ['prune'],
+          firstCheckWithinMs: 0,
+          onSweep: (report) => metrics.recordSweep(report),
         });
   const reports = new MetricsAnswers(
     options.metricsTable === 'thread' ? new MetricsThread(config) : new LocalMetrics(store, metricsSettings(config)),
@@ -97,6 +106,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       async (scope) => scope.register(auditRoutes, { store, config }),
       async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, reports }),
       async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, reports }),
+      async (scope) => scope.register(statusRoutes, { store, config, now: options.now, reports }),
+      async (scope) => scope.register(openApiRoutes, { config }),
       ...(options.routes ?? []),
     ],
   });

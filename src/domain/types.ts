@@ -35,7 +35,9 @@ export type IssueAction =
   | 'updated'
   | 'assigned'
   | 'unassigned'
-  | 'board_status_changed';
+  | 'board_status_changed'
+  /** A comment on the issue was written or edited: activity, never a change of the issue itself. */
+  | 'commented';
 
 /** A change of the Projects v2 single-select Status field (GitHub `projects_v2_item` edited). */
 export interface BoardStatusChange {
@@ -72,6 +74,8 @@ export interface IssueEvent {
   boardStatus?: BoardStatusChange;
   /** Assignees' logins after this event, when the payload says. */
   assignees?: string[];
+  /** The comment written or edited, on `commented`. */
+  comment?: { body: string };
 }
 
 /** What a rule wants done. Rules return these; they never call out. */
@@ -123,7 +127,7 @@ export interface IssueState {
   updatedAt: string;
   /** Current assignees' logins; absent on states stored before assignees were recorded. */
   assignees?: string[];
-  /** Free-form extras a feature keeps per issue (e.g. Projects v2 item id). */
+  /** The issue's memory (rules, activity, fields, web address, backfilled): read and written only through domain/issue-memory.ts. */
   extra: Record<string, unknown>;
 }
 

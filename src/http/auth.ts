@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../safe-equal.js';
+import { sendError } from './errors.js';
 
 /**
  * A preHandler that requires `Authorization: Bearer <token>` when a token is configured
@@ -13,7 +14,7 @@ export function bearerGuard(token: string | undefined) {
     const fromQuery = (request.query as Record<string, unknown> | undefined)?.token;
     const given = fromHeader || (typeof fromQuery === 'string' ? fromQuery : '');
     if (!given || !safeEqual(given, token)) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      await sendError(reply.header('www-authenticate', 'Bearer'), 'BK_UNAUTHORIZED');
     }
   };
 }

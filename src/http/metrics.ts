@@ -3,15 +3,15 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { MetricsQuery } from '../metrics/runtime/answer.js';
-import { issueReport } from '../metrics/json/issue.js';
 import { CSV_CONTENT_TYPE } from '../metrics/formats/csv.js';
-import { issueFacts } from '../metrics/durations/issue-facts.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/table/filter.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/formats/prometheus.js';
 import { inProcessAnswers, type MetricsAnswers } from '../metrics/runtime/answer-cache.js';
+import { answerIssue } from '../metrics/runtime/issue-answer.js';
 import { metricsSettings } from '../metrics/durations/settings.js';
 import { UNSTAGED } from '../metrics/durations/walk.js';
 import { bearerGuard } from './auth.js';
+import { sendError } from './errors.js';
 
 export interface MetricsRoutesOptions {
   store: Store;
@@ -41,14 +41,14 @@ const CONTENT_TYPES: Record<MetricsFormat, string> = {
   csv: CSV_CONTENT_TYPE,
 };
 
-const issueParams = z.object({
+export const issueParams = z.object({
   forge: z.enum(['gitlab', 'github']),
   project: z.string().min(1),
   iid: z.coerce.number().int().positive(),
 });
 
 function badRequest(reply: FastifyReply, parameter: string, message: string) {
-  return reply.code(400).send({ error: 'bad_request', parameter, message });
+  return sendError(reply, 'BK_METRICS_BAD_QUERY', { parameter, message });
 }
 
 /** GET /metrics and GET /metrics/issues/:forge/:project/:iid, behind the optional bearer token. */
@@ -88,11 +88,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       const issue = parsed.error.issues[0]!;
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
-    const ref = parsed.data;
-    const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
-    const [facts] = issueFacts(transitions, state ? [state] : []);
-    if (!facts) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
-    // The forecast comes from the metrics table: simulating is the table build's work, never a request's.
-    return reply.send(issueReport(facts, transitions, settings, now().getTime(), 'forecast' in answer ? answer.forecast : null));
+    const answered = await answerIssue(store, reports, settings, parsed.data, now().getTime());
+    if (!answered) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
+    return reply.send(answered.report);
   });
 };

@@ -94,6 +94,8 @@ export interface EngagementFields {
   created: string;
   /** Time open, in non-terminal stages. */
   openSeconds: number;
+  /** ISO instant a person last changed or commented on the issue (the bot's own changes and comments do not count); null when unknown. */
+  lastActivity: string | null;
   stale: boolean;
   suggestLost: boolean;
 }
@@ -136,7 +138,7 @@ export type Forecast =
 /** Open engagements by chance of meeting the target (`likely` ≥ `forecast.likelyAtOrAbove`, `unlikely` < `forecast.unlikelyBelow`). */
 export type ForecastBucket = 'likely' | 'uncertain' | 'unlikely' | 'no-target' | 'too-little-history';
 
-export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage'> {
+export interface OpenEngagement extends IssueId, RowFields, Pick<EngagementFields, 'stage' | 'lastActivity'> {
   start: string;
   seconds: number;
   activeSeconds: number;
@@ -199,7 +201,7 @@ export interface MetricsReport {
 /** Per-issue view, `GET /metrics/issues/:forge/:project/:iid`. */
 export interface IssueReport
   extends IssueId,
-    Pick<EngagementFields, 'kind' | 'segment' | 'state' | 'stage' | 'assignees' | 'openSeconds' | 'stale' | 'suggestLost'> {
+    Pick<EngagementFields, 'kind' | 'segment' | 'state' | 'stage' | 'assignees' | 'openSeconds' | 'lastActivity' | 'stale' | 'suggestLost'> {
   version: 1;
   generatedAt: string;
   unit: 'seconds';

@@ -15,7 +15,7 @@ import {
   type InboxRecord,
   type TransitionRecord,
 } from './rows.js';
-import type { ChangeCursor, Changes, Delivery, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
+import type { ChangeCursor, Changes, Delivery, IssueHistory, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -241,6 +241,20 @@ export class PostgresStore implements Store {
     return rows.map(toTransition);
   }
 
+  async issueHistory(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>): Promise<IssueHistory> {
+    return this.withClient(async (client) => {
+      // One snapshot for both reads: a completion committing in between is in both or in neither.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const state = await client.query<{ state: unknown }>('SELECT state FROM issue_state WHERE key = $1', [issueKey(ref)]);
+      const transitions = await client.query<TransitionRecord>(
+        'SELECT * FROM transitions WHERE forge = $1 AND project = $2 AND iid = $3 ORDER BY at, to_stage',
+        [ref.forge, ref.project, ref.iid],
+      );
+      await client.query('COMMIT');
+      return { state: state.rows[0] ? parseIssueState(state.rows[0].state) : null, transitions: transitions.rows.map(toTransition) };
+    });
+  }
+
   async changesSince(after: ChangeCursor, limit: number): Promise<Changes> {
     const [transitions, states] = await Promise.all([
       this.query<TransitionRecord & { seq: string }>('SELECT * FROM transitions WHERE seq > $1 ORDER BY seq LIMIT $2', [
@@ -294,11 +308,24 @@ export class PostgresStore implements Store {
     return rows[0]?.value ?? null;
   }
 
-  async setCursor(name: string, value: string): Promise<void> {
-    await this.query(
-      'INSERT INTO cursors (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
-      [name, value],
+  async setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean> {
+    const upsert = 'INSERT INTO cursors (name, value) SELECT $1::text, $2::text';
+    const replace = 'ON CONFLICT (name) DO UPDATE SET value = excluded.value';
+    if (!hold) {
+      await this.query(`${upsert} ${replace}`, [name, value]);
+      return true;
+    }
+    // One statement, as for policy memory: the lease row is locked while the cursor is written.
+    const { rows } = await this.query<{ held: boolean }>(
+      `WITH held AS (
+         SELECT 1 FROM leases WHERE name = $3 AND holder = $4 AND until_ms > ${NOW_MS} FOR UPDATE
+       ), written AS (
+         ${upsert} WHERE EXISTS (SELECT 1 FROM held) ${replace}
+       )
+       SELECT EXISTS (SELECT 1 FROM held) AS held`,
+      [name, value, hold.name, hold.holder],
     );
+    return rows[0]?.held === true;
   }
 
   async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {

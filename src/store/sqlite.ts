@@ -21,6 +21,7 @@ import {
   type ChangeCursor,
   type Changes,
   type Delivery,
+  type IssueHistory,
   type LeaseHold,
   type PolicyMemoryRow,
   type InboxRow,
@@ -309,7 +310,7 @@ export class SqliteStore implements Store {
       status: InboxStatus;
       n: number;
     }[];
-    return rows.reduce((counts, row) => ({ ...counts, [row.status]: row.n }), { ...EMPTY_COUNTS });
+    return { ...EMPTY_COUNTS, ...Object.fromEntries(rows.map((row) => [row.status, row.n])) };
   }
 
   async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
@@ -391,6 +392,17 @@ export class SqliteStore implements Store {
     return rows.map(toTransition);
   }
 
+  async issueHistory(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>): Promise<IssueHistory> {
+    // A read transaction: the engine thread's (or another process's) connection may commit a
+    // completion between two statements; inside one, both read the same snapshot of the WAL.
+    return this.db.transaction(() => {
+      const row = this.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref)) as { state: string } | undefined;
+      const rows = this.prepare('SELECT * FROM transitions WHERE forge = ? AND project = ? AND iid = ? ORDER BY at, to_stage')
+        .all(ref.forge, ref.project, ref.iid) as TransitionRecord[];
+      return { state: row ? parseIssueState(row.state) : null, transitions: rows.map(toTransition) };
+    })();
+  }
+
   async changesSince(after: ChangeCursor, limit: number): Promise<Changes> {
     // Raw rows: a first read takes every transition, and one object per row is enough.
     const transitions = this.prepareRaw(
@@ -438,9 +450,22 @@ export class SqliteStore implements Store {
     return row?.value ?? null;
   }
 
-  async setCursor(name: string, value: string): Promise<void> {
-    this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
-      .run(name, value);
+  async setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean> {
+    const upsert = this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    if (!hold) {
+      upsert.run(name, value);
+      return true;
+    }
+    return this.db.transaction(() => {
+      if (!this.isHeld(hold)) return false;
+      upsert.run(name, value);
+      return true;
+    }).immediate();
+  }
+
+  /** Inside a write transaction, so no takeover can come between the check and the write. */
+  private isHeld(hold: LeaseHold): boolean {
+    return this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now').get({ ...hold, now: Date.now() }) !== undefined;
   }
 
   async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {
@@ -459,12 +484,11 @@ export class SqliteStore implements Store {
   }
 
   async putPolicyMemory(rows: PolicyMemoryRow[], hold: LeaseHold): Promise<boolean> {
-    const held = this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now');
     const upsert = this.prepare(
       'INSERT INTO policy_memory (key, memory) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET memory = excluded.memory',
     );
     return this.db.transaction(() => {
-      if (!held.get({ ...hold, now: Date.now() })) return false;
+      if (!this.isHeld(hold)) return false;
       for (const row of rows) upsert.run(row.key, JSON.stringify(row.memory));
       return true;
     }).immediate();

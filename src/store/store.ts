@@ -2,7 +2,7 @@ import type { AuditEntry, ForgeName, IssueRef, IssueState, Transition } from '..
 
 /** A webhook delivery exactly as received: what is needed to verify-free replay it later. */
 export interface Delivery {
-  /** X-Gitlab-Event-UUID / Idempotency-Key / X-GitHub-Delivery. Unique. */
+  /** Idempotency-Key (else X-Gitlab-Event-UUID) / X-GitHub-Delivery. Unique. */
   id: string;
   forge: ForgeName;
   /** X-Gitlab-Event / X-GitHub-Event (+ `.action` for GitHub when known). */
@@ -72,6 +72,13 @@ export interface Changes {
   cursor: ChangeCursor;
 }
 
+/** One issue's state and its transitions, as of one instant of the store. */
+export interface IssueHistory {
+  state: IssueState | null;
+  /** In time order. */
+  transitions: Transition[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Create or upgrade the schema. Safe to run concurrently from several processes. */
@@ -110,6 +117,13 @@ export interface Store {
   recordTransitions(transitions: Transition[]): Promise<number>;
   transitions(filter: TransitionFilter): Promise<Transition[]>;
   /**
+   * One issue's state and transitions from one consistent read (one transaction on SQLite, one
+   * REPEATABLE READ snapshot on PostgreSQL): a completion committing meanwhile is seen in both or in
+   * neither, so an answer built from them never shows a state its transitions do not reach. A null
+   * state and no transitions for an issue the store does not know.
+   */
+  issueHistory(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>): Promise<IssueHistory>;
+  /**
    * Transitions recorded and issue states written after `after`, at most `limit` of each; fewer
    * than `limit` of both means the reader is up to date. Every row is returned exactly once
    * across calls that chain their cursors: a write that commits later than a read never gets a
@@ -120,9 +134,14 @@ export interface Store {
   issueStates(filter: { forge?: ForgeName; project?: string }): Promise<IssueState[]>;
   recordAudit(entries: AuditEntry[]): Promise<void>;
   audit(filter: { limit: number; forge?: ForgeName; project?: string; iid?: number }): Promise<AuditEntry[]>;
-  /** Key/value cursor (backfill resume points). */
+  /** Key/value cursor (backfill resume points, when a leased job last ran). */
   getCursor(name: string): Promise<string | null>;
-  setCursor(name: string, value: string): Promise<void>;
+  /**
+   * Write a cursor; with `hold`, only while that lease is live (fencing, as for policy memory: a
+   * job whose lease lapsed and was taken over writes nothing). Returns false, having written
+   * nothing, when `hold` is not held; true otherwise.
+   */
+  setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean>;
   /**
    * Take or keep a named lease for `hold.holder` until `ms` from now (on the store's clock): granted
    * when the lease is free, expired, or already the holder's. Returns whether the holder has it now.

@@ -1,6 +1,6 @@
 import type { DurationEvent } from '../../config/schema.js';
+import { readField, readPersonActivity } from '../../domain/issue-memory.js';
 import type { IssueState } from '../../domain/types.js';
-import { readPersonActivity } from '../activity.js';
 import type { ResolvedDefinition, MetricsSettings } from './settings.js';
 import { assigneesFromTimeline, type Timeline } from './timeline.js';
 import type { DurationState, IssueId, TargetStatus } from '../contract.js';
@@ -46,7 +46,12 @@ export interface IssueMetrics {
   visits: Map<string, number>;
   durations: Map<string, IssueDuration>;
   segments: Segment[];
-  /** Since a person last changed the issue (the bot's own changes do not count, once the rules have recorded one). */
+  /**
+   * When a person last changed or commented on the issue (the bot's own changes and comments do not
+   * count, once the rules have recorded one); before that, the last event known. Not finite when nothing is known.
+   */
+  lastActivityMs: number;
+  /** Since `lastActivityMs`. */
   idleMs: number;
   stale: boolean;
   suggestLost: boolean;
@@ -58,11 +63,10 @@ function parseInstant(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** A date from the issue's template fields (`state.extra.fields`); future dates are plans and ignored. */
+/** A date from the issue's template fields (its memory's `fields`); future dates are plans and ignored. */
 function fieldInstant(state: IssueState | null, field: string | undefined, nowMs: number): number | null {
   if (!state || !field) return null;
-  const fields = state.extra.fields;
-  const at = fields && typeof fields === 'object' ? parseInstant((fields as Record<string, unknown>)[field]) : null;
+  const at = parseInstant(readField(state.extra, field));
   return at !== null && at <= nowMs ? at : null;
 }
 
@@ -189,7 +193,8 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
   }
   const updatedMs = parseInstant(state?.updatedAt) ?? -Infinity;
   const personMs = parseInstant(state && readPersonActivity(state.extra));
-  const idleMs = nowMs - (personMs ?? Math.max(updatedMs, timeline.lastAtMs));
+  const lastActivityMs = personMs ?? Math.max(updatedMs, timeline.lastAtMs);
+  const idleMs = nowMs - lastActivityMs;
   const closed = closedMs !== null;
   const stage = replay.stage === UNSTAGED ? null : replay.stage;
   return {
@@ -208,6 +213,7 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     visits: new Map([...replay.entered].map(([name, times]) => [name, times.length])),
     durations,
     segments: replay.segments,
+    lastActivityMs,
     idleMs,
     ...idleFlags(closed, stage, idleMs, settings),
   };
@@ -270,7 +276,7 @@ export function advanceMetrics(
       durations.set(definition.name, d.state === 'open' ? measured(definition, d.startMs, null, { nowMs: toMs, closedMs: null }, segments, settings) : d);
     }
   }
-  const idleMs = toMs - (fromMs - metrics.idleMs);
+  const idleMs = toMs - metrics.lastActivityMs;
   return { ...metrics, stageMs, openMs, durations, segments, idleMs, ...idleFlags(metrics.closed, metrics.stage, idleMs, settings) };
 }
 

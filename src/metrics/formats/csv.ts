@@ -1,7 +1,7 @@
 import { forecastAt } from '../forecast/report.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { Forecast } from '../contract.js';
-import { csvCells, csvHeaders, SURFACES, type Cell } from '../table/columns.js';
+import { csvHeaders, pushCsvCells, SURFACES, type Cell } from '../table/columns.js';
 import { issueIdAt, STATES, STATUSES, type IssueTable } from '../table/table.js';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -39,16 +39,15 @@ export function renderCsv(table: IssueTable, selection: Uint32Array, settings: M
   ];
   const rows = Array.from(selection, (i) => {
     const id = issueIdAt(table, i);
-    return [
-      id.forge, id.project, id.iid, ...csvCells(SURFACES.csv, table, i),
-      ...table.durations.flatMap((c) =>
-        c.state[i]
-          ? [STATES[c.state[i]!]!, iso(c.startMs[i]), iso(c.endMs[i]), c.ms[i]! / 1000, c.activeMs[i]! / 1000, STATUSES[c.status[i]!]!]
-          : [null, null, null, null, null, null],
-      ),
-      ...csvCells(SURFACES.csvAfterDurations, table, i),
-      ...forecastCells(forecastAt(table.forecast, i, settings, null)),
-    ];
+    const cells: Cell[] = [id.forge, id.project, id.iid];
+    pushCsvCells(cells, SURFACES.csv, table, i);
+    for (const c of table.durations) {
+      if (c.state[i]) cells.push(STATES[c.state[i]!]!, iso(c.startMs[i]), iso(c.endMs[i]), c.ms[i]! / 1000, c.activeMs[i]! / 1000, STATUSES[c.status[i]!]!);
+      else cells.push(null, null, null, null, null, null);
+    }
+    pushCsvCells(cells, SURFACES.csvAfterDurations, table, i);
+    cells.push(...forecastCells(forecastAt(table.forecast, i, settings, null)));
+    return cells;
   });
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }

@@ -3,7 +3,7 @@ import { durationResult } from './metrics.js';
 import { issueMetrics, type IssueFacts } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { Forecast, IssueReport } from '../contract.js';
-import { fieldsOf, SURFACES } from '../table/columns.js';
+import { SURFACES, withFieldsOf } from '../table/columns.js';
 
 /** One issue's timeline and durations. Pure. */
 export function issueReport(
@@ -15,12 +15,8 @@ export function issueReport(
 ): IssueReport {
   const metrics = issueMetrics(facts, settings, nowMs);
   const iso = (ms: number) => new Date(ms).toISOString();
-  return {
-    version: 1,
-    ...facts.id,
-    generatedAt: iso(nowMs),
-    unit: 'seconds',
-    ...fieldsOf(SURFACES.issue, metrics),
+  const head = { version: 1 as const, ...facts.id, generatedAt: iso(nowMs), unit: 'seconds' as const };
+  return Object.assign(withFieldsOf(head, SURFACES.issue, metrics), {
     timeline: metrics.segments.map((s) => ({
       stage: s.stage,
       from: iso(s.startMs),
@@ -34,5 +30,5 @@ export function issueReport(
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
       .map(({ from, to, at, actor, source }) => ({ from, to, at, actor, source })),
     forecast,
-  };
+  });
 }

@@ -4,7 +4,7 @@ import { forecastAt, forecastBuckets } from '../forecast/report.js';
 import { DAY_MS } from '../durations/measure.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import { stats } from '../durations/stats.js';
-import { fieldsAt, SURFACES } from '../table/columns.js';
+import { SURFACES, withFieldsAt } from '../table/columns.js';
 import { displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from '../table/table.js';
 import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from '../contract.js';
 
@@ -134,15 +134,13 @@ function stageReports(table: IssueTable, selection: Uint32Array, settings: Metri
 
 function engagement(table: IssueTable, columns: DurationColumns, i: number) {
   const ms = columns.ms[i]!;
-  return {
-    ...issueIdAt(table, i),
-    ...fieldsAt(SURFACES.rows, table, i),
+  return Object.assign(withFieldsAt(issueIdAt(table, i), SURFACES.rows, table, i), {
     start: iso(columns.startMs[i]!),
     seconds: ms / 1000,
     activeSeconds: columns.activeMs[i]! / 1000,
     days: toDays(ms),
     status: STATUSES[columns.status[i]!] ?? null,
-  };
+  });
 }
 
 function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsSettings, report: DurationReport | undefined, limit: number): MetricsReport['kpi'] {
@@ -161,12 +159,12 @@ function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsS
     targetDays,
     atRiskAfterDays: definition?.atRiskMs == null ? null : definition.atRiskMs / DAY_MS,
     finished: finished.slice(0, limit).map((i) => ({ ...engagement(table, c, i), end: iso(c.endMs[i]!), targetDays })),
-    open: open.slice(0, limit).map((i) => ({
-      ...engagement(table, c, i),
-      ...fieldsAt(SURFACES.openRows, table, i),
-      targetDays,
-      forecast: forecastAt(table.forecast, i, settings, targetDays),
-    })),
+    open: open.slice(0, limit).map((i) =>
+      Object.assign(withFieldsAt(engagement(table, c, i), SURFACES.openRows, table, i), {
+        targetDays,
+        forecast: forecastAt(table.forecast, i, settings, targetDays),
+      }),
+    ),
     trend: (report?.byMonth ?? [])
       .filter((group) => group.finished.count > 0)
       .map((group) => ({ month: group.key, count: group.finished.count, median: group.finished.median, p90: group.finished.p90 })),

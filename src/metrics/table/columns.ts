@@ -24,15 +24,17 @@ export interface EngagementColumn<K extends keyof EngagementFields> {
 
 type AnyColumn = { [K in keyof EngagementFields]: EngagementColumn<K> }[keyof EngagementFields];
 
-const as = <V extends Cell>(value: V): Cell => value;
+const itself = (value: Cell): Cell => value;
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** An issue's last activity; null when nothing is known of it. */
+const activityInstant = (ms: number): string | null => (Number.isFinite(ms) ? iso(ms) : null);
 
 export const COLUMNS = {
   title: {
     key: 'title',
     at: (table, i) => table.title[i]!,
     of: (issue) => issue.title,
-    csv: [{ header: 'title', cell: as }],
+    csv: [{ header: 'title', cell: itself }],
   },
   assignees: {
     key: 'assignees',
@@ -45,26 +47,26 @@ export const COLUMNS = {
     key: 'kind',
     at: (table, i) => table.keys.kind[table.kind[i]!]!,
     of: (issue) => issue.kind,
-    csv: [{ header: 'kind', cell: as }],
+    csv: [{ header: 'kind', cell: itself }],
   },
   segment: {
     key: 'segment',
     at: (table, i) => table.keys.segment[table.segment[i]!]!,
     of: (issue) => issue.segment,
-    csv: [{ header: 'segment', cell: as }],
+    csv: [{ header: 'segment', cell: itself }],
     heading: 'Segment',
   },
   state: {
     key: 'state',
     at: (table, i) => (table.closed[i] ? 'closed' : 'open'),
     of: (issue) => (issue.closed ? 'closed' : 'open'),
-    csv: [{ header: 'state', cell: as }],
+    csv: [{ header: 'state', cell: itself }],
   },
   stage: {
     key: 'stage',
     at: (table, i) => table.keys.stage[table.stage[i]!]!,
     of: (issue) => issue.stage,
-    csv: [{ header: 'stage', cell: as }],
+    csv: [{ header: 'stage', cell: itself }],
     heading: 'Stage',
   },
   created: {
@@ -72,7 +74,7 @@ export const COLUMNS = {
     at: (table, i) => iso(table.createdMs[i]!),
     of: (issue) => iso(issue.createdMs),
     csv: [
-      { header: 'created', cell: as },
+      { header: 'created', cell: itself },
       { header: 'created_month', cell: (created) => created.slice(0, 7) },
     ],
   },
@@ -80,13 +82,19 @@ export const COLUMNS = {
     key: 'openSeconds',
     at: (table, i) => table.openMs[i]! / 1000,
     of: (issue) => issue.openMs / 1000,
-    csv: [{ header: 'open_seconds', cell: as }],
+    csv: [{ header: 'open_seconds', cell: itself }],
+  },
+  lastActivity: {
+    key: 'lastActivity',
+    at: (table, i) => activityInstant(table.lastActivityMs[i]!),
+    of: (issue) => activityInstant(issue.lastActivityMs),
+    csv: [],
   },
   stale: {
     key: 'stale',
     at: (table, i) => table.stale[i] === 1,
     of: (issue) => issue.stale,
-    csv: [{ header: 'stale', cell: as }],
+    csv: [{ header: 'stale', cell: itself }],
   },
   suggestLost: {
     key: 'suggestLost',
@@ -104,13 +112,32 @@ export const SURFACES = {
   /** `kpi.finished[]` and `kpi.open[]`, after the issue's id. */
   rows: [COLUMNS.title, COLUMNS.assignees, COLUMNS.kind, COLUMNS.segment],
   /** `kpi.open[]` only, after the KPI duration's `status`. */
-  openRows: [COLUMNS.stage],
+  openRows: [COLUMNS.stage, COLUMNS.lastActivity],
   /** The CSV, after the issue's id, before the durations' columns. */
-  csv: [COLUMNS.title, COLUMNS.kind, COLUMNS.segment, COLUMNS.state, COLUMNS.stage, COLUMNS.created, COLUMNS.openSeconds, COLUMNS.stale],
+  csv: [
+    COLUMNS.title,
+    COLUMNS.kind,
+    COLUMNS.segment,
+    COLUMNS.state,
+    COLUMNS.stage,
+    COLUMNS.created,
+    COLUMNS.openSeconds,
+    COLUMNS.stale,
+  ],
   /** The CSV, after the durations' columns, before the forecast's. */
   csvAfterDurations: [COLUMNS.assignees],
   /** GET /metrics/issues/…, after `unit`. */
-  issue: [COLUMNS.kind, COLUMNS.segment, COLUMNS.state, COLUMNS.stage, COLUMNS.assignees, COLUMNS.openSeconds, COLUMNS.stale, COLUMNS.suggestLost],
+  issue: [
+    COLUMNS.kind,
+    COLUMNS.segment,
+    COLUMNS.state,
+    COLUMNS.stage,
+    COLUMNS.assignees,
+    COLUMNS.openSeconds,
+    COLUMNS.lastActivity,
+    COLUMNS.stale,
+    COLUMNS.suggestLost,
+  ],
   /** The dashboard's tables of finished and open engagements, after the issue. */
   finishedTable: [COLUMNS.segment],
   openTable: [COLUMNS.stage, COLUMNS.segment],
@@ -118,26 +145,34 @@ export const SURFACES = {
 
 type Fields<C extends readonly AnyColumn[]> = { [K in C[number]['key']]: EngagementFields[K] };
 
-/** The values of `columns` for table row i, keyed and ordered as listed. */
-export function fieldsAt<C extends readonly AnyColumn[]>(columns: C, table: IssueTable, i: number): Fields<C> {
-  const fields: Record<string, unknown> = {};
-  for (const column of columns) fields[column.key] = column.at(table, i);
-  return fields as Fields<C>;
+/** Adds the values of `columns` for table row i to `row`, in the order listed. */
+export function withFieldsAt<R extends object, C extends readonly AnyColumn[]>(
+  row: R,
+  columns: C,
+  table: IssueTable,
+  i: number,
+): R & Fields<C> {
+  for (const column of columns) (row as Record<string, unknown>)[column.key] = column.at(table, i);
+  return row as R & Fields<C>;
 }
 
-/** The values of `columns` from one issue's metrics, keyed and ordered as listed. */
-export function fieldsOf<C extends readonly AnyColumn[]>(columns: C, issue: IssueMetrics): Fields<C> {
-  const fields: Record<string, unknown> = {};
-  for (const column of columns) fields[column.key] = column.of(issue);
-  return fields as Fields<C>;
+/** Adds the values of `columns` from one issue's metrics to `row`, in the order listed. */
+export function withFieldsOf<R extends object, C extends readonly AnyColumn[]>(
+  row: R,
+  columns: C,
+  issue: IssueMetrics,
+): R & Fields<C> {
+  for (const column of columns) (row as Record<string, unknown>)[column.key] = column.of(issue);
+  return row as R & Fields<C>;
 }
 
-export const csvHeaders = (columns: readonly AnyColumn[]): string[] => columns.flatMap((column) => column.csv.map(({ header }) => header));
+export const csvHeaders = (columns: readonly AnyColumn[]): string[] =>
+  columns.flatMap((column) => column.csv.map(({ header }) => header));
 
-/** The CSV cells of `columns` for table row i. */
-export function csvCells(columns: readonly AnyColumn[], table: IssueTable, i: number): Cell[] {
-  return columns.flatMap((column) => {
+/** Appends the CSV cells of `columns` for table row i to `cells`. */
+export function pushCsvCells(cells: Cell[], columns: readonly AnyColumn[], table: IssueTable, i: number): void {
+  for (const column of columns) {
     const value = column.at(table, i);
-    return column.csv.map(({ cell }) => (cell as (value: unknown) => Cell)(value));
-  });
+    for (const { cell } of column.csv) cells.push((cell as (value: unknown) => Cell)(value));
+  }
 }

@@ -4,6 +4,7 @@ import { factsFrom } from '../durations/issue-facts.js';
 import { advanceMetrics, issueMetrics, type IssueMetrics } from '../durations/issue-metrics.js';
 import type { MetricsSettings } from '../durations/settings.js';
 import type { IssueId } from '../contract.js';
+import { ForecastMemo } from '../forecast/memo.js';
 import { buildTable, moveTable, type IssueTable } from './table.js';
 import { NO_TRANSITION, TransitionColumns } from './transition-columns.js';
 
@@ -19,11 +20,8 @@ interface Issue {
   lastAtMs: number;
 }
 
-/**
- * Table rows are in (forge, project, iid) order, however the changes arrived. The forecasts'
- * history follows it, so anything forecasting beside the table (the sweep) sorts its issues so too.
- */
-export function tableOrder(x: IssueId, y: IssueId): number {
+/** Table rows are in (forge, project, iid) order, however the changes arrived. */
+function tableOrder(x: IssueId, y: IssueId): number {
   if (x.forge !== y.forge) return x.forge < y.forge ? -1 : 1;
   if (x.project !== y.project) return x.project < y.project ? -1 : 1;
   return x.iid - y.iid;
@@ -49,6 +47,8 @@ export class IssueLedger {
   private metricsAsOfMs: number | null = null;
   /** The last table, while no change has been applied since. */
   private last: IssueTable | null = null;
+  /** The last table's forecasts, reused for engagements whose forecast cannot have changed. */
+  private readonly forecasts = new ForecastMemo();
 
   constructor(private readonly settings: MetricsSettings) {}
 
@@ -85,7 +85,9 @@ export class IssueLedger {
       return (issue.metrics = this.compute(issue, asOfMs));
     });
     // Only the clock moved (or nothing): the last table's keys and rows hold, its clock columns move.
-    this.last = clockOnly ? moveTable(this.last!, metrics, this.settings, asOfMs) : buildTable(metrics, this.settings, asOfMs);
+    this.last = clockOnly
+      ? moveTable(this.last!, metrics, this.settings, asOfMs, this.forecasts)
+      : buildTable(metrics, this.settings, asOfMs, this.forecasts);
     return this.last;
   }
 

@@ -9,7 +9,8 @@ function holds(start: Uint32Array, ids: Uint32Array, i: number, id: number): boo
 
 /** Rows of the table the filter selects. A kind, segment, stage, label or assignee no issue has selects none. */
 export function selectIssues(table: IssueTable, filter: MetricsFilter): Uint32Array {
-  const idOf = (keys: readonly (string | null)[], value: string | undefined) => (value === undefined ? undefined : keys.indexOf(value));
+  const idOf = (keys: readonly (string | null)[], value: string | undefined) =>
+    value === undefined ? undefined : keys.indexOf(value);
   const [kind, segment, stage, label, assignee] = [
     idOf(table.keys.kind, filter.kind),
     idOf(table.keys.segment, filter.segment),

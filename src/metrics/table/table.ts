@@ -4,6 +4,7 @@ import type { MetricsSettings } from '../durations/settings.js';
 import type { DurationState, IssueId, TargetStatus } from '../contract.js';
 import { forecastColumns, type ForecastColumns } from '../forecast/columns.js';
 import { DAY_MS } from '../durations/measure.js';
+import type { ForecastMemo } from '../forecast/memo.js';
 
 /** Codes of the per-issue columns; 0 is always "none". */
 export const STATES: readonly (DurationState | null)[] = [null, 'finished', 'open', 'stopped'];
@@ -63,6 +64,8 @@ export interface IssueTable {
   stale: Uint8Array;
   suggestLost: Uint8Array;
   createdMs: Float64Array;
+  /** When a person last changed or commented on the issue (`IssueMetrics.lastActivityMs`). */
+  lastActivityMs: Float64Array;
   openMs: Float64Array;
   /** Time in the current visit of the current stage. */
   currentStageMs: Float64Array;
@@ -97,7 +100,7 @@ function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): n
   return id;
 }
 
-export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
+export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number, forecasts?: ForecastMemo): IssueTable {
   const n = issues.length;
   const forges = new Dictionary<ForgeName>();
   const [projects, labels, assignees, months] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
@@ -127,6 +130,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     stale: new Uint8Array(n),
     suggestLost: new Uint8Array(n),
     createdMs: new Float64Array(n),
+    lastActivityMs: new Float64Array(n),
     openMs: new Float64Array(n),
     currentStageMs: new Float64Array(n),
     stageMs: new Float64Array(n * stageCount),
@@ -141,7 +145,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
       activeMs: new Float64Array(n),
       month: new Uint32Array(n),
     })),
-    forecast: forecastColumns(issues, settings, nowMs),
+    forecast: forecastColumns(issues, settings, nowMs, forecasts),
     keys: {
       forge: forges.keys,
       project: projects.keys,
@@ -167,6 +171,7 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     table.assigneeStart[i + 1] = assigneeIds.length;
     table.closed[i] = issue.closed ? 1 : 0;
     table.createdMs[i] = issue.createdMs;
+    table.lastActivityMs[i] = issue.lastActivityMs;
     for (const stage of issue.stageMs.keys()) table.stageTimed[i * stageCount + stages.id(stage)] = 1;
     for (const [stage, visits] of issue.visits) table.stageVisits[i * stageCount + stages.id(stage)] = visits;
     writeClockColumns(table, i, issue, settings, nowMs, (stage) => stages.id(stage));
@@ -209,7 +214,13 @@ function writeClockColumns(table: IssueTable, i: number, issue: IssueMetrics, se
  * stages, labels, durations' starts and ends, so the same keys): the columns measured up to "now"
  * and the forecasts are made again, the others shared with `table`, which stays as it was.
  */
-export function moveTable(table: IssueTable, issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): IssueTable {
+export function moveTable(
+  table: IssueTable,
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+  forecasts?: ForecastMemo,
+): IssueTable {
   const stageIds = new Map(table.keys.stage.map((stage, id) => [stage, id]));
   const moved: IssueTable = {
     ...table,
@@ -225,7 +236,7 @@ export function moveTable(table: IssueTable, issues: readonly IssueMetrics[], se
       ms: columns.ms.slice(),
       activeMs: columns.activeMs.slice(),
     })),
-    forecast: forecastColumns(issues, settings, nowMs),
+    forecast: forecastColumns(issues, settings, nowMs, forecasts),
   };
   issues.forEach((issue, i) => writeClockColumns(moved, i, issue, settings, nowMs, (stage) => stageIds.get(stage)!));
   return moved;

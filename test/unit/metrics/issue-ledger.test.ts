@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { IssueState, Transition } from '../../../src/domain/types.js';
-import { computeIssues } from '../../../src/metrics/durations/issue-metrics.js';
+import { advanceMetrics, computeIssues, issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
 import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
 import { IssueLedger } from '../../../src/metrics/table/ledger.js';
 import { overlayTo } from '../../../src/domain/overlay.js';
@@ -141,5 +141,33 @@ describe('the issue ledger at a new instant', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('advanceMetrics', () => {
+  it('gives what issueMetrics gives at the new instant, whenever it gives anything', () => {
+    let advanced = 0;
+    fc.assert(
+      fc.property(
+        fc.array(transition, { minLength: 1, maxLength: 15 }),
+        fc.option(timedState, { nil: null }),
+        fc.integer({ min: 1_500, max: 4_000 }),
+        fc.integer({ min: 1_500, max: 4_000 }),
+        fc.boolean(),
+        (transitions, someState, fromHour, toHour, businessDays) => {
+          const measured = businessDays ? business : calendar;
+          const one = transitions.map((t) => ({ ...t, forge: 'gitlab' as const, project: '42', iid: 1 }));
+          const [facts] = issueFacts(one, someState ? [{ ...someState, ref: { forge: 'gitlab', project: '42', iid: 1 } }] : []);
+          const [fromMs, toMs] = [T0 + fromHour * HOUR + 1_234, T0 + toHour * HOUR + 5_678];
+          const moved = advanceMetrics(issueMetrics(facts!, measured, fromMs), facts!.timeline.lastAtMs, facts!.state, measured, fromMs, toMs);
+          if (moved === null) return;
+          advanced++;
+          expect(moved).toEqual(issueMetrics(facts!, measured, toMs));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // The property says something only if most cases take the clock path.
+    expect(advanced).toBeGreaterThan(100);
   });
 });
