@@ -14,8 +14,12 @@ import { syntheticEngagements } from '../test/support/synthetic-board.js';
 const [root, source, count, draws] = process.argv.slice(2);
 if (!root || !source || !count) throw new Error('usage: bench/metrics-refresh.ts ROOT STORE NEW_TRANSITIONS [DRAWS]');
 const { configSchema } = (await import(join(root, 'src/config/schema.ts'))) as typeof import('../src/config/schema.js');
-const { LocalMetrics } = (await import(join(root, 'src/metrics/runtime/local-metrics.ts'))) as typeof import('../src/metrics/runtime/local-metrics.js');
-const { metricsSettings } = (await import(join(root, 'src/metrics/durations/settings.ts'))) as typeof import('../src/metrics/durations/settings.js');
+const { LocalMetrics } = (await import(
+  join(root, 'src/metrics/runtime/local-metrics.ts')
+)) as typeof import('../src/metrics/runtime/local-metrics.js');
+const { metricsSettings } = (await import(
+  join(root, 'src/metrics/durations/settings.ts')
+)) as typeof import('../src/metrics/durations/settings.js');
 const { SqliteStore } = (await import(join(root, 'src/store/sqlite.ts'))) as typeof import('../src/store/sqlite.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-bench-metrics-'));
@@ -33,11 +37,22 @@ const timed = async (work: () => Promise<unknown>) => {
 try {
   const asOfMs = Date.now();
   const full = await timed(() => engine.refresh(asOfMs));
-  const added = await store.recordTransitions([...syntheticEngagements(Number(count))].flat().map((t) => ({ ...t, iid: t.iid + 10_000_000 })));
+  const added = await store.recordTransitions(
+    [...syntheticEngagements(Number(count))].flat().map((t) => ({ ...t, iid: t.iid + 10_000_000 })),
+  );
   const incremental = await timed(() => engine.refresh(asOfMs));
   const moved = await timed(() => engine.refresh(asOfMs + 60_000));
   (globalThis as { gc?: () => void }).gc?.();
-  console.log(JSON.stringify({ full, added, incremental, moved, heapMiB: process.memoryUsage().heapUsed / 2 ** 20, load: loadavg()[0] }));
+  console.log(
+    JSON.stringify({
+      full,
+      added,
+      incremental,
+      moved,
+      heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+      load: loadavg()[0],
+    }),
+  );
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -42,7 +42,12 @@ export class TransitionColumns {
     const transitions: RecordedTransition[] = [];
     const atMs: number[] = [];
     for (let i = first; i !== NONE; i = this.next[i]!) {
-      transitions.push({ to: this.strings[this.to[i]!]!, from: this.text(this.from[i]!), kind: this.text(this.kind[i]!), segment: this.text(this.segment[i]!) });
+      transitions.push({
+        to: this.strings[this.to[i]!]!,
+        from: this.text(this.from[i]!),
+        kind: this.text(this.kind[i]!),
+        segment: this.text(this.segment[i]!),
+      });
       atMs.push(this.atMs[i]!);
     }
     return { transitions, atMs };
