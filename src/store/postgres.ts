@@ -188,6 +188,17 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  async knownDeliveries(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.query<{ id: string }>('SELECT id FROM inbox WHERE id = ANY($1::text[])', [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  async lastReceivedAt(forge: ForgeName): Promise<string | null> {
+    const { rows } = await this.query<{ at: string | null }>('SELECT MAX(received_at) AS at FROM inbox WHERE forge = $1', [forge]);
+    return rows[0]?.at ?? null;
+  }
+
   async pruneAudit(before: string): Promise<number> {
     const { rowCount } = await this.query('DELETE FROM audit WHERE at < $1', [before]);
     return rowCount ?? 0;

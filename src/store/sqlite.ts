@@ -304,6 +304,22 @@ export class SqliteStore implements Store {
     return this.prepare('DELETE FROM audit WHERE at < ?').run(before).changes;
   }
 
+  async knownDeliveries(ids: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    // Within SQLite's default limit of bound parameters per statement.
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = this.prepare(`SELECT id FROM inbox WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: string }[];
+      for (const row of rows) known.add(row.id);
+    }
+    return known;
+  }
+
+  async lastReceivedAt(forge: ForgeName): Promise<string | null> {
+    const row = this.prepare('SELECT MAX(received_at) AS at FROM inbox WHERE forge = ?').get(forge) as { at: string | null };
+    return row.at;
+  }
+
   async inboxCounts(): Promise<Record<InboxStatus, number>> {
     const rows = this.prepare('SELECT status, COUNT(*) AS n FROM inbox GROUP BY status').all() as {
       status: InboxStatus;

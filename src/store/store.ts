@@ -100,6 +100,13 @@ export interface Store {
   prune(before: string): Promise<number>;
   /** Delete audit entries recorded before `before` (ISO instant). Returns how many were deleted. */
   pruneAudit(before: string): Promise<number>;
+  /**
+   * Which of these delivery ids the inbox holds, whatever their status (catch-up asks before it
+   * redelivers). A pruned delivery is forgotten: `worker.retainDays` must outlast the forges' logs.
+   */
+  knownDeliveries(ids: readonly string[]): Promise<Set<string>>;
+  /** When the newest delivery from this forge the inbox holds was received (ISO instant), or null. */
+  lastReceivedAt(forge: ForgeName): Promise<string | null>;
   inboxCounts(): Promise<Record<InboxStatus, number>>;
   listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]>;
   /** Requeue deliveries by id, or every dead letter. Returns how many were requeued. */

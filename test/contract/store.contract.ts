@@ -253,6 +253,32 @@ export function storeContract(
       });
     });
 
+    describe('known deliveries', () => {
+      it('tells which ids the inbox holds in any status, and forgets pruned ones', async () => {
+        await store.enqueue(delivery('kept', { orderingKey: 'A', receivedAt: '2024-03-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('pruned', { orderingKey: 'B', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('dead', { orderingKey: 'C', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        const claimed = await store.claim(10, 'w1', 60_000);
+        await store.complete(claimed.find((row) => row.id === 'pruned')!.seq, 'w1', {});
+        await store.fail(claimed.find((row) => row.id === 'dead')!.seq, 'w1', 'gave up', null);
+        await store.prune('2024-02-01T00:00:00.000Z');
+
+        expect(await store.knownDeliveries(['kept', 'pruned', 'dead', 'never'])).toEqual(new Set(['kept', 'dead']));
+        expect(await store.knownDeliveries([])).toEqual(new Set());
+        const many = Array.from({ length: 1_200 }, (_, n) => `unknown-${n}`);
+        expect(await store.knownDeliveries([...many, 'kept'])).toEqual(new Set(['kept']));
+      });
+
+      it("gives the newest delivery's arrival per forge", async () => {
+        expect(await store.lastReceivedAt('gitlab')).toBeNull();
+        await store.enqueue(delivery('a', { forge: 'gitlab', orderingKey: 'A', receivedAt: '2024-03-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('b', { forge: 'gitlab', orderingKey: 'B', receivedAt: '2024-03-05T00:00:00.000Z' }));
+        await store.enqueue(delivery('c', { forge: 'github', orderingKey: 'C', receivedAt: '2024-04-01T00:00:00.000Z' }));
+        expect(await store.lastReceivedAt('gitlab')).toBe('2024-03-05T00:00:00.000Z');
+        expect(await store.lastReceivedAt('github')).toBe('2024-04-01T00:00:00.000Z');
+      });
+    });
+
     describe('requeue', () => {
       it('requeues dead and done deliveries by id, with fresh attempts; others are not counted', async () => {
         await enqueueAll(store, [['dead', 'A'], ['done', 'B'], ['waiting', 'C']]);
