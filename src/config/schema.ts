@@ -307,6 +307,43 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Catching up after an outage (src/catchup; README, Catching up after an outage). */
+    reconcile: z
+      .object({
+        /** Catch up on start and every `intervalMinutes` inside `serve`; `boardkeeper catch-up` runs a pass either way. */
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().positive().default(30),
+        /** Look this much further back than the last delivery stored, for deliveries the forge logged late. */
+        marginMinutes: z.number().min(0).default(15),
+        /** Alert when a forge that sent deliveries in the inbox's retention has sent none for this long (0: never). */
+        silenceAlertHours: z.number().min(0).default(24),
+        /** How long a pass's hold on the store's `catch-up` lease lasts without renewal. */
+        leaseSeconds: z.number().positive().default(300),
+        /**
+         * The hooks to read. Unset: each allow-listed project's / repository's hooks (or, without an
+         * allow-list, those of every project the store knows) whose URL is `publicUrl`/webhooks/<forge>.
+         */
+        hooks: z
+          .array(
+            z
+              .object({
+                forge: z.enum(['gitlab', 'github']),
+                /** GitLab `project` / `group`; GitHub `repository` / `organization` / `app` (the GitHub App's own hook). */
+                scope: z.enum(['project', 'group', 'repository', 'organization', 'app']),
+                /** GitLab project or group id, GitHub `owner/repo` or organisation; absent for `app`. */
+                owner: z.string().min(1).optional(),
+                /** The hook's id (absent for `app`). */
+                id: z.number().int().positive().optional(),
+              })
+              .strict()
+              .refine((hook) => hook.scope === 'app' || (hook.owner !== undefined && hook.id !== undefined), 'owner and id are required except for scope app'),
+          )
+          .optional(),
+        /** The service's public base URL the forges post to (default `alerts.publicUrl`), to find its hooks by URL. */
+        publicUrl: httpUrl.optional(),
+      })
+      .strict()
+      .prefault({}),
     audit: z
       .object({
         /** Audit entries older than this are deleted (hourly, with the inbox's); 0 keeps them forever. */

@@ -52,6 +52,11 @@ export class GithubAuth {
     }
   }
 
+  /** For the App's own endpoints (`/app/hook/...`, signed with the App's JWT): null with a token. */
+  forApp(): Octokit | null {
+    return 'token' in this.credentials ? null : (this.appOnly ?? this.shared);
+  }
+
   /** `repo` is needed only to find an App's installation the first time an owner is seen. */
   forOwner(owner: string, repo: string): Promise<Octokit> {
     if (this.shared) return Promise.resolve(this.shared);

@@ -4,10 +4,11 @@ import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
-import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeHook, ForgeIssue, HookLogEntry, HookScope, LabelHistoryEntry } from '../forge.js';
 import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { GithubAuth } from './auth.js';
 import { applyInBatch } from './batch.js';
+import { GithubHooks } from './hooks.js';
 import { LabelIds } from './label-ids.js';
 import type { Mutation } from './mutations.js';
 import { ProjectBoard, sameStatusName, type IssueLocator, type ProjectRef } from './projects.js';
@@ -70,9 +71,27 @@ export class GithubClient implements ForgeClient {
   private readonly commentNodes = new IdCache<string>();
   private readonly labelIds = new LabelIds();
   private readonly board: ProjectBoard | null;
+  private readonly hooks: GithubHooks;
 
   constructor(private readonly options: GithubClientOptions) {
     this.board = options.project ? new ProjectBoard(options.project) : null;
+    this.hooks = new GithubHooks(options.auth);
+  }
+
+  listHooks(project: string): Promise<ForgeHook[]> {
+    return this.hooks.list(project);
+  }
+
+  getHook(scope: HookScope, owner: string, id: number): Promise<ForgeHook> {
+    return this.hooks.get(scope, owner, id);
+  }
+
+  hookLog(hook: ForgeHook, since: string): AsyncIterable<HookLogEntry> {
+    return this.hooks.log(hook, since);
+  }
+
+  redeliver(hook: ForgeHook, entry: HookLogEntry): Promise<void> {
+    return this.hooks.redeliver(hook, entry);
   }
 
   /** The Octokit for a repository, for `setup`. */

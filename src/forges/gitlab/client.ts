@@ -3,9 +3,10 @@ import type { IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull } from '../counted.js';
-import type { ActionHints, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, CallResult, ForgeClient, ForgeHook, ForgeIssue, HookLogEntry, HookScope, LabelHistoryEntry } from '../forge.js';
 import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { RequestPolicy } from '../request-policy.js';
+import { GitlabHooks } from './hooks.js';
 import { policyRequester } from './transport.js';
 
 export interface GitlabClientOptions {
@@ -58,6 +59,7 @@ export class GitlabClient implements ForgeClient {
   readonly api: InstanceType<typeof Gitlab<false>>;
   private readonly comments = new IdCache<number>();
   private readonly historyConcurrency: number;
+  private readonly hooks: GitlabHooks;
 
   constructor(options: GitlabClientOptions) {
     this.historyConcurrency = options.historyConcurrency ?? 1;
@@ -68,6 +70,23 @@ export class GitlabClient implements ForgeClient {
       // Our policy sets a per-request timeout; gitbeaker's one would span all pages of a listing.
       queryTimeout: null,
     });
+    this.hooks = new GitlabHooks(this.api.requester);
+  }
+
+  listHooks(project: string): Promise<ForgeHook[]> {
+    return this.hooks.list(project);
+  }
+
+  getHook(scope: HookScope, owner: string, id: number): Promise<ForgeHook> {
+    return this.hooks.get(scope, owner, id);
+  }
+
+  hookLog(hook: ForgeHook, since: string): AsyncIterable<HookLogEntry> {
+    return this.hooks.log(hook, since);
+  }
+
+  redeliver(hook: ForgeHook, entry: HookLogEntry): Promise<void> {
+    return this.hooks.resend(hook, entry);
   }
 
   async getIssue(ref: IssueRef): Promise<ForgeIssue | null> {
