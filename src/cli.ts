@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerCatchUp } from './commands/catch-up.js';
 import { registerDemo } from './commands/demo.js';
 import { registerCheckConfig } from './commands/check-config.js';
 import { registerInbox } from './commands/inbox.js';
@@ -30,6 +31,7 @@ registerSetup(program);
 registerRenderTemplates(program);
 registerAudit(program);
 registerSweep(program);
+registerCatchUp(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
 registerBackfill(program, (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
