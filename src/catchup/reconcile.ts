@@ -1,12 +1,14 @@
 import type { Config } from '../config/schema.js';
-import type { AuditEntry, IssueEvent, IssueState, Transition } from '../domain/types.js';
+import type { Action, AuditEntry, IssueEvent, IssueState, Transition } from '../domain/types.js';
 import { stateFromHistory } from '../engine/backfill-state.js';
 import { backfillVocabulary, transitionsFromHistory } from '../engine/backfill-transitions.js';
 import { executeActions } from '../engine/executor.js';
 import type { ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
+import { readPersonActivity } from '../metrics/activity.js';
 import { parseOverlay } from '../metrics/overlay.js';
 import { decide } from '../rules/index.js';
+import { vocabularyFor, type Vocabulary } from '../rules/vocabulary.js';
 import type { Store } from '../store/store.js';
 import type { ReconcileReport } from './report.js';
 
@@ -31,13 +33,12 @@ export interface ReconcileOptions {
 const isBotLogin = (login: string, botUsers: ReadonlySet<string>) => botUsers.has(login) || login.endsWith('[bot]') || /(^|_)bot(_|$)/.test(login);
 
 /**
- * The issue as a webhook would describe it now (an edit carrying its current body and labels),
- * attributed to the last person in its history, so the rules see the state the board is in.
+ * The issue as a webhook would describe it now: an edit carrying its current body and labels, by
+ * the bot. The replay has recorded every person's move already, so no label on it is a move of
+ * its own; the rules only bring labels, needs-info and the report comment in line.
  */
-function currentEvent(issue: ForgeIssue, entries: readonly LabelHistoryEntry[], botUsers: ReadonlySet<string>): IssueEvent {
-  const people = entries.filter((entry) => !isBotLogin(entry.actor, botUsers));
-  const last = people.at(-1) ?? entries.at(-1);
-  const login = last?.actor ?? 'unknown';
+function currentEvent(issue: ForgeIssue, entries: readonly LabelHistoryEntry[]): IssueEvent {
+  const last = entries.at(-1);
   return {
     deliveryId: RECONCILE_SOURCE,
     forge: issue.ref.forge,
@@ -47,13 +48,35 @@ function currentEvent(issue: ForgeIssue, entries: readonly LabelHistoryEntry[], 
     body: issue.body,
     state: issue.state,
     author: issue.author,
-    actor: { login, isBot: isBotLogin(login, botUsers) },
+    actor: { login: RECONCILE_SOURCE, isBot: true },
     labelsBefore: issue.labels,
     labelsAfter: issue.labels,
     bodyChanged: true,
     occurredAt: toIsoTime(issue.updatedAt ?? last?.at, new Date().toISOString()),
     createdAt: issue.createdAt,
   };
+}
+
+/**
+ * The stage label the rules would have written had the service been up: a close moves to the
+ * closed stage, and the bot that would have swapped the labels was down.
+ */
+function stageLabelFix(state: IssueState, labels: readonly string[], vocab: Vocabulary): Action | null {
+  if (state.stage === null) return null;
+  const family = vocab.family(state.kind);
+  const wanted = vocab.written(`${family.prefix}${state.stage}`);
+  const others = labels.filter((label) => label !== wanted && vocab.stageOf(label, family) !== null);
+  if (labels.includes(wanted) && others.length === 0) return null;
+  return { type: 'labels', add: labels.includes(wanted) ? [] : [wanted], remove: others, reason: `catch-up: the stage is ${state.stage}` };
+}
+
+/** The last person's change in the history is the issue's activity, as the webhooks would have kept it. */
+function withActivity(state: IssueState, entries: readonly LabelHistoryEntry[], botUsers: ReadonlySet<string>): IssueState {
+  const person = entries.filter((entry) => !isBotLogin(entry.actor, botUsers)).at(-1);
+  if (!person) return state;
+  const at = toIsoTime(person.at, '');
+  const known = readPersonActivity(state.extra);
+  return known !== null && known >= at ? state : { ...state, extra: { ...state.extra, activity: { personAt: at } } };
 }
 
 /** What the store knew, moved on by the replayed history: stage, closes, and the forge's labels now. */
@@ -81,6 +104,7 @@ export async function reconcileFromForge(options: ReconcileOptions): Promise<Rec
   const { client, store, config, project } = options;
   const now = options.now ?? (() => new Date());
   const vocabulary = backfillVocabulary(config);
+  const vocab = vocabularyFor(config);
   const botUsers = new Set(config.botUsers);
   const report: ReconcileReport = { forge: client.forge, project, since: options.since, issues: 0, recorded: 0, actions: 0 };
 
@@ -92,18 +116,20 @@ export async function reconcileFromForge(options: ReconcileOptions): Promise<Rec
     report.issues += 1;
     if (!issue) return;
     const start = prior ? replayedState(prior, issue, transitions) : stateFromHistory(entries, transitions);
-    const decision = decide(currentEvent(issue, entries, botUsers), start, config);
-    report.actions += decision.actions.length;
+    const decision = decide(currentEvent(issue, entries), start, config);
+    const fix = stageLabelFix(decision.state, issue.labels, vocab);
+    const actions = fix ? [fix, ...decision.actions] : decision.actions;
+    report.actions += actions.length;
     if (options.dryRun) return;
     report.recorded += await store.recordTransitions([...transitions, ...decision.transitions]);
     const audit: AuditEntry[] = [];
     await executeActions(
       { client: options.actor, ref: issue.ref, deliveryId: RECONCILE_SOURCE, now, knownLabels: issue.labels },
-      decision.actions,
+      actions,
       (entry) => audit.push(entry),
     );
     await store.recordAudit(audit);
-    await store.putIssueState(decision.state);
+    await store.putIssueState(withActivity(decision.state, entries, botUsers));
   };
 
   let issue: LabelHistoryEntry[] = [];
