@@ -19,6 +19,22 @@ function value(text: string, series: string): number | undefined {
 }
 
 describe('ServiceMetrics', () => {
+  it("shows each hook's health as a gauge per forge and hook, and counts what catch-up recovered per path", async () => {
+    const metrics = new ServiceMetrics({ inboxCounts: async () => counts });
+    metrics.record({ type: 'hookHealth', forge: 'gitlab', hook: 'project 42 hook 7', status: 'disabled' });
+    metrics.record({ type: 'hookHealth', forge: 'github', hook: 'repository acme/services hook 5', status: 'failing' });
+    metrics.record({ type: 'hookHealth', forge: 'gitlab', hook: 'project 42 hook 7', status: 'ok' });
+    metrics.record({ type: 'caughtUp', forge: 'github', path: 'log', count: 3 });
+    metrics.record({ type: 'caughtUp', forge: 'github', path: 'log', count: 2 });
+    metrics.record({ type: 'caughtUp', forge: 'gitlab', path: 'reconcile', count: 4 });
+    const text = await exposition(metrics);
+
+    expect(value(text, 'boardkeeper_webhook_hook_status{forge="gitlab",hook="project 42 hook 7"}')).toBe(0);
+    expect(value(text, 'boardkeeper_webhook_hook_status{forge="github",hook="repository acme/services hook 5"}')).toBe(1);
+    expect(value(text, 'boardkeeper_catchup_recovered_total{forge="github",path="log"}')).toBe(5);
+    expect(value(text, 'boardkeeper_catchup_recovered_total{forge="gitlab",path="reconcile"}')).toBe(4);
+  });
+
   it('counts intake outcomes and attempts, with latency histograms', async () => {
     const metrics = new ServiceMetrics({ inboxCounts: async () => counts });
     metrics.record({ type: 'delivery', forge: 'gitlab', outcome: 'stored' });
