@@ -45,7 +45,7 @@ export async function alertOnHookHealth(context: HealthContext, forge: ForgeName
 
 /**
  * `webhook-silent` once per silence: a forge that has sent deliveries within the inbox's retention
- * (`worker.retainDays`: it "normally has traffic") and none for `silenceHours`.
+ * (`worker.retainDoneDays`: it "normally has traffic") and none for `silenceHours`.
  */
 export async function alertOnSilence(
   context: HealthContext & { store: Pick<Store, 'lastReceivedAt'> },

@@ -20,7 +20,7 @@ export class ServiceMetrics implements MetricsSink {
   readonly registry = new Registry();
   private readonly deliveries = new Counter({
     name: 'boardkeeper_deliveries_total',
-    help: 'Webhook deliveries received, by what intake answered (store_unavailable: refused with 503, the forge retries)',
+    help: 'Webhook deliveries received, by what intake answered (store_unavailable: refused with 503; catch-up recovers what the forge does not resend)',
     labelNames: ['forge', 'outcome'] as const,
     registers: [this.registry],
   });

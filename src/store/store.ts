@@ -102,7 +102,7 @@ export interface Store {
   pruneAudit(before: string): Promise<number>;
   /**
    * Which of these delivery ids the inbox holds, whatever their status (catch-up asks before it
-   * redelivers). A pruned delivery is forgotten: `worker.retainDays` must outlast the forges' logs.
+   * redelivers). A pruned delivery is forgotten: `worker.retainDoneDays` must outlast the forges' logs.
    */
   knownDeliveries(ids: readonly string[]): Promise<Set<string>>;
   /** When the newest delivery from this forge the inbox holds was received (ISO instant), or null. */
@@ -148,7 +148,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Thrown when the store cannot accept writes; intake answers 503 so the forge retries. */
+/** Thrown when the store cannot accept writes; intake answers 503 and catch-up (src/catchup) recovers the delivery later. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
