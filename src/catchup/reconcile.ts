@@ -1,11 +1,11 @@
 import type { Config } from '../config/schema.js';
+import { readPersonActivity, updateIssueMemory } from '../domain/issue-memory.js';
 import type { Action, AuditEntry, IssueEvent, IssueState, Transition } from '../domain/types.js';
 import { stateFromHistory } from '../engine/backfill-state.js';
 import { backfillVocabulary, transitionsFromHistory } from '../engine/backfill-transitions.js';
-import { executeActions } from '../engine/executor.js';
+import { executeActions } from '../actions/executor.js';
 import type { ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
-import { readPersonActivity } from '../metrics/activity.js';
 import { parseOverlay } from '../metrics/overlay.js';
 import { decide } from '../rules/index.js';
 import { vocabularyFor, type Vocabulary } from '../rules/vocabulary.js';
@@ -76,7 +76,7 @@ function withActivity(state: IssueState, entries: readonly LabelHistoryEntry[], 
   if (!person) return state;
   const at = toIsoTime(person.at, '');
   const known = readPersonActivity(state.extra);
-  return known !== null && known >= at ? state : { ...state, extra: { ...state.extra, activity: { personAt: at } } };
+  return known !== null && known >= at ? state : { ...state, extra: updateIssueMemory(state.extra, { activity: { personAt: at } }) };
 }
 
 /** What the store knew, moved on by the replayed history: stage, closes, and the forge's labels now. */

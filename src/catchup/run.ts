@@ -3,9 +3,11 @@ import type { Config } from '../config/schema.js';
 import type { ForgeName } from '../domain/types.js';
 import { countApiCalls } from '../forges/call-count.js';
 import type { ForgeClient, ForgeHook } from '../forges/forge.js';
-import type { Logger } from '../logger.js';
 import { DISCARD_METRICS, type MetricsSink } from '../observability/events.js';
-import type { LeaseHold, Store } from '../store/store.js';
+import type { JobContext, JobLog, LeasedJob, Schedule } from '../jobs/job.js';
+import { runLeasedJob } from '../jobs/run.js';
+import { sinceLastFinish } from '../jobs/schedules.js';
+import type { Store } from '../store/store.js';
 import { alertOnHookHealth, alertOnSilence } from './health.js';
 import { coveredProjects, findHooks } from './hooks.js';
 import { catchUpFromLog, type LogClient } from './log-pass.js';
@@ -21,7 +23,7 @@ const DAY_MS = 86_400_000;
 /** Cursor: when the last pass that reconciled a forge started (its issues are caught up to there). */
 const reconciledCursor = (forge: ForgeName) => `catch-up.reconciledAt:${forge}`;
 
-export interface CatchUpOptions {
+export interface CatchUpInputs {
   config: Config;
   store: Store;
   /** Read the forges' hooks, logs and issues; null where a forge has no credentials. */
@@ -30,23 +32,28 @@ export interface CatchUpOptions {
   actors?: Record<ForgeName, ForgeClient | null>;
   alerter?: Alerter;
   metrics?: MetricsSink;
-  /** This process as the lease holder. */
-  holder: string;
   /** Look back to here instead of the last delivery stored. */
   since?: string;
+  onProgress?: (line: string) => void;
+}
+
+export interface CatchUpOptions extends CatchUpInputs {
+  /** This process as the lease holder. */
+  holder: string;
   /** Read and report only: no lease, no redelivery, nothing stored, no alert. */
   dryRun?: boolean;
   now?: () => Date;
-  onProgress?: (line: string) => void;
-  log?: Pick<Logger, 'info' | 'warn'>;
+  log?: JobLog;
 }
 
-/** The catch-up lease was lost mid-pass (this process stalled past it and another took over). */
-export class CatchUpLeaseLostError extends Error {
-  constructor() {
-    super('the catch-up lease was taken over by another process; this pass stopped');
-    this.name = 'CatchUpLeaseLostError';
-  }
+/** What a pass needs of its lease: renew before each change made once, and fenced cursor writes. */
+type PassLease = Pick<JobContext, 'keepLease' | 'setCursor'>;
+
+interface Pass {
+  inputs: CatchUpInputs;
+  /** null: a dry run, which holds no lease and writes nothing. */
+  lease: PassLease | null;
+  now: () => Date;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -66,7 +73,7 @@ interface Window {
  * Since the last delivery stored (minus the margin), or `--since`. Without either (a new install,
  * or an inbox pruned empty) the whole log is read and reconcile starts where the last one did.
  */
-async function windowFor(options: CatchUpOptions, forge: ForgeName, nowMs: number): Promise<Window> {
+async function windowFor(options: CatchUpInputs, forge: ForgeName, nowMs: number): Promise<Window> {
   const marginMs = options.config.reconcile.marginMinutes * 60_000;
   const logStart = nowMs - LOG_DAYS[forge] * DAY_MS;
   const lastStored = Date.parse((await options.store.lastReceivedAt(forge)) ?? '');
@@ -80,15 +87,16 @@ async function windowFor(options: CatchUpOptions, forge: ForgeName, nowMs: numbe
   };
 }
 
-async function catchUpForge(options: CatchUpOptions, forge: ForgeName, report: CatchUpReport, keepLease: () => Promise<void>): Promise<void> {
+async function catchUpForge(pass: Pass, forge: ForgeName, report: CatchUpReport): Promise<void> {
+  const { inputs: options, lease, now } = pass;
   const { config, store } = options;
   const client = options.clients[forge];
   if (!client) {
     report.forges.push({ forge, since: null, skipped: 'no API credentials: nothing to read the forge with' });
     return;
   }
-  const dryRun = options.dryRun === true;
-  const now = options.now ?? (() => new Date());
+  const dryRun = lease === null;
+  const keepLease = async () => lease?.keepLease();
   const metrics = options.metrics ?? DISCARD_METRICS;
   const progress = options.onProgress ?? (() => {});
   const window = await windowFor(options, forge, now().getTime());
@@ -96,7 +104,13 @@ async function catchUpForge(options: CatchUpOptions, forge: ForgeName, report: C
   const projects = await coveredProjects(config, store, forge);
   const found = await findHooks(config, client, projects);
   const toReconcile = new Set(window.beyondLog ? projects : found.uncovered);
-  const health = { store, alerter: options.alerter ?? noAlerts, now };
+  // The pass's cursors (incidents, where reconcile got to) are written only while its lease holds.
+  const cursors = {
+    getCursor: (name: string) => store.getCursor(name),
+    setCursor: (name: string, value: string) => (lease ? lease.setCursor(name, value) : Promise.resolve(false)),
+    lastReceivedAt: (of: ForgeName) => store.lastReceivedAt(of),
+  };
+  const health = { store: cursors, alerter: options.alerter ?? noAlerts, now };
 
   for (const hook of found.hooks) {
     await keepLease();
@@ -142,7 +156,7 @@ async function catchUpForge(options: CatchUpOptions, forge: ForgeName, report: C
     }
   }
   if (dryRun) return;
-  if (toReconcile.size > 0) await store.setCursor(reconciledCursor(forge), report.startedAt);
+  if (toReconcile.size > 0) await cursors.setCursor(reconciledCursor(forge), report.startedAt);
   const silent = await alertOnSilence(health, forge, config.reconcile.silenceAlertHours);
   if (silent) report.alerts.push(silent.summary);
 }
@@ -150,42 +164,60 @@ async function catchUpForge(options: CatchUpOptions, forge: ForgeName, report: C
 /**
  * One catch-up pass over both forges: each hook's health (gauge, alerts), its delivery log
  * (redeliver what the inbox never stored), and reconcile from the issues where no log reaches.
- * Only one pass runs at a time, under the store lease `catch-up`; returns null when another holds it.
+ */
+async function catchUp(pass: Pass): Promise<CatchUpReport> {
+  const started = performance.now();
+  const report: CatchUpReport = { startedAt: pass.now().toISOString(), durationMs: 0, dryRun: pass.lease === null, forges: [], hooks: [], reconciled: [], alerts: [], apiCalls: 0 };
+  const { apiCalls } = await countApiCalls(async () => {
+    for (const forge of FORGES) await catchUpForge(pass, forge, report);
+  });
+  return { ...report, apiCalls, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Catch-up as a leased job: under `serve`, on start and once per `schedule` across replicas. */
+export function catchUpJob(inputs: CatchUpInputs, schedule: Schedule): LeasedJob<CatchUpReport> {
+  return {
+    name: CATCH_UP_LEASE,
+    schedule,
+    leaseMs: inputs.config.reconcile.leaseSeconds * 1000,
+    run: (context) => catchUp({ inputs, lease: context, now: () => context.now() }),
+    summarize: (report) => ({
+      redelivered: report.hooks.reduce((n, hook) => n + hook.redelivered, 0),
+      reconciled: report.reconciled.reduce((n, r) => n + r.recorded, 0),
+      unavailableLogs: report.hooks.filter((hook) => hook.unavailable).length,
+      apiCalls: report.apiCalls,
+    }),
+  };
+}
+
+/**
+ * `inner`, and also at the first check after this process starts whatever the last run was: the
+ * gap a restart leaves is what catch-up is for.
+ */
+export function onStartAnd(inner: Schedule): Schedule {
+  let startedRun = false;
+  return {
+    ...inner,
+    due: (now, last) => {
+      if (startedRun) return inner.due(now, last);
+      startedRun = true;
+      return now.toISOString();
+    },
+  };
+}
+
+const quiet: JobLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * One pass on demand (`boardkeeper catch-up`, tests). Only one runs at a time, under the store
+ * lease `catch-up`: returns null when another holds it. A dry run takes no lease.
  */
 export async function runCatchUp(options: CatchUpOptions): Promise<CatchUpReport | null> {
-  const { store, config } = options;
   const now = options.now ?? (() => new Date());
-  const dryRun = options.dryRun === true;
-  const hold: LeaseHold = { name: CATCH_UP_LEASE, holder: options.holder };
-  const leaseMs = config.reconcile.leaseSeconds * 1000;
-  if (!dryRun && !(await store.holdLease(hold, leaseMs))) return null;
-  let lost = false;
-  const keepLease = async () => {
-    if (dryRun) return;
-    lost ||= !(await store.holdLease(hold, leaseMs));
-    if (lost) throw new CatchUpLeaseLostError();
-  };
-  // Between the checks at each hook and project, a long reconcile of one project keeps the lease too.
-  const heartbeat = dryRun
-    ? null
-    : setInterval(() => {
-        store.holdLease(hold, leaseMs).then(
-          (held) => (lost ||= !held),
-          (error: unknown) => options.log?.warn({ err: error }, 'catch-up: renewing the lease failed'),
-        );
-      }, leaseMs / 3);
-  heartbeat?.unref();
-  const started = performance.now();
-  const report: CatchUpReport = { startedAt: now().toISOString(), durationMs: 0, dryRun, forges: [], hooks: [], reconciled: [], alerts: [], apiCalls: 0 };
-  try {
-    const { apiCalls } = await countApiCalls(async () => {
-      for (const forge of FORGES) await catchUpForge(options, forge, report, keepLease);
-    });
-    return { ...report, apiCalls, durationMs: Math.round(performance.now() - started) };
-  } finally {
-    if (heartbeat) clearInterval(heartbeat);
-    if (!dryRun && !lost) await store.holdLease(hold, 0).catch(() => {});
-  }
+  if (options.dryRun) return catchUp({ inputs: options, lease: null, now });
+  const job = catchUpJob(options, sinceLastFinish(0, options.config.reconcile.intervalMinutes * 60_000));
+  const run = await runLeasedJob(job, { store: options.store, holder: options.holder, log: options.log ?? quiet, now });
+  return run.status === 'ran' ? run.result : null;
 }
 
 /** One line per finding, for the command and the log. */

@@ -4,7 +4,7 @@ import { createAlerter } from '../alerts/alerter.js';
 import { describeCatchUp, runCatchUp } from '../catchup/run.js';
 import { createBackfillClients, createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
-import { sweeperId } from '../sweep/scheduler.js';
+import { holderId } from '../jobs/holder.js';
 import { fail, withStore } from './context.js';
 
 interface CatchUpFlags {
@@ -46,7 +46,7 @@ time (the store lease "catch-up"): when another is running this command exits wi
           clients: readers,
           actors: dryRun ? { gitlab: null, github: null } : createForgeClients(config, log),
           alerter: createAlerter(config, { store, log }),
-          holder: sweeperId(),
+          holder: holderId(),
           since: flags.since === undefined ? undefined : new Date(flags.since).toISOString(),
           dryRun,
           onProgress: (line) => process.stderr.write(`catch-up: ${line}\n`),

@@ -5,6 +5,8 @@ import type { ForgeClient } from '../forges/forge.js';
 import type { LeasedJob } from '../jobs/job.js';
 import { everyInterval } from '../jobs/schedules.js';
 import type { Logger } from '../logger.js';
+import type { MetricsSink } from '../observability/events.js';
+import { catchUpJob, onStartAnd } from '../catchup/run.js';
 import type { Store } from '../store/store.js';
 import type { SweepReport } from '../sweep/report.js';
 import { sweepJob } from '../sweep/run.js';
@@ -19,6 +21,8 @@ export interface JobDeps {
   clients: Record<ForgeName, ForgeClient | null>;
   alerter: Alerter;
   log: Logger;
+  /** The service metrics (hook health, what catch-up recovered). */
+  metrics?: MetricsSink;
   /** Each finished sweep's report (the service metrics record it). */
   onSweep?: (report: SweepReport) => void;
 }
@@ -36,6 +40,11 @@ const REGISTERED = {
           ...sweepJob({ config, store, clients, alerter, log: log.child({ component: 'sweep' }) }, everyInterval(config.sweep.intervalMinutes * 60_000)),
           finished: onSweep,
         }
+      : null,
+  // On start and every interval: redeliver from the forges' delivery logs, reconcile where none reaches.
+  'catch-up': ({ config, store, clients, alerter, metrics }: JobDeps) =>
+    config.reconcile.enabled
+      ? catchUpJob({ config, store, clients, alerter, metrics }, onStartAnd(everyInterval(config.reconcile.intervalMinutes * 60_000)))
       : null,
   prune: ({ config }: JobDeps) => {
     const retention = { doneDeliveryDays: config.worker.retainDoneDays, auditDays: config.audit.retainDays };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ForgeName } from '../../src/domain/types.js';
+import { eventually } from './service.js';
 import { metricsOf, playAroundOutage, PROJECT, startOutage, transitionLines, type Outage } from './outage.js';
 
 /** Started outages, closed after each test. */
@@ -47,6 +48,16 @@ export function outageSuite(forge: ForgeName, log: string): void {
       // Nothing left: the redelivered deliveries are stored now.
       expect((await run.catchUp()).hooks).toMatchObject([{ missed: 0, redelivered: 0 }]);
     }, 60_000);
+
+    it('catches up on start, as the engine runs the catch-up job under serve, within two minutes', async () => {
+      const run = await outage(forge);
+      await playAroundOutage(run, forge, { onStart: true });
+      const oracle = await run.backfilled(new Date());
+      const expected = await transitionLines(oracle);
+      await eventually(async () => JSON.stringify(await transitionLines(run.service!)) === JSON.stringify(expected), 'every missed change recorded', 120_000);
+      await run.settled();
+      expect(await transitionLines(run.service!)).toEqual(expected);
+    }, 150_000);
 
     it(`reconciles from the issues when the ${log} is unavailable`, async () => {
       const run = await outage(forge);

@@ -27,7 +27,11 @@ export interface Outage {
   simulator: ForgeSimulator;
   config: Config;
   service: Service | null;
-  start(): Promise<Service>;
+  /**
+   * Start the service on the file. `onStart`: as under serve, the engine runs the catch-up job
+   * (first check at once) with live forge clients, so the service also acts on the forge.
+   */
+  start(options?: { onStart?: boolean }): Promise<Service>;
   stop(): Promise<void>;
   catchUp(): Promise<CatchUpReport>;
   settled(): Promise<void>;
@@ -66,10 +70,10 @@ export async function startOutage(forge: ForgeName, overrides: ConfigInput = {})
     simulator,
     config,
     service: null,
-    async start() {
+    async start({ onStart = false } = {}) {
       const store = new SqliteStore({ path: config.store.sqlitePath, synchronous: 'normal' });
       await store.migrate();
-      const service = await createService({ config, store, log });
+      const service = await createService({ config, store, log, ...(onStart ? { clients: readers, jobs: ['catch-up', 'prune'] as const } : {}) });
       await service.app.listen({ port: 0, host: '127.0.0.1' });
       service.worker.start();
       simulator.setTarget(`http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`);
@@ -142,7 +146,7 @@ export async function transitionLines(service: Service): Promise<string[]> {
  * that stretch fails once and is not retried), at forge times after the last delivery stored.
  * Returns how many deliveries failed while it was down.
  */
-export async function playAroundOutage(outage: Outage, forge: ForgeName): Promise<{ missed: number }> {
+export async function playAroundOutage(outage: Outage, forge: ForgeName, restart: { onStart?: boolean } = {}): Promise<{ missed: number }> {
   const { model, sender } = outage.simulator;
   const before = wholeSecond(Date.now()) - 2 * 3_600_000;
   const minute = (base: number, n: number) => base + n * 60_000;
@@ -168,6 +172,6 @@ export async function playAroundOutage(outage: Outage, forge: ForgeName): Promis
   model.setState(rollout, 'closed', PERSON, minute(down, 8));
   await sender.idle();
   const missed = sender.log.slice(logged).filter((entry) => entry.status === null).length;
-  await outage.start();
+  await outage.start(restart);
   return { missed };
 }

@@ -7,7 +7,10 @@ function memory(lastReceivedAt: string | null = null) {
   const cursors = new Map<string, string>();
   return {
     getCursor: async (name: string) => cursors.get(name) ?? null,
-    setCursor: async (name: string, value: string) => void cursors.set(name, value),
+    setCursor: async (name: string, value: string) => {
+      cursors.set(name, value);
+      return true;
+    },
     lastReceivedAt: async () => lastReceivedAt,
   };
 }
