@@ -100,6 +100,11 @@ export class GithubClient implements ForgeClient {
     return this.options.auth.forOwner(owner, repo);
   }
 
+  /** The Octokit for an organisation (its hooks, for `setup`); a token's, or a fixed App installation's. */
+  octokitForOrg(org: string): Promise<Octokit> {
+    return this.options.auth.forOwner(org, '');
+  }
+
   get projectBoard(): ProjectBoard | null {
     return this.board;
   }
