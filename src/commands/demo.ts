@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/types.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
-import { boardRows, callsPerDelivery, callsPerDeliveryLine, formatTable, kpiSummary, sweepRows, sweepTally } from '../demo/summary.js';
+import { boardRows, callsPerDelivery, callsPerDeliveryLine, formatTable, kpiSummary, outageLines, sweepRows, sweepTally } from '../demo/summary.js';
 
 interface DemoFlags {
   issues: number;
@@ -43,6 +43,8 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
   out('\nTime-driven policies (the sweep, at the end of each simulated day):\n');
   out(formatTable(sweepRows(run.sweeps)));
   out(sweepTally(run.sweeps, run.alerts));
+  out('');
+  for (const line of outageLines(run.outage)) out(line);
   const inbox = await run.service.store.inboxCounts();
   out(`deliveries: ${inbox.done} processed, ${inbox.dead} dead-lettered`);
   const response = await fetch(`${run.url}/metrics`, { headers: { accept: 'application/json' } });
@@ -72,7 +74,9 @@ The demo needs no config, no token and no network. It starts
   - boardkeeper itself, live (not dry-run), talking to the simulator, on SQLite.
 Then people open SOW requests from the templates (some incomplete, fixed by an edit), move them through
 every stage by label edits and, on GitHub, by the board's Status; put engagements on hold, lose deals,
-and tick the exit criteria of strategic initiatives, over ~90 simulated days. The forge's event times
+and tick the exit criteria of strategic initiatives, over ~90 simulated days. For a few of those days
+boardkeeper is down: the forges' deliveries fail and are not retried, and at the restart one
+catch-up pass redelivers them from the hooks' delivery logs. The forge's event times
 are used, so durations come out in days. At the end it prints where each issue stands and the /metrics
 summary, and keeps serving /metrics, /dashboard and /audit until Ctrl+C (or exits with --exit).`,
     )

@@ -2,7 +2,7 @@ import type { AuditEntry, ForgeName } from '../domain/types.js';
 import type { Alert } from '../alerts/alert.js';
 import type { MetricsReport } from '../metrics/types.js';
 import { SWEEP_SOURCE } from '../sweep/run.js';
-import type { DemoSweep } from './run.js';
+import type { DemoOutage, DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';
 import type { SimIssue } from './simulator/index.js';
 
@@ -104,4 +104,14 @@ export function sweepTally(sweeps: DemoSweep[], alerts: Alert[]): string {
   for (const alert of alerts) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
   const kinds = [...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
   return `label changes applied: ${count('labels')}, comments applied: ${count('comment')}; alerts sent: ${alerts.length}${kinds ? ` (${kinds})` : ''}`;
+}
+
+/** What the restart after the demo's outage found and did. */
+export function outageLines(outage: DemoOutage | null): string[] {
+  if (!outage) return [];
+  const { report } = outage;
+  const head = `outage: the service was down on days ${outage.fromDay}–${outage.toDay - 1}; ${outage.failed} webhooks failed and were not retried by the forges`;
+  if (!report) return [head];
+  const perForge = report.hooks.map((hook) => `${hook.forge} ${hook.redelivered} of ${hook.missed} missed`).join(', ');
+  return [head, `catch-up at the restart: redelivered from the hooks' delivery logs: ${perForge}; ${report.apiCalls} API calls`];
 }

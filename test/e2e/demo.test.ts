@@ -57,6 +57,16 @@ describe('boardkeeper demo --exit', () => {
     expect(await store.inboxCounts()).toMatchObject({ queued: 0, processing: 0, dead: 0 });
   });
 
+  it('catches up after its outage: every webhook that failed while it was down is redelivered from the logs', () => {
+    const failed = Number(/outage: the service was down on days \d+–\d+; (\d+) webhooks failed/.exec(stdout)?.[1]);
+    expect(failed).toBeGreaterThan(0);
+    const caughtUp = /catch-up at the restart: redelivered from the hooks' delivery logs: gitlab (\d+) of (\d+) missed, github (\d+) of (\d+) missed/.exec(stdout);
+    expect(caughtUp).not.toBeNull();
+    const [, gitlabDone, gitlabMissed, githubDone, githubMissed] = caughtUp!.map(Number);
+    expect([gitlabDone, githubDone]).toEqual([gitlabMissed, githubMissed]);
+    expect(gitlabMissed! + githubMissed!).toBe(failed);
+  });
+
   it('leaves every issue with exactly one stage label, the one the service records', () => {
     const rows = tableRows();
     expect(rows).toHaveLength(ISSUES);
