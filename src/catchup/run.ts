@@ -60,7 +60,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const hasLog = (client: ForgeClient): client is ForgeClient & LogClient => Boolean(client.hookLog && client.redeliver);
 const hookProjects = (hook: ForgeHook, all: readonly string[]) => (hook.scope === 'project' || hook.scope === 'repository' ? [hook.owner] : [...all]);
 
-interface Window {
+export interface CatchUpWindow {
   /** Where the log is read back to. */
   logSince: string;
   /** Where a reconcile starts, or null when there is nothing to reconcile from. */
@@ -69,22 +69,47 @@ interface Window {
   beyondLog: boolean;
 }
 
+export interface WindowFacts {
+  nowMs: number;
+  /** How many days back the forge's log goes. */
+  logDays: number;
+  marginMs: number;
+  /** The newest delivery stored from the forge, or null (a new install, an inbox pruned empty). */
+  lastStored: string | null;
+  /** When the last pass that reconciled started, or null. */
+  reconciledAt: string | null;
+  /** `--since`, overriding the last delivery stored. */
+  since?: string;
+}
+
 /**
- * Since the last delivery stored (minus the margin), or `--since`. Without either (a new install,
- * or an inbox pruned empty) the whole log is read and reconcile starts where the last one did.
+ * Since the last delivery stored (minus the margin), or `--since`, but no further back than the
+ * log goes. Without either the whole log is read, and reconcile starts where the last one did
+ * (nowhere, the first time: that history is `backfill`'s). Pure.
  */
-async function windowFor(options: CatchUpInputs, forge: ForgeName, nowMs: number): Promise<Window> {
-  const marginMs = options.config.reconcile.marginMinutes * 60_000;
-  const logStart = nowMs - LOG_DAYS[forge] * DAY_MS;
-  const lastStored = Date.parse((await options.store.lastReceivedAt(forge)) ?? '');
-  const reconciled = Date.parse((await options.store.getCursor(reconciledCursor(forge))) || '');
-  const fromMs = options.since ? Date.parse(options.since) : Number.isNaN(lastStored) ? NaN : lastStored - marginMs;
-  const reconcileFrom = Math.max(Number.isNaN(fromMs) ? -Infinity : fromMs, Number.isNaN(reconciled) ? -Infinity : reconciled - marginMs);
+export function catchUpWindow(facts: WindowFacts): CatchUpWindow {
+  const parse = (value: string | null | undefined) => (value ? Date.parse(value) : NaN);
+  const logStart = facts.nowMs - facts.logDays * DAY_MS;
+  const stored = parse(facts.lastStored);
+  const fromMs = facts.since ? parse(facts.since) : Number.isNaN(stored) ? NaN : stored - facts.marginMs;
+  const reconciled = parse(facts.reconciledAt);
+  const reconcileFrom = Math.max(Number.isNaN(fromMs) ? -Infinity : fromMs, Number.isNaN(reconciled) ? -Infinity : reconciled - facts.marginMs);
   return {
     logSince: iso(Math.max(Number.isNaN(fromMs) ? logStart : fromMs, logStart)),
     reconcileSince: Number.isFinite(reconcileFrom) ? iso(reconcileFrom) : null,
     beyondLog: !Number.isNaN(fromMs) && fromMs < logStart,
   };
+}
+
+async function windowFor(options: CatchUpInputs, forge: ForgeName, nowMs: number): Promise<CatchUpWindow> {
+  return catchUpWindow({
+    nowMs,
+    logDays: LOG_DAYS[forge],
+    marginMs: options.config.reconcile.marginMinutes * 60_000,
+    lastStored: await options.store.lastReceivedAt(forge),
+    reconciledAt: (await options.store.getCursor(reconciledCursor(forge))) || null,
+    since: options.since,
+  });
 }
 
 async function catchUpForge(pass: Pass, forge: ForgeName, report: CatchUpReport): Promise<void> {
