@@ -55,7 +55,7 @@ describe('config section alerts', () => {
         type: 'json',
         url: 'https://hooks.example.com/boardkeeper',
         secret: 'pager-signing-secret-0123',
-        kinds: ['at-risk', 'breached', 'stale', 'suggest-lost', 'dead-letter'],
+        kinds: ['at-risk', 'breached', 'stale', 'suggest-lost', 'dead-letter', 'webhook-disabled', 'webhook-silent'],
         enabled: true,
       },
     ]);
