@@ -15,12 +15,12 @@ export interface LogPassOptions {
   onProgress?: (done: number, of: number) => void;
 }
 
-/**
- * The service answered and meant it: accepted (2xx), or refused for good (a bad signature, a
- * malformed body). Not reached, 5xx (the store was away), 408 and 429 are worth sending again.
- */
+/** Worth sending again: not reached, 5xx (the store was away), 408, 429, and 401 (a secret since corrected). */
+const RETRYABLE_4XX = new Set([401, 408, 429]);
+
+/** The service answered and meant it: accepted (2xx), ignored (200), or refused for good (a malformed body). */
 function answered(entry: HookLogEntry): boolean {
-  return entry.status !== null && entry.status < 500 && entry.status !== 408 && entry.status !== 429;
+  return entry.status !== null && entry.status < 500 && !RETRYABLE_4XX.has(entry.status);
 }
 
 /** One delivery's attempts share its last id: GitHub's delivery id, GitLab's Idempotency-Key (its UUID may change on a resend). */

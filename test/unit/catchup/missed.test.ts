@@ -13,7 +13,8 @@ describe('missedDeliveries', () => {
     ['a 429', [attempt(['d1'], 429, '2026-12-01T10:00:00Z')], ['d1']],
     ['an acknowledged delivery', [attempt(['d1'], 202, '2026-12-01T10:00:00Z')], []],
     ['an ignored event (200)', [attempt(['d1'], 200, '2026-12-01T10:00:00Z')], []],
-    ['a refused signature (sending again would not help)', [attempt(['d1'], 401, '2026-12-01T10:00:00Z')], []],
+    ['a refused signature (the secret may have been corrected since)', [attempt(['d1'], 401, '2026-12-01T10:00:00Z')], ['d1']],
+    ['a malformed body (sending again would not help)', [attempt(['d1'], 400, '2026-12-01T10:00:00Z')], []],
     ['a failure later redelivered with success', [attempt(['d1'], null, '2026-12-01T10:00:00Z'), attempt(['d1'], 202, '2026-12-01T11:00:00Z')], []],
     [
       "GitLab resends: a new event UUID, the same Idempotency-Key",
@@ -49,7 +50,7 @@ describe('missedDeliveries', () => {
         const entries = raw.map((r, n) => ({ logId: n + 1, deliveryIds: [r.id], event: 'issues', at: `2026-12-01T10:${String(r.minute).padStart(2, '0')}:00Z`, status: r.status }));
         const known = new Set(stored);
         const missed = missedDeliveries(entries, known).map((e) => e.deliveryIds[0]!);
-        const answered = (s: number | null) => s !== null && s < 500 && s !== 429;
+        const answered = (s: number | null) => s !== null && s < 500 && s !== 429 && s !== 401;
         const expected = [...new Set(entries.map((e) => e.deliveryIds[0]!))].filter(
           (id) => !known.has(id) && !entries.some((e) => e.deliveryIds[0] === id && answered(e.status)),
         );
