@@ -325,7 +325,7 @@ export class SqliteStore implements Store {
       status: InboxStatus;
       n: number;
     }[];
-    return rows.reduce((counts, row) => ({ ...counts, [row.status]: row.n }), { ...EMPTY_COUNTS });
+    return { ...EMPTY_COUNTS, ...Object.fromEntries(rows.map((row) => [row.status, row.n])) };
   }
 
   async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
