@@ -22,7 +22,14 @@ async function measure(forge: ForgeName, path: 'log' | 'reconcile') {
     const before = wholeSecond(Date.now()) - 3_600_000;
     await outage.start();
     const issues = Array.from({ length: ISSUES }, (_, n) =>
-      model.open({ forge, title: `Engagement ${n}`, body: 'plain', labels: ['type::implementation', 'segment::mm'], author: 'ae', at: before + n * 1_000 }),
+      model.open({
+        forge,
+        title: `Engagement ${n}`,
+        body: 'plain',
+        labels: ['type::implementation', 'segment::mm'],
+        author: 'ae',
+        at: before + n * 1_000,
+      }),
     );
     for (const issue of issues) model.changeLabels(issue, ['stage::kickoff'], [], PERSON, before + 600_000);
     await outage.settled();
@@ -34,7 +41,13 @@ async function measure(forge: ForgeName, path: 'log' | 'reconcile') {
     issues.forEach((issue, n) => {
       model.changeLabels(issue, ['stage::deployment'], ['stage::kickoff'], PERSON, down + n * 1_000);
       model.changeLabels(issue, ['status::blocked'], [], PERSON, down + 600_000 + n * 1_000);
-      model.changeLabels(issue, ['stage::production-live'], ['stage::deployment', 'status::blocked'], PERSON, down + 1_200_000 + n * 1_000);
+      model.changeLabels(
+        issue,
+        ['stage::production-live'],
+        ['stage::deployment', 'status::blocked'],
+        PERSON,
+        down + 1_200_000 + n * 1_000,
+      );
     });
     await sender.idle();
     const missedDeliveries = sender.log.slice(logged).filter((entry) => entry.status === null).length;
@@ -65,6 +78,7 @@ async function measure(forge: ForgeName, path: 'log' | 'reconcile') {
 }
 
 const rows = [];
-for (const forge of ['gitlab', 'github'] as const) for (const path of ['log', 'reconcile'] as const) rows.push(await measure(forge, path));
+for (const forge of ['gitlab', 'github'] as const)
+  for (const path of ['log', 'reconcile'] as const) rows.push(await measure(forge, path));
 printTable(rows);
 console.log(`saved ${saveResult('catch-up', { issues: ISSUES, rows })}`);

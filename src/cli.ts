@@ -19,7 +19,10 @@ import { createLogger } from './logger.js';
 const program = new Command('boardkeeper')
   .description('Keeps a professional-services issue board honest on GitLab and GitHub.')
   .option('-c, --config <file>', 'YAML config file (env BOARDKEEPER_CONFIG; default ./boardkeeper.yml when present)')
-  .addHelpText('after', `\nEnvironment (each secret also as NAME_FILE): ${ENV_NAMES.join(', ')}, ALERT_<RECEIVER>_URL, ALERT_<RECEIVER>_SECRET`)
+  .addHelpText(
+    'after',
+    `\nEnvironment (each secret also as NAME_FILE): ${ENV_NAMES.join(', ')}, ALERT_<RECEIVER>_URL, ALERT_<RECEIVER>_SECRET`,
+  )
   .showHelpAfterError();
 
 registerServe(program);
@@ -34,6 +37,9 @@ registerSweep(program);
 registerCatchUp(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
-registerBackfill(program, (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
+registerBackfill(
+  program,
+  (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge],
+);
 
 await program.parseAsync(process.argv);

@@ -5,7 +5,15 @@ import type { IssueRef } from '../domain/types.js';
  * (src/policies); dead letters come from the worker; a forge's hook disabled (and recovered) or
  * silent comes from catch-up (src/catchup).
  */
-export const ALERT_KINDS = ['at-risk', 'breached', 'stale', 'suggest-lost', 'dead-letter', 'webhook-disabled', 'webhook-silent'] as const;
+export const ALERT_KINDS = [
+  'at-risk',
+  'breached',
+  'stale',
+  'suggest-lost',
+  'dead-letter',
+  'webhook-disabled',
+  'webhook-silent',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface Alert {

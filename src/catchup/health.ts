@@ -18,7 +18,11 @@ export interface HealthContext {
  * enabled again: the open incident is a store cursor, so restarts and replicas do not repeat it.
  * Returns the alert sent, if any.
  */
-export async function alertOnHookHealth(context: HealthContext, forge: ForgeName, hook: ForgeHook): Promise<Alert | null> {
+export async function alertOnHookHealth(
+  context: HealthContext,
+  forge: ForgeName,
+  hook: ForgeHook,
+): Promise<Alert | null> {
   const cursor = incidentCursor(forge, hook);
   const since = (await context.store.getCursor(cursor)) || null;
   const disabled = hook.health.status === 'disabled';

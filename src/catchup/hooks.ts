@@ -12,7 +12,11 @@ export function webhookUrl(config: Config, forge: ForgeName): string | null {
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 /** The projects catch-up covers on a forge: the allow-list, else every project the store has an issue of. */
-export async function coveredProjects(config: Config, store: Pick<Store, 'issueStates'>, forge: ForgeName): Promise<string[]> {
+export async function coveredProjects(
+  config: Config,
+  store: Pick<Store, 'issueStates'>,
+  forge: ForgeName,
+): Promise<string[]> {
   const allowed = forge === 'gitlab' ? config.gitlab.projects : config.github.repositories;
   if (allowed) return allowed.map(String);
   return [...new Set((await store.issueStates({ forge })).map((state) => state.ref.project))].sort();
@@ -31,8 +35,12 @@ export interface FoundHooks {
 export async function findHooks(config: Config, client: ForgeClient, projects: readonly string[]): Promise<FoundHooks> {
   const configured = (config.reconcile.hooks ?? []).filter((hook) => hook.forge === client.forge);
   if (configured.length > 0 && client.getHook) {
-    const hooks = await Promise.all(configured.map((hook) => client.getHook!(hook.scope, hook.owner ?? '', hook.id ?? 0)));
-    const projectHooks = new Set(hooks.filter((hook) => hook.scope === 'project' || hook.scope === 'repository').map((hook) => hook.owner));
+    const hooks = await Promise.all(
+      configured.map((hook) => client.getHook!(hook.scope, hook.owner ?? '', hook.id ?? 0)),
+    );
+    const projectHooks = new Set(
+      hooks.filter((hook) => hook.scope === 'project' || hook.scope === 'repository').map((hook) => hook.owner),
+    );
     // A group, organisation or App hook covers every project.
     const wide = hooks.some((hook) => hook.scope !== 'project' && hook.scope !== 'repository');
     return { hooks, uncovered: wide ? [] : projects.filter((project) => !projectHooks.has(project)) };

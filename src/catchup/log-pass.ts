@@ -45,7 +45,14 @@ export function missedDeliveries(entries: readonly HookLogEntry[], known: Readon
  */
 export async function catchUpFromLog(options: LogPassOptions): Promise<HookReport> {
   const { client, hook } = options;
-  const report: HookReport = { forge: client.forge, hook: hookName(hook), health: hook.health, logEntries: 0, missed: 0, redelivered: 0 };
+  const report: HookReport = {
+    forge: client.forge,
+    hook: hookName(hook),
+    health: hook.health,
+    logEntries: 0,
+    missed: 0,
+    redelivered: 0,
+  };
   const entries: HookLogEntry[] = [];
   try {
     for await (const entry of client.hookLog(hook, options.since)) entries.push(entry);

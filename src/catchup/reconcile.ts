@@ -30,7 +30,8 @@ export interface ReconcileOptions {
   onIssue?: (report: Readonly<ReconcileReport>) => void;
 }
 
-const isBotLogin = (login: string, botUsers: ReadonlySet<string>) => botUsers.has(login) || login.endsWith('[bot]') || /(^|_)bot(_|$)/.test(login);
+const isBotLogin = (login: string, botUsers: ReadonlySet<string>) =>
+  botUsers.has(login) || login.endsWith('[bot]') || /(^|_)bot(_|$)/.test(login);
 
 /**
  * The issue as a webhook would describe it now: an edit carrying its current body and labels, by
@@ -67,16 +68,27 @@ function stageLabelFix(state: IssueState, labels: readonly string[], vocab: Voca
   const wanted = vocab.written(`${family.prefix}${state.stage}`);
   const others = labels.filter((label) => label !== wanted && vocab.stageOf(label, family) !== null);
   if (labels.includes(wanted) && others.length === 0) return null;
-  return { type: 'labels', add: labels.includes(wanted) ? [] : [wanted], remove: others, reason: `catch-up: the stage is ${state.stage}` };
+  return {
+    type: 'labels',
+    add: labels.includes(wanted) ? [] : [wanted],
+    remove: others,
+    reason: `catch-up: the stage is ${state.stage}`,
+  };
 }
 
 /** The last person's change in the history is the issue's activity, as the webhooks would have kept it. */
-function withActivity(state: IssueState, entries: readonly LabelHistoryEntry[], botUsers: ReadonlySet<string>): IssueState {
+function withActivity(
+  state: IssueState,
+  entries: readonly LabelHistoryEntry[],
+  botUsers: ReadonlySet<string>,
+): IssueState {
   const person = entries.filter((entry) => !isBotLogin(entry.actor, botUsers)).at(-1);
   if (!person) return state;
   const at = toIsoTime(person.at, '');
   const known = readPersonActivity(state.extra);
-  return known !== null && known >= at ? state : { ...state, extra: updateIssueMemory(state.extra, { activity: { personAt: at } }) };
+  return known !== null && known >= at
+    ? state
+    : { ...state, extra: updateIssueMemory(state.extra, { activity: { personAt: at } }) };
 }
 
 /** What the store knew, moved on by the replayed history: stage, closes, and the forge's labels now. */
@@ -106,7 +118,14 @@ export async function reconcileFromForge(options: ReconcileOptions): Promise<Rec
   const vocabulary = backfillVocabulary(config);
   const vocab = vocabularyFor(config);
   const botUsers = new Set(config.botUsers);
-  const report: ReconcileReport = { forge: client.forge, project, since: options.since, issues: 0, recorded: 0, actions: 0 };
+  const report: ReconcileReport = {
+    forge: client.forge,
+    project,
+    since: options.since,
+    issues: 0,
+    recorded: 0,
+    actions: 0,
+  };
 
   const reconcileIssue = async (entries: LabelHistoryEntry[]) => {
     const ref = entries[0]!.ref;

@@ -58,7 +58,8 @@ interface Pass {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const hasLog = (client: ForgeClient): client is ForgeClient & LogClient => Boolean(client.hookLog && client.redeliver);
-const hookProjects = (hook: ForgeHook, all: readonly string[]) => (hook.scope === 'project' || hook.scope === 'repository' ? [hook.owner] : [...all]);
+const hookProjects = (hook: ForgeHook, all: readonly string[]) =>
+  hook.scope === 'project' || hook.scope === 'repository' ? [hook.owner] : [...all];
 
 export interface CatchUpWindow {
   /** Where the log is read back to. */
@@ -93,7 +94,10 @@ export function catchUpWindow(facts: WindowFacts): CatchUpWindow {
   const stored = parse(facts.lastStored);
   const fromMs = facts.since ? parse(facts.since) : Number.isNaN(stored) ? NaN : stored - facts.marginMs;
   const reconciled = parse(facts.reconciledAt);
-  const reconcileFrom = Math.max(Number.isNaN(fromMs) ? -Infinity : fromMs, Number.isNaN(reconciled) ? -Infinity : reconciled - facts.marginMs);
+  const reconcileFrom = Math.max(
+    Number.isNaN(fromMs) ? -Infinity : fromMs,
+    Number.isNaN(reconciled) ? -Infinity : reconciled - facts.marginMs,
+  );
   return {
     logSince: iso(Math.max(Number.isNaN(fromMs) ? logStart : fromMs, logStart)),
     reconcileSince: Number.isFinite(reconcileFrom) ? iso(reconcileFrom) : null,
@@ -153,12 +157,23 @@ async function catchUpForge(pass: Pass, forge: ForgeName, report: CatchUpReport)
           dryRun,
           onProgress: (done, of) => progress(`${forge} ${hookName(hook)}: redelivered ${done} of ${of}`),
         })
-      : { forge, hook: hookName(hook), health: hook.health, logEntries: 0, missed: 0, redelivered: 0, unavailable: 'this client reads no delivery log' };
+      : {
+          forge,
+          hook: hookName(hook),
+          health: hook.health,
+          logEntries: 0,
+          missed: 0,
+          redelivered: 0,
+          unavailable: 'this client reads no delivery log',
+        };
     report.hooks.push(hookReport);
-    progress(`${forge} ${hookName(hook)}: ${hookReport.unavailable ? `log unavailable (${hookReport.unavailable})` : `${hookReport.logEntries} logged, ${hookReport.missed} missed`}`);
+    progress(
+      `${forge} ${hookName(hook)}: ${hookReport.unavailable ? `log unavailable (${hookReport.unavailable})` : `${hookReport.logEntries} logged, ${hookReport.missed} missed`}`,
+    );
     metrics.record({ type: 'caughtUp', forge, path: 'log', count: hookReport.redelivered });
     // A disabled hook sent nothing, so logged nothing: what happened meanwhile is only on the issues.
-    if (hookReport.unavailable || hook.health.status === 'disabled') for (const project of hookProjects(hook, projects)) toReconcile.add(project);
+    if (hookReport.unavailable || hook.health.status === 'disabled')
+      for (const project of hookProjects(hook, projects)) toReconcile.add(project);
   }
 
   if (window.reconcileSince !== null || options.since) {
@@ -174,7 +189,8 @@ async function catchUpForge(pass: Pass, forge: ForgeName, report: CatchUpReport)
         since,
         dryRun,
         now,
-        onIssue: (r) => progress(`${forge} ${project}: ${r.issues} issues reconciled, ${r.recorded} transitions recorded`),
+        onIssue: (r) =>
+          progress(`${forge} ${project}: ${r.issues} issues reconciled, ${r.recorded} transitions recorded`),
       });
       report.reconciled.push(reconciled);
       metrics.record({ type: 'caughtUp', forge, path: 'reconcile', count: reconciled.recorded });
@@ -192,7 +208,16 @@ async function catchUpForge(pass: Pass, forge: ForgeName, report: CatchUpReport)
  */
 async function catchUp(pass: Pass): Promise<CatchUpReport> {
   const started = performance.now();
-  const report: CatchUpReport = { startedAt: pass.now().toISOString(), durationMs: 0, dryRun: pass.lease === null, forges: [], hooks: [], reconciled: [], alerts: [], apiCalls: 0 };
+  const report: CatchUpReport = {
+    startedAt: pass.now().toISOString(),
+    durationMs: 0,
+    dryRun: pass.lease === null,
+    forges: [],
+    hooks: [],
+    reconciled: [],
+    alerts: [],
+    apiCalls: 0,
+  };
   const { apiCalls } = await countApiCalls(async () => {
     for (const forge of FORGES) await catchUpForge(pass, forge, report);
   });
@@ -247,7 +272,9 @@ export async function runCatchUp(options: CatchUpOptions): Promise<CatchUpReport
 
 /** One line per finding, for the command and the log. */
 export function describeCatchUp(report: CatchUpReport): string[] {
-  const lines = report.forges.map((f) => (f.skipped ? `${f.forge}: skipped (${f.skipped})` : `${f.forge}: looked back to ${f.since}`));
+  const lines = report.forges.map((f) =>
+    f.skipped ? `${f.forge}: skipped (${f.skipped})` : `${f.forge}: looked back to ${f.since}`,
+  );
   for (const hook of report.hooks) {
     const state = `${hook.health.status} (${hook.health.detail})`;
     lines.push(
@@ -257,9 +284,13 @@ export function describeCatchUp(report: CatchUpReport): string[] {
     );
   }
   for (const r of report.reconciled) {
-    lines.push(`${r.forge} ${r.project}: reconciled since ${r.since}: ${r.issues} issues, ${r.recorded} new transitions, ${r.actions} actions${report.dryRun ? ' (planned)' : ''}`);
+    lines.push(
+      `${r.forge} ${r.project}: reconciled since ${r.since}: ${r.issues} issues, ${r.recorded} new transitions, ${r.actions} actions${report.dryRun ? ' (planned)' : ''}`,
+    );
   }
   for (const alert of report.alerts) lines.push(`alert: ${alert}`);
-  lines.push(`${report.apiCalls} API calls in ${report.durationMs} ms${report.dryRun ? ' (dry run: nothing redelivered, stored or sent)' : ''}`);
+  lines.push(
+    `${report.apiCalls} API calls in ${report.durationMs} ms${report.dryRun ? ' (dry run: nothing redelivered, stored or sent)' : ''}`,
+  );
   return lines;
 }

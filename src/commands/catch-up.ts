@@ -16,7 +16,7 @@ interface CatchUpFlags {
 export function registerCatchUp(program: Command): void {
   program
     .command('catch-up')
-    .description("find what the forges sent while boardkeeper was down, and process it as if it had arrived on time")
+    .description('find what the forges sent while boardkeeper was down, and process it as if it had arrived on time')
     .option('--since <date>', 'look back to this date (YYYY-MM-DD or ISO instant) instead of the last delivery stored')
     .option('--dry-run', 'only print what was missed: nothing redelivered, stored, changed on the forge or alerted')
     .option('--json', 'print the report as JSON')
@@ -34,12 +34,14 @@ Rate limits are waited out as backfill does (backfill.maxWaitSeconds). Only one 
 time (the store lease "catch-up"): when another is running this command exits with status 1.`,
     )
     .action(async (flags: CatchUpFlags, command: Command) => {
-      if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since))) fail('--since must be a date, YYYY-MM-DD or an ISO instant', 2);
+      if (flags.since !== undefined && Number.isNaN(Date.parse(flags.since)))
+        fail('--since must be a date, YYYY-MM-DD or an ISO instant', 2);
       const dryRun = flags.dryRun === true;
       await withStore(command, async (store, config) => {
         const log = createLogger({ level: 'warn', destination: pino.destination(2) });
         const readers = createBackfillClients({ ...config, dryRun: false }, log);
-        if (!readers.gitlab && !readers.github) fail('no gitlab.token or github.token / github.app configured: catch-up reads the forges', 2);
+        if (!readers.gitlab && !readers.github)
+          fail('no gitlab.token or github.token / github.app configured: catch-up reads the forges', 2);
         const report = await runCatchUp({
           config,
           store,
@@ -52,8 +54,13 @@ time (the store lease "catch-up"): when another is running this command exits wi
           onProgress: (line) => process.stderr.write(`catch-up: ${line}\n`),
           log,
         });
-        if (!report) fail('another catch-up pass holds the lease (serve or another replica is catching up now); try again shortly');
-        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${describeCatchUp(report).join('\n')}\n`);
+        if (!report)
+          fail(
+            'another catch-up pass holds the lease (serve or another replica is catching up now); try again shortly',
+          );
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${describeCatchUp(report).join('\n')}\n`,
+        );
       });
     });
 }

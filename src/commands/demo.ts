@@ -1,7 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/types.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
-import { boardRows, callsPerDelivery, callsPerDeliveryLine, formatTable, kpiSummary, outageLines, sweepRows, sweepTally } from '../demo/summary.js';
+import {
+  boardRows,
+  callsPerDelivery,
+  callsPerDeliveryLine,
+  formatTable,
+  kpiSummary,
+  outageLines,
+  sweepRows,
+  sweepTally,
+} from '../demo/summary.js';
 
 interface DemoFlags {
   issues: number;
@@ -29,8 +38,14 @@ function rate(value: string): number {
 }
 
 async function printSummary(run: DemoRun, out: (line: string) => void): Promise<void> {
-  const states = new Map((await run.service.store.issueStates({})).map((s) => [`${s.ref.forge}:${s.ref.project}#${s.ref.iid}`, s]));
-  const rows = boardRows(run.engagements, run.issues, (issue) => states.get(`${issue.forge}:${issue.project}#${issue.iid}`) ?? null);
+  const states = new Map(
+    (await run.service.store.issueStates({})).map((s) => [`${s.ref.forge}:${s.ref.project}#${s.ref.iid}`, s]),
+  );
+  const rows = boardRows(
+    run.engagements,
+    run.issues,
+    (issue) => states.get(`${issue.forge}:${issue.project}#${issue.iid}`) ?? null,
+  );
   out('\nWhere each issue stands:\n');
   out(formatTable(rows.map((row) => ({ ...row }))));
   const sent = run.simulator.sender.sent;
@@ -55,13 +70,23 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('play a quarter of a services board against a built-in forge simulator, then keep serving the dashboard')
+    .description(
+      'play a quarter of a services board against a built-in forge simulator, then keep serving the dashboard',
+    )
     .option('--issues <n>', 'engagements to play, alternating GitLab and GitHub', whole(1), 16)
     .option('-p, --port <port>', 'port for the service (0: any free port)', whole(0), 3000)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--speed <days-per-second>', 'simulated days per real second, to watch the dashboard move (0: as fast as possible)', rate, 0)
+    .option(
+      '--speed <days-per-second>',
+      'simulated days per real second, to watch the dashboard move (0: as fast as possible)',
+      rate,
+      0,
+    )
     .option('--seed <n>', 'seed of the scenario (the same seed plays the same quarter)', whole(0), 2027)
-    .option('--data <dir>', 'keep the SQLite file (demo.db) in this directory (default: a temporary one, removed on exit)')
+    .option(
+      '--data <dir>',
+      'keep the SQLite file (demo.db) in this directory (default: a temporary one, removed on exit)',
+    )
     .option('--exit', 'stop after the summary instead of serving the dashboard')
     .option('--verbose', "log the service's work (JSON lines on stderr)")
     .addHelpText(
@@ -82,7 +107,9 @@ summary, and keeps serving /metrics, /dashboard and /audit until Ctrl+C (or exit
     )
     .action(async (flags: DemoFlags) => {
       const out = (line: string) => process.stdout.write(`${line}\n`);
-      out(`boardkeeper demo: ${flags.issues} engagements over a simulated quarter${flags.speed ? ` at ${flags.speed} days/s` : ''}…`);
+      out(
+        `boardkeeper demo: ${flags.issues} engagements over a simulated quarter${flags.speed ? ` at ${flags.speed} days/s` : ''}…`,
+      );
       const run = await runDemo({
         issues: flags.issues,
         seed: flags.seed,

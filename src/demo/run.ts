@@ -17,7 +17,14 @@ import type { CatchUpReport } from '../catchup/report.js';
 import { runCatchUp } from '../catchup/run.js';
 import { playQuarter } from './play.js';
 import { planQuarter, QUARTER_DAYS, type Engagement } from './scenario.js';
-import { SIMULATED_BOARD, SIMULATED_GITHUB_REPO, SIMULATED_GITLAB_PROJECT_ID, startForgeSimulator, type ForgeSimulator, type SimIssue } from './simulator/index.js';
+import {
+  SIMULATED_BOARD,
+  SIMULATED_GITHUB_REPO,
+  SIMULATED_GITLAB_PROJECT_ID,
+  startForgeSimulator,
+  type ForgeSimulator,
+  type SimIssue,
+} from './simulator/index.js';
 
 export interface DemoOptions {
   issues: number;
@@ -70,7 +77,9 @@ export async function waitUntilSettled(service: Service, simulator: ForgeSimulat
   for (let quiet = 0; quiet < 2; ) {
     if (Date.now() > deadline) {
       const counts = await service.store.inboxCounts();
-      throw new Error(`the service did not settle within ${timeoutMs} ms (inbox ${JSON.stringify(counts)}, ${simulator.sender.inFlight} webhooks in flight): a webhook loop?`);
+      throw new Error(
+        `the service did not settle within ${timeoutMs} ms (inbox ${JSON.stringify(counts)}, ${simulator.sender.inFlight} webhooks in flight): a webhook loop?`,
+      );
     }
     await simulator.sender.idle();
     const counts = await service.store.inboxCounts();
@@ -79,13 +88,23 @@ export async function waitUntilSettled(service: Service, simulator: ForgeSimulat
   }
 }
 
-function demoConfig(options: StackOptions, simulator: ForgeSimulator, secrets: Record<'gitlab' | 'github', string>, sqlitePath: string): Config {
+function demoConfig(
+  options: StackOptions,
+  simulator: ForgeSimulator,
+  secrets: Record<'gitlab' | 'github', string>,
+  sqlitePath: string,
+): Config {
   return configSchema.parse({
     server: { port: options.port, host: options.host },
     store: { sqlitePath, sqliteSynchronous: 'normal' },
     worker: { pollIntervalMs: 20, backoffBaseMs: 100, backoffMaxMs: 2_000, maxAttempts: 5 },
     gitlab: { url: simulator.gitlabUrl, token: 'glpat-demo', webhookSecret: secrets.gitlab },
-    github: { apiUrl: simulator.githubApiUrl, token: 'ghp_demo', webhookSecret: secrets.github, project: SIMULATED_BOARD },
+    github: {
+      apiUrl: simulator.githubApiUrl,
+      token: 'ghp_demo',
+      webhookSecret: secrets.github,
+      project: SIMULATED_BOARD,
+    },
     dryRun: false,
     // Catch-up reads the simulator's one hook per forge.
     reconcile: {
@@ -121,7 +140,8 @@ export async function startDemoStack(options: StackOptions): Promise<DemoStack> 
   mkdirSync(dataDir, { recursive: true });
   const sqlitePath = join(dataDir, 'demo.db');
   // Each run starts from an empty board.
-  for (const suffix of ['', '-wal', '-shm', '-intake']) rmSync(`${sqlitePath}${suffix}`, { force: true, recursive: true });
+  for (const suffix of ['', '-wal', '-shm', '-intake'])
+    rmSync(`${sqlitePath}${suffix}`, { force: true, recursive: true });
 
   const secrets = { gitlab: randomBytes(16).toString('hex'), github: randomBytes(16).toString('hex') };
   const simulator = await startForgeSimulator({ secrets });
@@ -184,7 +204,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const restart = async () => {
       stack.simulator.setTarget(stack.url);
       outage!.failed = sender.log.slice(logged).filter((entry) => entry.status === null).length;
-      outage!.report = await runCatchUp({ config: stack.config, store: stack.service.store, clients: stack.clients, metrics: stack.service.metrics, holder: 'demo' });
+      outage!.report = await runCatchUp({
+        config: stack.config,
+        store: stack.service.store,
+        clients: stack.clients,
+        metrics: stack.service.metrics,
+        holder: 'demo',
+      });
       await stack.settled();
     };
     const issues = await playQuarter(engagements, {

@@ -25,7 +25,9 @@ class LabelHistoryReplay {
     this.stageBeforeClose = start.stageBeforeClose;
     this.kind = start.kind;
     this.segment = start.segment;
-    for (const label of start.labels) if (vocabulary.tracked.has(vocabulary.aliases[label] ?? label)) this.present.add(vocabulary.aliases[label] ?? label);
+    for (const label of start.labels)
+      if (vocabulary.tracked.has(vocabulary.aliases[label] ?? label))
+        this.present.add(vocabulary.aliases[label] ?? label);
     for (const login of start.assignees ?? []) this.assignees.add(login);
   }
 
@@ -54,7 +56,8 @@ class LabelHistoryReplay {
     if (entry.action === 'assigned' || entry.action === 'unassigned') return this.assign(entry, transition);
     // As the rules do: an issue opened from a template (its kind known) starts in the first stage,
     // and closing an issue that never was on the board records nothing.
-    if (entry.action === 'created') return this.stage === null && this.kind !== null ? moveTo(this.vocabulary.initialStage(this.kind)) : [];
+    if (entry.action === 'created')
+      return this.stage === null && this.kind !== null ? moveTo(this.vocabulary.initialStage(this.kind)) : [];
     if (entry.action === 'closed') return this.stage === null && this.kind === null ? [] : moveTo(closedStage);
     if (entry.action === 'reopened') return this.stage === closedStage ? moveTo(this.stageBeforeClose) : [];
     const label = this.vocabulary.aliases[entry.label] ?? entry.label;
@@ -127,7 +130,11 @@ function rank(entry: LabelHistoryEntry, vocabulary: BackfillVocabulary): number 
  * The transitions the webhooks would have recorded for one issue's label history, from `start`
  * when the history begins after what the store already knows (catch-up's reconcile). Pure.
  */
-export function transitionsFromHistory(entries: readonly LabelHistoryEntry[], vocabulary: BackfillVocabulary, start?: ReplayStart): Transition[] {
+export function transitionsFromHistory(
+  entries: readonly LabelHistoryEntry[],
+  vocabulary: BackfillVocabulary,
+  start?: ReplayStart,
+): Transition[] {
   const ordered = entries
     .map((entry) => ({ entry, at: toIsoTime(entry.at, ''), rank: rank(entry, vocabulary) }))
     .filter(({ at }) => at !== '')

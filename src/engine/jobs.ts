@@ -37,14 +37,20 @@ const REGISTERED = {
   sweep: ({ config, store, clients, alerter, log, onSweep }: JobDeps): LeasedJob<SweepReport> | null =>
     config.sweep.enabled
       ? {
-          ...sweepJob({ config, store, clients, alerter, log: log.child({ component: 'sweep' }) }, everyInterval(config.sweep.intervalMinutes * 60_000)),
+          ...sweepJob(
+            { config, store, clients, alerter, log: log.child({ component: 'sweep' }) },
+            everyInterval(config.sweep.intervalMinutes * 60_000),
+          ),
           finished: onSweep,
         }
       : null,
   // On start and every interval: redeliver from the forges' delivery logs, reconcile where none reaches.
   'catch-up': ({ config, store, clients, alerter, metrics }: JobDeps) =>
     config.reconcile.enabled
-      ? catchUpJob({ config, store, clients, alerter, metrics }, onStartAnd(everyInterval(config.reconcile.intervalMinutes * 60_000)))
+      ? catchUpJob(
+          { config, store, clients, alerter, metrics },
+          onStartAnd(everyInterval(config.reconcile.intervalMinutes * 60_000)),
+        )
       : null,
   prune: ({ config }: JobDeps) => {
     const retention = { doneDeliveryDays: config.worker.retainDoneDays, auditDays: config.audit.retainDays };

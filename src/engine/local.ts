@@ -69,7 +69,10 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     alerter: options.alerter,
     handler: createPipeline({ config, store, webhooks: options.webhooks, clients, now }),
   });
-  const jobs = registeredJobs({ config, store, clients, alerter, log, metrics: options.metrics, onSweep: options.onSweep }, options.jobs ?? JOB_NAMES);
+  const jobs = registeredJobs(
+    { config, store, clients, alerter, log, metrics: options.metrics, onSweep: options.onSweep },
+    options.jobs ?? JOB_NAMES,
+  );
   const scheduler = new JobScheduler(jobs, {
     store,
     holder: holderId(),

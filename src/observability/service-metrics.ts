@@ -76,7 +76,7 @@ export class ServiceMetrics implements MetricsSink {
   });
   private readonly caughtUp = new Counter({
     name: 'boardkeeper_catchup_recovered_total',
-    help: 'Missed changes catch-up recovered: log (redelivered from the forge\'s delivery log) or reconcile (read from the issues)',
+    help: "Missed changes catch-up recovered: log (redelivered from the forge's delivery log) or reconcile (read from the issues)",
     labelNames: ['forge', 'path'] as const,
     registers: [this.registry],
   });
@@ -112,7 +112,8 @@ export class ServiceMetrics implements MetricsSink {
         this.processing.observe({ forge: event.forge, result: event.result }, event.processingSeconds);
         if (event.result === 'retry') this.retries.inc({ forge: event.forge });
         if (event.result === 'dead') this.deadLettered.inc({ forge: event.forge });
-        if (event.intakeToDoneSeconds !== null) this.intakeToDone.observe({ forge: event.forge }, event.intakeToDoneSeconds);
+        if (event.intakeToDoneSeconds !== null)
+          this.intakeToDone.observe({ forge: event.forge }, event.intakeToDoneSeconds);
         return;
       case 'forgeCall':
         this.forgeCalls.inc({ forge: event.forge, status: event.status });

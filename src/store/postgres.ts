@@ -15,7 +15,18 @@ import {
   type InboxRecord,
   type TransitionRecord,
 } from './rows.js';
-import type { ChangeCursor, Changes, Delivery, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
+import type {
+  ChangeCursor,
+  Changes,
+  Delivery,
+  LeaseHold,
+  PolicyMemoryRow,
+  InboxRow,
+  InboxStatus,
+  Outcome,
+  Store,
+  TransitionFilter,
+} from './store.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -195,7 +206,10 @@ export class PostgresStore implements Store {
   }
 
   async lastReceivedAt(forge: ForgeName): Promise<string | null> {
-    const { rows } = await this.query<{ at: string | null }>('SELECT MAX(received_at) AS at FROM inbox WHERE forge = $1', [forge]);
+    const { rows } = await this.query<{ at: string | null }>(
+      'SELECT MAX(received_at) AS at FROM inbox WHERE forge = $1',
+      [forge],
+    );
     return rows[0]?.at ?? null;
   }
 
@@ -258,10 +272,10 @@ export class PostgresStore implements Store {
         after.transitions,
         limit,
       ]),
-      this.query<{ seq: string; state: unknown }>('SELECT seq, state FROM issue_state WHERE seq > $1 ORDER BY seq LIMIT $2', [
-        after.states,
-        limit,
-      ]),
+      this.query<{ seq: string; state: unknown }>(
+        'SELECT seq, state FROM issue_state WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [after.states, limit],
+      ),
     ]);
     const last = (rows: { seq: string }[], fallback: number) => (rows.length ? Number(rows.at(-1)!.seq) : fallback);
     return {

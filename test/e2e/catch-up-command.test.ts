@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { configSchema } from '../../src/config/schema.js';
 import { waitUntilSettled } from '../../src/demo/run.js';
-import { SIMULATED_GITLAB_PROJECT_ID, startForgeSimulator, type ForgeSimulator } from '../../src/demo/simulator/index.js';
+import {
+  SIMULATED_GITLAB_PROJECT_ID,
+  startForgeSimulator,
+  type ForgeSimulator,
+} from '../../src/demo/simulator/index.js';
 import { createService, type Service } from '../../src/service.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { refusedUrl } from '../support/alert-receiver.js';
@@ -24,10 +28,14 @@ let configPath: string;
 
 /** `boardkeeper catch-up …` as a person runs it, against the forge simulator. */
 function catchUpCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'catch-up', '--config', configPath, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'catch-up', '--config', configPath, ...args],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += String(chunk)));
@@ -40,7 +48,12 @@ beforeAll(async () => {
   simulator = await startForgeSimulator({ secrets: { gitlab: secret, github: 'unused-secret' } });
   const input = {
     store: { sqlitePath: join(dir, 'bk.db') },
-    gitlab: { url: simulator.gitlabUrl, token: 'glpat-test', webhookSecret: secret, projects: [SIMULATED_GITLAB_PROJECT_ID] },
+    gitlab: {
+      url: simulator.gitlabUrl,
+      token: 'glpat-test',
+      webhookSecret: secret,
+      projects: [SIMULATED_GITLAB_PROJECT_ID],
+    },
     reconcile: { hooks: [{ forge: 'gitlab', scope: 'project', owner: String(SIMULATED_GITLAB_PROJECT_ID), id: 1 }] },
   };
   configPath = join(dir, 'boardkeeper.yml');
@@ -54,7 +67,14 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`;
   simulator.setTarget(url);
   const { model } = simulator;
-  const issue = model.open({ forge: 'gitlab', title: 'Rollout', body: 'plain', labels: ['type::implementation'], author: 'ae', at: Date.now() - 3_600_000 });
+  const issue = model.open({
+    forge: 'gitlab',
+    title: 'Rollout',
+    body: 'plain',
+    labels: ['type::implementation'],
+    author: 'ae',
+    at: Date.now() - 3_600_000,
+  });
   await waitUntilSettled(service, simulator, 20_000);
   // Down: the forge's two deliveries fail once and are not retried.
   simulator.setTarget(await refusedUrl());
@@ -74,7 +94,9 @@ describe('boardkeeper catch-up', () => {
   it('--dry-run prints what the delivery log shows missing, and redelivers nothing', async () => {
     const { code, stdout } = await catchUpCli(['--dry-run']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^gitlab project 42 hook 1: ok \(alert_status executable\); \d+ logged, 2 missed, 0 redelivered$/m);
+    expect(stdout).toMatch(
+      /^gitlab project 42 hook 1: ok \(alert_status executable\); \d+ logged, 2 missed, 0 redelivered$/m,
+    );
     expect(stdout).toMatch(/^github: skipped \(no API credentials/m);
     expect(stdout).toMatch(/dry run: nothing redelivered, stored or sent\)$/m);
     expect((await service.store.transitions({})).map((t) => t.to)).toEqual(['intake']);

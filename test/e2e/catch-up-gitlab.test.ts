@@ -11,12 +11,20 @@ describe('gitlab: a hook the forge disabled', () => {
     const receiver: AlertReceiver = await startAlertReceiver();
     try {
       const run = await outage('gitlab', {
-        alerts: { receivers: [{ name: 'ops', type: 'json', url: receiver.baseUrl, secret: 'an-alert-secret-of-16' }], backoffBaseMs: 5, backoffMaxMs: 20 },
+        alerts: {
+          receivers: [{ name: 'ops', type: 'json', url: receiver.baseUrl, secret: 'an-alert-secret-of-16' }],
+          backoffBaseMs: 5,
+          backoffMaxMs: 20,
+        },
       });
       await run.start();
-      const alerts = () => receiver.received.map((alert) => JSON.parse(alert.body) as { kind: string; details: { recovered: boolean } });
+      const alerts = () =>
+        receiver.received.map((alert) => JSON.parse(alert.body) as { kind: string; details: { recovered: boolean } });
 
-      run.simulator.setHookHealth('gitlab', { alertStatus: 'temporarily_disabled', disabledUntil: new Date(Date.now() + 3_600_000).toISOString() });
+      run.simulator.setHookHealth('gitlab', {
+        alertStatus: 'temporarily_disabled',
+        disabledUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      });
       expect((await run.catchUp()).hooks).toMatchObject([{ health: { status: 'disabled' } }]);
       await run.catchUp();
       expect(alerts()).toMatchObject([{ kind: 'webhook-disabled', details: { recovered: false } }]);

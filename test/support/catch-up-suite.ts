@@ -54,7 +54,11 @@ export function outageSuite(forge: ForgeName, log: string): void {
       await playAroundOutage(run, forge, { onStart: true });
       const oracle = await run.backfilled(new Date());
       const expected = await transitionLines(oracle);
-      await eventually(async () => JSON.stringify(await transitionLines(run.service!)) === JSON.stringify(expected), 'every missed change recorded', 120_000);
+      await eventually(
+        async () => JSON.stringify(await transitionLines(run.service!)) === JSON.stringify(expected),
+        'every missed change recorded',
+        120_000,
+      );
       await run.settled();
       expect(await transitionLines(run.service!)).toEqual(expected);
     }, 150_000);

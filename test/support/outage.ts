@@ -9,7 +9,12 @@ import type { CatchUpReport } from '../../src/catchup/report.js';
 import { runCatchUp } from '../../src/catchup/run.js';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
 import { waitUntilSettled } from '../../src/demo/run.js';
-import { SIMULATED_GITHUB_REPO, SIMULATED_GITLAB_PROJECT_ID, startForgeSimulator, type ForgeSimulator } from '../../src/demo/simulator/index.js';
+import {
+  SIMULATED_GITHUB_REPO,
+  SIMULATED_GITLAB_PROJECT_ID,
+  startForgeSimulator,
+  type ForgeSimulator,
+} from '../../src/demo/simulator/index.js';
 import type { ForgeName } from '../../src/domain/types.js';
 import { backfill } from '../../src/engine/backfill.js';
 import { backfillVocabulary } from '../../src/engine/backfill-transitions.js';
@@ -44,7 +49,10 @@ export interface Outage {
 
 const log = pino({ level: 'silent' });
 
-export const PROJECT: Record<ForgeName, string> = { gitlab: String(SIMULATED_GITLAB_PROJECT_ID), github: SIMULATED_GITHUB_REPO };
+export const PROJECT: Record<ForgeName, string> = {
+  gitlab: String(SIMULATED_GITLAB_PROJECT_ID),
+  github: SIMULATED_GITHUB_REPO,
+};
 
 export async function startOutage(forge: ForgeName, overrides: ConfigInput = {}): Promise<Outage> {
   const dir = mkdtempSync(join(tmpdir(), 'bk-outage-'));
@@ -54,12 +62,26 @@ export async function startOutage(forge: ForgeName, overrides: ConfigInput = {})
     ...overrides,
     store: { sqlitePath: join(dir, 'bk.db'), sqliteSynchronous: 'normal' },
     worker: { pollIntervalMs: 10 },
-    gitlab: { url: simulator.gitlabUrl, token: 'glpat-test', webhookSecret: secrets.gitlab, projects: [SIMULATED_GITLAB_PROJECT_ID] },
-    github: { apiUrl: simulator.githubApiUrl, token: 'ghp_test', webhookSecret: secrets.github, repositories: [SIMULATED_GITHUB_REPO] },
+    gitlab: {
+      url: simulator.gitlabUrl,
+      token: 'glpat-test',
+      webhookSecret: secrets.gitlab,
+      projects: [SIMULATED_GITLAB_PROJECT_ID],
+    },
+    github: {
+      apiUrl: simulator.githubApiUrl,
+      token: 'ghp_test',
+      webhookSecret: secrets.github,
+      repositories: [SIMULATED_GITHUB_REPO],
+    },
     dryRun: true,
     durations: { cacheSeconds: 0 },
     reconcile: {
-      hooks: [forge === 'gitlab' ? { forge, scope: 'project', owner: PROJECT.gitlab, id: 1 } : { forge, scope: 'repository', owner: PROJECT.github, id: 1 }],
+      hooks: [
+        forge === 'gitlab'
+          ? { forge, scope: 'project', owner: PROJECT.gitlab, id: 1 }
+          : { forge, scope: 'repository', owner: PROJECT.github, id: 1 },
+      ],
       ...overrides.reconcile,
     },
   });
@@ -73,7 +95,12 @@ export async function startOutage(forge: ForgeName, overrides: ConfigInput = {})
     async start({ onStart = false } = {}) {
       const store = new SqliteStore({ path: config.store.sqlitePath, synchronous: 'normal' });
       await store.migrate();
-      const service = await createService({ config, store, log, ...(onStart ? { clients: readers, jobs: ['catch-up', 'prune'] as const } : {}) });
+      const service = await createService({
+        config,
+        store,
+        log,
+        ...(onStart ? { clients: readers, jobs: ['catch-up', 'prune'] as const } : {}),
+      });
       await service.app.listen({ port: 0, host: '127.0.0.1' });
       service.worker.start();
       simulator.setTarget(`http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`);
@@ -89,7 +116,10 @@ export async function startOutage(forge: ForgeName, overrides: ConfigInput = {})
       const report = await runCatchUp({
         config,
         store: service.store,
-        clients: { gitlab: forge === 'gitlab' ? readers.gitlab : null, github: forge === 'github' ? readers.github : null },
+        clients: {
+          gitlab: forge === 'gitlab' ? readers.gitlab : null,
+          github: forge === 'github' ? readers.github : null,
+        },
         actors: { gitlab: null, github: null },
         alerter: createAlerter(config, { store: service.store, log }),
         holder: 'outage-test',
@@ -138,7 +168,9 @@ export async function metricsOf(service: Service): Promise<Record<string, unknow
 
 /** Every recorded transition as one line: issue, move, forge time. Duplicates would show twice. */
 export async function transitionLines(service: Service): Promise<string[]> {
-  return (await service.store.transitions({})).map((t) => `${t.forge}#${t.iid} ${t.from ?? '-'}→${t.to} ${t.at}`).sort();
+  return (await service.store.transitions({}))
+    .map((t) => `${t.forge}#${t.iid} ${t.from ?? '-'}→${t.to} ${t.at}`)
+    .sort();
 }
 
 /**
@@ -146,16 +178,41 @@ export async function transitionLines(service: Service): Promise<string[]> {
  * that stretch fails once and is not retried), at forge times after the last delivery stored.
  * Returns how many deliveries failed while it was down.
  */
-export async function playAroundOutage(outage: Outage, forge: ForgeName, restart: { onStart?: boolean } = {}): Promise<{ missed: number }> {
+export async function playAroundOutage(
+  outage: Outage,
+  forge: ForgeName,
+  restart: { onStart?: boolean } = {},
+): Promise<{ missed: number }> {
   const { model, sender } = outage.simulator;
   const before = wholeSecond(Date.now()) - 2 * 3_600_000;
   const minute = (base: number, n: number) => base + n * 60_000;
   await outage.start();
-  const rollout = model.open({ forge, title: 'Rollout for Contoso', body: 'plain', labels: ['type::implementation', 'segment::enterprise'], author: 'ae', at: before });
+  const rollout = model.open({
+    forge,
+    title: 'Rollout for Contoso',
+    body: 'plain',
+    labels: ['type::implementation', 'segment::enterprise'],
+    author: 'ae',
+    at: before,
+  });
   model.changeLabels(rollout, ['stage::kickoff'], [], PERSON, minute(before, 5));
   model.changeLabels(rollout, ['stage::deployment'], ['stage::kickoff'], PERSON, minute(before, 20));
-  const sow = model.open({ forge, title: 'SOW: Fabrikam', body: 'plain', labels: ['type::sow-request', 'segment::mm'], author: 'ae', at: minute(before, 30) });
-  const quiet = model.open({ forge, title: 'SOW: Tailspin', body: 'plain', labels: ['type::sow-request', 'segment::smb'], author: 'ae', at: minute(before, 40) });
+  const sow = model.open({
+    forge,
+    title: 'SOW: Fabrikam',
+    body: 'plain',
+    labels: ['type::sow-request', 'segment::mm'],
+    author: 'ae',
+    at: minute(before, 30),
+  });
+  const quiet = model.open({
+    forge,
+    title: 'SOW: Tailspin',
+    body: 'plain',
+    labels: ['type::sow-request', 'segment::smb'],
+    author: 'ae',
+    at: minute(before, 40),
+  });
   model.changeLabels(quiet, ['stage::discovery'], [], PERSON, minute(before, 50));
   await outage.settled();
 
@@ -165,7 +222,14 @@ export async function playAroundOutage(outage: Outage, forge: ForgeName, restart
   model.changeLabels(rollout, ['status::blocked'], [], PERSON, minute(down, 1));
   model.changeLabels(sow, ['stage::discovery'], [], PERSON, minute(down, 2));
   model.changeLabels(rollout, [], ['status::blocked'], PERSON, minute(down, 3));
-  const fresh = model.open({ forge, title: 'Rollout for Northwind', body: 'plain', labels: ['type::implementation', 'segment::mm'], author: 'ae', at: minute(down, 4) });
+  const fresh = model.open({
+    forge,
+    title: 'Rollout for Northwind',
+    body: 'plain',
+    labels: ['type::implementation', 'segment::mm'],
+    author: 'ae',
+    at: minute(down, 4),
+  });
   model.changeLabels(fresh, ['stage::kickoff'], [], PERSON, minute(down, 5));
   model.changeLabels(rollout, ['stage::production-live'], ['stage::deployment'], PERSON, minute(down, 6));
   model.changeLabels(sow, ['stage::sow-signed'], ['stage::discovery'], PERSON, minute(down, 7));

@@ -16,13 +16,19 @@ interface PageQuery {
   cursor?: string;
 }
 
-const newestFirst = (sender: WebhookSender, forge: ForgeName) => sender.log.filter((entry) => entry.forge === forge).reverse();
+const newestFirst = (sender: WebhookSender, forge: ForgeName) =>
+  sender.log.filter((entry) => entry.forge === forge).reverse();
 
 function pageOf(entries: SimLogEntry[], query: PageQuery) {
   const perPage = Math.min(100, Math.max(1, Number(query.per_page ?? 20)));
   // GitHub's cursor and GitLab's page both name an offset here.
-  const start = query.cursor !== undefined ? Number(query.cursor) : (Math.max(1, Number(query.page ?? 1)) - 1) * perPage;
-  return { items: entries.slice(start, start + perPage), next: start + perPage < entries.length ? start + perPage : null, perPage };
+  const start =
+    query.cursor !== undefined ? Number(query.cursor) : (Math.max(1, Number(query.page ?? 1)) - 1) * perPage;
+  return {
+    items: entries.slice(start, start + perPage),
+    next: start + perPage < entries.length ? start + perPage : null,
+    perPage,
+  };
 }
 
 /** GitLab's project hooks with alert_status, their event log (`/events`) and resend. */
@@ -30,7 +36,14 @@ export const gitlabHooksApi: FastifyPluginAsync<HooksApiOptions> = async (app, {
   type HookParams = { project: string; hook: string };
   const hookJson = () => {
     const hook = sender.hooks.gitlab;
-    return { id: hook.id, url: hookUrl('gitlab'), issues_events: true, note_events: true, alert_status: hook.alertStatus, disabled_until: hook.disabledUntil };
+    return {
+      id: hook.id,
+      url: hookUrl('gitlab'),
+      issues_events: true,
+      note_events: true,
+      alert_status: hook.alertStatus,
+      disabled_until: hook.disabledUntil,
+    };
   };
   const known = (params: HookParams, reply: FastifyReply) => {
     if (Number(params.hook) === sender.hooks.gitlab.id) return true;
@@ -38,31 +51,46 @@ export const gitlabHooksApi: FastifyPluginAsync<HooksApiOptions> = async (app, {
     return false;
   };
   app.get('/projects/:project/hooks', async () => [hookJson()]);
-  app.get<{ Params: HookParams }>('/projects/:project/hooks/:hook', async (request, reply) => (known(request.params, reply) ? hookJson() : reply));
-  app.get<{ Params: HookParams; Querystring: PageQuery }>('/projects/:project/hooks/:hook/events', async (request, reply) => {
-    if (!logAvailable()) return reply.code(404).send({ error: '404 Not Found' });
-    if (!known(request.params, reply)) return reply;
-    const page = pageOf(newestFirst(sender, 'gitlab'), request.query);
-    void reply.header('x-next-page', page.next === null ? '' : String(page.next / page.perPage + 1));
-    return page.items.map((entry) => ({
-      id: entry.logId,
-      url: hookUrl('gitlab'),
-      trigger: 'issue_hooks',
-      request_headers: { 'Content-Type': 'application/json', 'X-Gitlab-Event': entry.event, 'X-Gitlab-Event-UUID': entry.deliveryId, 'Idempotency-Key': entry.idempotencyKey, 'X-Gitlab-Token': '[REDACTED]' },
-      request_data: JSON.parse(entry.body) as unknown,
-      response_headers: {},
-      response_body: '',
-      execution_duration: 0.01,
-      response_status: entry.status === null ? 'internal error' : String(entry.status),
-      created_at: entry.at,
-    }));
-  });
-  app.post<{ Params: HookParams & { event: string } }>('/projects/:project/hooks/:hook/events/:event/resend', async (request, reply) => {
-    if (!logAvailable()) return reply.code(404).send({ error: '404 Not Found' });
-    if (!known(request.params, reply)) return reply;
-    if (!sender.redeliver('gitlab', Number(request.params.event))) return reply.code(404).send({ message: '404 Not found' });
-    return reply.code(201).send({});
-  });
+  app.get<{ Params: HookParams }>('/projects/:project/hooks/:hook', async (request, reply) =>
+    known(request.params, reply) ? hookJson() : reply,
+  );
+  app.get<{ Params: HookParams; Querystring: PageQuery }>(
+    '/projects/:project/hooks/:hook/events',
+    async (request, reply) => {
+      if (!logAvailable()) return reply.code(404).send({ error: '404 Not Found' });
+      if (!known(request.params, reply)) return reply;
+      const page = pageOf(newestFirst(sender, 'gitlab'), request.query);
+      void reply.header('x-next-page', page.next === null ? '' : String(page.next / page.perPage + 1));
+      return page.items.map((entry) => ({
+        id: entry.logId,
+        url: hookUrl('gitlab'),
+        trigger: 'issue_hooks',
+        request_headers: {
+          'Content-Type': 'application/json',
+          'X-Gitlab-Event': entry.event,
+          'X-Gitlab-Event-UUID': entry.deliveryId,
+          'Idempotency-Key': entry.idempotencyKey,
+          'X-Gitlab-Token': '[REDACTED]',
+        },
+        request_data: JSON.parse(entry.body) as unknown,
+        response_headers: {},
+        response_body: '',
+        execution_duration: 0.01,
+        response_status: entry.status === null ? 'internal error' : String(entry.status),
+        created_at: entry.at,
+      }));
+    },
+  );
+  app.post<{ Params: HookParams & { event: string } }>(
+    '/projects/:project/hooks/:hook/events/:event/resend',
+    async (request, reply) => {
+      if (!logAvailable()) return reply.code(404).send({ error: '404 Not Found' });
+      if (!known(request.params, reply)) return reply;
+      if (!sender.redeliver('gitlab', Number(request.params.event)))
+        return reply.code(404).send({ message: '404 Not found' });
+      return reply.code(201).send({});
+    },
+  );
 };
 
 /** GitHub's repository hooks with active / last_response, their delivery log (cursor pages) and redelivery attempts. */
@@ -88,7 +116,9 @@ export const githubHooksApi: FastifyPluginAsync<HooksApiOptions> = async (app, {
   };
   const base = '/repos/:owner/:repo/hooks';
   app.get(base, async () => [hookJson()]);
-  app.get<{ Params: HookParams }>(`${base}/:hook`, async (request, reply) => (known(request.params, reply) ? hookJson() : reply));
+  app.get<{ Params: HookParams }>(`${base}/:hook`, async (request, reply) =>
+    known(request.params, reply) ? hookJson() : reply,
+  );
   app.get<{ Params: HookParams; Querystring: PageQuery }>(`${base}/:hook/deliveries`, async (request, reply) => {
     if (!logAvailable()) return reply.code(404).send({ message: 'Not Found' });
     if (!known(request.params, reply)) return reply;
@@ -113,10 +143,14 @@ export const githubHooksApi: FastifyPluginAsync<HooksApiOptions> = async (app, {
       throttled_at: null,
     }));
   });
-  app.post<{ Params: HookParams & { delivery: string } }>(`${base}/:hook/deliveries/:delivery/attempts`, async (request, reply) => {
-    if (!logAvailable()) return reply.code(404).send({ message: 'Not Found' });
-    if (!known(request.params, reply)) return reply;
-    if (!sender.redeliver('github', Number(request.params.delivery))) return reply.code(404).send({ message: 'Not Found' });
-    return reply.code(202).send({});
-  });
+  app.post<{ Params: HookParams & { delivery: string } }>(
+    `${base}/:hook/deliveries/:delivery/attempts`,
+    async (request, reply) => {
+      if (!logAvailable()) return reply.code(404).send({ message: 'Not Found' });
+      if (!known(request.params, reply)) return reply;
+      if (!sender.redeliver('github', Number(request.params.delivery)))
+        return reply.code(404).send({ message: 'Not Found' });
+      return reply.code(202).send({});
+    },
+  );
 };

@@ -46,7 +46,10 @@ export interface SimulatorOptions {
 
 /** `SOW drafting` for `sow-drafting`: board columns are written for people. */
 export function columnName(stage: string): string {
-  return stage.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()).replace(/\bsow\b/i, 'SOW');
+  return stage
+    .replace(/-/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/\bsow\b/i, 'SOW');
 }
 
 function simulatedBoard(): SimBoard {

@@ -92,8 +92,13 @@ export class WebhookSender {
     const body = JSON.stringify(payload);
     const record: SentDelivery = { id: randomUUID(), forge, event, origin, status: null };
     this.sent.push(record);
-    const action = typeof (payload as { action?: unknown }).action === 'string' ? (payload as { action: string }).action : null;
-    this.queue(key, { record, body, key, idempotencyKey: randomUUID(), action, redelivery: false }, 1 + (this.options.redeliveries ?? 0));
+    const action =
+      typeof (payload as { action?: unknown }).action === 'string' ? (payload as { action: string }).action : null;
+    this.queue(
+      key,
+      { record, body, key, idempotencyKey: randomUUID(), action, redelivery: false },
+      1 + (this.options.redeliveries ?? 0),
+    );
   }
 
   /**
@@ -105,7 +110,18 @@ export class WebhookSender {
     if (!entry) return false;
     const id = forge === 'github' ? entry.deliveryId : randomUUID();
     const record: SentDelivery = { id, forge, event: entry.event, origin: 'person', status: null };
-    this.queue(entry.key, { record, body: entry.body, key: entry.key, idempotencyKey: entry.idempotencyKey, action: entry.action, redelivery: true }, 1);
+    this.queue(
+      entry.key,
+      {
+        record,
+        body: entry.body,
+        key: entry.key,
+        idempotencyKey: entry.idempotencyKey,
+        action: entry.action,
+        redelivery: true,
+      },
+      1,
+    );
     return true;
   }
 
@@ -117,11 +133,13 @@ export class WebhookSender {
   private queue(key: string, attempt: Attempt, attempts: number): void {
     this.pending += 1;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(attempt, attempts)).finally(() => {
-      this.pending -= 1;
-      if (this.chains.get(key) === next) this.chains.delete(key);
-      if (this.pending === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
-    });
+    const next = previous
+      .then(() => this.deliver(attempt, attempts))
+      .finally(() => {
+        this.pending -= 1;
+        if (this.chains.get(key) === next) this.chains.delete(key);
+        if (this.pending === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      });
     this.chains.set(key, next);
   }
 
@@ -141,7 +159,11 @@ export class WebhookSender {
   private async post(attempt: Attempt): Promise<number | null> {
     if (!this.target) return null;
     try {
-      const response = await fetch(`${this.target}/webhooks/${attempt.record.forge}`, { method: 'POST', headers: this.headers(attempt), body: attempt.body });
+      const response = await fetch(`${this.target}/webhooks/${attempt.record.forge}`, {
+        method: 'POST',
+        headers: this.headers(attempt),
+        body: attempt.body,
+      });
       await response.arrayBuffer();
       return response.status;
     } catch {

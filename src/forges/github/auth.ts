@@ -48,7 +48,12 @@ export class GithubAuth {
       this.appOnly = null;
     } else {
       this.shared = null;
-      this.appOnly = newOctokit(apiUrl, policy, { appId: credentials.app.appId, privateKey: credentials.app.privateKey }, true);
+      this.appOnly = newOctokit(
+        apiUrl,
+        policy,
+        { appId: credentials.app.appId, privateKey: credentials.app.privateKey },
+        true,
+      );
     }
   }
 

@@ -6,20 +6,32 @@ import type { GithubAuth } from './auth.js';
 const PAGE_SIZE = 100;
 
 /** `active` and `last_response` of a repository hook (organisation hooks report `active` only). */
-export function githubHookHealth(hook: { active: boolean; last_response?: { code: number | null; status: string | null } | null }): HookHealth {
+export function githubHookHealth(hook: {
+  active: boolean;
+  last_response?: { code: number | null; status: string | null } | null;
+}): HookHealth {
   if (!hook.active) return { status: 'disabled', detail: 'active false' };
   const code = hook.last_response?.code ?? null;
-  if (code !== null && (code < 200 || code >= 300)) return { status: 'failing', detail: `last_response ${code} ${hook.last_response?.status ?? ''}`.trim() };
+  if (code !== null && (code < 200 || code >= 300))
+    return { status: 'failing', detail: `last_response ${code} ${hook.last_response?.status ?? ''}`.trim() };
   return { status: 'ok', detail: `active${code === null ? '' : `, last_response ${code}`}` };
 }
 
 function splitRepo(owner: string): { owner: string; repo: string } {
   const [login, repo] = owner.split('/');
-  if (!login || !repo) throw new ForgeError('rejected', `a GitHub repository hook needs "owner/repo", got "${owner}"`, null);
+  if (!login || !repo)
+    throw new ForgeError('rejected', `a GitHub repository hook needs "owner/repo", got "${owner}"`, null);
   return { owner: login, repo };
 }
 
-type Delivery = { id: number | bigint; guid: string; delivered_at: string; status_code: number; event: string; action?: string | null };
+type Delivery = {
+  id: number | bigint;
+  guid: string;
+  delivered_at: string;
+  status_code: number;
+  event: string;
+  action?: string | null;
+};
 
 function toLogEntry(delivery: Delivery): HookLogEntry {
   return {
@@ -57,7 +69,13 @@ export class GithubHooks {
     const { owner, repo } = splitRepo(project);
     const octokit = await this.auth.forOwner(owner, repo);
     const hooks = await octokit.paginate(octokit.rest.repos.listWebhooks, { owner, repo, per_page: PAGE_SIZE });
-    return hooks.map((hook) => ({ scope: 'repository', owner: project, id: hook.id, url: hook.config.url ?? '', health: githubHookHealth(hook) }));
+    return hooks.map((hook) => ({
+      scope: 'repository',
+      owner: project,
+      id: hook.id,
+      url: hook.config.url ?? '',
+      health: githubHookHealth(hook),
+    }));
   }
 
   async get(scope: HookScope, owner: string, id: number): Promise<ForgeHook> {
@@ -65,7 +83,13 @@ export class GithubHooks {
     if (scope === 'app') {
       const { data } = await octokit.rest.apps.getWebhookConfigForApp();
       // The App's hook reports no health of its own; its log does.
-      return { scope, owner: '', id: 0, url: data.url ?? '', health: { status: 'ok', detail: 'app hook (no health reported)' } };
+      return {
+        scope,
+        owner: '',
+        id: 0,
+        url: data.url ?? '',
+        health: { status: 'ok', detail: 'app hook (no health reported)' },
+      };
     }
     if (scope === 'organization') {
       const { data } = await octokit.rest.orgs.getWebhook({ org: owner, hook_id: id });
@@ -83,8 +107,16 @@ export class GithubHooks {
       hook.scope === 'app'
         ? octokit.paginate.iterator(octokit.rest.apps.listWebhookDeliveries, { per_page: PAGE_SIZE })
         : hook.scope === 'organization'
-          ? octokit.paginate.iterator(octokit.rest.orgs.listWebhookDeliveries, { org: hook.owner, hook_id: hook.id, per_page: PAGE_SIZE })
-          : octokit.paginate.iterator(octokit.rest.repos.listWebhookDeliveries, { ...splitRepo(hook.owner), hook_id: hook.id, per_page: PAGE_SIZE });
+          ? octokit.paginate.iterator(octokit.rest.orgs.listWebhookDeliveries, {
+              org: hook.owner,
+              hook_id: hook.id,
+              per_page: PAGE_SIZE,
+            })
+          : octokit.paginate.iterator(octokit.rest.repos.listWebhookDeliveries, {
+              ...splitRepo(hook.owner),
+              hook_id: hook.id,
+              per_page: PAGE_SIZE,
+            });
     for await (const page of pages) {
       for (const delivery of page.data as Delivery[]) {
         if (Date.parse(delivery.delivered_at) < sinceMs) return;
@@ -97,7 +129,8 @@ export class GithubHooks {
     const octokit = await this.octokitFor(hook.scope, hook.owner);
     const delivery_id = entry.logId;
     if (hook.scope === 'app') await octokit.rest.apps.redeliverWebhookDelivery({ delivery_id });
-    else if (hook.scope === 'organization') await octokit.rest.orgs.redeliverWebhookDelivery({ org: hook.owner, hook_id: hook.id, delivery_id });
+    else if (hook.scope === 'organization')
+      await octokit.rest.orgs.redeliverWebhookDelivery({ org: hook.owner, hook_id: hook.id, delivery_id });
     else await octokit.rest.repos.redeliverWebhookDelivery({ ...splitRepo(hook.owner), hook_id: hook.id, delivery_id });
   }
 }

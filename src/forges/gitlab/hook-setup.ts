@@ -11,7 +11,12 @@ interface GitlabHookJson {
 }
 
 /** The events boardkeeper handles: issues and their comments (notes), confidential ones too. */
-const EVENTS = { issues_events: true, confidential_issues_events: true, note_events: true, confidential_note_events: true } as const;
+const EVENTS = {
+  issues_events: true,
+  confidential_issues_events: true,
+  note_events: true,
+  confidential_note_events: true,
+} as const;
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
@@ -20,13 +25,22 @@ const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\
  * events: created when missing, its events corrected when they differ, else left alone (the
  * secret cannot be read back, so an existing hook keeps its own). Idempotent.
  */
-export async function ensureGitlabHook(client: GitlabClient, scope: 'project' | 'group', owner: string, url: string, secret: string): Promise<SetupReport> {
+export async function ensureGitlabHook(
+  client: GitlabClient,
+  scope: 'project' | 'group',
+  owner: string,
+  url: string,
+  secret: string,
+): Promise<SetupReport> {
   const report = emptyReport('gitlab', `${scope} ${owner}`);
   const base = `${scope === 'project' ? 'projects' : 'groups'}/${encodeURIComponent(owner)}/hooks`;
-  const hooks = (await client.api.requester.get(base, { searchParams: { per_page: 100 } })).body as unknown as GitlabHookJson[];
+  const hooks = (await client.api.requester.get(base, { searchParams: { per_page: 100 } }))
+    .body as unknown as GitlabHookJson[];
   const hook = hooks.find((candidate) => sameUrl(candidate.url, url));
   if (!hook) {
-    await client.api.requester.post(base, { body: { url, token: secret, push_events: false, enable_ssl_verification: true, ...EVENTS } });
+    await client.api.requester.post(base, {
+      body: { url, token: secret, push_events: false, enable_ssl_verification: true, ...EVENTS },
+    });
     report.created.push(`${scope} hook ${url}`);
   } else if (Object.entries(EVENTS).some(([event, on]) => hook[event as keyof typeof EVENTS] !== on)) {
     await client.api.requester.put(`${base}/${hook.id}`, { body: { url, ...EVENTS } });

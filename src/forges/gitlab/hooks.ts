@@ -26,7 +26,8 @@ const PAGE_SIZE = 100;
 type GitlabScope = Extract<HookScope, 'project' | 'group'>;
 
 function gitlabScope(scope: HookScope): GitlabScope {
-  if (scope !== 'project' && scope !== 'group') throw new ForgeError('rejected', `a GitLab hook is a project or group hook, not ${scope}`, null);
+  if (scope !== 'project' && scope !== 'group')
+    throw new ForgeError('rejected', `a GitLab hook is a project or group hook, not ${scope}`, null);
   return scope;
 }
 
@@ -52,9 +53,17 @@ function header(headers: Record<string, string>, name: string): string | undefin
 
 function toLogEntry(event: GitlabHookEventJson): HookLogEntry {
   const headers = event.request_headers ?? {};
-  const ids = [header(headers, 'x-gitlab-event-uuid'), header(headers, 'idempotency-key')].filter((id): id is string => Boolean(id));
+  const ids = [header(headers, 'x-gitlab-event-uuid'), header(headers, 'idempotency-key')].filter((id): id is string =>
+    Boolean(id),
+  );
   const status = /^\d{3}$/.test(event.response_status) ? Number(event.response_status) : null;
-  return { logId: event.id, deliveryIds: [...new Set(ids)], event: header(headers, 'x-gitlab-event') ?? event.trigger, at: event.created_at, status };
+  return {
+    logId: event.id,
+    deliveryIds: [...new Set(ids)],
+    event: header(headers, 'x-gitlab-event') ?? event.trigger,
+    at: event.created_at,
+    status,
+  };
 }
 
 /**
@@ -65,7 +74,9 @@ export class GitlabHooks {
   constructor(private readonly requester: RequesterType) {}
 
   async list(project: string): Promise<ForgeHook[]> {
-    const response = await this.requester.get(`projects/${encodeURIComponent(project)}/hooks`, { searchParams: { per_page: PAGE_SIZE } });
+    const response = await this.requester.get(`projects/${encodeURIComponent(project)}/hooks`, {
+      searchParams: { per_page: PAGE_SIZE },
+    });
     return (response.body as unknown as GitlabHookJson[]).map((json) => toHook('project', project, json));
   }
 
@@ -78,9 +89,12 @@ export class GitlabHooks {
   async *log(hook: ForgeHook, since: string): AsyncIterable<HookLogEntry> {
     const sinceMs = Date.parse(since);
     for (let page: number | null = 1; page !== null; ) {
-      const response: { body: unknown; headers: Record<string, string> } = await this.requester.get(`${hookBase(hook.scope, hook.owner, hook.id)}/events`, {
-        searchParams: { per_page: PAGE_SIZE, page },
-      });
+      const response: { body: unknown; headers: Record<string, string> } = await this.requester.get(
+        `${hookBase(hook.scope, hook.owner, hook.id)}/events`,
+        {
+          searchParams: { per_page: PAGE_SIZE, page },
+        },
+      );
       let reachedSince = false;
       for (const event of response.body as unknown as GitlabHookEventJson[]) {
         if (Date.parse(event.created_at) < sinceMs) reachedSince = true;

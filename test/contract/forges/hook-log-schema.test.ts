@@ -17,20 +17,31 @@ function requiredFields(schema: string): string[] {
   return [...types.slice(start, end).matchAll(/^ {6}([a-z_]+):/gm)].map((match) => match[1]!);
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/hook-logs/github-hook-deliveries.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+const fixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/hook-logs/github-hook-deliveries.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>[];
 
 describe("GitHub's hook-delivery-item", () => {
   const required = requiredFields('hook-delivery-item');
 
   it('names the fields the client reads', () => {
-    expect(required).toEqual(expect.arrayContaining(['id', 'guid', 'delivered_at', 'redelivery', 'status_code', 'event', 'action']));
+    expect(required).toEqual(
+      expect.arrayContaining(['id', 'guid', 'delivered_at', 'redelivery', 'status_code', 'event', 'action']),
+    );
   });
 
   it('is what the fixture and the simulator give', async () => {
     for (const item of fixture) expect(Object.keys(item)).toEqual(expect.arrayContaining(required));
     const simulator = await startForgeSimulator({ secrets: { gitlab: 'a', github: 'b' } });
     try {
-      const issue = simulator.model.open({ forge: 'github', title: 't', body: '', labels: [], author: 'ae', at: Date.now() });
+      const issue = simulator.model.open({
+        forge: 'github',
+        title: 't',
+        body: '',
+        labels: [],
+        author: 'ae',
+        at: Date.now(),
+      });
       simulator.model.changeLabels(issue, ['stage::triage'], [], { login: 'ae', bot: false }, Date.now() + 1_000);
       await simulator.sender.idle();
       const response = await fetch(`${simulator.githubApiUrl}/repos/acme/services/hooks/1/deliveries?per_page=100`);

@@ -13,7 +13,8 @@ import { ForgeApiMock, forgeClients, GITHUB_API, isolateNetwork, resetNock } fro
 beforeAll(isolateNetwork);
 afterEach(resetNock);
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/hook-logs/${name}`, import.meta.url), 'utf8')) as unknown[];
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/hook-logs/${name}`, import.meta.url), 'utf8')) as unknown[];
 
 async function collect(log: AsyncIterable<HookLogEntry>): Promise<HookLogEntry[]> {
   const entries: HookLogEntry[] = [];
@@ -22,7 +23,13 @@ async function collect(log: AsyncIterable<HookLogEntry>): Promise<HookLogEntry[]
 }
 
 describe('GitLab hooks', () => {
-  const hook: ForgeHook = { scope: 'project', owner: '42', id: 7, url: 'https://boardkeeper.example.com/webhooks/gitlab', health: { status: 'ok', detail: '' } };
+  const hook: ForgeHook = {
+    scope: 'project',
+    owner: '42',
+    id: 7,
+    url: 'https://boardkeeper.example.com/webhooks/gitlab',
+    health: { status: 'ok', detail: '' },
+  };
 
   it('lists the project hooks with their health from alert_status and disabled_until', async () => {
     const mock = new ForgeApiMock();
@@ -30,8 +37,21 @@ describe('GitLab hooks', () => {
       .gitlab()
       .get('/api/v4/projects/42/hooks?per_page=100')
       .reply(200, [
-        { id: 7, url: 'https://boardkeeper.example.com/webhooks/gitlab', issues_events: true, note_events: true, alert_status: 'executable', disabled_until: null },
-        { id: 8, url: 'https://other.example.com/hook', issues_events: true, alert_status: 'temporarily_disabled', disabled_until: '2026-12-03T14:00:00.000Z' },
+        {
+          id: 7,
+          url: 'https://boardkeeper.example.com/webhooks/gitlab',
+          issues_events: true,
+          note_events: true,
+          alert_status: 'executable',
+          disabled_until: null,
+        },
+        {
+          id: 8,
+          url: 'https://other.example.com/hook',
+          issues_events: true,
+          alert_status: 'temporarily_disabled',
+          disabled_until: '2026-12-03T14:00:00.000Z',
+        },
         { id: 9, url: 'https://old.example.com/hook', alert_status: 'disabled', disabled_until: null },
       ]);
     const hooks = await forgeClients().gitlab!.listHooks('42');
@@ -45,7 +65,10 @@ describe('GitLab hooks', () => {
 
   it('reads one group hook by id', async () => {
     const mock = new ForgeApiMock();
-    mock.gitlab().get('/api/v4/groups/acme/hooks/3').reply(200, { id: 3, url: 'https://boardkeeper.example.com/webhooks/gitlab', alert_status: 'executable' });
+    mock
+      .gitlab()
+      .get('/api/v4/groups/acme/hooks/3')
+      .reply(200, { id: 3, url: 'https://boardkeeper.example.com/webhooks/gitlab', alert_status: 'executable' });
     const read = await forgeClients().gitlab!.getHook('group', 'acme', 3);
     expect(read).toMatchObject({ scope: 'group', owner: 'acme', id: 3, health: { status: 'ok' } });
   });
@@ -84,12 +107,21 @@ describe('GitLab hooks', () => {
     await client.redeliver(hook, { logId: 12, deliveryIds: [], event: 'Issue Hook', at: '', status: null });
     const failure = await collect(client.hookLog(hook, '2026-12-01T00:00:00Z')).catch((error: unknown) => error);
     expect(isForgeError(failure) && failure.kind).toBe('not-found');
-    expect(mock.sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v4/projects/42/hooks/7/events/12/resend', 'GET /api/v4/projects/42/hooks/7/events?per_page=100&page=1']);
+    expect(mock.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/v4/projects/42/hooks/7/events/12/resend',
+      'GET /api/v4/projects/42/hooks/7/events?per_page=100&page=1',
+    ]);
   });
 });
 
 describe('GitHub hooks', () => {
-  const hook: ForgeHook = { scope: 'repository', owner: 'acme/services', id: 5, url: '', health: { status: 'ok', detail: '' } };
+  const hook: ForgeHook = {
+    scope: 'repository',
+    owner: 'acme/services',
+    id: 5,
+    url: '',
+    health: { status: 'ok', detail: '' },
+  };
 
   it('lists the repository hooks with their health from active and last_response', async () => {
     const mock = new ForgeApiMock();
@@ -97,9 +129,33 @@ describe('GitHub hooks', () => {
       .github()
       .get('/repos/acme/services/hooks?per_page=100')
       .reply(200, [
-        { type: 'Repository', id: 5, name: 'web', active: true, events: ['issues'], config: { url: 'https://boardkeeper.example.com/webhooks/github', content_type: 'json' }, last_response: { code: 202, status: 'active', message: 'OK' } },
-        { type: 'Repository', id: 6, name: 'web', active: true, events: ['issues'], config: { url: 'https://a.example.com' }, last_response: { code: 502, status: 'failed', message: 'Bad gateway' } },
-        { type: 'Repository', id: 7, name: 'web', active: false, events: ['issues'], config: { url: 'https://b.example.com' }, last_response: { code: null, status: 'unused', message: null } },
+        {
+          type: 'Repository',
+          id: 5,
+          name: 'web',
+          active: true,
+          events: ['issues'],
+          config: { url: 'https://boardkeeper.example.com/webhooks/github', content_type: 'json' },
+          last_response: { code: 202, status: 'active', message: 'OK' },
+        },
+        {
+          type: 'Repository',
+          id: 6,
+          name: 'web',
+          active: true,
+          events: ['issues'],
+          config: { url: 'https://a.example.com' },
+          last_response: { code: 502, status: 'failed', message: 'Bad gateway' },
+        },
+        {
+          type: 'Repository',
+          id: 7,
+          name: 'web',
+          active: false,
+          events: ['issues'],
+          config: { url: 'https://b.example.com' },
+          last_response: { code: null, status: 'unused', message: null },
+        },
       ]);
     const hooks = await forgeClients().github!.listHooks('acme/services');
     expect(hooks.map((h) => [h.id, h.url, h.health.status])).toEqual([
@@ -115,11 +171,21 @@ describe('GitHub hooks', () => {
     mock
       .github()
       .get('/repos/acme/services/hooks/5/deliveries?per_page=100')
-      .reply(200, [failed], { link: `<${GITHUB_API}/repos/acme/services/hooks/5/deliveries?per_page=100&cursor=v1_22345678>; rel="next"` })
+      .reply(200, [failed], {
+        link: `<${GITHUB_API}/repos/acme/services/hooks/5/deliveries?per_page=100&cursor=v1_22345678>; rel="next"`,
+      })
       .get('/repos/acme/services/hooks/5/deliveries?per_page=100&cursor=v1_22345678')
       .reply(200, [accepted]);
     const entries = await collect(forgeClients().github!.hookLog(hook, '2026-12-01T12:00:00Z'));
-    expect(entries).toEqual([{ logId: 22345678, deliveryIds: ['0b989ba4-242f-11e5-81e1-c7b6966d2516'], event: 'issues.labeled', at: '2026-12-02T10:00:00Z', status: null }]);
+    expect(entries).toEqual([
+      {
+        logId: 22345678,
+        deliveryIds: ['0b989ba4-242f-11e5-81e1-c7b6966d2516'],
+        event: 'issues.labeled',
+        at: '2026-12-02T10:00:00Z',
+        status: null,
+      },
+    ]);
     expect(mock.sent).toHaveLength(2);
   });
 

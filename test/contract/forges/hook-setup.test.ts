@@ -8,18 +8,34 @@ afterEach(resetNock);
 
 const URL_GITLAB = 'https://bk.example.com/webhooks/gitlab';
 const URL_GITHUB = 'https://bk.example.com/webhooks/github';
-const ALL_GITLAB_EVENTS = { issues_events: true, confidential_issues_events: true, note_events: true, confidential_note_events: true };
+const ALL_GITLAB_EVENTS = {
+  issues_events: true,
+  confidential_issues_events: true,
+  note_events: true,
+  confidential_note_events: true,
+};
 
 describe('setup registers the GitLab hook', () => {
   it('creates a project hook with the secret and Issues + Comments events', async () => {
     const mock = new ForgeApiMock();
-    mock.gitlab().get('/api/v4/projects/42/hooks?per_page=100').reply(200, [{ id: 3, url: 'https://other.example.com/hook', issues_events: true }]).post('/api/v4/projects/42/hooks').reply(201, { id: 4 });
+    mock
+      .gitlab()
+      .get('/api/v4/projects/42/hooks?per_page=100')
+      .reply(200, [{ id: 3, url: 'https://other.example.com/hook', issues_events: true }])
+      .post('/api/v4/projects/42/hooks')
+      .reply(201, { id: 4 });
     const report = await ensureGitlabHook(forgeClients().gitlab!, 'project', '42', URL_GITLAB, 'the-secret');
     expect(report.created).toEqual([`project hook ${URL_GITLAB}`]);
     expect(mock.sent[1]).toEqual({
       method: 'POST',
       path: '/api/v4/projects/42/hooks',
-      body: { url: URL_GITLAB, token: 'the-secret', push_events: false, enable_ssl_verification: true, ...ALL_GITLAB_EVENTS },
+      body: {
+        url: URL_GITLAB,
+        token: 'the-secret',
+        push_events: false,
+        enable_ssl_verification: true,
+        ...ALL_GITLAB_EVENTS,
+      },
     });
   });
 
@@ -34,8 +50,14 @@ describe('setup registers the GitLab hook', () => {
       .put('/api/v4/groups/acme/hooks/8')
       .reply(200, { id: 8 });
     const client = forgeClients().gitlab!;
-    expect(await ensureGitlabHook(client, 'project', '42', URL_GITLAB, 's')).toMatchObject({ created: [], updated: [], unchanged: 1 });
-    expect(await ensureGitlabHook(client, 'group', 'acme', URL_GITLAB, 's')).toMatchObject({ updated: ['group hook 8 events'] });
+    expect(await ensureGitlabHook(client, 'project', '42', URL_GITLAB, 's')).toMatchObject({
+      created: [],
+      updated: [],
+      unchanged: 1,
+    });
+    expect(await ensureGitlabHook(client, 'group', 'acme', URL_GITLAB, 's')).toMatchObject({
+      updated: ['group hook 8 events'],
+    });
     expect(mock.sent.map((r) => r.method)).toEqual(['GET', 'GET', 'PUT']);
     expect(mock.sent[2]!.body).toEqual({ url: URL_GITLAB, ...ALL_GITLAB_EVENTS });
   });
@@ -44,8 +66,19 @@ describe('setup registers the GitLab hook', () => {
 describe('setup registers the GitHub hook', () => {
   it('creates a repository hook for Issues and Issue comments, JSON, with the secret', async () => {
     const mock = new ForgeApiMock();
-    mock.github().get('/repos/acme/services/hooks?per_page=100').reply(200, []).post('/repos/acme/services/hooks').reply(201, { id: 5 });
-    const report = await ensureGithubHook(forgeClients().github!, 'repository', 'acme/services', URL_GITHUB, 'the-secret');
+    mock
+      .github()
+      .get('/repos/acme/services/hooks?per_page=100')
+      .reply(200, [])
+      .post('/repos/acme/services/hooks')
+      .reply(201, { id: 5 });
+    const report = await ensureGithubHook(
+      forgeClients().github!,
+      'repository',
+      'acme/services',
+      URL_GITHUB,
+      'the-secret',
+    );
     expect(report.created).toEqual([`repository hook ${URL_GITHUB}`]);
     expect(mock.sent[1]!.body).toEqual({
       name: 'web',
@@ -57,7 +90,13 @@ describe('setup registers the GitHub hook', () => {
 
   it('adds Projects v2 items on an organisation hook and re-activates it; a second run changes nothing', async () => {
     const mock = new ForgeApiMock();
-    const hook = { id: 9, name: 'web', active: false, events: ['issues'], config: { url: URL_GITHUB, content_type: 'json' } };
+    const hook = {
+      id: 9,
+      name: 'web',
+      active: false,
+      events: ['issues'],
+      config: { url: URL_GITHUB, content_type: 'json' },
+    };
     mock
       .github()
       .get('/orgs/acme/hooks?per_page=100')
@@ -67,9 +106,15 @@ describe('setup registers the GitHub hook', () => {
       .get('/orgs/acme/hooks?per_page=100')
       .reply(200, [{ ...hook, active: true, events: ['issues', 'issue_comment', 'projects_v2_item'] }]);
     const client = forgeClients().github!;
-    expect((await ensureGithubHook(client, 'organization', 'acme', URL_GITHUB, 's')).updated).toEqual(['organization hook 9: +issue_comment +projects_v2_item active']);
+    expect((await ensureGithubHook(client, 'organization', 'acme', URL_GITHUB, 's')).updated).toEqual([
+      'organization hook 9: +issue_comment +projects_v2_item active',
+    ]);
     expect(mock.sent[1]!.body).toEqual({ events: ['issues', 'issue_comment', 'projects_v2_item'], active: true });
-    expect(await ensureGithubHook(client, 'organization', 'acme', URL_GITHUB, 's')).toMatchObject({ created: [], updated: [], unchanged: 1 });
+    expect(await ensureGithubHook(client, 'organization', 'acme', URL_GITHUB, 's')).toMatchObject({
+      created: [],
+      updated: [],
+      unchanged: 1,
+    });
     expect(mock.sent).toHaveLength(3);
   });
 });

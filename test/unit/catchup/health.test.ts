@@ -20,7 +20,13 @@ function recording(): Alerter & { sent: Alert[] } {
   return { sent, send: async (alert) => void sent.push(alert) };
 }
 
-const hook = (status: ForgeHook['health']['status']): ForgeHook => ({ scope: 'project', owner: '42', id: 7, url: 'https://bk.example.com/webhooks/gitlab', health: { status, detail: `alert_status ${status}` } });
+const hook = (status: ForgeHook['health']['status']): ForgeHook => ({
+  scope: 'project',
+  owner: '42',
+  id: 7,
+  url: 'https://bk.example.com/webhooks/gitlab',
+  health: { status, detail: `alert_status ${status}` },
+});
 const now = () => new Date('2026-12-03T12:00:00Z');
 
 describe('webhook-disabled', () => {

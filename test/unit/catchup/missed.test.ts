@@ -4,7 +4,13 @@ import { missedDeliveries } from '../../../src/catchup/log-pass.js';
 import type { HookLogEntry } from '../../../src/forges/forge.js';
 
 let nextLogId = 1;
-const attempt = (ids: string[], status: number | null, at: string): HookLogEntry => ({ logId: nextLogId++, deliveryIds: ids, event: 'issues', at, status });
+const attempt = (ids: string[], status: number | null, at: string): HookLogEntry => ({
+  logId: nextLogId++,
+  deliveryIds: ids,
+  event: 'issues',
+  at,
+  status,
+});
 
 describe('missedDeliveries', () => {
   it.each([
@@ -13,12 +19,23 @@ describe('missedDeliveries', () => {
     ['a 429', [attempt(['d1'], 429, '2026-12-01T10:00:00Z')], ['d1']],
     ['an acknowledged delivery', [attempt(['d1'], 202, '2026-12-01T10:00:00Z')], []],
     ['an ignored event (200)', [attempt(['d1'], 200, '2026-12-01T10:00:00Z')], []],
-    ['a refused signature (the secret may have been corrected since)', [attempt(['d1'], 401, '2026-12-01T10:00:00Z')], ['d1']],
-    ['a malformed body (sending again would not help)', [attempt(['d1'], 400, '2026-12-01T10:00:00Z')], []],
-    ['a failure later redelivered with success', [attempt(['d1'], null, '2026-12-01T10:00:00Z'), attempt(['d1'], 202, '2026-12-01T11:00:00Z')], []],
     [
-      "GitLab resends: a new event UUID, the same Idempotency-Key",
-      [attempt(['uuid-1', 'key-1'], null, '2026-12-01T10:00:00Z'), attempt(['uuid-2', 'key-1'], 202, '2026-12-01T11:00:00Z')],
+      'a refused signature (the secret may have been corrected since)',
+      [attempt(['d1'], 401, '2026-12-01T10:00:00Z')],
+      ['d1'],
+    ],
+    ['a malformed body (sending again would not help)', [attempt(['d1'], 400, '2026-12-01T10:00:00Z')], []],
+    [
+      'a failure later redelivered with success',
+      [attempt(['d1'], null, '2026-12-01T10:00:00Z'), attempt(['d1'], 202, '2026-12-01T11:00:00Z')],
+      [],
+    ],
+    [
+      'GitLab resends: a new event UUID, the same Idempotency-Key',
+      [
+        attempt(['uuid-1', 'key-1'], null, '2026-12-01T10:00:00Z'),
+        attempt(['uuid-2', 'key-1'], 202, '2026-12-01T11:00:00Z'),
+      ],
       [],
     ],
   ])('%s', (_name, entries, expected) => {
@@ -47,7 +64,13 @@ describe('missedDeliveries', () => {
     });
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 30 }), fc.subarray(['a', 'b', 'c', 'd', 'e']), (raw, stored) => {
-        const entries = raw.map((r, n) => ({ logId: n + 1, deliveryIds: [r.id], event: 'issues', at: `2026-12-01T10:${String(r.minute).padStart(2, '0')}:00Z`, status: r.status }));
+        const entries = raw.map((r, n) => ({
+          logId: n + 1,
+          deliveryIds: [r.id],
+          event: 'issues',
+          at: `2026-12-01T10:${String(r.minute).padStart(2, '0')}:00Z`,
+          status: r.status,
+        }));
         const known = new Set(stored);
         const missed = missedDeliveries(entries, known).map((e) => e.deliveryIds[0]!);
         const answered = (s: number | null) => s !== null && s < 500 && s !== 429 && s !== 401;

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { catchUpWindow, type WindowFacts } from '../../../src/catchup/run.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00.000Z');
-const facts = (overrides: Partial<WindowFacts>): WindowFacts => ({ nowMs: NOW, logDays: 3, marginMs: 15 * 60_000, lastStored: null, reconciledAt: null, ...overrides });
+const facts = (overrides: Partial<WindowFacts>): WindowFacts => ({
+  nowMs: NOW,
+  logDays: 3,
+  marginMs: 15 * 60_000,
+  lastStored: null,
+  reconciledAt: null,
+  ...overrides,
+});
 
 describe('catchUpWindow', () => {
   it.each([
@@ -17,7 +24,7 @@ describe('catchUpWindow', () => {
       { logSince: '2026-11-30T12:00:00.000Z', reconcileSince: '2026-11-26T11:45:00.000Z', beyondLog: true },
     ],
     [
-      'a new install: the whole log, nothing to reconcile from (history is backfill\'s)',
+      "a new install: the whole log, nothing to reconcile from (history is backfill's)",
       {},
       { logSince: '2026-11-30T12:00:00.000Z', reconcileSince: null, beyondLog: false },
     ],
@@ -36,6 +43,8 @@ describe('catchUpWindow', () => {
   });
 
   it("reads GitLab's longer log further back", () => {
-    expect(catchUpWindow(facts({ logDays: 7, lastStored: '2026-11-28T12:00:00.000Z' }))).toMatchObject({ beyondLog: false });
+    expect(catchUpWindow(facts({ logDays: 7, lastStored: '2026-11-28T12:00:00.000Z' }))).toMatchObject({
+      beyondLog: false,
+    });
   });
 });
