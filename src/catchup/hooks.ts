@@ -56,3 +56,19 @@ export async function findHooks(config: Config, client: ForgeClient, projects: r
   }
   return { hooks, uncovered };
 }
+
+/** How catch-up will find its hooks, in one line (`check-config`). */
+export function describeHookDiscovery(config: Config): string {
+  const configured = config.reconcile.hooks ?? [];
+  const urls = (['gitlab', 'github'] as const).map((forge) => webhookUrl(config, forge)).filter((url) => url !== null);
+  const how =
+    configured.length > 0
+      ? `${configured.length} hook(s) from reconcile.hooks`
+      : urls.length > 0
+        ? `hooks found by URL ${urls.join(', ')}`
+        : 'no hook can be found (set reconcile.hooks or reconcile.publicUrl): it reconciles from the issues';
+  const when = config.reconcile.enabled
+    ? `on start and every ${config.reconcile.intervalMinutes} min inside serve`
+    : 'off inside serve (boardkeeper catch-up runs it on demand)';
+  return `${when}; ${how}`;
+}
