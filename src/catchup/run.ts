@@ -20,6 +20,8 @@ const FORGES: ForgeName[] = ['gitlab', 'github'];
 /** How far back each forge's delivery log goes (GitHub: 3 days; GitLab: 7). */
 const LOG_DAYS: Record<ForgeName, number> = { github: 3, gitlab: 7 };
 const DAY_MS = 86_400_000;
+/** A process starting this soon after a pass finished (another replica's) does not run one of its own. */
+export const CATCH_UP_START_GAP_MS = 2 * 60_000;
 /** Cursor: when the last pass that reconciled a forge started (its issues are caught up to there). */
 const reconciledCursor = (forge: ForgeName) => `catch-up.reconciledAt:${forge}`;
 
@@ -241,17 +243,19 @@ export function catchUpJob(inputs: CatchUpInputs, schedule: Schedule): LeasedJob
 }
 
 /**
- * `inner`, and also at the first check after this process starts whatever the last run was: the
- * gap a restart leaves is what catch-up is for.
+ * `inner` (an `everyInterval`, whose cursor is the last finish time), and also at the first check
+ * after this process starts, the gap a restart leaves being what catch-up is for, unless a pass
+ * finished less than `startGapMs` ago: replicas started together run one pass between them, and
+ * none asks again for redeliveries still on their way.
  */
-export function onStartAnd(inner: Schedule): Schedule {
-  let startedRun = false;
+export function onStartAnd(inner: Schedule, startGapMs: number): Schedule {
+  let started = false;
   return {
     ...inner,
     due: (now, last) => {
-      if (startedRun) return inner.due(now, last);
-      startedRun = true;
-      return now.toISOString();
+      if (started) return inner.due(now, last);
+      started = true;
+      return last !== null && now.getTime() - Date.parse(last) < startGapMs ? null : now.toISOString();
     },
   };
 }

@@ -6,7 +6,7 @@ import type { LeasedJob } from '../jobs/job.js';
 import { everyInterval } from '../jobs/schedules.js';
 import type { Logger } from '../logger.js';
 import type { MetricsSink } from '../observability/events.js';
-import { catchUpJob, onStartAnd } from '../catchup/run.js';
+import { CATCH_UP_START_GAP_MS, catchUpJob, onStartAnd } from '../catchup/run.js';
 import type { Store } from '../store/store.js';
 import type { SweepReport } from '../sweep/report.js';
 import { sweepJob } from '../sweep/run.js';
@@ -49,7 +49,7 @@ const REGISTERED = {
     config.reconcile.enabled
       ? catchUpJob(
           { config, store, clients, alerter, metrics },
-          onStartAnd(everyInterval(config.reconcile.intervalMinutes * 60_000)),
+          onStartAnd(everyInterval(config.reconcile.intervalMinutes * 60_000), CATCH_UP_START_GAP_MS),
         )
       : null,
   prune: ({ config }: JobDeps) => {

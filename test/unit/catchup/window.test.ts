@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catchUpWindow, type WindowFacts } from '../../../src/catchup/run.js';
+import { catchUpWindow, onStartAnd, type WindowFacts } from '../../../src/catchup/run.js';
+import { everyInterval } from '../../../src/jobs/schedules.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00.000Z');
 const facts = (overrides: Partial<WindowFacts>): WindowFacts => ({
@@ -46,5 +47,23 @@ describe('catchUpWindow', () => {
     expect(catchUpWindow(facts({ logDays: 7, lastStored: '2026-11-28T12:00:00.000Z' }))).toMatchObject({
       beyondLog: false,
     });
+  });
+});
+
+describe('onStartAnd', () => {
+  const every = everyInterval(30 * 60_000);
+  const at = (iso: string) => new Date(iso);
+
+  it('runs at the first check after start, then as the interval says', () => {
+    const schedule = onStartAnd(every, 2 * 60_000);
+    expect(schedule.due(at('2026-12-03T12:00:00Z'), '2026-12-03T11:50:00Z')).not.toBeNull();
+    expect(schedule.due(at('2026-12-03T12:01:00Z'), '2026-12-03T12:00:30Z')).toBeNull();
+    expect(schedule.due(at('2026-12-03T12:30:00Z'), '2026-12-03T12:00:30Z')).not.toBeNull();
+  });
+
+  it('skips the start run when another replica finished a pass moments ago', () => {
+    const schedule = onStartAnd(every, 2 * 60_000);
+    expect(schedule.due(at('2026-12-03T12:00:00Z'), '2026-12-03T11:59:30Z')).toBeNull();
+    expect(onStartAnd(every, 2 * 60_000).due(at('2026-12-03T12:00:00Z'), null)).not.toBeNull();
   });
 });
