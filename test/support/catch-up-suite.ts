@@ -63,6 +63,32 @@ export function outageSuite(forge: ForgeName, log: string): void {
       expect(await transitionLines(run.service!)).toEqual(expected);
     }, 150_000);
 
+    it('reconciling live leaves every issue with the one stage label the store records, as if it had been up', async () => {
+      const run = await outage(forge);
+      await playAroundOutage(run, forge, { onStart: true, logAvailable: false });
+      const stageLabels = () =>
+        run.simulator.model.issues.map((issue) => [
+          issue.iid,
+          issue.labels.filter((label) => label.startsWith('stage::')),
+        ]);
+      const recorded = async () =>
+        (await run.service!.store.issueStates({ forge }))
+          .map((state) => [state.ref.iid, [`stage::${state.stage}`]])
+          .sort();
+      await eventually(
+        async () => {
+          await run.settled();
+          return JSON.stringify(stageLabels().sort()) === JSON.stringify(await recorded());
+        },
+        'the forge labels to converge on the recorded stages',
+        120_000,
+      );
+      // The issue closed while the service was down is in the closed stage on the forge too.
+      expect(run.simulator.model.issues.find((issue) => issue.title === 'Rollout for Contoso')!.labels).toContain(
+        'stage::closed',
+      );
+    }, 150_000);
+
     it(`reconciles from the issues when the ${log} is unavailable`, async () => {
       const run = await outage(forge);
       await playAroundOutage(run, forge);

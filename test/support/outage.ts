@@ -181,7 +181,7 @@ export async function transitionLines(service: Service): Promise<string[]> {
 export async function playAroundOutage(
   outage: Outage,
   forge: ForgeName,
-  restart: { onStart?: boolean } = {},
+  restart: { onStart?: boolean; logAvailable?: boolean } = {},
 ): Promise<{ missed: number }> {
   const { model, sender } = outage.simulator;
   const before = wholeSecond(Date.now()) - 2 * 3_600_000;
@@ -236,6 +236,7 @@ export async function playAroundOutage(
   model.setState(rollout, 'closed', PERSON, minute(down, 8));
   await sender.idle();
   const missed = sender.log.slice(logged).filter((entry) => entry.status === null).length;
+  if (restart.logAvailable === false) outage.simulator.setHookLogAvailable(false);
   await outage.start(restart);
   return { missed };
 }
