@@ -95,6 +95,25 @@ describe('GitLab hooks', () => {
     expect(mock.sent).toHaveLength(2);
   });
 
+  it("reads and resends through a group hook's paths", async () => {
+    const mock = new ForgeApiMock();
+    mock
+      .gitlab()
+      .get('/api/v4/groups/acme/hooks/3/events?per_page=100&page=1')
+      .reply(200, fixture('gitlab-hook-events.json'), { 'x-next-page': '' })
+      .post('/api/v4/groups/acme/hooks/3/events/12/resend')
+      .reply(201, {});
+    const client = forgeClients().gitlab!;
+    const group: ForgeHook = { ...hook, scope: 'group', owner: 'acme', id: 3 };
+    const entries = await collect(client.hookLog(group, '2026-11-30T00:00:00Z'));
+    expect(entries.map((entry) => [entry.logId, entry.status])).toEqual([
+      [12, null],
+      [11, 202],
+    ]);
+    await client.redeliver(group, entries[0]!);
+    expect(mock.pending()).toEqual([]);
+  });
+
   it('resends a logged event by its id, and a missing log (an older GitLab) is a not-found ForgeError', async () => {
     const mock = new ForgeApiMock();
     mock
