@@ -3,22 +3,26 @@ import type { Alerter } from './alerts/alert.js';
 import type { Config } from './config/schema.js';
 import type { ForgeName } from './domain/types.js';
 import type { ForgeClient } from './forges/forge.js';
-import { createWebhooks } from './forges/webhooks.js';
+import { createWebhooks } from './forges/forge-webhooks.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
 import type { Logger } from './logger.js';
-import { ReportEngine } from './metrics/report-engine.js';
-import { ReportThread } from './metrics/report-thread.js';
-import { MetricsReports } from './metrics/reports.js';
-import { metricsSettings } from './metrics/settings.js';
+import { LocalMetrics } from './metrics/runtime/local-metrics.js';
+import { MetricsThread } from './metrics/runtime/thread.js';
+import { MetricsAnswers } from './metrics/runtime/answer-cache.js';
+import { metricsSettings } from './metrics/durations/settings.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
 import { createLocalEngine } from './engine/local.js';
-import type { JobName } from './engine/jobs.js';
+import type { JobName, RoomJobs } from './engine/jobs.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
+import { createAlerter } from './alerts/alerter.js';
+import { createForgeClients } from './forges/clients.js';
+import { holderId } from './jobs/holder.js';
+import { JobScheduler } from './jobs/scheduler.js';
 import type { Store } from './store/store.js';
 
 export interface Service {
@@ -48,6 +52,12 @@ export interface ServiceOptions {
   /** The leased jobs the in-process engine runs (those the config turns on); by default only prune. */
   jobs?: readonly JobName[];
   /**
+   * The rooms' jobs (catch-up's `scheduledCatchUp`): with the in-process engine, beside its jobs;
+   * with the engine thread, on this thread with forge clients of their own (they mostly wait on
+   * the forges), since only the wiring may import a room.
+   */
+  roomJobs?: RoomJobs;
+  /**
    * `thread` (serve): the metrics table behind /metrics and /dashboard is built, and their reports
    * computed, on a worker thread with its own store connection, so neither holds up intake.
    * `in-process` (tests, in-memory stores): from `store`, on this thread.
@@ -59,14 +69,47 @@ export interface ServiceOptions {
   routes?: FastifyPluginAsync[];
 }
 
+/** The rooms' jobs on this thread, with their own forge clients and alerter (see `roomJobs`). */
+function roomScheduler(options: ServiceOptions, metrics: ServiceMetrics): JobScheduler {
+  const { config, store, log } = options;
+  const deps = {
+    config,
+    store,
+    clients: createForgeClients(config, log, {}, metrics),
+    alerter: options.alerter ?? createAlerter(config, { store, log }),
+    log,
+    metrics,
+  };
+  const jobs = (options.roomJobs?.(deps) ?? []).filter((job) => job !== null);
+  return new JobScheduler(jobs, { store, holder: holderId(), log: log.child({ component: 'jobs' }) });
+}
+
+/** The engine, with the rooms' jobs started and stopped beside it. */
+function withRoomJobs(engine: Engine, jobs: JobScheduler): Engine {
+  return {
+    get isRunning() {
+      return engine.isRunning;
+    },
+    start() {
+      engine.start();
+      jobs.start();
+    },
+    notify: () => engine.notify(),
+    async stop(graceMs) {
+      await Promise.all([engine.stop(graceMs), jobs.stop()]);
+    },
+  };
+}
+
 /** Wire store, worker and HTTP app together. The caller listens and owns the store's lifetime through close(). */
 export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, store, log } = options;
   const clients = options.clients ?? { gitlab: null, github: null };
   const webhooks = createWebhooks(config);
   const metrics =
-    options.metrics ?? new ServiceMetrics(store, (error) => log.warn({ err: error }, 'metrics: could not read the inbox counts'));
-  const worker: Engine =
+    options.metrics ??
+    new ServiceMetrics(store, (error) => log.warn({ err: error }, 'metrics: could not read the inbox counts'));
+  const engine: Engine =
     options.engine === 'thread'
       ? new EngineThread(config, log, metrics, (report) => metrics.recordSweep(report))
       : createLocalEngine({
@@ -80,15 +123,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           now: options.now,
           // As the engine always did in process: prune at start, sweep only when a test asks.
           jobs: options.jobs ?? ['prune'],
+          roomJobs: options.roomJobs,
           firstCheckWithinMs: 0,
           onSweep: (report) => metrics.recordSweep(report),
         });
-  const reports = new MetricsReports(
-    options.metricsTable === 'thread' ? new ReportThread(config) : new ReportEngine(store, metricsSettings(config)),
+  const worker =
+    options.engine === 'thread' && options.roomJobs ? withRoomJobs(engine, roomScheduler(options, metrics)) : engine;
+  const reports = new MetricsAnswers(
+    options.metricsTable === 'thread' ? new MetricsThread(config) : new LocalMetrics(store, metricsSettings(config)),
     config,
     {
       now: options.now ?? (() => new Date()),
-      onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
+      onRefreshError: (error) =>
+        log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
     },
   );
   const app = await buildApp({

@@ -6,7 +6,7 @@ import { backfillVocabulary, transitionsFromHistory } from '../engine/backfill-t
 import { executeActions } from '../actions/executor.js';
 import type { ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
-import { parseOverlay } from '../metrics/overlay.js';
+import { parseOverlay } from '../domain/overlay.js';
 import { decide } from '../rules/index.js';
 import { vocabularyFor, type Vocabulary } from '../rules/vocabulary.js';
 import type { Store } from '../store/store.js';

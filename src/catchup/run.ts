@@ -6,7 +6,7 @@ import type { ForgeClient, ForgeHook } from '../forges/forge.js';
 import { DISCARD_METRICS, type MetricsSink } from '../observability/events.js';
 import type { JobContext, JobLog, LeasedJob, Schedule } from '../jobs/job.js';
 import { runLeasedJob } from '../jobs/run.js';
-import { sinceLastFinish } from '../jobs/schedules.js';
+import { everyInterval, sinceLastFinish } from '../jobs/schedules.js';
 import type { Store } from '../store/store.js';
 import { alertOnHookHealth, alertOnSilence } from './health.js';
 import { coveredProjects, findHooks } from './hooks.js';
@@ -258,6 +258,14 @@ export function onStartAnd(inner: Schedule, startGapMs: number): Schedule {
       return last !== null && now.getTime() - Date.parse(last) < startGapMs ? null : now.toISOString();
     },
   };
+}
+
+/** Under serve: on start and every `reconcile.intervalMinutes`, or null when `reconcile.enabled` is false. */
+export function scheduledCatchUp(inputs: CatchUpInputs): LeasedJob<CatchUpReport> | null {
+  const { reconcile } = inputs.config;
+  return reconcile.enabled
+    ? catchUpJob(inputs, onStartAnd(everyInterval(reconcile.intervalMinutes * 60_000), CATCH_UP_START_GAP_MS))
+    : null;
 }
 
 const quiet: JobLog = { info: () => {}, warn: () => {}, error: () => {} };

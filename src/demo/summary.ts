@@ -1,6 +1,6 @@
 import type { AuditEntry, ForgeName } from '../domain/types.js';
 import type { Alert } from '../alerts/alert.js';
-import type { MetricsReport } from '../metrics/types.js';
+import type { MetricsReport } from '../metrics/contract.js';
 import { SWEEP_SOURCE } from '../sweep/run.js';
 import type { DemoOutage, DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';

@@ -6,7 +6,6 @@ import type { LeasedJob } from '../jobs/job.js';
 import { everyInterval } from '../jobs/schedules.js';
 import type { Logger } from '../logger.js';
 import type { MetricsSink } from '../observability/events.js';
-import { CATCH_UP_START_GAP_MS, catchUpJob, onStartAnd } from '../catchup/run.js';
 import type { Store } from '../store/store.js';
 import type { SweepReport } from '../sweep/report.js';
 import { sweepJob } from '../sweep/run.js';
@@ -21,7 +20,7 @@ export interface JobDeps {
   clients: Record<ForgeName, ForgeClient | null>;
   alerter: Alerter;
   log: Logger;
-  /** The service metrics (hook health, what catch-up recovered). */
+  /** The service metrics (a room's job may count into them: catch-up's hook health). */
   metrics?: MetricsSink;
   /** Each finished sweep's report (the service metrics record it). */
   onSweep?: (report: SweepReport) => void;
@@ -44,14 +43,6 @@ const REGISTERED = {
           finished: onSweep,
         }
       : null,
-  // On start and every interval: redeliver from the forges' delivery logs, reconcile where none reaches.
-  'catch-up': ({ config, store, clients, alerter, metrics }: JobDeps) =>
-    config.reconcile.enabled
-      ? catchUpJob(
-          { config, store, clients, alerter, metrics },
-          onStartAnd(everyInterval(config.reconcile.intervalMinutes * 60_000), CATCH_UP_START_GAP_MS),
-        )
-      : null,
   prune: ({ config }: JobDeps) => {
     const retention = { doneDeliveryDays: config.worker.retainDoneDays, auditDays: config.audit.retainDays };
     return keepsAnything(retention) ? pruneJob(retention) : null;
@@ -60,6 +51,12 @@ const REGISTERED = {
 
 export type JobName = keyof typeof REGISTERED;
 export const JOB_NAMES = Object.keys(REGISTERED) as JobName[];
+
+/**
+ * A room's jobs (catch-up, …), built by the wiring (engine/thread-entry.ts, service.ts), which
+ * alone may import rooms; null where the config turns one off.
+ */
+export type RoomJobs = (deps: JobDeps) => ReadonlyArray<LeasedJob | null>;
 
 /** The registered jobs among `names` that the config turns on. */
 export function registeredJobs(deps: JobDeps, names: readonly JobName[] = JOB_NAMES): LeasedJob[] {

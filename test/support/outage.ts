@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createAlerter } from '../../src/alerts/alerter.js';
 import type { CatchUpReport } from '../../src/catchup/report.js';
-import { runCatchUp } from '../../src/catchup/run.js';
+import { runCatchUp, scheduledCatchUp } from '../../src/catchup/run.js';
+import type { JobDeps } from '../../src/engine/jobs.js';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js';
 import { waitUntilSettled } from '../../src/demo/run.js';
 import {
@@ -99,7 +100,7 @@ export async function startOutage(forge: ForgeName, overrides: ConfigInput = {})
         config,
         store,
         log,
-        ...(onStart ? { clients: readers, jobs: ['catch-up', 'prune'] as const } : {}),
+        ...(onStart ? { clients: readers, roomJobs: (deps: JobDeps) => [scheduledCatchUp(deps)] } : {}),
       });
       await service.app.listen({ port: 0, host: '127.0.0.1' });
       service.worker.start();
