@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { liveForges } from '../forges/clients.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
 import { scheduledCatchUp } from '../catchup/run.js';
+import { createForgeClients, liveForges } from '../forges/clients.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
 import { configFrom } from './context.js';
@@ -32,8 +32,16 @@ export function registerServe(program: Command): void {
         log,
         engine: 'thread',
         metricsTable: 'thread',
-        // Catch-up after an outage: on start and every reconcile.intervalMinutes (src/catchup).
-        roomJobs: (deps) => [scheduledCatchUp(deps)],
+        // Catch-up after an outage: on start and every reconcile.intervalMinutes (src/catchup). It
+        // reads the forges (hooks, logs, issues) and asks for redeliveries even in dry-run; the
+        // rules' actions after a reconcile go through the engine's clients, dry-run or live.
+        roomJobs: (deps) => [
+          scheduledCatchUp({
+            ...deps,
+            actors: deps.clients,
+            clients: createForgeClients({ ...config, dryRun: false }, log, {}, deps.metrics),
+          }),
+        ],
       });
       const live = liveForges(config);
       await service.app.listen({ port: config.server.port, host: config.server.host });
