@@ -5,12 +5,14 @@ import { registerBackfill } from './commands/backfill.js';
 import { registerCatchUp } from './commands/catch-up.js';
 import { registerDemo } from './commands/demo.js';
 import { registerCheckConfig } from './commands/check-config.js';
+import { registerConfigSchema } from './commands/config-schema.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerRenderTemplates } from './commands/render-templates.js';
 import { registerPrune } from './commands/prune.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
+import { registerStatusLink } from './commands/status-link.js';
 import { registerSweep } from './commands/sweep.js';
 import { ENV_NAMES } from './config/load.js';
 import { createBackfillClients } from './forges/clients.js';
@@ -32,9 +34,11 @@ registerReplay(program);
 registerPrune(program);
 registerSetup(program);
 registerRenderTemplates(program);
+registerConfigSchema(program);
 registerAudit(program);
 registerSweep(program);
 registerCatchUp(program);
+registerStatusLink(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
 registerBackfill(

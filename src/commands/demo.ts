@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/contract.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
+import type { IssueState } from '../domain/types.js';
+import { statusLink } from '../status/link.js';
 import {
   boardRows,
   callsPerDelivery,
@@ -65,6 +67,19 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
   const response = await fetch(`${run.url}/metrics`, { headers: { accept: 'application/json' } });
   out('\nGET /metrics:');
   for (const line of kpiSummary((await response.json()) as MetricsReport)) out(`  ${line}`);
+  const shown = statusPageIssue([...states.values()]);
+  if (shown && run.config.status.secret) {
+    const link = statusLink(run.url, shown.ref, run.config.status.secret, run.config.status.linkDays, new Date());
+    out(
+      `\nStatus page for the customer of ${shown.ref.forge} ${shown.ref.project}#${shown.ref.iid} (${shown.stage}), what \`boardkeeper status-link\` prints:\n  ${link.url}`,
+    );
+  }
+}
+
+/** An engagement in implementation makes the fullest status page; any SOW request otherwise. */
+function statusPageIssue(states: IssueState[]): IssueState | undefined {
+  const sow = states.filter((state) => state.kind === 'sow-request');
+  return sow.find((state) => state.stage === 'deployment' || state.stage === 'configuration') ?? sow[0];
 }
 
 export function registerDemo(program: Command): void {
