@@ -10,6 +10,7 @@ import {
   type ForgeSimulator,
 } from '../../src/demo/simulator/index.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { refusedUrl } from '../support/alert-receiver.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 import { eventually } from '../support/service.js';
 
@@ -47,7 +48,7 @@ describe('serve catches up on start', () => {
       }),
     );
     // The service is not running yet: every delivery fails once and is not retried.
-    simulator.setTarget('http://127.0.0.1:9');
+    simulator.setTarget(await refusedUrl());
     const { model } = simulator;
     const issue = model.open({
       forge: 'gitlab',
