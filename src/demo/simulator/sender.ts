@@ -94,9 +94,11 @@ export class WebhookSender {
     this.sent.push(record);
     const action =
       typeof (payload as { action?: unknown }).action === 'string' ? (payload as { action: string }).action : null;
+    // GitLab's first attempt carries the same value as its event UUID and Idempotency-Key, so the
+    // delivery is `record.id` however the service keys it; a resend keeps only the key.
     this.queue(
       key,
-      { record, body, key, idempotencyKey: randomUUID(), action, redelivery: false },
+      { record, body, key, idempotencyKey: record.id, action, redelivery: false },
       1 + (this.options.redeliveries ?? 0),
     );
   }
