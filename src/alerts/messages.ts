@@ -8,6 +8,8 @@ const TITLES: Record<AlertKind, string> = {
   'suggest-lost': 'Suggest lost',
   'over-burn': 'Effort burn',
   'dead-letter': 'Dead letter',
+  'webhook-disabled': 'Webhook disabled',
+  'webhook-silent': 'Webhook silent',
 };
 
 export interface AlertLinks {

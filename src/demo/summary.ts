@@ -2,7 +2,7 @@ import type { AuditEntry, ForgeName } from '../domain/types.js';
 import type { Alert } from '../alerts/alert.js';
 import type { MetricsReport } from '../metrics/contract.js';
 import { SWEEP_SOURCE } from '../sweep/run.js';
-import type { DemoSweep } from './run.js';
+import type { DemoOutage, DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';
 import type { SimIssue } from './simulator/index.js';
 
@@ -24,7 +24,8 @@ export function boardRows(
     .sort((a, b) => a.forge.localeCompare(b.forge) || a.iid - b.iid);
   return ordered.flatMap((issue) => {
     const state = stateOf(issue);
-    const where = issue.forge === 'gitlab' ? `gitlab ${issue.project}#${issue.iid}` : `github ${issue.project}#${issue.iid}`;
+    const where =
+      issue.forge === 'gitlab' ? `gitlab ${issue.project}#${issue.iid}` : `github ${issue.project}#${issue.iid}`;
     return [
       {
         issue: `${where} ${issue.state === 'closed' ? '(closed)' : ''}`.trim(),
@@ -41,8 +42,16 @@ export function formatTable(rows: Record<string, string>[]): string {
   if (rows.length === 0) return '(none)';
   const columns = Object.keys(rows[0]!);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c] ?? ''))),
+  ].join('\n');
 }
 
 const days = (seconds: number | null | undefined) => (seconds == null ? '-' : `${(seconds / 86_400).toFixed(1)} d`);
@@ -72,7 +81,10 @@ export interface CallsPerDelivery {
  * there. The sweep's actions are audited under one pseudo delivery id and are not deliveries.
  */
 export function callsPerDelivery(audit: readonly AuditEntry[]): Record<ForgeName, CallsPerDelivery> {
-  const totals: Record<ForgeName, CallsPerDelivery> = { gitlab: { calls: 0, deliveries: 0 }, github: { calls: 0, deliveries: 0 } };
+  const totals: Record<ForgeName, CallsPerDelivery> = {
+    gitlab: { calls: 0, deliveries: 0 },
+    github: { calls: 0, deliveries: 0 },
+  };
   const changed = new Set<string>();
   for (const entry of audit) {
     if (entry.deliveryId === SWEEP_SOURCE) continue;
@@ -104,4 +116,17 @@ export function sweepTally(sweeps: DemoSweep[], alerts: Alert[]): string {
   for (const alert of alerts) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
   const kinds = [...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
   return `label changes applied: ${count('labels')}, comments applied: ${count('comment')}; alerts sent: ${alerts.length}${kinds ? ` (${kinds})` : ''}`;
+}
+
+/** What the restart after the demo's outage found and did. */
+export function outageLines(outage: DemoOutage | null): string[] {
+  if (!outage) return [];
+  const { report } = outage;
+  const head = `outage: the service was down on days ${outage.fromDay}–${outage.toDay - 1}; ${outage.failed} webhooks failed and were not retried by the forges`;
+  if (!report) return [head];
+  const perForge = report.hooks.map((hook) => `${hook.forge} ${hook.redelivered} of ${hook.missed} missed`).join(', ');
+  return [
+    head,
+    `catch-up at the restart: redelivered from the hooks' delivery logs: ${perForge}; ${report.apiCalls} API calls`,
+  ];
 }
