@@ -4,7 +4,7 @@ import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
-import type { ActionHints, ActionOutcome, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, ActionOutcome, CallResult, FiledIssue, ForgeClient, ForgeFiling, ForgeIssue, LabelHistoryEntry } from '../forge.js';
 import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { GithubAuth } from './auth.js';
 import { applyInBatch } from './batch.js';
@@ -63,7 +63,7 @@ function labelNames(labels: Array<string | { name?: string }>): string[] {
 }
 
 /** GitHub has no scoped labels and one label per DELETE; its board is a Projects v2 Status field. */
-export class GithubClient implements ForgeClient {
+export class GithubClient implements ForgeClient, ForgeFiling {
   readonly forge = 'github' as const;
   private readonly comments = new IdCache<number>();
   /** The bot comments' GraphQL node ids, for the batched path. */
@@ -174,6 +174,24 @@ export class GithubClient implements ForgeClient {
       }
       const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: ref.iid, body });
       this.comments.set(key, created.data.id);
+    });
+  }
+
+  async createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue> {
+    const { owner, repo } = splitRepo(project);
+    let created: { number: number; node_id: string; html_url: string } | undefined;
+    const { apiCalls } = await counted(async () => {
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      created = (await octokit.rest.issues.create({ owner, repo, title: issue.title, body: issue.body, labels: [...issue.labels] })).data;
+    });
+    return { ref: { forge: 'github', project, iid: created!.number, nodeId: created!.node_id }, webUrl: created!.html_url, apiCalls };
+  }
+
+  setIssueBody(ref: IssueRef, body: string): Promise<CallResult> {
+    return counted(async () => {
+      const { owner, repo } = splitRepo(ref.project);
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      await octokit.rest.issues.update({ owner, repo, issue_number: ref.iid, body });
     });
   }
 

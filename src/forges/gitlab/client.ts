@@ -3,7 +3,7 @@ import type { IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull } from '../counted.js';
-import type { ActionHints, CallResult, ForgeClient, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type { ActionHints, CallResult, FiledIssue, ForgeClient, ForgeFiling, ForgeIssue, LabelHistoryEntry } from '../forge.js';
 import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { RequestPolicy } from '../request-policy.js';
 import { policyRequester } from './transport.js';
@@ -52,7 +52,7 @@ interface GitlabLabelEvent {
 const PAGE_SIZE = 100;
 
 /** GitLab on @gitbeaker/rest. Labels are the board, so every board move is a label change. */
-export class GitlabClient implements ForgeClient {
+export class GitlabClient implements ForgeClient, ForgeFiling {
   readonly forge = 'gitlab' as const;
   /** The raw gitbeaker API, for `setup` (labels, boards). */
   readonly api: InstanceType<typeof Gitlab<false>>;
@@ -127,6 +127,21 @@ export class GitlabClient implements ForgeClient {
       notes.filter((note) => !note.system),
       marker,
     );
+  }
+
+  async createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue> {
+    let created: { iid: number; web_url: string } | undefined;
+    const { apiCalls } = await counted(async () => {
+      created = (await this.api.Issues.create(project, issue.title, {
+        description: issue.body,
+        ...(issue.labels.length > 0 ? { labels: issue.labels.join(',') } : {}),
+      })) as { iid: number; web_url: string };
+    });
+    return { ref: { forge: 'gitlab', project, iid: created!.iid }, webUrl: created!.web_url, apiCalls };
+  }
+
+  setIssueBody(ref: IssueRef, body: string): Promise<CallResult> {
+    return counted(() => this.api.Issues.edit(ref.project, ref.iid, { description: body }));
   }
 
   /** GitLab's board lists are the stage labels: moving the label moved the card. */
