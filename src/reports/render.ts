@@ -175,3 +175,16 @@ export function renderDigest(input: DigestInput, sections: readonly DigestSectio
   const head = [`# ${digestTitle(input.period)}`, '', links.filter(Boolean).join(' · ')];
   return `${[head, ...sections.map((section) => section(input))].map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
+
+/** The figures a chat announcement shows: went live, median and share within target, open risk, crossings, outcomes. */
+export function digestHeadlines(input: DigestInput): string[] {
+  const live = periodFigures(wentLive(input.all, input.period));
+  const kpi = input.all.durations.find((d) => d.name === input.all.kpi.name);
+  const risk = kpi?.open.byStatus;
+  const won = input.outcomes.filter((o) => o.outcome === 'won').length;
+  return [
+    `Went live: ${live.count} · median ${days(live.median)} · within target ${percent(live.withinTarget)}`,
+    `Open engagements: ${kpi?.open.count ?? 0}${risk ? ` (${risk.breached} breached, ${risk['at-risk']} at risk)` : ''}`,
+    `Crossed a threshold: ${input.crossings.length} · SOW won ${won}, lost ${input.outcomes.length - won}`,
+  ];
+}
