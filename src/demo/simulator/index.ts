@@ -6,6 +6,7 @@ import { configSchema } from '../../config/schema.js';
 import { presetLabels } from '../../forges/label-catalog.js';
 import { installFaults, type ApiCounters, type FaultPlan } from './faults.js';
 import { githubApi } from './github-api.js';
+import { githubFilingApi, gitlabFilingApi } from './filing-api.js';
 import { gitlabApi } from './gitlab-api.js';
 import { githubHistoryApi, gitlabHistoryApi } from './history-api.js';
 import { ForgeModel, type SimBoard } from './model.js';
@@ -76,6 +77,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
       installFaults(scope, 'gitlab', '/gitlab/api/v4', counters, () => faults);
       await scope.register(gitlabApi, { model });
       await scope.register(gitlabHistoryApi, { model });
+      await scope.register(gitlabFilingApi, { model });
     },
     { prefix: '/gitlab/api/v4' },
   );
@@ -84,6 +86,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
       installFaults(scope, 'github', '/github', counters, () => faults);
       await scope.register(githubApi, { model });
       await scope.register(githubHistoryApi, { model });
+      await scope.register(githubFilingApi, { model });
     },
     { prefix: '/github' },
   );
