@@ -8,6 +8,7 @@ import { registerInbox } from './commands/inbox.js';
 import { registerRenderTemplates } from './commands/render-templates.js';
 import { registerPrune } from './commands/prune.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetup } from './commands/setup.js';
 import { registerSweep } from './commands/sweep.js';
@@ -30,6 +31,7 @@ registerSetup(program);
 registerRenderTemplates(program);
 registerAudit(program);
 registerSweep(program);
+registerReport(program);
 registerDemo(program);
 // Backfill only reads, so it uses the forge's credentials even when actions are in dry-run.
 registerBackfill(program, (forge, config) => createBackfillClients({ ...config, dryRun: false }, createLogger({ level: 'warn' }))[forge]);
