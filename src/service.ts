@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Alerter } from './alerts/alert.js';
 import type { Config } from './config/schema.js';
 import type { ForgeName } from './domain/types.js';
-import type { ForgeClient } from './forges/forge.js';
+import type { ForgeClient, ForgeFiling } from './forges/forge.js';
 import { createWebhooks } from './forges/webhooks.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
@@ -19,7 +19,10 @@ import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
 import { Worker } from './engine/worker.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
+import { digestDestinations } from './reports/run.js';
+import { DigestScheduler } from './reports/scheduler.js';
 import type { Store } from './store/store.js';
+import { sweeperId } from './sweep/scheduler.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -55,6 +58,12 @@ export interface ServiceOptions {
   metrics?: ServiceMetrics;
   /** Route groups beyond webhooks and health. */
   routes?: FastifyPluginAsync[];
+  /**
+   * Clients to file the scheduled digest with (serve; null: that forge in dry-run). Given, the
+   * digest is sent on `reports.digest.schedule` from this thread, rendered from the same reports
+   * as /metrics. Absent (tests, the demo): no scheduled digest.
+   */
+  filing?: Record<ForgeName, ForgeFiling | null>;
 }
 
 /** Wire store, worker and HTTP app together. The caller listens and owns the store's lifetime through close(). */
@@ -102,6 +111,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   // Under serve the table is built on its thread from the start, not on the first request.
   if (options.metricsTable === 'thread') reports.warmUp();
+  const digest =
+    options.filing && config.reports.digest.enabled && digestDestinations(config).length > 0
+      ? new DigestScheduler({
+          config,
+          store,
+          metrics: (query) => reports.answer(query),
+          filing: options.filing,
+          holder: sweeperId(),
+          now: options.now,
+          log: log.child({ component: 'digest' }),
+        })
+      : null;
+  digest?.start();
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -111,6 +133,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     close() {
       closing ??= (async () => {
         // In-flight /metrics requests wait for the report thread: closing it answers them (with an error).
+        await digest?.stop();
         await Promise.all([app.close().then(() => worker.stop()), reports.close()]);
         await store.close();
       })();

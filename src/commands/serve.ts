@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import { liveForges } from '../forges/clients.js';
+import { createForgeClients, liveForges } from '../forges/clients.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
@@ -25,7 +25,9 @@ export function registerServe(program: Command): void {
       const log = createLogger(config.log);
       const store = await openStore(config, log);
       // The engine thread builds its own forge clients from the config.
-      const service = await createService({ config, store, log, engine: 'thread', metricsTable: 'thread' });
+      // The digest is filed from this thread, where the metrics reports are (the engine thread logs the forges' modes).
+      const filing = createForgeClients(config, { info: () => {} });
+      const service = await createService({ config, store, log, engine: 'thread', metricsTable: 'thread', filing });
       const live = liveForges(config);
       await service.app.listen({ port: config.server.port, host: config.server.host });
       service.worker.start();

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { runDigest, type DigestOptions } from './run.js';
 
 export interface DigestSchedulerOptions extends Omit<DigestOptions, 'period' | 'preview' | 'log'> {
-  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Between firings, how often a replica looks whether a digest is still owed (a failed destination, a restart). */
   checkEveryMs?: number;
 }
@@ -40,6 +40,7 @@ export class DigestScheduler {
       .then((run) => {
         const sent = run?.deliveries.filter((row) => row.result !== 'already') ?? [];
         if (run && sent.length > 0) log.info({ period: run.period.key, deliveries: sent, issue: run.issueUrl }, 'digest sent');
+        else log.debug({ period: run?.period.key ?? null, why: run ? 'delivered before' : 'not due, or another replica is sending it' }, 'digest: nothing to send');
       })
       .catch((error: unknown) => log.error({ err: error }, 'digest failed; trying again at the next check'))
       .finally(() => (this.running = null));
