@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/types.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
-import { boardRows, callsPerDelivery, callsPerDeliveryLine, formatTable, kpiSummary, sweepRows, sweepTally } from '../demo/summary.js';
+import { SIMULATED_GITHUB_REPO } from '../demo/simulator/index.js';
+import { boardRows, callsPerDelivery, callsPerDeliveryLine, digestLines, formatTable, kpiSummary, sweepRows, sweepTally } from '../demo/summary.js';
 
 interface DemoFlags {
   issues: number;
@@ -48,6 +49,8 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
   const response = await fetch(`${run.url}/metrics`, { headers: { accept: 'application/json' } });
   out('\nGET /metrics:');
   for (const line of kpiSummary((await response.json()) as MetricsReport)) out(`  ${line}`);
+  out('');
+  for (const line of digestLines(run.digest, run.simulator.githubApiUrl, SIMULATED_GITHUB_REPO)) out(line);
 }
 
 export function registerDemo(program: Command): void {

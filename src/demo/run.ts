@@ -7,7 +7,9 @@ import pino from 'pino';
 import { configSchema, type Config } from '../config/schema.js';
 import type { Alert } from '../alerts/alert.js';
 import { createForgeClients, type ForgeClients } from '../forges/clients.js';
+import { inProcessReports } from '../metrics/reports.js';
 import { ServiceMetrics } from '../observability/service-metrics.js';
+import { runDigest, type DigestRun } from '../reports/run.js';
 import { createLogger } from '../logger.js';
 import { createService, type Service } from '../service.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -15,7 +17,7 @@ import type { SweepReport } from '../sweep/report.js';
 import { runSweep } from '../sweep/run.js';
 import { playQuarter } from './play.js';
 import { planQuarter, QUARTER_DAYS, type Engagement } from './scenario.js';
-import { SIMULATED_BOARD, startForgeSimulator, type ForgeSimulator, type SimIssue } from './simulator/index.js';
+import { SIMULATED_BOARD, SIMULATED_GITHUB_REPO, startForgeSimulator, type ForgeSimulator, type SimIssue } from './simulator/index.js';
 
 export interface DemoOptions {
   issues: number;
@@ -44,6 +46,8 @@ export interface DemoRun extends DemoStack {
   sweeps: DemoSweep[];
   /** What a recording alerter received from the sweeps. */
   alerts: Alert[];
+  /** The weekly digest of the quarter's last full week, filed on the simulated GitHub. */
+  digest: DigestRun | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -72,6 +76,8 @@ function demoConfig(options: StackOptions, simulator: ForgeSimulator, secrets: R
     gitlab: { url: simulator.gitlabUrl, token: 'glpat-demo', webhookSecret: secrets.gitlab },
     github: { apiUrl: simulator.githubApiUrl, token: 'ghp_demo', webhookSecret: secrets.github, project: SIMULATED_BOARD },
     dryRun: false,
+    // One digest is filed at the end (the demo's clock is simulated, so it is sent by hand, not on the schedule).
+    reports: { digest: { forge: { forge: 'github', project: SIMULATED_GITHUB_REPO, labels: ['digest'] } } },
     // The summary and the dashboard show the quarter as it ends, not a minute-old snapshot.
     durations: { cacheSeconds: 0 },
     log: { level: options.logLevel },
@@ -162,9 +168,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       afterDay: (day) => sweep(day + 1),
     });
     await sweep(QUARTER_DAYS);
-    return { ...stack, engagements, issues, sweeps, alerts };
+    const digest = await fileDemoDigest(stack);
+    return { ...stack, engagements, issues, sweeps, alerts, digest };
   } catch (error) {
     await stack.close();
     throw error;
+  }
+}
+
+/** The digest of last week, from the same reports as the demo's /metrics, filed on the simulated GitHub. */
+async function fileDemoDigest(stack: DemoStack): Promise<DigestRun | null> {
+  const { config, service, clients } = stack;
+  // The dashboard link in the digest points at this run of the demo.
+  config.alerts.publicUrl = stack.url;
+  const reports = inProcessReports(service.store, config, { now: () => new Date(), onRefreshError: (error) => { throw error; } });
+  try {
+    const digest = await runDigest({ config, store: service.store, metrics: (query) => reports.answer(query), filing: clients, holder: 'demo' });
+    await stack.settled();
+    return digest;
+  } finally {
+    await reports.close();
   }
 }

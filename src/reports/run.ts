@@ -12,6 +12,8 @@ import type { Period } from './period.js';
 import { digestHeadlines, digestTitle, renderDigest } from './render.js';
 import { duePeriod } from './schedule.js';
 
+/** The audit's delivery id of a digest's forge calls is this and the period (`digest:2026-W49`): they are no webhook delivery. */
+export const DIGEST_DELIVERY_PREFIX = 'digest:';
 /** The store lease one replica holds while it sends a digest. */
 export const DIGEST_LEASE = 'report.digest';
 /** Per period: which destinations have the digest (JSON `DigestProgress`). */
@@ -98,7 +100,7 @@ function cursorMemory(store: Store, name: string): FilingMemory {
 function auditOf(step: FilingStep, plan: FilingPlan, result: string, at: string): AuditEntry {
   return {
     at,
-    deliveryId: `digest:${plan.key}`,
+    deliveryId: `${DIGEST_DELIVERY_PREFIX}${plan.key}`,
     forge: plan.target.forge,
     project: plan.target.project,
     // A new issue has no number before it is created.
