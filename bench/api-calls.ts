@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 import type { Action, IssueRef } from '../src/domain/types.js';
-import { executeActions } from '../src/engine/executor.js';
+import { executeActions } from '../src/actions/executor.js';
 import type { ForgeClient } from '../src/forges/forge.js';
 import { forgeClients, GITHUB_API, GITHUB_REPO, GITLAB_PROJECT, GITLAB_URL } from '../test/support/forge-nock.js';
 

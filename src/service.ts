@@ -14,10 +14,10 @@ import { ReportEngine } from './metrics/report-engine.js';
 import { ReportThread } from './metrics/report-thread.js';
 import { MetricsReports } from './metrics/reports.js';
 import { metricsSettings } from './metrics/settings.js';
-import { createPipeline } from './engine/pipeline.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
-import { Worker } from './engine/worker.js';
+import { createLocalEngine } from './engine/local.js';
+import type { JobName } from './engine/jobs.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
 import { digestDestinations } from './reports/run.js';
 import { DigestScheduler } from './reports/scheduler.js';
@@ -48,6 +48,8 @@ export interface ServiceOptions {
    * clients built from the config. `in-process` (tests): it uses the `clients` given here.
    */
   engine?: 'thread' | 'in-process';
+  /** The leased jobs the in-process engine runs (those the config turns on); by default only prune. */
+  jobs?: readonly JobName[];
   /**
    * `thread` (serve): the metrics table behind /metrics and /dashboard is built, and their reports
    * computed, on a worker thread with its own store connection, so neither holds up intake.
@@ -76,14 +78,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const worker: Engine =
     options.engine === 'thread'
       ? new EngineThread(config, log, metrics, (report) => metrics.recordSweep(report))
-      : new Worker({
+      : createLocalEngine({
+          config,
           store,
-          settings: config.worker,
-          auditRetainDays: config.audit.retainDays,
-          log: log.child({ component: 'worker' }),
+          webhooks,
+          clients,
+          log,
           metrics,
           alerter: options.alerter,
-          handler: createPipeline({ config, store, webhooks, clients, now: options.now }),
+          now: options.now,
+          // As the engine always did in process: prune at start, sweep only when a test asks.
+          jobs: options.jobs ?? ['prune'],
+          firstCheckWithinMs: 0,
+          onSweep: (report) => metrics.recordSweep(report),
         });
   const reports = new MetricsReports(
     options.metricsTable === 'thread' ? new ReportThread(config) : new ReportEngine(store, metricsSettings(config)),

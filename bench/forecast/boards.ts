@@ -65,7 +65,7 @@ function distributions(seed: number) {
     /** Log-normal with the given median (days) and shape: most short, a long right tail. */
     logNormal: (medianDays: number, sigma: number) => medianDays * Math.exp(sigma * normal()) * DAY,
     /** Pareto with minimum `minDays` and tail index `alpha` (a heavy tail: freezes of months happen). */
-    pareto: (minDays: number, alpha: number) => (minDays / Math.pow(uniform(), 1 / alpha)) * DAY,
+    pareto: (minDays: number, alpha: number) => (minDays / uniform() ** (1 / alpha)) * DAY,
   };
 }
 

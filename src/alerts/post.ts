@@ -1,4 +1,4 @@
-import { retryDelayMs } from '../engine/backoff.js';
+import { retryDelayMs } from '../domain/backoff.js';
 import { retryAfterMsFromHeaders } from '../forges/errors.js';
 
 export interface RetryPolicy {

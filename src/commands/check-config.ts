@@ -23,7 +23,8 @@ export function registerCheckConfig(program: Command): void {
           `policies: ${resolvePolicies(config).map((policy) => policy.name).join(', ') || 'none'}`,
           `sweep: ${config.sweep.enabled ? `every ${config.sweep.intervalMinutes} min inside serve` : 'off inside serve (boardkeeper sweep runs it on demand)'}`,
           `alerts: ${describeAlerts(config)}`,
-        ].join('\n') + '\n',
+          '',
+        ].join('\n'),
       );
     });
 }

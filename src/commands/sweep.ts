@@ -7,7 +7,7 @@ import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import type { SweepReport } from '../sweep/report.js';
 import { runSweep } from '../sweep/run.js';
-import { sweeperId } from '../sweep/scheduler.js';
+import { holderId } from '../jobs/holder.js';
 import { fail, withStore } from './context.js';
 
 export function formatSweep(report: SweepReport, preview: boolean): string {
@@ -37,7 +37,7 @@ sweeping right now, this command says so and exits with status 1.`,
         const log = createLogger({ level: 'warn', destination: pino.destination(2) });
         const clients = preview ? { gitlab: null, github: null } : createForgeClients(config, { info: () => {} });
         const alerter = preview ? noAlerts : createAlerter(config, { store, log });
-        const report = await runSweep({ config, store, clients, alerter, holder: sweeperId(), preview, log });
+        const report = await runSweep({ config, store, clients, alerter, holder: holderId(), preview, log });
         if (!report) fail('another sweeper holds the sweep lease (serve or another replica is sweeping now); try again shortly');
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSweep(report, preview));
       });

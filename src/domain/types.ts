@@ -123,7 +123,7 @@ export interface IssueState {
   updatedAt: string;
   /** Current assignees' logins; absent on states stored before assignees were recorded. */
   assignees?: string[];
-  /** Free-form extras a feature keeps per issue (e.g. Projects v2 item id). */
+  /** The issue's memory (rules, activity, fields, web address, backfilled): read and written only through domain/issue-memory.ts. */
   extra: Record<string, unknown>;
 }
 

@@ -1,11 +1,9 @@
+import { updateIssueMemory } from '../domain/issue-memory.js';
 import type { IssueState, Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
 import { parseOverlay } from '../metrics/overlay.js';
 import type { Store } from '../store/store.js';
-
-/** Marks a state written by backfill: it has not seen the bot's comments (see the pipeline's comment hint). */
-export const BACKFILLED = 'backfilled';
 
 const isStage = (to: string) => parseOverlay(to) === null;
 
@@ -41,7 +39,8 @@ export function stateFromHistory(entries: readonly LabelHistoryEntry[], transiti
     createdAt: toIsoTime(created.at, ''),
     closedAt,
     updatedAt: toIsoTime(ordered.at(-1)!.at, ''),
-    extra: { [BACKFILLED]: true },
+    // It has not seen the bot's comments (see the pipeline's comment hint).
+    extra: updateIssueMemory({}, { backfilled: true }),
   };
 }
 

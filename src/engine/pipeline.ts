@@ -7,8 +7,8 @@ import type { Logger } from '../logger.js';
 import { decide } from '../rules/index.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
 import { recordAssignees } from './assignees.js';
-import { BACKFILLED } from './backfill-state.js';
-import { executeActions } from './executor.js';
+import { isBackfilled } from '../domain/issue-memory.js';
+import { executeActions } from '../actions/executor.js';
 import type { DeliveryHandler } from './worker.js';
 
 export interface PipelineOptions {
@@ -71,7 +71,7 @@ async function withBoardStatus(event: IssueEvent, client: ForgeClient | null): P
  */
 function botNeverCommented(event: IssueEvent, previous: IssueState | null): boolean {
   if (!previous) return event.action === 'opened';
-  return previous.commentDigest === null && previous.extra[BACKFILLED] !== true;
+  return previous.commentDigest === null && !isBackfilled(previous.extra);
 }
 
 /** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */

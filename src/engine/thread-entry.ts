@@ -12,9 +12,7 @@ import { lowerThreadPriority } from './thread-priority.js';
 import { createWebhooks } from '../forges/webhooks.js';
 import { ForwardingSink } from '../observability/forwarding.js';
 import { openStore } from '../store/open.js';
-import { Sweeper, sweeperId } from '../sweep/scheduler.js';
-import { createPipeline } from './pipeline.js';
-import { Worker } from './worker.js';
+import { createLocalEngine } from './local.js';
 import type { ThreadMessage } from './thread.js';
 
 const { config } = workerData as { config: Config };
@@ -28,37 +26,24 @@ const metrics = new ForwardingSink((events) => port.postMessage({ type: 'metrics
 const store = await openStore(config);
 const clients = createForgeClients(config, log, {}, metrics);
 const alerter = createAlerter(config, { store, log });
-const worker = new Worker({
+// The worker and every leased job the config turns on (the sweep, prune): see engine/jobs.ts.
+const engine = createLocalEngine({
+  config,
   store,
-  settings: config.worker,
-  auditRetainDays: config.audit.retainDays,
-  log,
+  webhooks: createWebhooks(config),
+  clients,
+  log: threadLog,
   metrics,
   alerter,
-  handler: createPipeline({ config, store, webhooks: createWebhooks(config), clients }),
+  onSweep: (report) => port.postMessage({ type: 'swept', report } satisfies ThreadMessage),
 });
-worker.start();
-
-// The sweep runs here, beside the worker: same forge clients and request policy, and its CPU
-// (metrics over every issue) stays off the thread that acknowledges webhooks.
-const sweeper = config.sweep.enabled
-  ? new Sweeper({
-      config,
-      store,
-      clients,
-      alerter,
-      holder: sweeperId(),
-      intervalMs: config.sweep.intervalMinutes * 60_000,
-      log: threadLog.child({ component: 'sweep' }),
-      onReport: (report) => port.postMessage({ type: 'swept', report } satisfies ThreadMessage),
-    })
-  : null;
-sweeper?.start();
+engine.start();
 
 port.on('message', (message: ThreadMessage) => {
-  if (message.type === 'notify') worker.notify();
+  if (message.type === 'notify') engine.notify();
   if (message.type === 'stop') {
-    Promise.all([worker.stop(message.graceMs), sweeper?.stop()])
+    engine
+      .stop(message.graceMs)
       .then(() => store.close())
       .then(() => metrics.close())
       .catch((error: unknown) => log.error({ err: error }, 'engine thread: closing the store failed'))

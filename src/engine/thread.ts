@@ -17,7 +17,7 @@ export type ThreadMessage =
   | { type: 'stop'; graceMs: number }
   /** The thread's counts since its last batch (attempts, forge requests), for the main thread's registry. */
   | { type: 'metrics'; events: MetricEvent[] }
-  /** A sweep finished on the engine thread (see src/sweep/scheduler.ts). */
+  /** A sweep finished on the engine thread (a leased job: see src/engine/jobs.ts). */
   | { type: 'swept'; report: SweepReport };
 
 /** Runs the engine (worker + pipeline) on a worker thread; see thread-entry.ts. */

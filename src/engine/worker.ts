@@ -6,10 +6,7 @@ import { isForgeError } from '../forges/errors.js';
 import type { Logger } from '../logger.js';
 import { DISCARD_METRICS, type AttemptResult, type MetricsSink } from '../observability/events.js';
 import type { InboxRow, Outcome, Store } from '../store/store.js';
-import { retryDelayMs } from './backoff.js';
-import { keepsAnything, pruneExpired, type Retention } from './retention.js';
-
-const PRUNE_EVERY_MS = 60 * 60_000;
+import { retryDelayMs } from '../domain/backoff.js';
 
 export type DeliveryHandler = (row: InboxRow, log: Logger) => Promise<Outcome>;
 
@@ -22,8 +19,6 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Where attempts are counted (the service's metrics, or the engine thread's forwarder). */
   metrics?: MetricsSink;
-  /** audit.retainDays: audit entries are pruned with the done deliveries (absent or 0: kept). */
-  auditRetainDays?: number;
   /** Told about each new dead letter. */
   alerter?: Alerter;
 }
@@ -50,7 +45,6 @@ export class Worker {
   private loop: Promise<void> | null = null;
   private authErrorLogged = false;
   private heartbeat: NodeJS.Timeout | null = null;
-  private retention: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: WorkerOptions) {
     this.id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -68,27 +62,6 @@ export class Worker {
     const { leaseMs } = this.options.settings;
     this.heartbeat = setInterval(() => this.renewLeases(leaseMs), Math.max(leaseMs / 3, 50));
     this.heartbeat.unref();
-    if (keepsAnything(this.retentionDays())) {
-      this.retention = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
-      this.retention.unref();
-      void this.prune();
-    }
-  }
-
-  private retentionDays(): Retention {
-    return { doneDeliveryDays: this.options.settings.retainDoneDays, auditDays: this.options.auditRetainDays ?? 0 };
-  }
-
-  /** Forget done deliveries and audit entries past their retention, so neither grows without bound. */
-  private async prune(): Promise<void> {
-    const now = (this.options.now ?? (() => new Date()))();
-    try {
-      const pruned = await pruneExpired(this.options.store, this.retentionDays(), now);
-      if (pruned.deliveries?.deleted) this.options.log.info(pruned.deliveries, 'pruned done deliveries');
-      if (pruned.audit?.deleted) this.options.log.info(pruned.audit, 'pruned audit entries');
-    } catch (error) {
-      this.options.log.warn({ err: error }, 'could not prune done deliveries and audit entries; will try again');
-    }
   }
 
   private renewLeases(leaseMs: number): void {
@@ -120,7 +93,6 @@ export class Worker {
     if (!this.running) return;
     this.running = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    if (this.retention) clearInterval(this.retention);
     this.notify();
     await this.loop;
     const settled = Promise.allSettled(this.inFlight.values());

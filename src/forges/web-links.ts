@@ -1,10 +1,8 @@
 import type { Config } from '../config/schema.js';
+import { readWebUrl, updateIssueMemory } from '../domain/issue-memory.js';
 import type { ForgeName, IssueRef, IssueState } from '../domain/types.js';
 
 export const FORGE_TITLE: Record<ForgeName, string> = { gitlab: 'GitLab', github: 'GitHub' };
-
-/** Where the pipeline keeps the issue's page on the forge (from the webhook). */
-export const WEB_URL_KEY = 'webUrl';
 
 /** GitHub's web host from its API URL: api.github.com → github.com; Enterprise `https://host/api/v3` → `https://host`. */
 function githubWebBase(apiUrl: string): string {
@@ -19,13 +17,13 @@ function githubWebBase(apiUrl: string): string {
  * the project's page (`/projects/:id`), as GitLab has no address for an issue by project id.
  */
 export function issueWebUrl(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>, state: Pick<IssueState, 'extra'> | null, config: Config): string {
-  const known = state?.extra[WEB_URL_KEY];
-  if (typeof known === 'string' && /^https?:\/\//.test(known)) return known;
+  const known = state && readWebUrl(state.extra);
+  if (known && /^https?:\/\//.test(known)) return known;
   if (ref.forge === 'github') return `${githubWebBase(config.github.apiUrl)}/${ref.project}/issues/${ref.iid}`;
   return `${config.gitlab.url.replace(/\/$/, '')}/projects/${encodeURIComponent(ref.project)}`;
 }
 
 /** The state to store, remembering the issue's web address when the event carried one. */
 export function withWebUrl(state: IssueState, url: string | undefined): IssueState {
-  return url ? { ...state, extra: { ...state.extra, [WEB_URL_KEY]: url } } : state;
+  return url ? { ...state, extra: updateIssueMemory(state.extra, { webUrl: url }) } : state;
 }

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../logger.js';
+import { sendError, sendThrown, statusOfThrown, type ThrownError } from './errors.js';
 import { healthRoutes, type HealthRoutesOptions } from './health.js';
 import { webhookRoutes, type WebhookRoutesOptions } from './webhooks.js';
 
@@ -23,16 +24,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       let n = 0;
       return () => `r${(++n).toString(36)}`;
     })(),
+    // The router's own refusals (a path that does not decode) answer like every other error.
+    frameworkErrors: (error, _request, reply) => sendThrown(reply, error),
   });
 
-  // Never echo a body or a stack trace: a status and a short reason are all a caller gets.
-  app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message = status === 413 ? 'body too large' : status === 415 ? 'unsupported content type' : status < 500 ? error.code ?? 'bad request' : 'internal error';
-    return reply.code(status).send({ error: message });
+  // Never echo a body or a stack trace: a status, a stable code and a short reason are all a caller gets.
+  app.setErrorHandler((error: ThrownError, request, reply) => {
+    if (statusOfThrown(error) >= 500) request.log.error({ err: error }, 'request failed');
+    return sendThrown(reply, error);
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 'BK_NOT_FOUND'));
 
   await app.register(healthRoutes, { store: options.store, workerRunning: options.workerRunning });
   await app.register(webhookRoutes, { store: options.store, webhooks: options.webhooks, onStored: options.onStored, metrics: options.metrics });

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { auditQuerySchema } from '../forges/audit-query.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
+import { sendError } from './errors.js';
 
 export interface AuditRoutesOptions {
   store: Store;
@@ -15,7 +16,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
     const { token: _token, ...query } = (request.query ?? {}) as Record<string, unknown>;
     const parsed = auditQuerySchema.safeParse(query);
     if (!parsed.success) {
-      return reply.code(400).send({ error: 'bad query', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return sendError(reply, 'BK_AUDIT_BAD_QUERY', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
     }
     return { entries: await store.audit(parsed.data) };
   });

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from './errors.js';
 
 /** Constant-time string comparison; hashing first makes the lengths equal so length leaks nothing. */
 export function safeEqual(given: string, expected: string): boolean {
@@ -20,7 +21,7 @@ export function bearerGuard(token: string | undefined) {
     const fromQuery = (request.query as Record<string, unknown> | undefined)?.token;
     const given = fromHeader || (typeof fromQuery === 'string' ? fromQuery : '');
     if (!given || !safeEqual(given, token)) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      await sendError(reply.header('www-authenticate', 'Bearer'), 'BK_UNAUTHORIZED');
     }
   };
 }

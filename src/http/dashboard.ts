@@ -10,6 +10,7 @@ import { metricsSettings } from '../metrics/settings.js';
 import { issueWebUrl } from '../forges/web-links.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
+import { markError, sendError } from './errors.js';
 
 export interface DashboardRoutesOptions {
   store: Store;
@@ -83,7 +84,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     } catch (error) {
       if (!(error instanceof FilterError)) throw error;
       const reset = linkTo('/dashboard', {}, typeof rawToken === 'string' ? rawToken : undefined);
-      return reply.code(400).send(renderQueryError(error.message, reset, assetUrls));
+      return markError(reply, 'BK_DASHBOARD_BAD_QUERY').send(renderQueryError(error.message, reset, assetUrls));
     }
     const answer = await reports.answer({ format: 'dashboard', filter: filter.filter, echo: filter.echo });
     if (!('dashboard' in answer)) throw new Error('dashboard: expected the report data');
@@ -100,7 +101,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       const { forge, project } = request.params;
       const iid = Number(request.params.iid);
       if ((forge !== 'gitlab' && forge !== 'github') || !Number.isSafeInteger(iid) || iid <= 0) {
-        return reply.code(404).send({ error: 'not found' });
+        return sendError(reply, 'BK_NOT_FOUND');
       }
       const ref = { forge, project, iid } as const;
       return reply.header('referrer-policy', 'no-referrer').redirect(issueWebUrl(ref, await store.getIssueState(ref), config), 302);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../store/store.js';
+import { sendError } from './errors.js';
 
 export interface HealthRoutesOptions {
   store: Store;
@@ -19,6 +20,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     }
     checks.worker = options.workerRunning() ? 'ok' : 'stopped';
     const ready = Object.values(checks).every((v) => v === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    if (!ready) return sendError(reply, 'BK_NOT_READY', { status: 'not ready', checks });
+    return reply.send({ status: 'ready', checks });
   });
 };

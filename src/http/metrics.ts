@@ -12,6 +12,7 @@ import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
 import { metricsSettings } from '../metrics/settings.js';
 import { UNSTAGED } from '../metrics/walk.js';
 import { bearerGuard } from './auth.js';
+import { sendError } from './errors.js';
 
 export interface MetricsRoutesOptions {
   store: Store;
@@ -48,7 +49,7 @@ const issueParams = z.object({
 });
 
 function badRequest(reply: FastifyReply, parameter: string, message: string) {
-  return reply.code(400).send({ error: 'bad_request', parameter, message });
+  return sendError(reply, 'BK_METRICS_BAD_QUERY', { parameter, message });
 }
 
 /** GET /metrics and GET /metrics/issues/:forge/:project/:iid, behind the optional bearer token. */
@@ -91,7 +92,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     const ref = parsed.data;
     const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
     const [facts] = issueFacts(transitions, state ? [state] : []);
-    if (!facts) return reply.code(404).send({ error: 'not_found', message: 'no transitions recorded for this issue' });
+    if (!facts) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
     // The forecast comes from the metrics table: simulating is the table build's work, never a request's.
     return reply.send(issueReport(facts, transitions, settings, now().getTime(), 'forecast' in answer ? answer.forecast : null));
   });

@@ -4,6 +4,7 @@ import type { ForgeWebhooks } from '../forges/forge.js';
 import { header } from '../forges/headers.js';
 import { DISCARD_METRICS, type DeliveryOutcome, type MetricsSink } from '../observability/events.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
+import { sendError } from './errors.js';
 
 export interface WebhookRoutesOptions {
   store: Store;
@@ -38,12 +39,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   app.post<{ Params: { forge: string } }>('/webhooks/:forge', async (request, reply) => {
     const forge = options.webhooks[request.params.forge as ForgeName];
-    if (!forge) return reply.code(404).send({ error: `unknown forge '${request.params.forge}'` });
+    if (!forge) return sendError(reply, 'BK_WEBHOOK_UNKNOWN_FORGE', { error: `unknown forge '${request.params.forge}'` });
     const count = (outcome: DeliveryOutcome) => metrics.record({ type: 'delivery', forge: forge.forge, outcome });
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (!(await forge.verify(request.headers, raw))) {
       count('unauthorised');
-      return reply.code(401).send({ error: 'unauthorized' });
+      return sendError(reply, 'BK_WEBHOOK_BAD_SIGNATURE');
     }
 
     const text = raw.toString('utf8');
@@ -52,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       payload = JSON.parse(text);
     } catch {
       count('invalid');
-      return reply.code(400).send({ error: 'body is not valid JSON' });
+      return sendError(reply, 'BK_WEBHOOK_INVALID_JSON');
     }
     if (forge.forge === 'github' && header(request.headers, 'x-github-event') === 'ping') {
       count('ignored');
@@ -66,11 +67,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     }
     if ('invalid' in classified) {
       count('invalid');
-      return reply.code(400).send({ error: 'payload rejected', detail: classified.invalid });
+      return sendError(reply, 'BK_WEBHOOK_PAYLOAD_REJECTED', { detail: classified.invalid });
     }
     if (classified.accept.id.length > MAX_DELIVERY_ID_LENGTH) {
       count('invalid');
-      return reply.code(400).send({ error: 'payload rejected', detail: `delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters` });
+      return sendError(reply, 'BK_WEBHOOK_PAYLOAD_REJECTED', { detail: `delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters` });
     }
 
     const delivery = { ...classified.accept, body: text, receivedAt: new Date().toISOString() };
@@ -90,7 +91,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       if (!(error instanceof StoreUnavailableError)) throw error;
       count('store_unavailable');
       request.log.error({ ...about, err: error }, 'store unavailable; asking the forge to retry');
-      return reply.code(503).header('retry-after', '5').send({ error: 'store unavailable, retry later' });
+      return sendError(reply.header('retry-after', '5'), 'BK_STORE_UNAVAILABLE');
     }
     // The worker logs each delivery at info when it is processed; "stored" is for debugging intake.
     request.log.debug(about, 'delivery stored');

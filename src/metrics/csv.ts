@@ -51,5 +51,5 @@ export function renderCsv(table: IssueTable, selection: Uint32Array, settings: M
       ...forecastCells(forecastAt(table.forecast, i, settings, null)),
     ];
   });
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }

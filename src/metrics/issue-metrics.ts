@@ -1,7 +1,7 @@
 import type { DurationEvent } from '../config/schema.js';
 import type { IssueState } from '../domain/types.js';
 import { assigneesFromTimeline } from './assignees.js';
-import { readPersonActivity } from './activity.js';
+import { readField, readPersonActivity } from '../domain/issue-memory.js';
 import type { ResolvedDefinition, MetricsSettings } from './settings.js';
 import type { Timeline } from './timeline.js';
 import type { DurationState, IssueId, TargetStatus } from './types.js';
@@ -59,11 +59,10 @@ function parseInstant(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** A date from the issue's template fields (`state.extra.fields`); future dates are plans and ignored. */
+/** A date from the issue's template fields (its memory's `fields`); future dates are plans and ignored. */
 function fieldInstant(state: IssueState | null, field: string | undefined, nowMs: number): number | null {
   if (!state || !field) return null;
-  const fields = state.extra.fields;
-  const at = fields && typeof fields === 'object' ? parseInstant((fields as Record<string, unknown>)[field]) : null;
+  const at = parseInstant(readField(state.extra, field));
   return at !== null && at <= nowMs ? at : null;
 }
 

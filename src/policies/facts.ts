@@ -1,4 +1,4 @@
-import { WEB_URL_KEY } from '../forges/web-links.js';
+import { readWebUrl } from '../domain/issue-memory.js';
 import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
 import type { MetricsSettings } from '../metrics/settings.js';
 import type { PolicyFacts } from './types.js';
@@ -12,7 +12,7 @@ export function policyFacts(facts: IssueFacts, settings: MetricsSettings, nowMs:
   const metrics = issueMetrics(facts, settings, nowMs);
   const { state } = facts;
   // The issue's page as its webhook gave it (the alert links to it).
-  const url = state?.extra[WEB_URL_KEY];
+  const url = state && readWebUrl(state.extra);
   return {
     ref: state?.ref ?? facts.id,
     title: metrics.title,

@@ -1,5 +1,5 @@
 import type { IssueEvent, IssueState } from '../domain/types.js';
-import { readPersonActivity, type Activity } from '../metrics/activity.js';
+import { readPersonActivity, type Activity } from '../domain/issue-memory.js';
 
 /** A label event that only touched labels the time-driven policies manage (`stale`, `sla::*`). */
 function onlyPolicyLabels(event: IssueEvent, policyLabels: ReadonlySet<string>): boolean {

@@ -1,12 +1,12 @@
 import type { Config } from '../config/schema.js';
 import type { Action, IssueEvent, IssueState, Transition } from '../domain/types.js';
+import { readRulesMemory, updateIssueMemory, type RulesMemory } from '../domain/issue-memory.js';
 import { overlayTo, trackedLabels } from '../metrics/overlay.js';
 import { analyseBody, type TemplateId, type Validation } from '../templates/index.js';
 import { planDerived, wantedLabels } from './derived.js';
 import { applyOps, emptyOps, withScopedExclusivity, type LabelOps } from './label-ops.js';
 import { policyLabels } from '../policies/resolve.js';
 import { nextActivity } from './activity.js';
-import { readMemory, writeMemory, type RulesMemory } from './memory.js';
 import { digest, renderReport } from './report.js';
 import { planStage } from './stage.js';
 import { vocabularyFor, type Vocabulary } from './vocabulary.js';
@@ -142,7 +142,7 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
       createdAt: prior.createdAt ?? event.createdAt ?? null,
       closedAt: event.state === 'closed' ? (prior.closedAt ?? event.occurredAt) : null,
       updatedAt: event.occurredAt,
-      extra: { ...writeMemory(prior.extra, nextMemory), ...(validation ? { fields: durationFields(validation) } : {}) },
+      extra: updateIssueMemory(prior.extra, { rules: nextMemory, fields: validation ? durationFields(validation) : undefined }),
     },
   };
 }
@@ -193,7 +193,7 @@ export function decide(event: IssueEvent, previous: IssueState | null, config: C
   const prior = previous ?? initialState(event);
   // A person's assignment is activity on GitHub as on GitLab (where it arrives as an update).
   const activity = nextActivity(event, previous, policyLabels(config));
-  if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt, extra: { ...prior.extra, activity } } };
-  const decision = decideActive(event, prior, readMemory(prior.extra), vocabularyFor(config));
-  return { ...decision, state: { ...decision.state, extra: { ...decision.state.extra, activity } } };
+  if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt, extra: updateIssueMemory(prior.extra, { activity }) } };
+  const decision = decideActive(event, prior, readRulesMemory(prior.extra), vocabularyFor(config));
+  return { ...decision, state: { ...decision.state, extra: updateIssueMemory(decision.state.extra, { activity }) } };
 }

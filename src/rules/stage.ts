@@ -1,6 +1,6 @@
 import type { Action, IssueEvent, IssueState, Transition } from '../domain/types.js';
 import { addLabel, removeLabel, type LabelOps } from './label-ops.js';
-import type { RulesMemory } from './memory.js';
+import type { RulesMemory } from '../domain/issue-memory.js';
 import { ruleTarget, stageForOption, type StageFamily, type Vocabulary } from './vocabulary.js';
 
 export interface StageInput {

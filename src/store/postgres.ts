@@ -294,11 +294,24 @@ export class PostgresStore implements Store {
     return rows[0]?.value ?? null;
   }
 
-  async setCursor(name: string, value: string): Promise<void> {
-    await this.query(
-      'INSERT INTO cursors (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
-      [name, value],
+  async setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean> {
+    const upsert = 'INSERT INTO cursors (name, value) SELECT $1::text, $2::text';
+    const replace = 'ON CONFLICT (name) DO UPDATE SET value = excluded.value';
+    if (!hold) {
+      await this.query(`${upsert} ${replace}`, [name, value]);
+      return true;
+    }
+    // One statement, as for policy memory: the lease row is locked while the cursor is written.
+    const { rows } = await this.query<{ held: boolean }>(
+      `WITH held AS (
+         SELECT 1 FROM leases WHERE name = $3 AND holder = $4 AND until_ms > ${NOW_MS} FOR UPDATE
+       ), written AS (
+         ${upsert} WHERE EXISTS (SELECT 1 FROM held) ${replace}
+       )
+       SELECT EXISTS (SELECT 1 FROM held) AS held`,
+      [name, value, hold.name, hold.holder],
     );
+    return rows[0]?.held === true;
   }
 
   async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {

@@ -309,7 +309,7 @@ export class SqliteStore implements Store {
       status: InboxStatus;
       n: number;
     }[];
-    return rows.reduce((counts, row) => ({ ...counts, [row.status]: row.n }), { ...EMPTY_COUNTS });
+    return { ...EMPTY_COUNTS, ...Object.fromEntries(rows.map((row) => [row.status, row.n])) };
   }
 
   async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
@@ -438,9 +438,22 @@ export class SqliteStore implements Store {
     return row?.value ?? null;
   }
 
-  async setCursor(name: string, value: string): Promise<void> {
-    this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
-      .run(name, value);
+  async setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean> {
+    const upsert = this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    if (!hold) {
+      upsert.run(name, value);
+      return true;
+    }
+    return this.db.transaction(() => {
+      if (!this.isHeld(hold)) return false;
+      upsert.run(name, value);
+      return true;
+    }).immediate();
+  }
+
+  /** Inside a write transaction, so no takeover can come between the check and the write. */
+  private isHeld(hold: LeaseHold): boolean {
+    return this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now').get({ ...hold, now: Date.now() }) !== undefined;
   }
 
   async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {
@@ -459,12 +472,11 @@ export class SqliteStore implements Store {
   }
 
   async putPolicyMemory(rows: PolicyMemoryRow[], hold: LeaseHold): Promise<boolean> {
-    const held = this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now');
     const upsert = this.prepare(
       'INSERT INTO policy_memory (key, memory) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET memory = excluded.memory',
     );
     return this.db.transaction(() => {
-      if (!held.get({ ...hold, now: Date.now() })) return false;
+      if (!this.isHeld(hold)) return false;
       for (const row of rows) upsert.run(row.key, JSON.stringify(row.memory));
       return true;
     }).immediate();

@@ -120,9 +120,14 @@ export interface Store {
   issueStates(filter: { forge?: ForgeName; project?: string }): Promise<IssueState[]>;
   recordAudit(entries: AuditEntry[]): Promise<void>;
   audit(filter: { limit: number; forge?: ForgeName; project?: string; iid?: number }): Promise<AuditEntry[]>;
-  /** Key/value cursor (backfill resume points). */
+  /** Key/value cursor (backfill resume points, when a leased job last ran). */
   getCursor(name: string): Promise<string | null>;
-  setCursor(name: string, value: string): Promise<void>;
+  /**
+   * Write a cursor; with `hold`, only while that lease is live (fencing, as for policy memory: a
+   * job whose lease lapsed and was taken over writes nothing). Returns false, having written
+   * nothing, when `hold` is not held; true otherwise.
+   */
+  setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean>;
   /**
    * Take or keep a named lease for `hold.holder` until `ms` from now (on the store's clock): granted
    * when the lease is free, expired, or already the holder's. Returns whether the holder has it now.

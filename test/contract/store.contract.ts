@@ -508,6 +508,24 @@ export function storeContract(
         expect(await store.putPolicyMemory([{ key: 'k', memory: { fired: {} } }], sweep('a'))).toBe(false);
         expect(await store.policyMemory()).toEqual([]);
       });
+
+      it('writes a cursor under a live lease, and refuses it once the lease lapsed and was taken over (fencing)', async () => {
+        const other = await peer();
+        expect(await store.holdLease(sweep('a'), 50)).toBe(true);
+        expect(await store.setCursor('sweep.finishedAt', 'first', sweep('a'))).toBe(true);
+        await sleep(120);
+        expect(await other.holdLease(sweep('b'), 60_000)).toBe(true);
+        expect(await store.setCursor('sweep.finishedAt', 'stale', sweep('a'))).toBe(false);
+        expect(await other.setCursor('sweep.finishedAt', 'second', sweep('b'))).toBe(true);
+        expect(await store.getCursor('sweep.finishedAt')).toBe('second');
+      });
+
+      it('refuses a fenced cursor write for a lease never taken, and writes an unfenced one', async () => {
+        expect(await store.setCursor('c', 'fenced', sweep('nobody'))).toBe(false);
+        expect(await store.getCursor('c')).toBeNull();
+        expect(await store.setCursor('c', 'plain')).toBe(true);
+        expect(await store.getCursor('c')).toBe('plain');
+      });
     });
 
     describe('lifecycle', () => {

@@ -37,7 +37,7 @@ describe('end to end in dry-run', () => {
     const labels = audit.find((entry) => entry.action === 'labels');
     expect(labels?.detail).toMatchObject({ add: expect.arrayContaining(['needs-info', 'segment::mm']) });
     const comment = audit.find((entry) => entry.action === 'comment');
-    expect((comment?.detail as { body: string }).body).toMatch(/\*\*Customer name\*\* is required/);
+    expect((comment!.detail as { body: string }).body).toMatch(/\*\*Customer name\*\* is required/);
     // The documented hook names an assignee: recorded too, as history.
     expect(await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).toMatchObject([{ from: null, to: '+assignee:user1' }, { from: null, to: 'intake' }]);
     const shown = await t.service.app.inject({ url: '/audit?forge=gitlab' });
@@ -69,7 +69,6 @@ describe('end to end against nock\'d forges', () => {
       { ...payload.label, id: 2, name: 'stage::discovery' },
     ];
     payload.label = { ...payload.label, id: 2, name: 'stage::discovery' };
-    const repo = payload.repository.full_name;
     const api = new ForgeApiMock();
     const labels = [
       { id: 'LA_triage', name: 'stage::triage' },

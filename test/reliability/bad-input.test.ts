@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_ERRORS, type HttpErrorCode } from '../../src/http/errors.js';
 import { gitlabIssueHook } from '../support/payloads.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { gitlabHeaders } from '../support/signing.js';
@@ -75,6 +76,8 @@ describe('intake under generated bad input', () => {
         perKind.set(attempt.kind, (perKind.get(attempt.kind) ?? 0) + 1);
         expect(response.statusCode, `${attempt.kind}: ${response.body}`).toBe(attempt.expected.status);
         if (attempt.expected.answer) expect(attempt.expected.answer(response.json()), `${attempt.kind}: ${response.body}`).toBe(true);
+        // Every refusal carries a code from the table, whose status is the one answered.
+        if (response.statusCode >= 400) expect(HTTP_ERRORS[response.json().code as HttpErrorCode]?.status, `${attempt.kind}: ${response.body}`).toBe(response.statusCode);
         if (response.statusCode === 202) stored.set(response.json().id, digest(attempt.body));
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },

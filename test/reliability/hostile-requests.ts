@@ -79,7 +79,7 @@ const NASTY_TEXT = [
   '"quoted" \\ back',
   '</script><script>alert(1)</script>',
   "'; DROP TABLE inbox; --",
-  'stage::' + 'x'.repeat(10_000),
+  `stage::${'x'.repeat(10_000)}`,
 ];
 const text = fc.oneof(fc.constantFrom(...NASTY_TEXT), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 60 }));
 
@@ -284,7 +284,7 @@ export class RequestFactory {
           url: `/webhooks/${recipe.forge}`,
           headers: { ...headers, [name]: forged },
           body,
-          expected: { status: 401, answer: (json) => JSON.stringify(json) === '{"error":"unauthorized"}' },
+          expected: { status: 401, answer: (json) => JSON.stringify(json) === '{"error":"unauthorized","code":"BK_WEBHOOK_BAD_SIGNATURE"}' },
         };
       }
       case 'replay': {

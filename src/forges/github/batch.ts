@@ -29,14 +29,14 @@ export interface BatchTarget {
 interface Step {
   mutation: Mutation;
   /** Runs with the payload once the request is answered (even when another mutation in it failed). */
-  then?: (payload: Record<string, unknown>) => Step[];
+  onAnswer?: (payload: Record<string, unknown>) => Step[];
 }
 
 function commentStep(target: BatchTarget, key: string, known: string | null, body: string): Step {
   if (known) return { mutation: { field: 'updateIssueComment', input: { id: known, body }, selection: 'issueComment { id }' } };
   return {
     mutation: { field: 'addComment', input: { subjectId: target.issueId, body }, selection: 'commentEdge { node { id } }' },
-    then: (payload) => {
+    onAnswer: (payload) => {
       const id = (payload.commentEdge as { node?: { id?: string } } | undefined)?.node?.id;
       if (id) target.comments.set(key, id);
       return [];
@@ -46,19 +46,28 @@ function commentStep(target: BatchTarget, key: string, known: string | null, bod
 
 async function boardSteps(target: BatchTarget, stage: string, outcome: ActionOutcome): Promise<Step[]> {
   const { board, octokit, issueId } = target;
-  if (!board) return (outcome.skipped = 'no github.project configured'), [];
+  if (!board) {
+    outcome.skipped = 'no github.project configured';
+    return [];
+  }
   const meta = await board.describe(octokit);
   const { owner, number, statusField } = board.project;
-  if (!meta) return (outcome.skipped = `project ${owner}#${number} or its "${statusField}" field not found`), [];
+  if (!meta) {
+    outcome.skipped = `project ${owner}#${number} or its "${statusField}" field not found`;
+    return [];
+  }
   const option = meta.options.find((candidate) => sameStatusName(candidate.name, stage));
-  if (!option) return (outcome.skipped = `"${statusField}" has no option for stage "${stage}" (run boardkeeper setup)`), [];
+  if (!option) {
+    outcome.skipped = `"${statusField}" has no option for stage "${stage}" (run boardkeeper setup)`;
+    return [];
+  }
   const itemId = board.items.get(issueId);
   if (itemId) return [{ mutation: setStatusMutation(meta, itemId, option.id) }];
   // The card's id comes back from adding it; its Status can only be set in a second request.
   return [
     {
       mutation: addItemMutation(meta, issueId),
-      then: (payload) => {
+      onAnswer: (payload) => {
         const added = addedItemId(payload);
         if (!added) return [];
         board.items.set(issueId, added);
@@ -119,7 +128,7 @@ export async function applyInBatch(target: BatchTarget, actions: readonly Action
     const { payloads, error, errorType, failedIndex } = await sendMutations(target.octokit, steps.map((step) => step.mutation));
     const next = steps.flatMap((step, index) => {
       const payload = payloads[index];
-      return payload && step.then ? step.then(payload) : [];
+      return payload && step.onAnswer ? step.onAnswer(payload) : [];
     });
     if (error) return { error, type: errorType, field: failedIndex === null ? null : (steps[failedIndex]?.mutation.field ?? null) };
     steps = next;

@@ -116,7 +116,7 @@ describe('GitHub client: Projects v2 Status', () => {
     graphql(scope, 'updateProjectV2ItemFieldValue', { m0: { projectV2Item: { id: 'PVTI_item' } } });
     const client = forgeClients().github!;
     await expect(client.setBoardStatus({ ...ref, nodeId: 'I_issue5' }, 'triage')).resolves.toEqual({ apiCalls: 3 });
-    expect((mock.sent[1]?.body as { variables: unknown }).variables).toEqual({ id: 'I_issue5', field: 'Status' });
+    expect((mock.sent[1]!.body as { variables: unknown }).variables).toEqual({ id: 'I_issue5', field: 'Status' });
   });
 
   it("reads the card's Status name, for board payloads that do not carry it", async () => {

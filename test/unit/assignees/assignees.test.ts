@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { IssueEvent, IssueState } from '../../../src/domain/types.js';
 import { recordAssignees } from '../../../src/engine/assignees.js';
-import { readPersonActivity } from '../../../src/metrics/activity.js';
+import { readPersonActivity } from '../../../src/domain/issue-memory.js';
 import { backfillVocabulary, transitionsFromHistory } from '../../../src/engine/backfill-transitions.js';
 import type { LabelHistoryEntry } from '../../../src/forges/forge.js';
 import { createGithubWebhooks } from '../../../src/forges/github/events.js';

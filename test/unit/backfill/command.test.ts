@@ -24,8 +24,14 @@ describe('boardkeeper backfill', () => {
     configPath = join(dir, 'boardkeeper.yml');
     writeFileSync(configPath, `store:\n  sqlitePath: ${join(dir, 'db.sqlite')}\n`);
     output = { stdout: '', stderr: '' };
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((output.stdout += String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((output.stderr += String(chunk)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      output.stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      output.stderr += String(chunk);
+      return true;
+    });
     vi.spyOn(process, 'exit').mockImplementation((code) => {
       throw new Error(`exit ${code}`);
     });

@@ -28,8 +28,14 @@ describe('pruneExpired', () => {
   it('computes each cutoff from its own retention, and leaves alone what is kept forever', async () => {
     const calls: string[] = [];
     const store = {
-      prune: async (before: string) => (calls.push(`inbox < ${before}`), 2),
-      pruneAudit: async (before: string) => (calls.push(`audit < ${before}`), 5),
+      prune: async (before: string) => {
+        calls.push(`inbox < ${before}`);
+        return 2;
+      },
+      pruneAudit: async (before: string) => {
+        calls.push(`audit < ${before}`);
+        return 5;
+      },
     };
     expect(await pruneExpired(store, { doneDeliveryDays: 30, auditDays: 180 }, NOW)).toEqual({
       deliveries: { deleted: 2, before: '2026-05-31T00:00:00.000Z' },

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
-import type { AuditEntry } from '../../../src/domain/types.js';
-import { retryDelayMs } from '../../../src/engine/backoff.js';
+import { retryDelayMs } from '../../../src/domain/backoff.js';
 import { retryAt, Worker, type DeliveryHandler } from '../../../src/engine/worker.js';
 import { ForgeError } from '../../../src/forges/errors.js';
 import { createLogger } from '../../../src/logger.js';
@@ -221,34 +220,3 @@ describe('Worker leases', () => {
     expect(runs).toEqual(['slow']);
   });
 });
-
-describe('Worker retention', () => {
-  it('prunes done deliveries older than retainDoneDays when it starts', async () => {
-    await store.enqueue({ ...delivery('ancient', 'k'), receivedAt: '2020-01-01T00:00:00.000Z' });
-    await store.enqueue(delivery('recent', 'j'));
-    for (const row of await store.claim(10, 'setup', 60_000)) await store.complete(row.seq, 'setup', {});
-    worker = new Worker({ store, handler: async () => ({}), settings: { ...settings, retainDoneDays: 30 }, log });
-    worker.start();
-    await eventually(async () => (await store.inboxCounts()).done === 1, 'the ancient delivery pruned');
-    expect((await store.listInbox('done', 10)).map((row) => row.id)).toEqual(['recent']);
-  });
-});
-
-describe('Worker audit retention', () => {
-  it('prunes audit entries older than audit.retainDays in the same job, and keeps them all at 0', async () => {
-    const entry = (iid: number, at: string): AuditEntry => ({
-      at, deliveryId: null, forge: 'gitlab', project: '42', iid, action: 'labels', detail: {}, result: 'applied', apiCalls: 1, latencyMs: 1,
-    });
-    await store.recordAudit([entry(1, '2020-01-01T00:00:00.000Z'), entry(2, new Date().toISOString())]);
-    worker = new Worker({ store, handler: async () => ({}), settings: { ...settings, retainDoneDays: 0 }, log, auditRetainDays: 0 });
-    worker.start();
-    await worker.stop();
-    expect(await store.audit({ limit: 10 })).toHaveLength(2);
-
-    worker = new Worker({ store, handler: async () => ({}), settings: { ...settings, retainDoneDays: 0 }, log, auditRetainDays: 180 });
-    worker.start();
-    await eventually(async () => (await store.audit({ limit: 10 })).length === 1, 'the old audit entry pruned');
-    expect((await store.audit({ limit: 10 }))[0]?.iid).toBe(2);
-  });
-});
-

@@ -53,7 +53,7 @@ describe('POST /webhooks/github', () => {
     const body = JSON.stringify(githubFixture('issues.opened'));
     const response = await inject('/webhooks/github', await headersFor(body), body);
     expect(response.statusCode).toBe(401);
-    expect(response.body).toBe('{"error":"unauthorized"}');
+    expect(response.body).toBe('{"error":"unauthorized","code":"BK_WEBHOOK_BAD_SIGNATURE"}');
     expect((await t.service.store.inboxCounts()).queued).toBe(0);
     await stillAnswers();
   });
@@ -62,7 +62,7 @@ describe('POST /webhooks/github', () => {
     const body = '{"action": "opened", ';
     const response = await inject('/webhooks/github', await githubHeaders('issues', body, 'd'), body);
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ error: 'body is not valid JSON' });
+    expect(response.json()).toEqual({ error: 'body is not valid JSON', code: 'BK_WEBHOOK_INVALID_JSON' });
     await stillAnswers();
   });
 
@@ -118,7 +118,7 @@ describe('POST /webhooks/gitlab', () => {
   ])('refuses %s with 401', async (_name, headers) => {
     const response = await inject('/webhooks/gitlab', headers, JSON.stringify(gitlabIssueHook()));
     expect(response.statusCode).toBe(401);
-    expect(response.body).toBe('{"error":"unauthorized"}');
+    expect(response.body).toBe('{"error":"unauthorized","code":"BK_WEBHOOK_BAD_SIGNATURE"}');
   });
 
   it('ignores a Push Hook', async () => {

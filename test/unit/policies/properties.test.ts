@@ -4,7 +4,7 @@ import { SLA_LABELS, STALE_LABEL } from '../../../src/policies/defaults.js';
 import { parsePolicyMemory } from '../../../src/policies/memory.js';
 import { EMPTY_MEMORY, type PolicyMemory } from '../../../src/policies/types.js';
 import { decide } from '../../../src/rules/index.js';
-import { readPersonActivity } from '../../../src/metrics/activity.js';
+import { readPersonActivity } from '../../../src/domain/issue-memory.js';
 import { body, github } from '../rules/payloads.js';
 import { applyLabels, DAY, DEFAULT_CONFIG, evaluate, issue, T0, type Engagement } from './board.js';
 

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
+import { JobScheduler } from '../../../src/jobs/scheduler.js';
+import { everyInterval } from '../../../src/jobs/schedules.js';
 import type { SweepReport } from '../../../src/sweep/report.js';
-import { Sweeper } from '../../../src/sweep/scheduler.js';
+import { sweepJob } from '../../../src/sweep/run.js';
 import { eventually } from '../../support/service.js';
 import { engagementInDeployment, seedEngagements } from '../../support/sweep-board.js';
 import { recordingAlerter, recordingForge } from './fake-forge.js';
@@ -26,7 +28,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('Sweeper', () => {
+describe('the sweep as a scheduled leased job', () => {
   it('two processes sweeping one database on an interval: each forge change made once, every report handed on', async () => {
     const config = configSchema.parse({ sweep: { intervalMinutes: 0.001 } });
     const forge = recordingForge();
@@ -34,10 +36,8 @@ describe('Sweeper', () => {
     const sweepers = ['serve', 'sweep-command'].map((holder) => {
       const store = new SqliteStore({ path: join(dir, 'bk.db') });
       stores.push(store);
-      return new Sweeper({
-        config, store, clients: { gitlab: forge.client, github: null }, alerter: recordingAlerter(), holder,
-        intervalMs: 60, log: quiet, onReport: (report) => reports.push(report),
-      });
+      const job = sweepJob({ config, store, clients: { gitlab: forge.client, github: null }, alerter: recordingAlerter() }, everyInterval(60));
+      return new JobScheduler([{ ...job, finished: (report: SweepReport) => reports.push(report) }], { store, holder, log: quiet });
     });
     sweepers.forEach((sweeper) => sweeper.start());
     await eventually(() => reports.length >= 6, 'several sweeps between them', 20_000);

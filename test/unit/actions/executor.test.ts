@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, AuditEntry, IssueRef } from '../../../src/domain/types.js';
-import { executeActions, pendingLabels } from '../../../src/engine/executor.js';
+import { executeActions, pendingLabels } from '../../../src/actions/executor.js';
 import { noteApiCall } from '../../../src/forges/call-count.js';
 import { ForgeError } from '../../../src/forges/errors.js';
 import type { CallResult, ForgeClient, ForgeIssue } from '../../../src/forges/forge.js';
