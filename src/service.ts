@@ -19,10 +19,10 @@ import { EngineThread } from './engine/thread.js';
 import { createLocalEngine } from './engine/local.js';
 import type { JobName } from './engine/jobs.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
-import { digestDestinations } from './reports/run.js';
-import { DigestScheduler } from './reports/scheduler.js';
+import { holderId } from './jobs/holder.js';
+import { JobScheduler } from './jobs/scheduler.js';
+import { digestDestinations, digestJob } from './reports/run.js';
 import type { Store } from './store/store.js';
-import { sweeperId } from './sweep/scheduler.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -118,14 +118,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   // Under serve the table is built on its thread from the start, not on the first request.
   if (options.metricsTable === 'thread') reports.warmUp();
+  // The digest's job runs here, beside the reports it is rendered from (the engine thread has no metrics table).
   const digest =
     options.filing && config.reports.digest.enabled && digestDestinations(config).length > 0
-      ? new DigestScheduler({
-          config,
+      ? new JobScheduler([digestJob({ config, store, metrics: (query) => reports.answer(query), filing: options.filing })], {
           store,
-          metrics: (query) => reports.answer(query),
-          filing: options.filing,
-          holder: sweeperId(),
+          holder: holderId(),
           now: options.now,
           log: log.child({ component: 'digest' }),
         })

@@ -5,9 +5,9 @@ import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
 import { inProcessReports } from '../metrics/reports.js';
 import { PeriodError, periodFromArgument, type Period } from '../reports/period.js';
-import { digestDestinations, runDigest, type DigestRun } from '../reports/run.js';
+import { DigestIncompleteError, digestDestinations, runDigest, type DigestRun } from '../reports/run.js';
 import { duePeriod } from '../reports/schedule.js';
-import { sweeperId } from '../sweep/scheduler.js';
+import { holderId } from '../jobs/holder.js';
 import { fail, withStore } from './context.js';
 
 interface ReportOptions {
@@ -66,7 +66,14 @@ Exit status: 0 done, 1 another replica is sending it now, 2 bad arguments or con
         const reports = inProcessReports(store, config, { now: () => new Date(), onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed') });
         try {
           const filing = preview ? { gitlab: null, github: null } : createForgeClients(config, { info: () => {} });
-          const run = await runDigest({ config, store, metrics: (query) => reports.answer(query), filing, holder: sweeperId(), period, preview, log });
+          let run: DigestRun | null;
+          try {
+            run = await runDigest({ config, store, metrics: (query) => reports.answer(query), filing, holder: holderId(), period, preview, log });
+          } catch (error) {
+            if (!(error instanceof DigestIncompleteError)) throw error;
+            process.stdout.write(describeRun(error.run));
+            fail('not every destination took the digest; run the command again to retry those (the others are not sent twice)');
+          }
           if (!run) fail('another replica is sending this digest right now; try again shortly');
           process.stdout.write(options.print ? (run.markdown ?? '') : describeRun(run));
         } finally {

@@ -168,6 +168,6 @@ describe('boardkeeper demo --exit', () => {
     expect(match, stdout.split('\n').filter((line) => line.includes('digest')).join('\n')).not.toBeNull();
     const filed = (await store.audit({ limit: 100_000 })).filter((entry) => entry.deliveryId === `${DIGEST_DELIVERY_PREFIX}${match![1]}`);
     expect(filed.map((entry) => [entry.action, entry.result, entry.forge, entry.iid])).toEqual([['create-issue', 'applied', 'github', Number(match![2])]]);
-    expect(await store.getCursor(`report.digest.${match![1]}`)).toBe(JSON.stringify({ forge: `https://github.com/acme/services/issues/${match![2]}` }));
+    expect(await store.getCursor(`digest.${match![1]}.delivered`)).toBe(JSON.stringify({ forge: `https://github.com/acme/services/issues/${match![2]}` }));
   });
 });
