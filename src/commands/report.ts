@@ -25,7 +25,9 @@ function periodOf(config: Config, argument: string | undefined): Period {
     if (error instanceof PeriodError) fail(`--period: ${error.message}`, 2);
     throw error;
   }
-  return duePeriod(digest, nowMs) ?? fail(`reports.digest.schedule "${digest.schedule}" has never fired: give --period`, 2);
+  return (
+    duePeriod(digest, nowMs) ?? fail(`reports.digest.schedule "${digest.schedule}" has never fired: give --period`, 2)
+  );
 }
 
 function describeRun(run: DigestRun): string {
@@ -37,9 +39,15 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('render the weekly digest on demand, plan its delivery, or send it')
-    .option('--period <week>', 'last-week, or an ISO week such as 2026-W49 (default: the period the schedule last fired for)')
+    .option(
+      '--period <week>',
+      'last-week, or an ISO week such as 2026-W49 (default: the period the schedule last fired for)',
+    )
     .option('--print', 'print the digest (Markdown) to stdout: nothing is sent or stored')
-    .option('--dry-run', 'print where the digest would go and what each destination would get: nothing is sent or stored')
+    .option(
+      '--dry-run',
+      'print where the digest would go and what each destination would get: nothing is sent or stored',
+    )
     .addHelpText(
       'after',
       `
@@ -60,19 +68,36 @@ Exit status: 0 done, 1 another replica is sending it now, 2 bad arguments or con
       await withStore(command, async (store, config) => {
         const period = periodOf(config, options.period);
         if (!preview && digestDestinations(config).length === 0) {
-          fail('reports.digest has no destination (forge, slack or email) to send to: configure one, or use --print', 2);
+          fail(
+            'reports.digest has no destination (forge, slack or email) to send to: configure one, or use --print',
+            2,
+          );
         }
         const log = createLogger({ level: 'warn', destination: pino.destination(2) });
-        const reports = inProcessReports(store, config, { now: () => new Date(), onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed') });
+        const reports = inProcessReports(store, config, {
+          now: () => new Date(),
+          onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed'),
+        });
         try {
           const filing = preview ? { gitlab: null, github: null } : createForgeClients(config, { info: () => {} });
           let run: DigestRun | null;
           try {
-            run = await runDigest({ config, store, metrics: (query) => reports.answer(query), filing, holder: holderId(), period, preview, log });
+            run = await runDigest({
+              config,
+              store,
+              metrics: (query) => reports.answer(query),
+              filing,
+              holder: holderId(),
+              period,
+              preview,
+              log,
+            });
           } catch (error) {
             if (!(error instanceof DigestIncompleteError)) throw error;
             process.stdout.write(describeRun(error.run));
-            fail('not every destination took the digest; run the command again to retry those (the others are not sent twice)');
+            fail(
+              'not every destination took the digest; run the command again to retry those (the others are not sent twice)',
+            );
           }
           if (!run) fail('another replica is sending this digest right now; try again shortly');
           process.stdout.write(options.print ? (run.markdown ?? '') : describeRun(run));

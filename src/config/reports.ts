@@ -78,11 +78,19 @@ const digestSection = z
   .superRefine((digest, context) => {
     if (!isTimeZone(digest.timeZone)) return;
     const problem = scheduleProblem(digest.schedule, digest.timeZone);
-    if (problem) context.addIssue({ code: 'custom', path: ['schedule'], message: `not a cron expression croner accepts: ${problem}` });
+    if (problem)
+      context.addIssue({
+        code: 'custom',
+        path: ['schedule'],
+        message: `not a cron expression croner accepts: ${problem}`,
+      });
   });
 
 /** Scheduled reports (src/reports): the weekly digest. */
-export const reportsSection = z.object({ digest: digestSection.prefault({}) }).strict().prefault({});
+export const reportsSection = z
+  .object({ digest: digestSection.prefault({}) })
+  .strict()
+  .prefault({});
 
 export type ReportsConfig = z.infer<typeof reportsSection>;
 export type DigestConfig = ReportsConfig['digest'];

@@ -22,7 +22,11 @@ const SWEEP_DELIVERY = 'sweep';
 const SLA_PREFIX = 'sla::';
 
 /** The /metrics JSON for a filter, exactly as `GET /metrics?<echo>&limit=100000` answers it. */
-async function metricsReport(source: MetricsSource, filter: MetricsFilter, echo: Record<string, string>): Promise<MetricsReport> {
+async function metricsReport(
+  source: MetricsSource,
+  filter: MetricsFilter,
+  echo: Record<string, string>,
+): Promise<MetricsReport> {
   const answer = await source({ format: 'json', filter, echo, limit: LIST_LIMIT });
   if (!('body' in answer)) throw new Error('metrics: expected a JSON body');
   return JSON.parse(answer.body) as MetricsReport;
@@ -37,26 +41,59 @@ function addedLabels(detail: unknown): string[] {
 async function crossings(store: Store, period: Period, title: (key: string) => string | null): Promise<SlaCrossing[]> {
   const entries = await store.audit({ limit: AUDIT_WINDOW });
   return entries
-    .filter((entry) => entry.deliveryId === SWEEP_DELIVERY && entry.action === 'labels' && entry.result === 'applied' && inPeriod(entry.at, period))
+    .filter(
+      (entry) =>
+        entry.deliveryId === SWEEP_DELIVERY &&
+        entry.action === 'labels' &&
+        entry.result === 'applied' &&
+        inPeriod(entry.at, period),
+    )
     .flatMap((entry) =>
       addedLabels(entry.detail)
         .filter((label) => label.startsWith(SLA_PREFIX))
-        .map((label) => ({ forge: entry.forge, project: entry.project, iid: entry.iid, label, at: entry.at, title: title(issueKey(entry)) })),
+        .map((label) => ({
+          forge: entry.forge,
+          project: entry.project,
+          iid: entry.iid,
+          label,
+          at: entry.at,
+          title: title(issueKey(entry)),
+        })),
     )
     .sort((a, b) => a.at.localeCompare(b.at) || issueKey(a).localeCompare(issueKey(b)));
 }
 
-async function outcomes(store: Store, config: Config, period: Period, title: (key: string) => string | null): Promise<Outcome[]> {
+async function outcomes(
+  store: Store,
+  config: Config,
+  period: Period,
+  title: (key: string) => string | null,
+): Promise<Outcome[]> {
   const prefix = `+${config.labels.outcomePrefix}`;
-  const transitions = await store.transitions({ from: new Date(period.startMs).toISOString(), to: new Date(period.endMs).toISOString() });
+  const transitions = await store.transitions({
+    from: new Date(period.startMs).toISOString(),
+    to: new Date(period.endMs).toISOString(),
+  });
   return transitions
     .filter((t) => inPeriod(t.at, period) && (t.to === `${prefix}won` || t.to === `${prefix}lost`))
-    .map((t) => ({ forge: t.forge, project: t.project, iid: t.iid, outcome: t.to === `${prefix}won` ? ('won' as const) : ('lost' as const), at: t.at, title: title(issueKey(t)) }))
+    .map((t) => ({
+      forge: t.forge,
+      project: t.project,
+      iid: t.iid,
+      outcome: t.to === `${prefix}won` ? ('won' as const) : ('lost' as const),
+      at: t.at,
+      title: title(issueKey(t)),
+    }))
     .sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** Reads what the digest of `period` shows: /metrics answers and the store's events of the period. */
-export async function gatherDigest(options: { config: Config; store: Store; metrics: MetricsSource; period: Period }): Promise<DigestInput> {
+export async function gatherDigest(options: {
+  config: Config;
+  store: Store;
+  metrics: MetricsSource;
+  period: Period;
+}): Promise<DigestInput> {
   const { config, store, metrics, period } = options;
   const [all, open, initiatives, states] = await Promise.all([
     metricsReport(metrics, {}, {}),

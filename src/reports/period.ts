@@ -40,7 +40,14 @@ function localParts(ms: number, timeZone: string): LocalDate & { hour: number; m
     second: 'numeric',
   }).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** How far the zone's wall clock is ahead of UTC at `ms`. */
@@ -72,7 +79,12 @@ function periodOf(year: number, week: number, timeZone: string): Period {
   const monday = new Date(week1Monday(year) + (week - 1) * 7 * DAY_MS);
   const nextMonday = new Date(monday.getTime() + 7 * DAY_MS);
   const local = (d: Date): LocalDate => ({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
-  return { key: keyOf(year, week), startMs: localMidnight(local(monday), timeZone), endMs: localMidnight(local(nextMonday), timeZone), timeZone };
+  return {
+    key: keyOf(year, week),
+    startMs: localMidnight(local(monday), timeZone),
+    endMs: localMidnight(local(nextMonday), timeZone),
+    timeZone,
+  };
 }
 
 /** The ISO week `ms` falls in, in the zone. */
@@ -97,7 +109,8 @@ export function parseWeek(key: string, timeZone: string): Period {
   if (!match) throw new PeriodError(`"${key}" is not a week: use last-week or YYYY-Www (e.g. 2026-W49)`);
   const year = Number(match[1]);
   const week = Number(match[2]);
-  if (week < 1 || week > weeksIn(year)) throw new PeriodError(`${year} has weeks 01 to ${weeksIn(year)}, not ${match[2]}`);
+  if (week < 1 || week > weeksIn(year))
+    throw new PeriodError(`${year} has weeks 01 to ${weeksIn(year)}, not ${match[2]}`);
   return periodOf(year, week, timeZone);
 }
 
@@ -110,6 +123,11 @@ export function periodFromArgument(argument: string, nowMs: number, timeZone: st
 /** `1 Dec – 7 Dec 2026`: the days a period covers, in its zone. */
 export function describePeriod(period: Period): string {
   const format = (ms: number, withYear: boolean) =>
-    new Intl.DateTimeFormat('en-GB', { timeZone: period.timeZone, day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}) }).format(new Date(ms));
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: period.timeZone,
+      day: 'numeric',
+      month: 'short',
+      ...(withYear ? { year: 'numeric' } : {}),
+    }).format(new Date(ms));
   return `${format(period.startMs, false)} – ${format(period.endMs - 1, true)}`;
 }

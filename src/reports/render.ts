@@ -7,12 +7,18 @@ import { describePeriod, type Period } from './period.js';
 /** One section of the digest: its Markdown lines, starting with its `##` heading. */
 export type DigestSection = (input: DigestInput) => string[];
 
-const STATUS_TEXT: Record<TargetStatus, string> = { met: 'met', 'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached' };
+const STATUS_TEXT: Record<TargetStatus, string> = {
+  met: 'met',
+  'on-track': 'on track',
+  'at-risk': 'at risk',
+  breached: 'breached',
+};
 const status = (value: TargetStatus | null) => (value === null ? '—' : STATUS_TEXT[value]);
 
 /** To the tenth of a day shown, so a change reads as the difference of the two numbers beside it. */
 const TENTH_DAY_SECONDS = 8_640;
-const shown = (seconds: number | null) => (seconds === null ? null : Math.round(seconds / TENTH_DAY_SECONDS + 1e-9) * TENTH_DAY_SECONDS);
+const shown = (seconds: number | null) =>
+  seconds === null ? null : Math.round(seconds / TENTH_DAY_SECONDS + 1e-9) * TENTH_DAY_SECONDS;
 
 function periodFigures(rows: FinishedEngagement[]) {
   const summary = stats(rows.map((row) => row.seconds * 1000));
@@ -21,7 +27,8 @@ function periodFigures(rows: FinishedEngagement[]) {
     count: rows.length,
     median: shown(summary.median),
     p90: shown(summary.p90),
-    withinTarget: targeted.length === 0 ? null : targeted.filter((row) => row.status === 'met').length / targeted.length,
+    withinTarget:
+      targeted.length === 0 ? null : targeted.filter((row) => row.status === 'met').length / targeted.length,
   };
 }
 
@@ -60,7 +67,11 @@ const implementationSection: DigestSection = (input) => {
         ['Went live', `${now.count}${change(now.count, before.count, String)}`, String(before.count)],
         ['Median', `${days(now.median)}${change(now.median, before.median, dayDelta)}`, days(before.median)],
         ['p90', `${days(now.p90)}${change(now.p90, before.p90, dayDelta)}`, days(before.p90)],
-        ['Within target', `${percent(now.withinTarget)}${change(now.withinTarget, before.withinTarget, pointDelta)}`, percent(before.withinTarget)],
+        [
+          'Within target',
+          `${percent(now.withinTarget)}${change(now.withinTarget, before.withinTarget, pointDelta)}`,
+          percent(before.withinTarget),
+        ],
       ],
     ),
   ];
@@ -68,7 +79,8 @@ const implementationSection: DigestSection = (input) => {
 
 function forecastCells(forecast: Forecast | null): [string, string, string] {
   if (forecast === null) return ['—', '—', '—'];
-  if (forecast.status === 'too-little-history') return [`too little history (${forecast.samples} of ${forecast.minimumHistory})`, '', ''];
+  if (forecast.status === 'too-little-history')
+    return [`too little history (${forecast.samples} of ${forecast.minimumHistory})`, '', ''];
   return [forecast.p50, forecast.p85, percent(forecast.chanceWithinTarget)];
 }
 
@@ -83,7 +95,8 @@ const openSection: DigestSection = (input) => {
   const open = input.all.kpi.open;
   const total = input.all.durations.find((d) => d.name === input.all.kpi.name)?.open.count ?? open.length;
   const lines = [`## Open engagements (${total})`];
-  if (open.length < total) lines.push('', `The ${open.length} with the highest risk are listed; the dashboard has them all.`);
+  if (open.length < total)
+    lines.push('', `The ${open.length} with the highest risk are listed; the dashboard has them all.`);
   if (total === 0) return [...lines, '', 'No engagement is in implementation.'];
   for (const group of OPEN_GROUPS) {
     const rows = open.filter((row: OpenEngagement) => row.status === group.status);
@@ -94,7 +107,13 @@ const openSection: DigestSection = (input) => {
       '',
       ...table(
         ['Engagement', 'Owners', 'Stage', 'Days', 'P50 go-live', 'P85 go-live', 'Chance within target'],
-        rows.map((row) => [issueLink(row, row.title, input.issueUrl(row)), owners(row.assignees), cell(row.stage ?? '—'), days(row.seconds), ...forecastCells(row.forecast)]),
+        rows.map((row) => [
+          issueLink(row, row.title, input.issueUrl(row)),
+          owners(row.assignees),
+          cell(row.stage ?? '—'),
+          days(row.seconds),
+          ...forecastCells(row.forecast),
+        ]),
       ),
     );
   }
@@ -109,7 +128,11 @@ const crossingsSection: DigestSection = (input) => {
     '',
     ...table(
       ['Engagement', 'Became', 'On'],
-      input.crossings.map((crossing) => [issueLink(crossing, crossing.title, input.issueUrl(crossing)), cell(crossing.label), crossing.at.slice(0, 10)]),
+      input.crossings.map((crossing) => [
+        issueLink(crossing, crossing.title, input.issueUrl(crossing)),
+        cell(crossing.label),
+        crossing.at.slice(0, 10),
+      ]),
     ),
   ];
 };
@@ -121,11 +144,28 @@ const pipelineSection: DigestSection = (input) => {
   const won = input.outcomes.filter((o) => o.outcome === 'won');
   const lost = input.outcomes.filter((o) => o.outcome === 'lost');
   const lines = ['## SOW pipeline', ''];
-  lines.push(...(stages.length === 0 ? ['No open SOW request.'] : table(['Stage', 'Open'], stages.map((stage) => [cell(stage), String(counts.get(stage))]))));
-  if (cycle) lines.push('', `SOW cycle time (${cycle.finished.count} finished, all time): median ${days(cycle.finished.median)}, p90 ${days(cycle.finished.p90)}.`);
+  lines.push(
+    ...(stages.length === 0
+      ? ['No open SOW request.']
+      : table(
+          ['Stage', 'Open'],
+          stages.map((stage) => [cell(stage), String(counts.get(stage))]),
+        )),
+  );
+  if (cycle)
+    lines.push(
+      '',
+      `SOW cycle time (${cycle.finished.count} finished, all time): median ${days(cycle.finished.median)}, p90 ${days(cycle.finished.p90)}.`,
+    );
   lines.push('', `Won this period: ${won.length} · lost: ${lost.length}.`);
   if (input.outcomes.length > 0) {
-    lines.push('', ...table(['Engagement', 'Outcome', 'On'], input.outcomes.map((o) => [issueLink(o, o.title, input.issueUrl(o)), o.outcome, o.at.slice(0, 10)])));
+    lines.push(
+      '',
+      ...table(
+        ['Engagement', 'Outcome', 'On'],
+        input.outcomes.map((o) => [issueLink(o, o.title, input.issueUrl(o)), o.outcome, o.at.slice(0, 10)]),
+      ),
+    );
   }
   return lines;
 };
@@ -139,7 +179,14 @@ const loadSection: DigestSection = (input) => {
     '',
     ...table(
       ['Engineer', 'Open', 'At risk', 'Breached', 'Finished', 'Median finished'],
-      rows.map((row) => [cell(row.assignee), String(row.open), String(row.atRisk), String(row.breached), String(row.finished), days(row.finishedMedian)]),
+      rows.map((row) => [
+        cell(row.assignee),
+        String(row.open),
+        String(row.atRisk),
+        String(row.breached),
+        String(row.finished),
+        days(row.finishedMedian),
+      ]),
     ),
   ];
 };
@@ -148,7 +195,16 @@ const initiativesSection: DigestSection = (input) => {
   const { issues } = input.initiatives;
   const heading = '## Strategic initiatives';
   if (issues.total === 0) return [heading, '', 'No strategic initiative is tracked.'];
-  return [heading, '', `${issues.total} initiatives, ${issues.closed} closed.`, '', ...table(['Stage', 'Initiatives'], issues.byStage.map((entry) => [cell(entry.stage), String(entry.count)]))];
+  return [
+    heading,
+    '',
+    `${issues.total} initiatives, ${issues.closed} closed.`,
+    '',
+    ...table(
+      ['Stage', 'Initiatives'],
+      issues.byStage.map((entry) => [cell(entry.stage), String(entry.count)]),
+    ),
+  ];
 };
 
 /**
@@ -171,7 +227,10 @@ export function digestTitle(period: Period): string {
 
 /** The digest as Markdown. Pure: the same input gives the same text. */
 export function renderDigest(input: DigestInput, sections: readonly DigestSection[] = DIGEST_SECTIONS): string {
-  const links = [input.dashboardUrl ? `[Dashboard](${input.dashboardUrl.replace(/\/+$/, '')}/dashboard)` : null, `as of ${input.all.generatedAt.slice(0, 16).replace('T', ' ')} UTC`];
+  const links = [
+    input.dashboardUrl ? `[Dashboard](${input.dashboardUrl.replace(/\/+$/, '')}/dashboard)` : null,
+    `as of ${input.all.generatedAt.slice(0, 16).replace('T', ' ')} UTC`,
+  ];
   const head = [`# ${digestTitle(input.period)}`, '', links.filter(Boolean).join(' · ')];
   return `${[head, ...sections.map((section) => section(input))].map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }

@@ -5,7 +5,15 @@ import type { ForgeFiling } from '../forges/forge.js';
 import { LeaseLostError, type JobContext, type JobLog, type LeasedJob, type Schedule } from '../jobs/job.js';
 import { runLeasedJob } from '../jobs/run.js';
 import type { Store } from '../store/store.js';
-import { digestParts, fileDigest, plannedSteps, type FiledDigest, type FilingMemory, type FilingPlan, type FilingStep } from './deliver/forge.js';
+import {
+  digestParts,
+  fileDigest,
+  plannedSteps,
+  type FiledDigest,
+  type FilingMemory,
+  type FilingPlan,
+  type FilingStep,
+} from './deliver/forge.js';
 import { sendDigestEmail } from './deliver/email.js';
 import { postSlackDigest } from './deliver/slack.js';
 import { gatherDigest, type MetricsSource } from './gather.js';
@@ -20,7 +28,8 @@ export const DIGEST_JOB = 'digest';
 /** Per period: which destinations have the digest (JSON `DigestProgress`). */
 const progressCursor = (key: string) => `${DIGEST_JOB}.${key}.delivered`;
 /** Per period (`new-issue`) or for good (`pinned`): the issue the digest is in. */
-const issueCursor = (key: string, mode: 'new-issue' | 'pinned') => (mode === 'pinned' ? `${DIGEST_JOB}.pinned` : `${DIGEST_JOB}.${key}.issue`);
+const issueCursor = (key: string, mode: 'new-issue' | 'pinned') =>
+  mode === 'pinned' ? `${DIGEST_JOB}.pinned` : `${DIGEST_JOB}.${key}.issue`;
 /**
  * How often each replica asks whether a digest is owed: the schedule's firing (croner) makes it
  * due, so it goes out within a minute of it; a failed destination or a restart is caught up too.
@@ -78,7 +87,9 @@ export interface DigestOptions extends DigestInputs {
 export class DigestIncompleteError extends Error {
   constructor(readonly run: DigestRun) {
     const failed = run.deliveries.filter((row) => row.result === 'failed');
-    super(`digest ${run.period.key}: not delivered to ${failed.map((row) => `${row.destination} (${row.detail})`).join(', ')}`);
+    super(
+      `digest ${run.period.key}: not delivered to ${failed.map((row) => `${row.destination} (${row.detail})`).join(', ')}`,
+    );
     this.name = 'DigestIncompleteError';
   }
 }
@@ -90,7 +101,8 @@ export function digestDestinations(config: Config): Destination[] {
 }
 
 /** The forge destination is recorded as the issue's address, or `planned` when that forge was in dry-run. */
-const issueUrlOf = (progress: DigestProgress): string | null => (progress.forge?.startsWith('http') ? progress.forge : null);
+const issueUrlOf = (progress: DigestProgress): string | null =>
+  progress.forge?.startsWith('http') ? progress.forge : null;
 
 function parseJson<T>(text: string | null): T | null {
   if (text === null) return null;
@@ -109,7 +121,8 @@ async function fencedWrite(lease: JobContext, name: string, value: string): Prom
 function cursorMemory(store: Store, name: string, lease: JobContext | null): FilingMemory {
   return {
     load: async () => parseJson<FiledDigest>(await store.getCursor(name)),
-    save: (filed) => (lease ? fencedWrite(lease, name, JSON.stringify(filed)) : Promise.reject(new Error('a preview stores nothing'))),
+    save: (filed) =>
+      lease ? fencedWrite(lease, name, JSON.stringify(filed)) : Promise.reject(new Error('a preview stores nothing')),
   };
 }
 
@@ -154,11 +167,25 @@ async function preview(inputs: DigestInputs, period: Period): Promise<DigestRun>
   if (plan) {
     const previous = await cursorMemory(inputs.store, issueCursor(period.key, plan.target.mode), null).load();
     const steps = plannedSteps(plan, previous);
-    deliveries.push({ destination: 'forge', result: 'planned', detail: steps.map((s) => `${s.action}${s.ref ? ` ${s.ref.project}#${s.ref.iid}` : ''} (${String(s.detail.characters)} characters)`).join('; ') });
+    deliveries.push({
+      destination: 'forge',
+      result: 'planned',
+      detail: steps
+        .map(
+          (s) =>
+            `${s.action}${s.ref ? ` ${s.ref.project}#${s.ref.iid}` : ''} (${String(s.detail.characters)} characters)`,
+        )
+        .join('; '),
+    });
   }
   const { slack, email } = inputs.config.reports.digest;
   if (slack) deliveries.push({ destination: 'slack', result: 'planned', detail: 'post the headline figures' });
-  if (email) deliveries.push({ destination: 'email', result: 'planned', detail: `mail to ${email.to.join(', ')} via ${email.host}:${email.port}` });
+  if (email)
+    deliveries.push({
+      destination: 'email',
+      result: 'planned',
+      detail: `mail to ${email.to.join(', ')} via ${email.host}:${email.port}`,
+    });
   return { period, title: rendered.title, markdown: rendered.markdown, deliveries, issueUrl: null };
 }
 
@@ -176,13 +203,21 @@ async function deliver(inputs: DigestInputs, period: Period, lease: JobContext):
   const already = destinations
     .filter((destination) => !pending.includes(destination))
     .map((destination): DeliveryRow => ({ destination, result: 'already', detail: 'delivered by an earlier run' }));
-  if (pending.length === 0) return { period, title: digestTitle(period), markdown: null, deliveries: already, issueUrl: issueUrlOf(progress) };
+  if (pending.length === 0)
+    return { period, title: digestTitle(period), markdown: null, deliveries: already, issueUrl: issueUrlOf(progress) };
   const rendered = await render(inputs, period);
-  const run: DigestRun = { period, title: rendered.title, markdown: rendered.markdown, deliveries: already, issueUrl: issueUrlOf(progress) };
+  const run: DigestRun = {
+    period,
+    title: rendered.title,
+    markdown: rendered.markdown,
+    deliveries: already,
+    issueUrl: issueUrlOf(progress),
+  };
   const record: RecordDelivery = async (destination, row, done) => {
     run.deliveries.push({ destination, ...row });
     if (!done) return;
-    (progress as Record<Destination, unknown>)[destination] = destination === 'forge' ? (run.issueUrl ?? 'planned') : true;
+    (progress as Record<Destination, unknown>)[destination] =
+      destination === 'forge' ? (run.issueUrl ?? 'planned') : true;
     await fencedWrite(lease, progressCursor(period.key), JSON.stringify(progress));
   };
   for (const destination of pending) {
@@ -194,8 +229,15 @@ async function deliver(inputs: DigestInputs, period: Period, lease: JobContext):
       else await deliverByEmail(inputs, rendered, record);
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
-      lease.log.warn({ err: error, destination, period: period.key }, 'digest: a destination failed; it is tried again at the next check');
-      run.deliveries.push({ destination, result: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      lease.log.warn(
+        { err: error, destination, period: period.key },
+        'digest: a destination failed; it is tried again at the next check',
+      );
+      run.deliveries.push({
+        destination,
+        result: 'failed',
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   if (run.deliveries.some((row) => row.result === 'failed')) throw new DigestIncompleteError(run);
@@ -225,7 +267,11 @@ function onDemand(period: Period): Schedule {
  * period across replicas, on `schedule` (default: `digestSchedule`). It runs where the metrics
  * reports are (the main thread), not on the engine thread, which has no metrics table.
  */
-export function digestJob(inputs: DigestInputs, schedule: Schedule = digestSchedule(inputs.config), period?: Period): LeasedJob<DigestRun> {
+export function digestJob(
+  inputs: DigestInputs,
+  schedule: Schedule = digestSchedule(inputs.config),
+  period?: Period,
+): LeasedJob<DigestRun> {
   const { digest } = inputs.config.reports;
   return {
     name: DIGEST_JOB,
@@ -251,13 +297,25 @@ export async function runDigest(options: DigestOptions): Promise<DigestRun | nul
   const period = options.period ?? duePeriod(options.config.reports.digest, now().getTime());
   if (!period) return null;
   if (options.preview) return preview(options, period);
-  const run = await runLeasedJob(digestJob(options, onDemand(period), period), { store: options.store, holder: options.holder, log: options.log ?? quiet, now });
+  const run = await runLeasedJob(digestJob(options, onDemand(period), period), {
+    store: options.store,
+    holder: options.holder,
+    log: options.log ?? quiet,
+    now,
+  });
   return run.status === 'ran' ? run.result : null;
 }
 
 type RecordDelivery = (destination: Destination, row: Omit<DeliveryRow, 'destination'>, done: boolean) => Promise<void>;
 
-async function deliverToForge(options: DigestInputs, period: Period, rendered: Rendered, run: DigestRun, record: RecordDelivery, lease: JobContext): Promise<void> {
+async function deliverToForge(
+  options: DigestInputs,
+  period: Period,
+  rendered: Rendered,
+  run: DigestRun,
+  record: RecordDelivery,
+  lease: JobContext,
+): Promise<void> {
   const { now } = lease;
   const plan = filingPlan(options.config, period, rendered)!;
   const memory = cursorMemory(options.store, issueCursor(period.key, plan.target.mode), lease);
@@ -265,7 +323,14 @@ async function deliverToForge(options: DigestInputs, period: Period, rendered: R
   if (!client) {
     const steps = plannedSteps(plan, await memory.load());
     await options.store.recordAudit(steps.map((step) => auditOf(step, plan, 'planned', now().toISOString())));
-    await record('forge', { result: 'planned', detail: `${plan.target.forge} is in dry-run: ${steps.length} call(s) recorded in the audit as planned` }, true);
+    await record(
+      'forge',
+      {
+        result: 'planned',
+        detail: `${plan.target.forge} is in dry-run: ${steps.length} call(s) recorded in the audit as planned`,
+      },
+      true,
+    );
     return;
   }
   const steps: FilingStep[] = [];
@@ -275,10 +340,20 @@ async function deliverToForge(options: DigestInputs, period: Period, rendered: R
   } finally {
     await options.store.recordAudit(steps.map((step) => auditOf(step, plan, 'applied', now().toISOString())));
   }
-  await record('forge', { result: 'applied', detail: `${run.issueUrl} (${plan.parts.length} part${plan.parts.length === 1 ? '' : 's'})` }, true);
+  await record(
+    'forge',
+    { result: 'applied', detail: `${run.issueUrl} (${plan.parts.length} part${plan.parts.length === 1 ? '' : 's'})` },
+    true,
+  );
 }
 
-async function deliverToSlack(options: DigestInputs, rendered: Rendered, run: DigestRun, record: RecordDelivery, now: () => Date): Promise<void> {
+async function deliverToSlack(
+  options: DigestInputs,
+  rendered: Rendered,
+  run: DigestRun,
+  record: RecordDelivery,
+  now: () => Date,
+): Promise<void> {
   const { alerts, reports } = options.config;
   const deps: PostDeps = {
     fetch: options.post?.fetch ?? fetch,
@@ -286,12 +361,27 @@ async function deliverToSlack(options: DigestInputs, rendered: Rendered, run: Di
     random: options.post?.random ?? Math.random,
     now: () => now().getTime(),
   };
-  const digest = { title: rendered.title, lines: rendered.headlines, issueUrl: run.issueUrl, dashboardUrl: alerts.publicUrl ?? null };
+  const digest = {
+    title: rendered.title,
+    lines: rendered.headlines,
+    issueUrl: run.issueUrl,
+    dashboardUrl: alerts.publicUrl ?? null,
+  };
   const result = await postSlackDigest(reports.digest.slack!.url, digest, alerts, deps);
-  await record('slack', { result: result.ok ? 'applied' : 'failed', detail: result.ok ? `posted (${result.attempts} attempt(s))` : `not delivered: ${result.reason}` }, result.ok);
+  await record(
+    'slack',
+    {
+      result: result.ok ? 'applied' : 'failed',
+      detail: result.ok ? `posted (${result.attempts} attempt(s))` : `not delivered: ${result.reason}`,
+    },
+    result.ok,
+  );
 }
 
 async function deliverByEmail(options: DigestInputs, rendered: Rendered, record: RecordDelivery): Promise<void> {
-  const sent = await sendDigestEmail(options.config.reports.digest.email!, { subject: rendered.title, markdown: rendered.markdown });
+  const sent = await sendDigestEmail(options.config.reports.digest.email!, {
+    subject: rendered.title,
+    markdown: rendered.markdown,
+  });
   await record('email', { result: 'applied', detail: `accepted for ${sent.accepted.join(', ')}` }, true);
 }

@@ -5,7 +5,10 @@ import { previousWeek, weekContaining, type Period } from './period.js';
 /** The latest instant the schedule fired at or before `nowMs`; null when it never has. */
 export function lastFiring(config: Pick<DigestConfig, 'schedule' | 'timeZone'>, nowMs: number): Date | null {
   // croner leaves out a firing exactly at the reference instant: look from just after it.
-  const [last] = new Cron(config.schedule, { timezone: config.timeZone, paused: true }).previousRuns(1, new Date(nowMs + 1));
+  const [last] = new Cron(config.schedule, { timezone: config.timeZone, paused: true }).previousRuns(
+    1,
+    new Date(nowMs + 1),
+  );
   return last ?? null;
 }
 
@@ -24,7 +27,10 @@ export function periodFor(config: Pick<DigestConfig, 'period' | 'timeZone'>, fir
  * The period due at `nowMs`: the one of the schedule's latest firing. Whether it was already sent
  * is the cursor's business (src/reports/run.ts); a replica or restart asking again gets the same key.
  */
-export function duePeriod(config: Pick<DigestConfig, 'schedule' | 'timeZone' | 'period'>, nowMs: number): Period | null {
+export function duePeriod(
+  config: Pick<DigestConfig, 'schedule' | 'timeZone' | 'period'>,
+  nowMs: number,
+): Period | null {
   const fired = lastFiring(config, nowMs);
   return fired ? periodFor(config, fired.getTime()) : null;
 }

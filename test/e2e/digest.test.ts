@@ -9,7 +9,6 @@ import { continuationMarker, digestParts, fileDigest } from '../../src/reports/d
 import { gatherDigest } from '../../src/reports/gather.js';
 import { parseWeek } from '../../src/reports/period.js';
 import { runDigest } from '../../src/reports/run.js';
-import type { SqliteStore } from '../../src/store/sqlite.js';
 import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver.js';
 import { BOARD_NOW, boardStore } from '../support/board-history.js';
 import { GITHUB_SECRET, GITLAB_SECRET } from '../support/signing.js';
@@ -44,7 +43,14 @@ describe('the digest, delivered', () => {
         digest: {
           forge: { forge: 'github', project: SIMULATED_GITHUB_REPO, labels: ['digest'] },
           slack: { url: `${slack.baseUrl}/services/T0/B0/digest` },
-          email: { host: '127.0.0.1', port: smtp.port, user: 'digest-bot', password: 'smtp-password-1', from: 'boardkeeper@example.com', to: ['team@example.com', 'lead@example.com'] },
+          email: {
+            host: '127.0.0.1',
+            port: smtp.port,
+            user: 'digest-bot',
+            password: 'smtp-password-1',
+            from: 'boardkeeper@example.com',
+            to: ['team@example.com', 'lead@example.com'],
+          },
           ...digest,
         },
       },
@@ -54,9 +60,21 @@ describe('the digest, delivered', () => {
   async function setUp(digest?: Parameters<typeof config>[0]) {
     const store = await boardStore();
     const cfg = config(digest);
-    const reports = inProcessReports(store, cfg, { now, onRefreshError: (error) => { throw error; } });
+    const reports = inProcessReports(store, cfg, {
+      now,
+      onRefreshError: (error) => {
+        throw error;
+      },
+    });
     const clients = createForgeClients(cfg, { info: () => {} });
-    const options = { config: cfg, store, metrics: (query: Parameters<typeof reports.answer>[0]) => reports.answer(query), filing: clients, holder: 'test', now };
+    const options = {
+      config: cfg,
+      store,
+      metrics: (query: Parameters<typeof reports.answer>[0]) => reports.answer(query),
+      filing: clients,
+      holder: 'test',
+      now,
+    };
     return { store, config: cfg, reports, options };
   }
 
@@ -77,12 +95,19 @@ describe('the digest, delivered', () => {
     expect(issue.body).toBe(run!.markdown);
     expect(issue.body).toContain('## Went live (1)');
     // Issue states without a webhook's address link to the project (GitLab has no address for an issue by project id).
-    expect(issue.body).toContain(`| [ps/engagements#109 Dedicated instance for Woodgrove](${simulator.gitlabUrl}/projects/ps%2Fengagements) | ie-priya | 2026-05-20 | 34.0 d | 30 d | breached |`);
+    expect(issue.body).toContain(
+      `| [ps/engagements#109 Dedicated instance for Woodgrove](${simulator.gitlabUrl}/projects/ps%2Fengagements) | ie-priya | 2026-05-20 | 34.0 d | 30 d | breached |`,
+    );
     expect(run!.issueUrl).toBe(`https://github.com/${SIMULATED_GITHUB_REPO}/issues/${issue.iid}`);
 
     const mail = smtp.received.slice(before.mail);
     expect(mail).toHaveLength(1);
-    expect(mail[0]).toMatchObject({ from: 'boardkeeper@example.com', to: ['team@example.com', 'lead@example.com'], user: 'digest-bot', subject: issue.title });
+    expect(mail[0]).toMatchObject({
+      from: 'boardkeeper@example.com',
+      to: ['team@example.com', 'lead@example.com'],
+      user: 'digest-bot',
+      subject: issue.title,
+    });
     expect(mail[0]!.text.trimEnd()).toBe(run!.markdown!.trimEnd());
 
     const posts = slack.received.slice(before.slack);
@@ -97,13 +122,19 @@ describe('the digest, delivered', () => {
       `<${run!.issueUrl}|Read the digest> · <https://boardkeeper.example.com/dashboard|Open the dashboard>`,
     ]);
     const audit = (await store.audit({ limit: 10 })).filter((entry) => entry.deliveryId === 'digest:2026-W21');
-    expect(audit.map((entry) => [entry.action, entry.result, entry.project, entry.iid])).toEqual([['create-issue', 'applied', SIMULATED_GITHUB_REPO, issue.iid]]);
+    expect(audit.map((entry) => [entry.action, entry.result, entry.project, entry.iid])).toEqual([
+      ['create-issue', 'applied', SIMULATED_GITHUB_REPO, issue.iid],
+    ]);
 
     const again = await runDigest({ ...options, period: W21 });
     expect(again?.markdown).toBeNull();
     expect(again?.deliveries.every((row) => row.result === 'already')).toBe(true);
     expect(again?.issueUrl).toBe(run!.issueUrl);
-    expect([simulator.model.issues.length, smtp.received.length, slack.received.length]).toEqual([before.issues + 1, before.mail + 1, before.slack + 1]);
+    expect([simulator.model.issues.length, smtp.received.length, slack.received.length]).toEqual([
+      before.issues + 1,
+      before.mail + 1,
+      before.slack + 1,
+    ]);
   });
 
   it('renders from the very object GET /metrics answers', async () => {
@@ -119,7 +150,11 @@ describe('the digest, delivered', () => {
   });
 
   it('replaces the pinned issue’s body each period instead of filing another', async () => {
-    const { options } = await setUp({ forge: { forge: 'gitlab', project: '42', mode: 'pinned' }, slack: undefined, email: undefined });
+    const { options } = await setUp({
+      forge: { forge: 'gitlab', project: '42', mode: 'pinned' },
+      slack: undefined,
+      email: undefined,
+    });
     const before = simulator.model.issues.length;
     const first = await runDigest({ ...options, period: W21 });
     const second = await runDigest({ ...options, period: parseWeek('2026-W22', 'UTC') });
@@ -135,7 +170,13 @@ describe('the digest, delivered', () => {
     const { store, options } = await setUp({ slack: undefined, email: undefined });
     const before = simulator.model.issues.length;
     const run = await runDigest({ ...options, filing: { gitlab: null, github: null }, period: W21 });
-    expect(run?.deliveries).toEqual([{ destination: 'forge', result: 'planned', detail: 'github is in dry-run: 1 call(s) recorded in the audit as planned' }]);
+    expect(run?.deliveries).toEqual([
+      {
+        destination: 'forge',
+        result: 'planned',
+        detail: 'github is in dry-run: 1 call(s) recorded in the audit as planned',
+      },
+    ]);
     expect(simulator.model.issues.length).toBe(before);
     const audit = (await store.audit({ limit: 10 })).filter((entry) => entry.deliveryId === 'digest:2026-W21');
     expect(audit.map((entry) => [entry.action, entry.result, entry.iid])).toEqual([['create-issue', 'planned', 0]]);
@@ -146,9 +187,17 @@ describe('the digest, delivered', () => {
     const markdown = Array.from({ length: 3_000 }, (_, n) => `| row ${n} | ${'x'.repeat(60)} |\n`).join('');
     const parts = digestParts('github', markdown);
     expect(parts.length).toBe(4);
-    const plan = { target: { mode: 'new-issue' as const, forge: 'github' as const, project: SIMULATED_GITHUB_REPO, labels: [] }, title: 'Long digest', key: '2026-W21', parts };
+    const plan = {
+      target: { mode: 'new-issue' as const, forge: 'github' as const, project: SIMULATED_GITHUB_REPO, labels: [] },
+      title: 'Long digest',
+      key: '2026-W21',
+      parts,
+    };
     let remembered: Awaited<ReturnType<typeof fileDigest>> | null = null;
-    const memory = { load: async () => remembered, save: async (filed: typeof remembered & object) => void (remembered = filed) };
+    const memory = {
+      load: async () => remembered,
+      save: async (filed: typeof remembered & object) => void (remembered = filed),
+    };
     const filed = await fileDigest(options.filing.github!, plan, memory, () => {});
     const issue = simulator.model.find('github', SIMULATED_GITHUB_REPO, filed.ref.iid)!;
     expect(issue.body.length).toBeLessThanOrEqual(65_536);

@@ -15,7 +15,13 @@ const configPath = join(dir, 'digest.yml');
 function reportCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'report', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BOARDKEEPER_DB_PATH: dbPath, BOARDKEEPER_CONFIG: configPath, NODE_NO_WARNINGS: '1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      BOARDKEEPER_DB_PATH: dbPath,
+      BOARDKEEPER_CONFIG: configPath,
+      NODE_NO_WARNINGS: '1',
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -25,7 +31,16 @@ function reportCli(args: string[]): Promise<{ code: number | null; stdout: strin
 }
 
 beforeAll(async () => {
-  writeFileSync(configPath, ['reports:', '  digest:', '    timeZone: Europe/Berlin', '    forge: { forge: gitlab, project: ps/engagements, mode: pinned }', ''].join('\n'));
+  writeFileSync(
+    configPath,
+    [
+      'reports:',
+      '  digest:',
+      '    timeZone: Europe/Berlin',
+      '    forge: { forge: gitlab, project: ps/engagements, mode: pinned }',
+      '',
+    ].join('\n'),
+  );
   const store = new SqliteStore({ path: dbPath });
   await store.migrate();
   const history = boardHistory();
@@ -50,9 +65,17 @@ describe('boardkeeper report', () => {
     expect(print.stdout).toContain('Dedicated instance for Woodgrove');
 
     expect(dryRun.code, dryRun.stderr).toBe(0);
-    expect(dryRun.stdout).toBe('Weekly digest 2026-W21 (18 May – 24 May 2026)\n  forge  planned  create-issue (' + print.stdout.length + ' characters)\n');
+    expect(dryRun.stdout).toBe(
+      'Weekly digest 2026-W21 (18 May – 24 May 2026)\n  forge  planned  create-issue (' +
+        print.stdout.length +
+        ' characters)\n',
+    );
 
-    expect([badWeek.code, badWeek.stderr.trim(), badWeek.stdout]).toEqual([2, 'boardkeeper: --period: 2026 has weeks 01 to 53, not 54', '']);
+    expect([badWeek.code, badWeek.stderr.trim(), badWeek.stdout]).toEqual([
+      2,
+      'boardkeeper: --period: 2026 has weeks 01 to 53, not 54',
+      '',
+    ]);
     expect([both.code, both.stderr.trim()]).toEqual([2, 'boardkeeper: --print and --dry-run exclude each other']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--period <week>');
@@ -62,12 +85,18 @@ describe('boardkeeper report', () => {
   it('sends: with the forge in dry-run the filing is audited as planned, once per period', async () => {
     const first = await reportCli(['--period', '2026-W21']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe('Weekly digest 2026-W21 (18 May – 24 May 2026)\n  forge  planned  gitlab is in dry-run: 1 call(s) recorded in the audit as planned\n');
+    expect(first.stdout).toBe(
+      'Weekly digest 2026-W21 (18 May – 24 May 2026)\n  forge  planned  gitlab is in dry-run: 1 call(s) recorded in the audit as planned\n',
+    );
     const second = await reportCli(['--period', '2026-W21']);
-    expect(second.stdout).toBe('Weekly digest 2026-W21 (18 May – 24 May 2026)\n  forge  already  delivered by an earlier run\n');
+    expect(second.stdout).toBe(
+      'Weekly digest 2026-W21 (18 May – 24 May 2026)\n  forge  already  delivered by an earlier run\n',
+    );
     const store = new SqliteStore({ path: dbPath });
     const audit = (await store.audit({ limit: 100 })).filter((entry) => entry.deliveryId === 'digest:2026-W21');
     await store.close();
-    expect(audit.map((entry) => [entry.action, entry.result, entry.project])).toEqual([['create-issue', 'planned', 'ps/engagements']]);
+    expect(audit.map((entry) => [entry.action, entry.result, entry.project])).toEqual([
+      ['create-issue', 'planned', 'ps/engagements'],
+    ]);
   });
 });

@@ -21,20 +21,28 @@ export interface SmtpSink {
 /** RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`), as nodemailer writes non-ASCII headers. */
 function decodeWords(value: string): string {
   return value.replace(/\s*=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_all, mode: string, data: string) =>
-    mode.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    mode.toLowerCase() === 'b'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : decodeQuotedPrintable(data.replace(/_/g, ' ')),
   );
 }
 
 function decodeQuotedPrintable(text: string): string {
   // A literal % first, so that only the =XX escapes become percent-escapes.
-  const bytes = text.replace(/=\r?\n/g, '').replace(/%/g, '%25').replace(/=([0-9A-F]{2})/gi, (_all, hex: string) => `%${hex}`);
+  const bytes = text
+    .replace(/=\r?\n/g, '')
+    .replace(/%/g, '%25')
+    .replace(/=([0-9A-F]{2})/gi, (_all, hex: string) => `%${hex}`);
   return decodeURIComponent(bytes);
 }
 
 function parse(raw: string): { headers: Record<string, string>; body: string } {
   const split = raw.indexOf('\r\n\r\n');
   const headers: Record<string, string> = {};
-  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')) {
     const colon = line.indexOf(':');
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
@@ -59,7 +67,12 @@ export async function startSmtpSink(options: { user?: string; password?: string 
       stream.on('end', () => {
         const { headers, body } = parse(Buffer.concat(chunks).toString('utf8'));
         const encoding = headers['content-transfer-encoding']?.toLowerCase();
-        const text = encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+        const text =
+          encoding === 'quoted-printable'
+            ? decodeQuotedPrintable(body)
+            : encoding === 'base64'
+              ? Buffer.from(body, 'base64').toString('utf8')
+              : body;
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),

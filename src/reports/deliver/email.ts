@@ -13,7 +13,10 @@ export interface SentEmail {
  * Sends the digest's Markdown as a plain-text message (Markdown reads as text) over SMTP. The
  * transport is made per digest: one message a week does not need a pool.
  */
-export async function sendDigestEmail(config: EmailConfig, message: { subject: string; markdown: string }): Promise<SentEmail> {
+export async function sendDigestEmail(
+  config: EmailConfig,
+  message: { subject: string; markdown: string },
+): Promise<SentEmail> {
   const transport = nodemailer.createTransport({
     host: config.host,
     port: config.port,

@@ -60,15 +60,26 @@ const cleared = (n: number) => `${continuationMarker(n)}\n_This digest has no pa
  * comment per further part; a pinned issue's surplus parts from a longer earlier digest are
  * emptied. Each step is safe to repeat after a crash.
  */
-export async function fileDigest(client: ForgeFiling, plan: FilingPlan, memory: FilingMemory, onStep: (step: FilingStep) => void): Promise<FiledDigest> {
+export async function fileDigest(
+  client: ForgeFiling,
+  plan: FilingPlan,
+  memory: FilingMemory,
+  onStep: (step: FilingStep) => void,
+): Promise<FiledDigest> {
   const [body, ...rest] = plan.parts;
   const { target } = plan;
   const previous = await memory.load();
-  const reuse = previous && previous.ref.forge === target.forge && previous.ref.project === target.project ? previous : null;
+  const reuse =
+    previous && previous.ref.forge === target.forge && previous.ref.project === target.project ? previous : null;
   let filed: FiledDigest;
   if (reuse && target.mode === 'pinned') {
     const { apiCalls } = await client.setIssueBody(reuse.ref, body!);
-    onStep({ action: 'set-issue-body', ref: reuse.ref, detail: { title: plan.title, characters: body!.length }, apiCalls });
+    onStep({
+      action: 'set-issue-body',
+      ref: reuse.ref,
+      detail: { title: plan.title, characters: body!.length },
+      apiCalls,
+    });
     filed = reuse;
   } else if (reuse) {
     filed = reuse;
@@ -76,14 +87,21 @@ export async function fileDigest(client: ForgeFiling, plan: FilingPlan, memory: 
     const created = await client.createIssue(target.project, { title: plan.title, body: body!, labels: target.labels });
     filed = { ref: created.ref, webUrl: created.webUrl, parts: 1 };
     await memory.save(filed);
-    onStep({ action: 'create-issue', ref: created.ref, detail: { title: plan.title, characters: body!.length, webUrl: created.webUrl }, apiCalls: created.apiCalls });
+    onStep({
+      action: 'create-issue',
+      ref: created.ref,
+      detail: { title: plan.title, characters: body!.length, webUrl: created.webUrl },
+      apiCalls: created.apiCalls,
+    });
   }
   const fresh = !reuse;
   const comments = [...rest.map((part, i) => continuation(i + 2, plan.parts.length, plan.key, part))];
   for (let n = plan.parts.length + 1; n <= (reuse?.parts ?? 0); n++) comments.push(cleared(n));
   for (const [i, comment] of comments.entries()) {
     const n = i + 2;
-    const { apiCalls } = await client.upsertComment(filed.ref, continuationMarker(n), comment, { botCommentAbsent: fresh });
+    const { apiCalls } = await client.upsertComment(filed.ref, continuationMarker(n), comment, {
+      botCommentAbsent: fresh,
+    });
     onStep({ action: 'comment', ref: filed.ref, detail: { part: n, characters: comment.length }, apiCalls });
   }
   const done = { ...filed, parts: Math.max(plan.parts.length, target.mode === 'pinned' ? (reuse?.parts ?? 0) : 0) };
@@ -93,11 +111,31 @@ export async function fileDigest(client: ForgeFiling, plan: FilingPlan, memory: 
 
 /** The calls `fileDigest` would make, without a client (dry-run: the forge has no credentials, or `report --dry-run`). */
 export function plannedSteps(plan: FilingPlan, previous: FiledDigest | null): FilingStep[] {
-  const reuse = previous && previous.ref.forge === plan.target.forge && previous.ref.project === plan.target.project ? previous : null;
+  const reuse =
+    previous && previous.ref.forge === plan.target.forge && previous.ref.project === plan.target.project
+      ? previous
+      : null;
   const first: FilingStep =
     reuse && plan.target.mode === 'pinned'
-      ? { action: 'set-issue-body', ref: reuse.ref, detail: { title: plan.title, characters: plan.parts[0]!.length }, apiCalls: 0 }
-      : { action: 'create-issue', ref: null, detail: { title: plan.title, characters: plan.parts[0]!.length }, apiCalls: 0 };
-  const comments = plan.parts.slice(1).map((part, i): FilingStep => ({ action: 'comment', ref: reuse?.ref ?? null, detail: { part: i + 2, characters: part.length }, apiCalls: 0 }));
+      ? {
+          action: 'set-issue-body',
+          ref: reuse.ref,
+          detail: { title: plan.title, characters: plan.parts[0]!.length },
+          apiCalls: 0,
+        }
+      : {
+          action: 'create-issue',
+          ref: null,
+          detail: { title: plan.title, characters: plan.parts[0]!.length },
+          apiCalls: 0,
+        };
+  const comments = plan.parts.slice(1).map(
+    (part, i): FilingStep => ({
+      action: 'comment',
+      ref: reuse?.ref ?? null,
+      detail: { part: i + 2, characters: part.length },
+      apiCalls: 0,
+    }),
+  );
   return reuse && plan.target.mode !== 'pinned' ? comments : [first, ...comments];
 }

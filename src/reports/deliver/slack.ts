@@ -14,12 +14,33 @@ export interface SlackDigest {
 export function slackDigestBody(digest: SlackDigest): { text: string } {
   const links = [
     digest.issueUrl ? slackLink(digest.issueUrl, 'Read the digest') : null,
-    digest.dashboardUrl ? slackLink(`${digest.dashboardUrl.replace(/\/+$/, '')}/dashboard`, 'Open the dashboard') : null,
+    digest.dashboardUrl
+      ? slackLink(`${digest.dashboardUrl.replace(/\/+$/, '')}/dashboard`, 'Open the dashboard')
+      : null,
   ].filter((link): link is string => link !== null);
-  return { text: [`*${slackEscape(digest.title)}*`, ...digest.lines.map(slackEscape), ...(links.length ? [links.join(' · ')] : [])].join('\n') };
+  return {
+    text: [
+      `*${slackEscape(digest.title)}*`,
+      ...digest.lines.map(slackEscape),
+      ...(links.length ? [links.join(' · ')] : []),
+    ].join('\n'),
+  };
 }
 
 /** Posted with the alerts' retries and backoff (alerts.maxAttempts, giveUpAfterMs, …). */
-export function postSlackDigest(url: string, digest: SlackDigest, policy: RetryPolicy, deps: PostDeps): Promise<PostResult> {
-  return postWithRetry(url, { headers: { 'content-type': 'application/json', 'user-agent': 'boardkeeper-reports' }, body: JSON.stringify(slackDigestBody(digest)) }, policy, deps);
+export function postSlackDigest(
+  url: string,
+  digest: SlackDigest,
+  policy: RetryPolicy,
+  deps: PostDeps,
+): Promise<PostResult> {
+  return postWithRetry(
+    url,
+    {
+      headers: { 'content-type': 'application/json', 'user-agent': 'boardkeeper-reports' },
+      body: JSON.stringify(slackDigestBody(digest)),
+    },
+    policy,
+    deps,
+  );
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { duePeriod, lastFiring } from '../../../src/reports/schedule.js';
-import { describePeriod, parseWeek, PeriodError, periodFromArgument, previousWeek, weekContaining } from '../../../src/reports/period.js';
+import {
+  describePeriod,
+  parseWeek,
+  PeriodError,
+  periodFromArgument,
+  previousWeek,
+  weekContaining,
+} from '../../../src/reports/period.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -33,7 +40,9 @@ describe('ISO weeks in a time zone', () => {
     ['2026-49', '"2026-49" is not a week: use last-week or YYYY-Www (e.g. 2026-W49)'],
     ['lastweek', '"lastweek" is not a week: use last-week or YYYY-Www (e.g. 2026-W49)'],
   ])('refuses %s', (argument, message) => {
-    expect(() => periodFromArgument(argument, Date.parse('2026-12-03T12:00:00Z'), 'UTC')).toThrow(new PeriodError(message));
+    expect(() => periodFromArgument(argument, Date.parse('2026-12-03T12:00:00Z'), 'UTC')).toThrow(
+      new PeriodError(message),
+    );
   });
 
   it('reads last-week relative to now', () => {
@@ -49,7 +58,12 @@ describe('the schedule', () => {
   const weekly = { schedule: '0 8 * * 1', timeZone: 'Europe/Berlin', period: 'previous-week' as const };
 
   it.each([
-    ['just before Monday 08:00 Berlin: last week’s firing, covering the week before it', '2026-12-07T06:59:59Z', '2026-11-30T07:00:00.000Z', '2026-W48'],
+    [
+      'just before Monday 08:00 Berlin: last week’s firing, covering the week before it',
+      '2026-12-07T06:59:59Z',
+      '2026-11-30T07:00:00.000Z',
+      '2026-W48',
+    ],
     ['at Monday 08:00 Berlin exactly', '2026-12-07T07:00:00Z', '2026-12-07T07:00:00.000Z', '2026-W49'],
     ['on Thursday after', '2026-12-10T15:00:00Z', '2026-12-07T07:00:00.000Z', '2026-W49'],
   ])('%s', (_case, now, fired, key) => {
@@ -58,6 +72,8 @@ describe('the schedule', () => {
   });
 
   it('covers the week it fires in with week-to-date', () => {
-    expect(duePeriod({ ...weekly, schedule: '0 16 * * 5', period: 'week-to-date' }, Date.parse('2026-12-11T15:00:00Z'))?.key).toBe('2026-W50');
+    expect(
+      duePeriod({ ...weekly, schedule: '0 16 * * 5', period: 'week-to-date' }, Date.parse('2026-12-11T15:00:00Z'))?.key,
+    ).toBe('2026-W50');
   });
 });

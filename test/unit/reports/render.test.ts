@@ -3,8 +3,24 @@ import type { DigestInput } from '../../../src/reports/digest.js';
 import { DIGEST_SECTIONS, renderDigest, type DigestSection } from '../../../src/reports/render.js';
 import { digestInput, finished, open, report } from './support.js';
 
-const [wentLive, implementation, openEngagements, crossings, pipeline, load, initiatives] = DIGEST_SECTIONS as [DigestSection, DigestSection, DigestSection, DigestSection, DigestSection, DigestSection, DigestSection];
-const forecast = (p50: string, p85: string, chance: number) => ({ status: 'forecast' as const, p50, p85, chanceWithinTarget: chance, targetDays: 30, samples: 40, basis: 'kind' as const });
+const [wentLive, implementation, openEngagements, crossings, pipeline, load, initiatives] = DIGEST_SECTIONS as [
+  DigestSection,
+  DigestSection,
+  DigestSection,
+  DigestSection,
+  DigestSection,
+  DigestSection,
+  DigestSection,
+];
+const forecast = (p50: string, p85: string, chance: number) => ({
+  status: 'forecast' as const,
+  p50,
+  p85,
+  chanceWithinTarget: chance,
+  targetDays: 30,
+  samples: 40,
+  basis: 'kind' as const,
+});
 
 const history = report({
   finished: [
@@ -52,7 +68,16 @@ const cases: [string, DigestSection, Partial<DigestInput>, string[]][] = [
     'implementation: a week with nothing live compares with nothing',
     implementation,
     {},
-    ['## Implementation (implementation)', '', '|  | 2026-W49 | 2026-W48 |', '|---|---|---|', '| Went live | 0 (±0) | 0 |', '| Median | — | — |', '| p90 | — | — |', '| Within target | — | — |'],
+    [
+      '## Implementation (implementation)',
+      '',
+      '|  | 2026-W49 | 2026-W48 |',
+      '|---|---|---|',
+      '| Went live | 0 (±0) | 0 |',
+      '| Median | — | — |',
+      '| p90 | — | — |',
+      '| Within target | — | — |',
+    ],
   ],
   [
     'open engagements: by status, with owners, P50/P85 go-live and chance within target',
@@ -61,7 +86,13 @@ const cases: [string, DigestSection, Partial<DigestInput>, string[]][] = [
       all: report({
         open: [
           open(11, 41, 'breached', forecast('2026-12-20', '2027-01-04', 0)),
-          open(12, 23, 'at-risk', { status: 'too-little-history', samples: 3, minimumHistory: 10 }, { assignees: ['bob', 'carol'] }),
+          open(
+            12,
+            23,
+            'at-risk',
+            { status: 'too-little-history', samples: 3, minimumHistory: 10 },
+            { assignees: ['bob', 'carol'] },
+          ),
           open(13, 5, 'on-track', forecast('2026-12-28', '2027-01-09', 0.815), { stage: null }),
         ],
       }),
@@ -107,17 +138,57 @@ const cases: [string, DigestSection, Partial<DigestInput>, string[]][] = [
   [
     'breached or at risk this period, from the sweep’s labels',
     crossings,
-    { crossings: [{ forge: 'github', project: 'acme/services', iid: 9, label: 'sla::at-risk', at: '2026-12-01T08:15:00.000Z', title: 'Initech' }] },
-    ['## Breached or at risk this period', '', '| Engagement | Became | On |', '|---|---|---|', '| [acme/services#9 Initech](https://github.com/acme/services/issues/9) | sla::at-risk | 2026-12-01 |'],
+    {
+      crossings: [
+        {
+          forge: 'github',
+          project: 'acme/services',
+          iid: 9,
+          label: 'sla::at-risk',
+          at: '2026-12-01T08:15:00.000Z',
+          title: 'Initech',
+        },
+      ],
+    },
+    [
+      '## Breached or at risk this period',
+      '',
+      '| Engagement | Became | On |',
+      '|---|---|---|',
+      '| [acme/services#9 Initech](https://github.com/acme/services/issues/9) | sla::at-risk | 2026-12-01 |',
+    ],
   ],
-  ['nothing crossed', crossings, {}, ['## Breached or at risk this period', '', 'Nothing crossed a threshold this period.']],
+  [
+    'nothing crossed',
+    crossings,
+    {},
+    ['## Breached or at risk this period', '', 'Nothing crossed a threshold this period.'],
+  ],
   [
     'SOW pipeline: open per sales stage in board order, cycle time, won and lost',
     pipeline,
     {
-      open: report({ byStage: [{ stage: 'triage', count: 2 }, { stage: 'sow-drafting', count: 1 }, { stage: 'deployment', count: 4 }] }),
-      all: report({ sowCycle: { count: 8, mean: 20 * 86_400, median: 18 * 86_400, p75: 25 * 86_400, p90: 31.25 * 86_400, min: 86_400, max: 40 * 86_400 } }),
-      outcomes: [{ forge: 'gitlab', project: '42', iid: 3, outcome: 'lost', at: '2026-12-02T12:00:00.000Z', title: 'Hooli' }],
+      open: report({
+        byStage: [
+          { stage: 'triage', count: 2 },
+          { stage: 'sow-drafting', count: 1 },
+          { stage: 'deployment', count: 4 },
+        ],
+      }),
+      all: report({
+        sowCycle: {
+          count: 8,
+          mean: 20 * 86_400,
+          median: 18 * 86_400,
+          p75: 25 * 86_400,
+          p90: 31.25 * 86_400,
+          min: 86_400,
+          max: 40 * 86_400,
+        },
+      }),
+      outcomes: [
+        { forge: 'gitlab', project: '42', iid: 3, outcome: 'lost', at: '2026-12-02T12:00:00.000Z', title: 'Hooli' },
+      ],
     },
     [
       '## SOW pipeline',
@@ -139,7 +210,14 @@ const cases: [string, DigestSection, Partial<DigestInput>, string[]][] = [
   [
     'load per engineer, from byAssignee',
     load,
-    { all: report({ byAssignee: [{ assignee: 'alice', open: 3, atRisk: 1, breached: 0, finished: 4, finishedMedian: 25 * 86_400 }, { assignee: 'bob', open: 0, atRisk: 0, breached: 0, finished: 0, finishedMedian: null }] }) },
+    {
+      all: report({
+        byAssignee: [
+          { assignee: 'alice', open: 3, atRisk: 1, breached: 0, finished: 4, finishedMedian: 25 * 86_400 },
+          { assignee: 'bob', open: 0, atRisk: 0, breached: 0, finished: 0, finishedMedian: null },
+        ],
+      }),
+    },
     [
       '## Load per engineer',
       '',
@@ -152,8 +230,25 @@ const cases: [string, DigestSection, Partial<DigestInput>, string[]][] = [
   [
     'strategic initiatives by stage',
     initiatives,
-    { initiatives: report({ byStage: [{ stage: 'in-progress', count: 2 }, { stage: 'done', count: 1 }], closed: 1 }) },
-    ['## Strategic initiatives', '', '3 initiatives, 1 closed.', '', '| Stage | Initiatives |', '|---|---|', '| in-progress | 2 |', '| done | 1 |'],
+    {
+      initiatives: report({
+        byStage: [
+          { stage: 'in-progress', count: 2 },
+          { stage: 'done', count: 1 },
+        ],
+        closed: 1,
+      }),
+    },
+    [
+      '## Strategic initiatives',
+      '',
+      '3 initiatives, 1 closed.',
+      '',
+      '| Stage | Initiatives |',
+      '|---|---|',
+      '| in-progress | 2 |',
+      '| done | 1 |',
+    ],
   ],
 ];
 
@@ -185,8 +280,17 @@ describe('renderDigest', () => {
   });
 
   it('leaves out the dashboard link without a public URL, and keeps titles from breaking the Markdown', () => {
-    const markdown = renderDigest(digestInput({ dashboardUrl: null, all: report({ finished: [finished(8, '2026-12-01T00:00:00.000Z', 3, 'met', { title: 'a <script> [x] | y\nz' })] }) }));
+    const markdown = renderDigest(
+      digestInput({
+        dashboardUrl: null,
+        all: report({
+          finished: [finished(8, '2026-12-01T00:00:00.000Z', 3, 'met', { title: 'a <script> [x] | y\nz' })],
+        }),
+      }),
+    );
     expect(markdown).toContain('\nas of 2026-12-07 08:00 UTC\n');
-    expect(markdown).toContain('[acme/services#8 a &lt;script&gt; \\[x\\] \\| y z](https://github.com/acme/services/issues/8)');
+    expect(markdown).toContain(
+      '[acme/services#8 a &lt;script&gt; \\[x\\] \\| y z](https://github.com/acme/services/issues/8)',
+    );
   });
 });

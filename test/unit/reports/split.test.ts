@@ -19,8 +19,18 @@ describe('splitBody', () => {
   });
 
   it.each([
-    ['before a heading when one keeps the part at least half full', `${'x\n'.repeat(30)}## B\nyy\n`, 64, [`${'x\n'.repeat(30)}`, '## B\nyy\n']],
-    ['after a line when the heading is too early', `# A\n${'x'.repeat(50)}\n${'y'.repeat(20)}\n`, 64, [`# A\n${'x'.repeat(50)}\n`, `${'y'.repeat(20)}\n`]],
+    [
+      'before a heading when one keeps the part at least half full',
+      `${'x\n'.repeat(30)}## B\nyy\n`,
+      64,
+      [`${'x\n'.repeat(30)}`, '## B\nyy\n'],
+    ],
+    [
+      'after a line when the heading is too early',
+      `# A\n${'x'.repeat(50)}\n${'y'.repeat(20)}\n`,
+      64,
+      [`# A\n${'x'.repeat(50)}\n`, `${'y'.repeat(20)}\n`],
+    ],
     ['inside a line longer than the limit', 'z'.repeat(10), 4, ['zzzz', 'zzzz', 'zz']],
     ['never between the halves of a surrogate pair', `abc${'😀'}d`, 4, ['abc', '😀d']],
     ['an empty body is one empty part', '', 10, ['']],
@@ -37,7 +47,11 @@ describe('splitBody', () => {
   });
 
   it('loses nothing and keeps every part within its limit, for any text and limits', () => {
-    const text = fc.array(fc.oneof(fc.constantFrom('\n', '\n## ', '# ', '😀', '| a | b |\n'), fc.string({ maxLength: 40 })), { maxLength: 60 }).map((chunks) => chunks.join(''));
+    const text = fc
+      .array(fc.oneof(fc.constantFrom('\n', '\n## ', '# ', '😀', '| a | b |\n'), fc.string({ maxLength: 40 })), {
+        maxLength: 60,
+      })
+      .map((chunks) => chunks.join(''));
     fc.assert(
       fc.property(text, fc.integer({ min: 2, max: 80 }), fc.integer({ min: 2, max: 80 }), (body, first, rest) => {
         const parts = splitBody(body, first, rest);

@@ -1,11 +1,23 @@
 import type { DigestInput } from '../../../src/reports/digest.js';
 import { parseWeek, previousWeek } from '../../../src/reports/period.js';
-import type { DurationReport, FinishedEngagement, MetricsReport, OpenEngagement, Stats } from '../../../src/metrics/types.js';
+import type {
+  DurationReport,
+  FinishedEngagement,
+  MetricsReport,
+  OpenEngagement,
+  Stats,
+} from '../../../src/metrics/types.js';
 
 const DAY = 86_400;
 const NO_STATS: Stats = { count: 0, mean: null, median: null, p75: null, p90: null, min: null, max: null };
 
-export function finished(iid: number, end: string, days: number, status: FinishedEngagement['status'], extra: Partial<FinishedEngagement> = {}): FinishedEngagement {
+export function finished(
+  iid: number,
+  end: string,
+  days: number,
+  status: FinishedEngagement['status'],
+  extra: Partial<FinishedEngagement> = {},
+): FinishedEngagement {
   return {
     forge: 'github',
     project: 'acme/services',
@@ -25,7 +37,13 @@ export function finished(iid: number, end: string, days: number, status: Finishe
   };
 }
 
-export function open(iid: number, days: number, status: OpenEngagement['status'], forecast: OpenEngagement['forecast'], extra: Partial<OpenEngagement> = {}): OpenEngagement {
+export function open(
+  iid: number,
+  days: number,
+  status: OpenEngagement['status'],
+  forecast: OpenEngagement['forecast'],
+  extra: Partial<OpenEngagement> = {},
+): OpenEngagement {
   return {
     forge: 'gitlab',
     project: '42',
@@ -63,7 +81,17 @@ function duration(name: string, finishedStats: Stats = NO_STATS, openCount = 0):
 }
 
 /** A /metrics report with nothing in it but what a test sets. */
-export function report(parts: { finished?: FinishedEngagement[]; open?: OpenEngagement[]; byStage?: { stage: string; count: number }[]; sowCycle?: Stats; byAssignee?: MetricsReport['byAssignee']; closed?: number; openTotal?: number } = {}): MetricsReport {
+export function report(
+  parts: {
+    finished?: FinishedEngagement[];
+    open?: OpenEngagement[];
+    byStage?: { stage: string; count: number }[];
+    sowCycle?: Stats;
+    byAssignee?: MetricsReport['byAssignee'];
+    closed?: number;
+    openTotal?: number;
+  } = {},
+): MetricsReport {
   const byStage = parts.byStage ?? [];
   const total = byStage.reduce((n, entry) => n + entry.count, 0);
   return {
@@ -73,10 +101,24 @@ export function report(parts: { finished?: FinishedEngagement[]; open?: OpenEnga
     measure: 'calendar',
     filter: {},
     issues: { total, open: total - (parts.closed ?? 0), closed: parts.closed ?? 0, stale: 0, suggestLost: 0, byStage },
-    durations: [duration('implementation', NO_STATS, parts.openTotal ?? parts.open?.length ?? 0), duration('sow_cycle_time', parts.sowCycle)],
+    durations: [
+      duration('implementation', NO_STATS, parts.openTotal ?? parts.open?.length ?? 0),
+      duration('sow_cycle_time', parts.sowCycle),
+    ],
     stages: [],
-    kpi: { name: 'implementation', targetDays: 30, atRiskAfterDays: 21, finished: parts.finished ?? [], open: parts.open ?? [], trend: [] },
-    forecast: { minimumHistory: 10, draws: 10_000, byBucket: { likely: 0, uncertain: 0, unlikely: 0, 'no-target': 0, 'too-little-history': 0 } },
+    kpi: {
+      name: 'implementation',
+      targetDays: 30,
+      atRiskAfterDays: 21,
+      finished: parts.finished ?? [],
+      open: parts.open ?? [],
+      trend: [],
+    },
+    forecast: {
+      minimumHistory: 10,
+      draws: 10_000,
+      byBucket: { likely: 0, uncertain: 0, unlikely: 0, 'no-target': 0, 'too-little-history': 0 },
+    },
     byAssignee: parts.byAssignee ?? [],
   };
 }
