@@ -3,6 +3,7 @@ import type { IssueRef } from '../../../src/domain/types.js';
 import type { ForgeFiling } from '../../../src/forges/forge.js';
 import {
   continuationMarker,
+  digestParts,
   fileDigest,
   plannedSteps,
   type FiledDigest,
@@ -121,5 +122,21 @@ describe('fileDigest', () => {
     expect(
       plannedSteps(plan('pinned', '2026-W50', ['abc']), pinned).map((step) => [step.action, step.ref?.iid]),
     ).toEqual([['set-issue-body', 4]]);
+  });
+});
+
+describe('digestParts', () => {
+  it.each([
+    ['github', 65_536, 1],
+    ['github', 65_537, 2],
+    ['gitlab', 1_000_000, 1],
+    ['gitlab', 1_000_001, 2],
+  ] as const)('%s: a body of %i characters is %i part(s), each within the limit', (forge, length, count) => {
+    const limit = forge === 'github' ? 65_536 : 1_000_000;
+    const body = `${'x'.repeat(length - 2)}\ny`;
+    const parts = digestParts(forge, body);
+    expect(parts).toHaveLength(count);
+    expect(parts.join('')).toBe(body);
+    expect(parts.every((part) => part.length <= limit)).toBe(true);
   });
 });
