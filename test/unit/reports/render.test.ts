@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DigestInput } from '../../../src/reports/digest.js';
 import { DIGEST_SECTIONS, renderDigest, type DigestSection } from '../../../src/reports/render.js';
@@ -291,6 +292,26 @@ describe('renderDigest', () => {
     expect(markdown).toContain('\nas of 2026-12-07 08:00 UTC\n');
     expect(markdown).toContain(
       '[acme/services#8 a &lt;script&gt; \\[x\\] \\| y z](https://github.com/acme/services/issues/8)',
+    );
+  });
+});
+
+describe('titles and logins in tables', () => {
+  /** Column breaks: pipes not escaped by a backslash (an escaped backslash before a pipe does not escape it). */
+  const columns = (row: string) => row.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length - 1;
+
+  it('never add or remove a column, whatever they contain', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+        (title, assignees) => {
+          const row = finished(1, '2026-12-02T00:00:00.000Z', 3, 'met', { title, assignees });
+          const lines = wentLive(digestInput({ all: report({ finished: [row] }) }));
+          expect(lines).toHaveLength(5);
+          expect(columns(lines[4]!)).toBe(columns(lines[2]!));
+        },
+      ),
     );
   });
 });
