@@ -29,7 +29,8 @@ function continuation(n: number, total: number, key: string, part: string): stri
 
 /** The body and continuation comments of a digest on a forge: every part within the forge's limit, nothing cut off. */
 export function digestParts(forge: ForgeName, markdown: string): string[] {
-  return splitBody(markdown, BODY_LIMIT[forge], BODY_LIMIT[forge] - CONTINUATION_OVERHEAD);
+  const { max, unit } = BODY_LIMIT[forge];
+  return splitBody(markdown, max, max - CONTINUATION_OVERHEAD, unit);
 }
 
 export interface FilingPlan {

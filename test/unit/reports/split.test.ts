@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BODY_LIMIT, splitBody } from '../../../src/reports/split.js';
+import { BODY_LIMIT, bodyLength, splitBody, type BodyUnit } from '../../../src/reports/split.js';
 
-const GITHUB = BODY_LIMIT.github;
+const GITHUB = BODY_LIMIT.github.max;
 const line = (n: number, width = 99) => `${String(n).padStart(6, '0')} ${'x'.repeat(width - 7)}\n`;
 
 describe('splitBody', () => {
@@ -38,6 +38,15 @@ describe('splitBody', () => {
     expect(splitBody(body, limit)).toEqual(expected);
   });
 
+  it('counts UTF-8 bytes where the forge does (GitLab: 1,000,000)', () => {
+    const fits = 'a'.repeat(1_000_000);
+    expect(splitBody(fits, 1_000_000, 1_000_000, 'utf8-bytes')).toEqual([fits]);
+    // 999,999 characters, but 1,000,001 bytes: an em dash is three.
+    const over = `${'a'.repeat(999_996)}\n—\n`;
+    const parts = splitBody(over, 1_000_000, 1_000_000, 'utf8-bytes');
+    expect(parts).toEqual([`${'a'.repeat(999_996)}\n`, '—\n']);
+  });
+
   it('gives continuation parts their own, smaller limit', () => {
     const body = Array.from({ length: 40 }, (_, n) => line(n)).join('');
     const parts = splitBody(body, 1_000, 500);
@@ -53,15 +62,21 @@ describe('splitBody', () => {
       })
       .map((chunks) => chunks.join(''));
     fc.assert(
-      fc.property(text, fc.integer({ min: 2, max: 80 }), fc.integer({ min: 2, max: 80 }), (body, first, rest) => {
-        const parts = splitBody(body, first, rest);
-        expect(parts.join('')).toBe(body);
-        expect(parts[0]!.length).toBeLessThanOrEqual(first);
-        for (const part of parts.slice(1)) {
-          expect(part.length).toBeLessThanOrEqual(rest);
-          expect(part.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        text,
+        fc.integer({ min: 4, max: 80 }),
+        fc.integer({ min: 4, max: 80 }),
+        fc.constantFrom<BodyUnit>('characters', 'utf8-bytes'),
+        (body, first, rest, unit) => {
+          const parts = splitBody(body, first, rest, unit);
+          expect(parts.join('')).toBe(body);
+          expect(bodyLength(parts[0]!, unit)).toBeLessThanOrEqual(first);
+          for (const part of parts.slice(1)) {
+            expect(bodyLength(part, unit)).toBeLessThanOrEqual(rest);
+            expect(part.length).toBeGreaterThan(0);
+          }
+        },
+      ),
     );
   });
 });
