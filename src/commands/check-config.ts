@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeAlerts } from '../alerts/describe.js';
 import { liveForges } from '../forges/clients.js';
 import { resolvePolicies } from '../policies/resolve.js';
+import { describeDigest } from '../reports/describe.js';
 import { describeStore } from '../store/open.js';
 import { configFrom } from './context.js';
 
@@ -23,6 +24,7 @@ export function registerCheckConfig(program: Command): void {
           `policies: ${resolvePolicies(config).map((policy) => policy.name).join(', ') || 'none'}`,
           `sweep: ${config.sweep.enabled ? `every ${config.sweep.intervalMinutes} min inside serve` : 'off inside serve (boardkeeper sweep runs it on demand)'}`,
           `alerts: ${describeAlerts(config)}`,
+          `digest: ${describeDigest(config, Date.now())}`,
           '',
         ].join('\n'),
       );

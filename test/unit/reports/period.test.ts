@@ -1,3 +1,5 @@
+import { configSchema } from '../../../src/config/schema.js';
+import { describeDigest } from '../../../src/reports/describe.js';
 import { describe, expect, it } from 'vitest';
 import { duePeriod, lastFiring } from '../../../src/reports/schedule.js';
 import {
@@ -75,5 +77,27 @@ describe('the schedule', () => {
     expect(
       duePeriod({ ...weekly, schedule: '0 16 * * 5', period: 'week-to-date' }, Date.parse('2026-12-11T15:00:00Z'))?.key,
     ).toBe('2026-W50');
+  });
+});
+
+describe('describeDigest', () => {
+  const now = Date.parse('2026-12-03T12:00:00Z');
+  it.each([
+    [{}, 'no destination configured (boardkeeper report --print renders one)'],
+    [
+      { enabled: false, slack: { url: 'https://hooks.example.com/x' } },
+      'off inside serve (boardkeeper report sends one on demand)',
+    ],
+    [
+      {
+        timeZone: 'Europe/Berlin',
+        forge: { forge: 'gitlab', project: 'ps/board', mode: 'pinned' },
+        slack: { url: 'https://hooks.example.com/secret' },
+        email: { host: 'smtp.example.com', from: 'a@example.com', to: ['b@example.com', 'c@example.com'] },
+      },
+      '"0 8 * * 1" in Europe/Berlin, next 2026-12-07 07:00 UTC, previous-week, to gitlab ps/board (pinned), slack, email to 2 recipients via smtp.example.com:587',
+    ],
+  ] as const)('%j', (digest, expected) => {
+    expect(describeDigest(configSchema.parse({ reports: { digest } }), now)).toBe(expected);
   });
 });
