@@ -15,8 +15,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
-import { ReportEngine } from '../src/metrics/report-engine.js';
-import { metricsSettings } from '../src/metrics/settings.js';
+import { LocalMetrics } from '../src/metrics/runtime/local-metrics.js';
+import { metricsSettings } from '../src/metrics/durations/settings.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { fillSyntheticBoard, syntheticEngagements } from '../test/support/synthetic-board.js';
 import { launch, ROOT } from './support.js';
@@ -167,7 +167,7 @@ async function refreshInProcess(source: string, stored: number): Promise<string>
   const path = join(dir, 'bench.sqlite');
   copyFileSync(source, path);
   const store = new SqliteStore({ path, synchronous: 'normal' });
-  const engine = new ReportEngine(store, metricsSettings(configSchema.parse({})));
+  const engine = new LocalMetrics(store, metricsSettings(configSchema.parse({})));
   const timed = async (work: () => Promise<unknown>) => {
     const [wall, cpu] = [performance.now(), process.cpuUsage()];
     await work();

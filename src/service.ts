@@ -3,17 +3,17 @@ import type { Alerter } from './alerts/alert.js';
 import type { Config } from './config/schema.js';
 import type { ForgeName } from './domain/types.js';
 import type { ForgeClient, ForgeFiling } from './forges/forge.js';
-import { createWebhooks } from './forges/webhooks.js';
+import { createWebhooks } from './forges/forge-webhooks.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
 import type { Logger } from './logger.js';
-import { ReportEngine } from './metrics/report-engine.js';
-import { ReportThread } from './metrics/report-thread.js';
-import { MetricsReports } from './metrics/reports.js';
-import { metricsSettings } from './metrics/settings.js';
+import { LocalMetrics } from './metrics/runtime/local-metrics.js';
+import { MetricsThread } from './metrics/runtime/thread.js';
+import { MetricsAnswers } from './metrics/runtime/answer-cache.js';
+import { metricsSettings } from './metrics/durations/settings.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
 import { createLocalEngine } from './engine/local.js';
@@ -92,8 +92,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           firstCheckWithinMs: 0,
           onSweep: (report) => metrics.recordSweep(report),
         });
-  const reports = new MetricsReports(
-    options.metricsTable === 'thread' ? new ReportThread(config) : new ReportEngine(store, metricsSettings(config)),
+  const reports = new MetricsAnswers(
+    options.metricsTable === 'thread' ? new MetricsThread(config) : new LocalMetrics(store, metricsSettings(config)),
     config,
     {
       now: options.now ?? (() => new Date()),

@@ -5,7 +5,7 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { planQuarter, type Engagement } from '../../src/demo/scenario.js';
 import type { Transition } from '../../src/domain/types.js';
-import { overlayTo } from '../../src/metrics/overlay.js';
+import { overlayTo } from '../../src/domain/overlay.js';
 
 const DAY = 86_400_000;
 export const QUARTER_START = Date.parse('2026-07-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { ALERT_KINDS } from './alert.js';
+import { ALERT_KINDS } from '../domain/alert-kinds.js';
 
 /** One line for `check-config`: which receivers get which kinds. Never the URL. */
 export function describeAlerts(config: Pick<Config, 'alerts'>): string {

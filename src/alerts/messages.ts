@@ -1,4 +1,5 @@
-import type { Alert, AlertKind } from './alert.js';
+import type { AlertKind } from '../domain/alert-kinds.js';
+import type { Alert } from './alert.js';
 
 const TITLES: Record<AlertKind, string> = {
   'at-risk': 'At risk',

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { MetricsReport } from '../metrics/types.js';
+import type { MetricsReport } from '../metrics/contract.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
 import { SIMULATED_GITHUB_REPO } from '../demo/simulator/index.js';
 import { boardRows, callsPerDelivery, callsPerDeliveryLine, digestLines, formatTable, kpiSummary, sweepRows, sweepTally } from '../demo/summary.js';

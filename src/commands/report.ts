@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Config } from '../config/schema.js';
 import { createForgeClients } from '../forges/clients.js';
 import { createLogger } from '../logger.js';
-import { inProcessReports } from '../metrics/reports.js';
+import { inProcessAnswers } from '../metrics/runtime/answer-cache.js';
 import { PeriodError, periodFromArgument, type Period } from '../reports/period.js';
 import { DigestIncompleteError, digestDestinations, runDigest, type DigestRun } from '../reports/run.js';
 import { duePeriod } from '../reports/schedule.js';
@@ -74,7 +74,7 @@ Exit status: 0 done, 1 another replica is sending it now, 2 bad arguments or con
           );
         }
         const log = createLogger({ level: 'warn', destination: pino.destination(2) });
-        const reports = inProcessReports(store, config, {
+        const reports = inProcessAnswers(store, config, {
           now: () => new Date(),
           onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed'),
         });

@@ -1,7 +1,7 @@
 import type { StageRule } from './schema.js';
 
 /**
- * The board vocabulary: stages, labels and aliases. `default` follows shared/design/domain.md;
+ * The board vocabulary: stages, labels and aliases. `default` follows docs/domain.md;
  * `gitlab-ps` adds the real GitLab professional-services labels as aliases.
  */
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS } from '../alerts/alert.js';
+import { ALERT_KINDS } from '../domain/alert-kinds.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { SALES_STAGES } from './presets.js';
 import { policyOverrides } from './policies.js';

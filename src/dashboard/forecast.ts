@@ -1,4 +1,4 @@
-import type { Forecast } from '../metrics/types.js';
+import type { Forecast } from '../metrics/contract.js';
 import { percent } from './format.js';
 import { html, type SafeHtml } from './html.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FilterError } from '../metrics/filter.js';
-import { DAY_MS } from '../metrics/measure.js';
+import { FilterError } from '../metrics/table/filter.js';
+import { DAY_MS } from '../metrics/durations/measure.js';
 
 /** The creation windows offered by the period filter; the key is what the URL carries. */
 export const PERIODS = [

@@ -1,5 +1,6 @@
-import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '../metrics/types.js';
+import type { FinishedEngagement, IssueId, OpenEngagement, TargetStatus } from '../metrics/contract.js';
 import { FORGE_TITLE } from '../forges/web-links.js';
+import { SURFACES } from '../metrics/table/columns.js';
 import { barChart, lineChart, type Target } from './charts.js';
 import { compact, date, days, instant, percent } from './format.js';
 import { FORECAST_COLUMNS, FORECAST_NOTE, forecastCells } from './forecast.js';
@@ -47,6 +48,11 @@ function issueCell(issue: IssueId & { title: string | null }, token: string | un
 
 /** A column heading; numeric columns are right-aligned like their cells. */
 export type Column = string | { numeric: string };
+
+const headings = (columns: readonly { heading: string }[]): Column[] => columns.map((column) => column.heading);
+
+/** An engagement column's value as the tables show it. */
+const asText = (value: string | readonly string[] | null): string => (value === null ? '—' : typeof value === 'string' ? value : value.join(', '));
 
 function table(caption: string, head: Column[], rows: SafeHtml[], className = ''): SafeHtml {
   const th = (column: Column) =>
@@ -137,13 +143,13 @@ function finishedSection(view: DashboardView): SafeHtml {
   });
   const tableRows = rows.map(
     (row: FinishedEngagement) =>
-      html`<tr><td>${issueCell(row, view.filters.token)}</td><td>${row.segment ?? '—'}</td><td>${date(row.start)}</td><td>${date(row.end)}</td>${daysCell(row.days)}<td>${statusBadge(row.status)}</td></tr>`,
+      html`<tr><td>${issueCell(row, view.filters.token)}</td>${SURFACES.finishedTable.map((column) => html`<td>${asText(row[column.key])}</td>`)}<td>${date(row.start)}</td><td>${date(row.end)}</td>${daysCell(row.days)}<td>${statusBadge(row.status)}</td></tr>`,
   );
   return section(
     'finished',
     title,
     shown,
-    html`${chart}<details><summary>Table</summary>${table(`Finished ${view.kpi.name}`, ['Issue', 'Segment', 'Start', 'End', { numeric: 'Days' }, 'Target'], tableRows)}</details>`,
+    html`${chart}<details><summary>Table</summary>${table(`Finished ${view.kpi.name}`, ['Issue', ...headings(SURFACES.finishedTable), 'Start', 'End', { numeric: 'Days' }, 'Target'], tableRows)}</details>`,
   );
 }
 
@@ -162,9 +168,9 @@ function openSection(view: DashboardView): SafeHtml {
   // data-label names each cell where a narrow card shows the rows as blocks without the header.
   const rows = shown.map(
     (row: OpenEngagement) =>
-      html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td><td data-label="stage">${row.stage ?? '—'}</td><td data-label="segment">${row.segment ?? '—'}</td><td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td>${forecastCells(row.forecast)}</tr>`,
+      html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td>${SURFACES.openTable.map((column) => html`<td data-label="${column.key}">${asText(row[column.key])}</td>`)}<td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td>${forecastCells(row.forecast)}</tr>`,
   );
-  const head: Column[] = ['Issue', 'Stage', 'Segment', 'Since', { numeric: 'Days elapsed' }, 'Status', ...FORECAST_COLUMNS];
+  const head: Column[] = ['Issue', ...headings(SURFACES.openTable), 'Since', { numeric: 'Days elapsed' }, 'Status', ...FORECAST_COLUMNS];
   return section('open', title, html`${note} ${FORECAST_NOTE}`, table(`Open ${view.kpi.name}, by risk`, head, rows, 'open-table'));
 }
 

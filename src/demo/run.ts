@@ -7,7 +7,7 @@ import pino from 'pino';
 import { configSchema, type Config } from '../config/schema.js';
 import type { Alert } from '../alerts/alert.js';
 import { createForgeClients, type ForgeClients } from '../forges/clients.js';
-import { inProcessReports } from '../metrics/reports.js';
+import { inProcessAnswers } from '../metrics/runtime/answer-cache.js';
 import { ServiceMetrics } from '../observability/service-metrics.js';
 import { runDigest, type DigestRun } from '../reports/run.js';
 import { createLogger } from '../logger.js';
@@ -181,7 +181,7 @@ async function fileDemoDigest(stack: DemoStack): Promise<DigestRun | null> {
   const { config, service, clients } = stack;
   // The dashboard link in the digest points at this run of the demo.
   config.alerts.publicUrl = stack.url;
-  const reports = inProcessReports(service.store, config, { now: () => new Date(), onRefreshError: (error) => { throw error; } });
+  const reports = inProcessAnswers(service.store, config, { now: () => new Date(), onRefreshError: (error) => { throw error; } });
   try {
     const digest = await runDigest({ config, store: service.store, metrics: (query) => reports.answer(query), filing: clients, holder: 'demo' });
     await stack.settled();

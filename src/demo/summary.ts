@@ -1,6 +1,6 @@
 import type { AuditEntry, ForgeName } from '../domain/types.js';
 import type { Alert } from '../alerts/alert.js';
-import type { MetricsReport } from '../metrics/types.js';
+import type { MetricsReport } from '../metrics/contract.js';
 import { DIGEST_DELIVERY_PREFIX, type DigestRun } from '../reports/run.js';
 import { SWEEP_SOURCE } from '../sweep/run.js';
 import type { DemoSweep } from './run.js';

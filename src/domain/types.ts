@@ -35,7 +35,9 @@ export type IssueAction =
   | 'updated'
   | 'assigned'
   | 'unassigned'
-  | 'board_status_changed';
+  | 'board_status_changed'
+  /** A comment on the issue was written or edited: activity, never a change of the issue itself. */
+  | 'commented';
 
 /** A change of the Projects v2 single-select Status field (GitHub `projects_v2_item` edited). */
 export interface BoardStatusChange {
@@ -72,6 +74,8 @@ export interface IssueEvent {
   boardStatus?: BoardStatusChange;
   /** Assignees' logins after this event, when the payload says. */
   assignees?: string[];
+  /** The comment written or edited, on `commented`. */
+  comment?: { body: string };
 }
 
 /** What a rule wants done. Rules return these; they never call out. */
@@ -90,7 +94,7 @@ export interface Transition {
   from: string | null;
   /**
    * The stage entered. Overlay labels that durations need (paused `status::blocked`, `outcome::lost`:
-   * see `trackedLabels` in src/metrics/overlay.ts) are recorded here too as `+label` / `-label`
+   * see `trackedLabels` in src/domain/overlay.ts) are recorded here too as `+label` / `-label`
    * with `from` null (build them with `overlayTo`).
    */
   to: string;

@@ -1,5 +1,5 @@
 import type { IssueEvent, IssueState, Transition } from '../domain/types.js';
-import { assigneeTransitions } from '../metrics/assignees.js';
+import { assigneeTransitions } from '../domain/assignees.js';
 
 /**
  * Adds the event's assignees to the state the rules decided, and the changes against what was

@@ -2,7 +2,7 @@ import { updateIssueMemory } from '../domain/issue-memory.js';
 import type { IssueState, Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
-import { parseOverlay } from '../metrics/overlay.js';
+import { parseOverlay } from '../domain/overlay.js';
 import type { Store } from '../store/store.js';
 
 const isStage = (to: string) => parseOverlay(to) === null;

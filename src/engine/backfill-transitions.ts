@@ -3,8 +3,8 @@ import { PRESETS } from '../config/presets.js';
 import type { Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
-import { assigneeOverlay } from '../metrics/assignees.js';
-import { overlayTo, trackedLabels } from '../metrics/overlay.js';
+import { assigneeOverlay } from '../domain/assignees.js';
+import { overlayTo, trackedLabels } from '../domain/overlay.js';
 import { vocabularyFor } from '../rules/vocabulary.js';
 
 /** Replays one issue's label history in order, remembering what the webhooks' rules would. */

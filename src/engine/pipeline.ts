@@ -74,6 +74,15 @@ function botNeverCommented(event: IssueEvent, previous: IssueState | null): bool
   return previous.commentDigest === null && !isBackfilled(previous.extra);
 }
 
+/**
+ * A comment tells nothing of an issue's kind, stage or fields: boardkeeper learns an issue from its
+ * issue events (or backfill), and records a comment's activity only on an issue it already tracks,
+ * so that talk on a repository's other issues never gives them a state.
+ */
+function commentOnUntrackedIssue(event: IssueEvent, previous: IssueState | null): boolean {
+  return event.action === 'commented' && previous === null;
+}
+
 /** normalise → load state → rules → execute → outcome (committed by the worker with the completion). */
 export function createPipeline(options: PipelineOptions): DeliveryHandler {
   const now = options.now ?? (() => new Date());
@@ -90,6 +99,10 @@ export function createPipeline(options: PipelineOptions): DeliveryHandler {
       if (!resolved) return { audit: [skipped(normalized, 'board card of an issue boardkeeper has not seen', now())] };
       const event = await withBoardStatus(resolved, client);
       const previous = await options.store.getIssueState(event.issue);
+      if (commentOnUntrackedIssue(event, previous)) {
+        log.info('a comment on an issue boardkeeper does not track: not recorded');
+        return {};
+      }
       const decision = decide(event, previous, options.config);
       const context = {
         client,

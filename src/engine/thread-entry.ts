@@ -9,7 +9,7 @@ import { createForgeClients } from '../forges/clients.js';
 import pino from 'pino';
 import { createLogger } from '../logger.js';
 import { lowerThreadPriority } from './thread-priority.js';
-import { createWebhooks } from '../forges/webhooks.js';
+import { createWebhooks } from '../forges/forge-webhooks.js';
 import { ForwardingSink } from '../observability/forwarding.js';
 import { openStore } from '../store/open.js';
 import { createLocalEngine } from './local.js';

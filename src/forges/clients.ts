@@ -4,7 +4,7 @@ import { GithubAuth, type GithubCredentials } from './github/auth.js';
 import { GithubClient } from './github/client.js';
 import { GitlabClient } from './gitlab/client.js';
 import { DISCARD_METRICS, type MetricsSink } from '../observability/events.js';
-import { forgeCallObserver } from '../observability/forge-calls.js';
+import { forgeCallObserver } from './request-metrics.js';
 import { RequestPolicy, type RequestPolicyOptions } from './request-policy.js';
 
 /** A null client means dry-run for that forge: actions are audited as planned, not executed. */

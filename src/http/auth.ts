@@ -1,13 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { safeEqual } from '../safe-equal.js';
 import { sendError } from './errors.js';
-
-/** Constant-time string comparison; hashing first makes the lengths equal so length leaks nothing. */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /**
  * A preHandler that requires `Authorization: Bearer <token>` when a token is configured

@@ -4,9 +4,9 @@ import { loadAssets } from '../dashboard/assets.js';
 import { metricsQueryFor, parseDashboardQuery } from '../dashboard/query.js';
 import { renderDashboard, renderQueryError, type AssetUrls } from '../dashboard/render.js';
 import { dashboardView, linkTo } from '../dashboard/view.js';
-import { FilterError, parseMetricsQuery } from '../metrics/filter.js';
-import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
-import { metricsSettings } from '../metrics/settings.js';
+import { FilterError, parseMetricsQuery } from '../metrics/table/filter.js';
+import { inProcessAnswers, type MetricsAnswers } from '../metrics/runtime/answer-cache.js';
+import { metricsSettings } from '../metrics/durations/settings.js';
 import { issueWebUrl } from '../forges/web-links.js';
 import type { Store } from '../store/store.js';
 import { bearerGuard } from './auth.js';
@@ -17,7 +17,7 @@ export interface DashboardRoutesOptions {
   config: Config;
   now?: () => Date;
   /** The reports shared with /metrics; by default ones of their own, computed on this thread. */
-  reports?: MetricsReports;
+  reports?: MetricsAnswers;
 }
 
 /** Scripts and styles only from the service's own files: no inline code, nothing from elsewhere. */
@@ -51,7 +51,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   const kpiDefinition = settings.definitions.find((definition) => definition.name === settings.kpi);
   const reports =
     options.reports ??
-    inProcessReports(store, config, {
+    inProcessAnswers(store, config, {
       now,
       onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
     });

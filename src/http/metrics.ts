@@ -2,15 +2,15 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import type { MetricsQuery } from '../metrics/answer.js';
-import { issueReport } from '../metrics/compute.js';
-import { CSV_CONTENT_TYPE } from '../metrics/csv.js';
-import { issueFacts } from '../metrics/facts.js';
-import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/filter.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { inProcessReports, type MetricsReports } from '../metrics/reports.js';
-import { metricsSettings } from '../metrics/settings.js';
-import { UNSTAGED } from '../metrics/walk.js';
+import type { MetricsQuery } from '../metrics/runtime/answer.js';
+import { issueReport } from '../metrics/json/issue.js';
+import { CSV_CONTENT_TYPE } from '../metrics/formats/csv.js';
+import { issueFacts } from '../metrics/durations/issue-facts.js';
+import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/table/filter.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/formats/prometheus.js';
+import { inProcessAnswers, type MetricsAnswers } from '../metrics/runtime/answer-cache.js';
+import { metricsSettings } from '../metrics/durations/settings.js';
+import { UNSTAGED } from '../metrics/durations/walk.js';
 import { bearerGuard } from './auth.js';
 import { sendError } from './errors.js';
 
@@ -19,7 +19,7 @@ export interface MetricsRoutesOptions {
   config: Config;
   now?: () => Date;
   /** The reports shared with the dashboard; by default ones of their own, computed on this thread. */
-  reports?: MetricsReports;
+  reports?: MetricsAnswers;
 }
 
 /** The format asked for by `Accept` when `?format` is absent: the first type we can serve wins. */
@@ -60,7 +60,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const stages = [...new Set([...settings.stageOrder, ...settings.terminalStages, UNSTAGED])];
   const reports =
     options.reports ??
-    inProcessReports(store, config, {
+    inProcessAnswers(store, config, {
       now,
       onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
     });
@@ -90,7 +90,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
     const ref = parsed.data;
-    const [transitions, state, answer] = await Promise.all([store.transitions(ref), store.getIssueState(ref), reports.answer({ format: 'forecast', issue: ref })]);
+    // State and transitions from one read: a completion landing between two reads would pair a
+    // state with transitions that do not reach it.
+    const [{ transitions, state }, answer] = await Promise.all([store.issueHistory(ref), reports.answer({ format: 'forecast', issue: ref })]);
     const [facts] = issueFacts(transitions, state ? [state] : []);
     if (!facts) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
     // The forecast comes from the metrics table: simulating is the table build's work, never a request's.

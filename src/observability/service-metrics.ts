@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { InboxStatus, Store } from '../store/store.js';
 import type { MetricEvent, MetricsSink } from './events.js';
-import { recordSweepInto, sweepMetrics, type SweepReport } from './sweep.js';
+import { recordSweepInto, sweepMetrics, type SweepOutcome } from './sweep.js';
 
 const INBOX_STATUSES: InboxStatus[] = ['queued', 'processing', 'done', 'dead'];
 
@@ -111,7 +111,7 @@ export class ServiceMetrics implements MetricsSink {
   }
 
   /** Count one run of the time-driven sweep and each of its actions. */
-  recordSweep(report: SweepReport): void {
+  recordSweep(report: SweepOutcome): void {
     recordSweepInto(this.sweep, report);
   }
 

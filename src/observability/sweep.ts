@@ -1,7 +1,13 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { SweepReport } from '../sweep/report.js';
 
-export type { SweepReport };
+/**
+ * What the service metrics count of one sweep. The sweep's own report (sweep/report.ts) has this
+ * shape, so observability, which the forges and the engine use, never imports the sweep.
+ */
+export interface SweepOutcome {
+  durationMs: number;
+  rows: readonly { policy: string; action: string; result: string }[];
+}
 
 export interface SweepMetrics {
   runs: Counter<never>;
@@ -27,7 +33,7 @@ export function sweepMetrics(registry: Registry): SweepMetrics {
   };
 }
 
-export function recordSweepInto(metrics: SweepMetrics, report: SweepReport): void {
+export function recordSweepInto(metrics: SweepMetrics, report: SweepOutcome): void {
   metrics.runs.inc();
   metrics.duration.observe(report.durationMs / 1000);
   for (const row of report.rows) metrics.actions.inc({ policy: row.policy, action: row.action, result: row.result });

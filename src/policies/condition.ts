@@ -1,5 +1,5 @@
 import type { DayRange, PolicyCondition } from '../config/policies.js';
-import { DAY_MS } from '../metrics/measure.js';
+import { DAY_MS } from '../metrics/durations/measure.js';
 import type { PolicyFacts } from './types.js';
 
 function inRange(ms: number, range: DayRange): boolean {

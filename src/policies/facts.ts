@@ -1,6 +1,6 @@
 import { readWebUrl } from '../domain/issue-memory.js';
-import { issueMetrics, type IssueFacts } from '../metrics/issue-metrics.js';
-import type { MetricsSettings } from '../metrics/settings.js';
+import { issueMetrics, type IssueFacts } from '../metrics/durations/issue-metrics.js';
+import type { MetricsSettings } from '../metrics/durations/settings.js';
 import type { PolicyFacts } from './types.js';
 
 /**

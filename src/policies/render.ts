@@ -1,4 +1,4 @@
-import { DAY_MS } from '../metrics/measure.js';
+import { DAY_MS } from '../metrics/durations/measure.js';
 import type { PolicyFacts } from './types.js';
 
 /** The placeholders a policy's comment and alert texts may use, for one issue and one duration. */

@@ -65,3 +65,19 @@ export function policyLabels(config: Pick<Config, 'durations' | 'policies' | 'pr
   }
   return labels;
 }
+
+const markersCache = new WeakMap<object, readonly string[]>();
+
+/**
+ * The hidden markers of the bot's comments (the rules' report, the policies' comments): a comment
+ * carrying one is the bot's, whichever account posted it, and is not a person's activity.
+ */
+export function botCommentMarkers(config: Pick<Config, 'durations' | 'policies' | 'preset' | 'labels'>): readonly string[] {
+  let markers = markersCache.get(config);
+  if (!markers) {
+    const fromPolicies = mergePolicies(config).flatMap((policy) => (policy.actions ?? []).flatMap((a) => ('comment' in a ? [a.comment.marker] : [])));
+    markers = [...new Set([config.labels.commentMarker, ...fromPolicies])];
+    markersCache.set(config, markers);
+  }
+  return markers;
+}

@@ -1,7 +1,7 @@
 import type { PolicyAction, PolicyCondition } from '../config/policies.js';
 import type { Alert } from '../alerts/alert.js';
 import type { IssueRef } from '../domain/types.js';
-import type { IssueDuration } from '../metrics/issue-metrics.js';
+import type { IssueDuration } from '../metrics/durations/issue-metrics.js';
 
 /** One policy, resolved from the shipped defaults and the config. */
 export interface Policy {

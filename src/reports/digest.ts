@@ -1,4 +1,4 @@
-import type { FinishedEngagement, IssueId, MetricsReport } from '../metrics/types.js';
+import type { FinishedEngagement, IssueId, MetricsReport } from '../metrics/contract.js';
 import type { Period } from './period.js';
 
 /** The sweep labelling an engagement at risk or breached (policies' `sla::*`), as the audit recorded it. */

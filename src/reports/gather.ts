@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { issueKey, type IssueState } from '../domain/types.js';
 import { issueWebUrl } from '../forges/web-links.js';
-import type { MetricsAnswer, MetricsQuery } from '../metrics/answer.js';
-import type { MetricsFilter } from '../metrics/filter.js';
-import type { MetricsReport } from '../metrics/types.js';
+import type { MetricsAnswer, MetricsQuery } from '../metrics/runtime/answer.js';
+import type { MetricsFilter } from '../metrics/table/filter.js';
+import type { MetricsReport } from '../metrics/contract.js';
 import type { Store } from '../store/store.js';
 import { inPeriod, type DigestInput, type Outcome, type SlaCrossing } from './digest.js';
 import { previousWeek, type Period } from './period.js';

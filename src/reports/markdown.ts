@@ -1,4 +1,4 @@
-import type { IssueId } from '../metrics/types.js';
+import type { IssueId } from '../metrics/contract.js';
 
 const DAY_SECONDS = 86_400;
 

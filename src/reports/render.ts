@@ -1,5 +1,5 @@
-import { stats } from '../metrics/stats.js';
-import type { FinishedEngagement, Forecast, OpenEngagement, TargetStatus } from '../metrics/types.js';
+import { stats } from '../metrics/durations/stats.js';
+import type { FinishedEngagement, Forecast, OpenEngagement, TargetStatus } from '../metrics/contract.js';
 import { wentLive, type DigestInput } from './digest.js';
 import { cell, change, days, issueLink, owners, percent, table } from './markdown.js';
 import { describePeriod, type Period } from './period.js';

@@ -1,13 +1,13 @@
 import type { Config } from '../config/schema.js';
 import type { Action, IssueEvent, IssueState, Transition } from '../domain/types.js';
 import { readRulesMemory, updateIssueMemory, type RulesMemory } from '../domain/issue-memory.js';
-import { overlayTo, trackedLabels } from '../metrics/overlay.js';
+import { overlayTo, trackedLabels } from '../domain/overlay.js';
 import { analyseBody, type TemplateId, type Validation } from '../templates/index.js';
 import { planDerived, wantedLabels } from './derived.js';
 import { applyOps, emptyOps, withScopedExclusivity, type LabelOps } from './label-ops.js';
-import { policyLabels } from '../policies/resolve.js';
+import { botCommentMarkers, policyLabels } from '../policies/resolve.js';
 import { nextActivity } from './activity.js';
-import { digest, renderReport } from './report.js';
+import { digest, renderReport } from './comment.js';
 import { planStage } from './stage.js';
 import { vocabularyFor, type Vocabulary } from './vocabulary.js';
 
@@ -192,7 +192,9 @@ function durationFields(validation: Validation): Record<string, string> {
 export function decide(event: IssueEvent, previous: IssueState | null, config: Config): Decision {
   const prior = previous ?? initialState(event);
   // A person's assignment is activity on GitHub as on GitLab (where it arrives as an update).
-  const activity = nextActivity(event, previous, policyLabels(config));
+  const activity = nextActivity(event, previous, policyLabels(config), botCommentMarkers(config));
+  // A comment is activity and nothing else: no label, stage, field or transition comes of it.
+  if (event.action === 'commented') return { actions: [], transitions: [], state: { ...prior, extra: updateIssueMemory(prior.extra, { activity }) } };
   if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt, extra: updateIssueMemory(prior.extra, { activity }) } };
   const decision = decideActive(event, prior, readRulesMemory(prior.extra), vocabularyFor(config));
   return { ...decision, state: { ...decision.state, extra: updateIssueMemory(decision.state.extra, { activity }) } };

@@ -21,6 +21,7 @@ import {
   type ChangeCursor,
   type Changes,
   type Delivery,
+  type IssueHistory,
   type LeaseHold,
   type PolicyMemoryRow,
   type InboxRow,
@@ -389,6 +390,17 @@ export class SqliteStore implements Store {
     const rows = this.prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`)
       .all(params) as TransitionRecord[];
     return rows.map(toTransition);
+  }
+
+  async issueHistory(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>): Promise<IssueHistory> {
+    // A read transaction: the engine thread's (or another process's) connection may commit a
+    // completion between two statements; inside one, both read the same snapshot of the WAL.
+    return this.db.transaction(() => {
+      const row = this.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref)) as { state: string } | undefined;
+      const rows = this.prepare('SELECT * FROM transitions WHERE forge = ? AND project = ? AND iid = ? ORDER BY at, to_stage')
+        .all(ref.forge, ref.project, ref.iid) as TransitionRecord[];
+      return { state: row ? parseIssueState(row.state) : null, transitions: rows.map(toTransition) };
+    })();
   }
 
   async changesSince(after: ChangeCursor, limit: number): Promise<Changes> {

@@ -2,7 +2,7 @@ import type { AuditEntry, ForgeName, IssueRef, IssueState, Transition } from '..
 
 /** A webhook delivery exactly as received: what is needed to verify-free replay it later. */
 export interface Delivery {
-  /** X-Gitlab-Event-UUID / Idempotency-Key / X-GitHub-Delivery. Unique. */
+  /** Idempotency-Key (else X-Gitlab-Event-UUID) / X-GitHub-Delivery. Unique. */
   id: string;
   forge: ForgeName;
   /** X-Gitlab-Event / X-GitHub-Event (+ `.action` for GitHub when known). */
@@ -72,6 +72,13 @@ export interface Changes {
   cursor: ChangeCursor;
 }
 
+/** One issue's state and its transitions, as of one instant of the store. */
+export interface IssueHistory {
+  state: IssueState | null;
+  /** In time order. */
+  transitions: Transition[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Create or upgrade the schema. Safe to run concurrently from several processes. */
@@ -109,6 +116,13 @@ export interface Store {
   /** Idempotent: a transition with the same (issue, from, to, at) is stored once. Returns how many were new. */
   recordTransitions(transitions: Transition[]): Promise<number>;
   transitions(filter: TransitionFilter): Promise<Transition[]>;
+  /**
+   * One issue's state and transitions from one consistent read (one transaction on SQLite, one
+   * REPEATABLE READ snapshot on PostgreSQL): a completion committing meanwhile is seen in both or in
+   * neither, so an answer built from them never shows a state its transitions do not reach. A null
+   * state and no transitions for an issue the store does not know.
+   */
+  issueHistory(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>): Promise<IssueHistory>;
   /**
    * Transitions recorded and issue states written after `after`, at most `limit` of each; fewer
    * than `limit` of both means the reader is up to date. Every row is returned exactly once

@@ -5,10 +5,10 @@ import { issueKey, type Action, type AuditEntry, type ForgeName, type IssueState
 import { executeActions } from '../actions/executor.js';
 import { isForgeError } from '../forges/errors.js';
 import type { ForgeClient } from '../forges/forge.js';
-import { issueFacts } from '../metrics/facts.js';
-import type { IssueFacts } from '../metrics/issue-metrics.js';
-import { metricsSettings } from '../metrics/settings.js';
-import { buildTimeline } from '../metrics/timeline.js';
+import { issueFacts } from '../metrics/durations/issue-facts.js';
+import type { IssueFacts } from '../metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../metrics/durations/settings.js';
+import { buildTimeline } from '../metrics/durations/timeline.js';
 import { evaluatePolicies } from '../policies/evaluate.js';
 import { policyFacts } from '../policies/facts.js';
 import { parsePolicyMemory } from '../policies/memory.js';

@@ -7,7 +7,7 @@ import { chromiumPath } from '../../scripts/chromium.js';
 import { configSchema } from '../../src/config/schema.js';
 import { dashboardRoutes } from '../../src/http/dashboard.js';
 import { metricsRoutes } from '../../src/http/metrics.js';
-import type { MetricsReport } from '../../src/metrics/types.js';
+import type { MetricsReport } from '../../src/metrics/contract.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
 import { BOARD_NOW, boardStore, HOSTILE_TITLE } from '../support/board-history.js';
 

@@ -4,7 +4,7 @@ import { configSchema, type Config, type ConfigInput } from '../../src/config/sc
 import { startForgeSimulator, SIMULATED_GITHUB_REPO, type ForgeSimulator } from '../../src/demo/simulator/index.js';
 import { createForgeClients } from '../../src/forges/clients.js';
 import { metricsRoutes } from '../../src/http/metrics.js';
-import { inProcessReports } from '../../src/metrics/reports.js';
+import { inProcessAnswers } from '../../src/metrics/runtime/answer-cache.js';
 import { continuationMarker, digestParts, fileDigest } from '../../src/reports/deliver/forge.js';
 import { gatherDigest } from '../../src/reports/gather.js';
 import { parseWeek } from '../../src/reports/period.js';
@@ -60,7 +60,7 @@ describe('the digest, delivered', () => {
   async function setUp(digest?: Parameters<typeof config>[0]) {
     const store = await boardStore();
     const cfg = config(digest);
-    const reports = inProcessReports(store, cfg, {
+    const reports = inProcessAnswers(store, cfg, {
       now,
       onRefreshError: (error) => {
         throw error;

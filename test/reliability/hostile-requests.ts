@@ -4,6 +4,7 @@
  * turns it into a signed request. Everything starts from the real fixtures in test/fixtures.
  */
 import fc from 'fast-check';
+import { gitlabIssueNote } from '../support/comment-payloads.js';
 import { gitlabIssueHook, githubFixture } from '../support/payloads.js';
 import { GITHUB_SECRET, GITLAB_SECRET, githubHeaders, gitlabHeaders } from '../support/signing.js';
 
@@ -141,6 +142,12 @@ export const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   fc.record({ kind: fc.constant('ignored' as const), forge, event: fc.constantFrom('push', 'issue_comment', 'ping', 'Push Hook', 'Note Hook', '') }),
   fc.record({ kind: fc.constant('unknown-route' as const), path: fc.constantFrom('/webhooks/bitbucket', '/webhooks/', '/webhooks/GITHUB', '/webhooks/github/extra', '/webhook/gitlab') }),
 );
+
+/** A body for an event the service answers `ignored`: comment events carry one that is not an issue's activity. */
+function ignoredBody(forge: ForgeName, event: string): unknown {
+  if (forge === 'github') return githubFixture(event === 'ping' ? 'ping.event' : event === 'issue_comment' ? 'issue_comment.deleted' : 'push.event');
+  return event === 'Note Hook' ? gitlabIssueNote({ system: true }) : { object_kind: 'push' };
+}
 
 export interface Expected {
   status: number;
@@ -310,7 +317,7 @@ export class RequestFactory {
       }
       case 'ignored': {
         const isPing = recipe.forge === 'github' && recipe.event === 'ping';
-        const body = JSON.stringify(recipe.forge === 'github' ? githubFixture(isPing ? 'ping.event' : 'push.event') : { object_kind: 'push' });
+        const body = JSON.stringify(ignoredBody(recipe.forge, recipe.event));
         const event = recipe.event;
         return {
           kind: recipe.kind,

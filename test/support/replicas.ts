@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DELIVERY_STAGES, SALES_STAGES } from '../../src/config/presets.js';
-import { parseOverlay } from '../../src/metrics/overlay.js';
+import { parseOverlay } from '../../src/domain/overlay.js';
 import { gitlabIssueHook } from './payloads.js';
 import { GITLAB_SECRET, gitlabHeaders } from './signing.js';
 

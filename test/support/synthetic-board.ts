@@ -1,5 +1,5 @@
 import type { Transition } from '../../src/domain/types.js';
-import { overlayTo } from '../../src/metrics/overlay.js';
+import { overlayTo } from '../../src/domain/overlay.js';
 import type { Store } from '../../src/store/store.js';
 
 /**

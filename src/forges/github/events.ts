@@ -1,11 +1,13 @@
 import { createHmac } from 'node:crypto';
 import type { IssueAction, IssueEvent } from '../../domain/types.js';
-import { safeEqual } from '../../http/auth.js';
+import { safeEqual } from '../../safe-equal.js';
 import { field, type AllowList } from '../allow-list.js';
 import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
 import { header, toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
-import { githubIssuesSchema, githubProjectItemSchema, type GithubIssues, type GithubProjectItem } from './payload.js';
+import { classifyGithubComment, normalizeGithubComment } from './comment.js';
+import { githubActor, githubOrderingKey } from './identity.js';
+import { githubIssueCommentSchema, githubIssuesSchema, githubProjectItemSchema, type GithubIssues, type GithubProjectItem } from './payload.js';
 
 const ISSUE_ACTIONS: ReadonlySet<string> = new Set<IssueAction>([
   'opened',
@@ -20,14 +22,9 @@ const ISSUE_ACTIONS: ReadonlySet<string> = new Set<IssueAction>([
   'unassigned',
 ]);
 
-/** GitHub events of one issue are ordered by the issue's node id: `projects_v2_item` only carries that. */
-export const githubOrderingKey = (nodeId: string): string => `github:${nodeId}`;
+const HANDLED_EVENTS: ReadonlySet<string> = new Set(['issues', 'issue_comment', 'projects_v2_item']);
 
 const EPOCH = new Date(0).toISOString();
-
-function isBot(sender: { login: string; type?: string | undefined }, botUsers: ReadonlySet<string>): boolean {
-  return sender.type === 'Bot' || botUsers.has(sender.login) || sender.login.endsWith('[bot]');
-}
 
 export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, botUsers: ReadonlySet<string>): IssueEvent {
   const { issue } = payload;
@@ -51,7 +48,7 @@ export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, 
     body: issue.body ?? '',
     state: issue.state === 'closed' ? 'closed' : 'open',
     author: issue.user?.login,
-    actor: { login: payload.sender.login, isBot: isBot(payload.sender, botUsers) },
+    actor: githubActor(payload.sender, botUsers),
     labelsBefore,
     labelsAfter,
     bodyChanged: action === 'opened' || (action === 'edited' && (payload.changes?.body !== undefined || payload.changes?.title !== undefined)),
@@ -88,7 +85,7 @@ export function normalizeGithubProjectItem(
     title: '',
     body: '',
     state: 'open',
-    actor: { login: payload.sender.login, isBot: isBot(payload.sender, botUsers) },
+    actor: githubActor(payload.sender, botUsers),
     labelsBefore: [],
     labelsAfter: [],
     bodyChanged: false,
@@ -152,7 +149,7 @@ export function createGithubWebhooks(options: {
     classify(headers: Headers, payload: unknown): Classified {
       const event = header(headers, 'x-github-event') ?? '';
       const id = header(headers, 'x-github-delivery');
-      if (event !== 'issues' && event !== 'projects_v2_item') return { ignored: `event '${event || '(none)'}' is not handled` };
+      if (!HANDLED_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
       if (!id) return { invalid: 'X-GitHub-Delivery header is missing' };
       const allowed = options.repositories;
       if (event === 'projects_v2_item') {
@@ -161,13 +158,17 @@ export function createGithubWebhooks(options: {
         return classifyProjectItem(id, payload, allowed !== null && allowed !== undefined);
       }
       if (allowed && !allowed.allows(field(payload, 'repository', 'full_name'))) return { ignored: `repository is not in ${allowed.setting}` };
-      return classifyIssues(id, payload);
+      return event === 'issue_comment' ? classifyGithubComment(id, payload) : classifyIssues(id, payload);
     },
     normalize(delivery) {
       const body: unknown = JSON.parse(delivery.body);
       if (delivery.headers['x-github-event'] === 'projects_v2_item') {
         const parsed = githubProjectItemSchema.safeParse(body);
         return parsed.success ? normalizeGithubProjectItem(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };
+      }
+      if (delivery.headers['x-github-event'] === 'issue_comment') {
+        const comment = githubIssueCommentSchema.safeParse(body);
+        return comment.success ? normalizeGithubComment(delivery.id, comment.data, botUsers) : { ignored: describeZodError(comment.error) };
       }
       const parsed = githubIssuesSchema.safeParse(body);
       return parsed.success ? normalizeGithubIssue(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };

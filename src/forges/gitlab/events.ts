@@ -1,10 +1,12 @@
 import type { IssueAction, IssueEvent } from '../../domain/types.js';
-import { safeEqual } from '../../http/auth.js';
+import { safeEqual } from '../../safe-equal.js';
 import { field, type AllowList } from '../allow-list.js';
 import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
 import { bodyDigestId, header, toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
-import { gitlabIssueHookSchema, type GitlabIssueHook } from './payload.js';
+import { gitlabActor, gitlabOrderingKey } from './identity.js';
+import { classifyGitlabNote, NOTE_EVENTS, normalizeGitlabNote } from './note.js';
+import { gitlabIssueHookSchema, gitlabNoteHookSchema, type GitlabIssueHook } from './payload.js';
 
 const ISSUE_EVENTS = new Set(['Issue Hook', 'Confidential Issue Hook', 'Work Item Hook']);
 /** Work items other than issues (tasks, epics, OKRs) are not cards on a services board. */
@@ -18,10 +20,6 @@ const ACTIONS: Record<string, IssueAction> = {
   delete: 'deleted',
   move: 'transferred',
 };
-
-export function gitlabOrderingKey(projectId: number, iid: number): string {
-  return `gitlab:${projectId}#${iid}`;
-}
 
 const titles = (labels: { title: string }[] | null | undefined): string[] => (labels ?? []).map((l) => l.title);
 
@@ -42,10 +40,7 @@ export function normalizeGitlabIssue(deliveryId: string, hook: GitlabIssueHook, 
     title: attributes.title ?? '',
     body: attributes.description ?? '',
     state: attributes.state === 'closed' ? 'closed' : 'open',
-    actor: {
-      login: hook.user.username,
-      isBot: hook.user.bot === true || botUsers.has(hook.user.username) || /(^|_)bot(_|$)/.test(hook.user.username),
-    },
+    actor: gitlabActor(hook.user, botUsers),
     labelsBefore,
     labelsAfter,
     bodyChanged: action === 'opened' || hasBodyChange(hook),
@@ -66,6 +61,16 @@ function hasBodyChange(hook: GitlabIssueHook): boolean {
   return hook.changes?.description !== undefined || hook.changes?.title !== undefined;
 }
 
+/**
+ * GitLab's retries and manual resends of a hook keep its `Idempotency-Key` but may carry a new
+ * `X-Gitlab-Event-UUID`, so the key identifies the delivery first; older GitLab sends only the UUID.
+ * Without either, the received bytes (not a re-serialisation: a retry repeats them exactly, and
+ * stringifying a hostile, deeply nested body would overflow the stack).
+ */
+function gitlabDeliveryId(headers: Headers, rawBody: string | undefined, payload: unknown): string {
+  return header(headers, 'idempotency-key') ?? header(headers, 'x-gitlab-event-uuid') ?? bodyDigestId(rawBody ?? JSON.stringify(payload));
+}
+
 export function createGitlabWebhooks(options: { secret: string | undefined; botUsers?: string[]; projects?: AllowList | null }): ForgeWebhooks {
   const botUsers = new Set(options.botUsers ?? []);
   return {
@@ -76,23 +81,19 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
     },
     classify(headers: Headers, payload: unknown, rawBody?: string): Classified {
       const event = header(headers, 'x-gitlab-event') ?? '';
-      if (!ISSUE_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
+      if (!ISSUE_EVENTS.has(event) && !NOTE_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
       const allowed = options.projects;
       if (allowed && !allowed.allows(field(payload, 'project', 'id'), field(payload, 'project', 'path_with_namespace'))) {
         return { ignored: `project is not in ${allowed.setting}` };
       }
+      if (NOTE_EVENTS.has(event)) return classifyGitlabNote(event, payload, () => gitlabDeliveryId(headers, rawBody, payload));
       const parsed = gitlabIssueHookSchema.safeParse(payload);
       if (!parsed.success) return { invalid: describeZodError(parsed.error) };
       const { object_attributes: attributes, project } = parsed.data;
       if (attributes.type && !ISSUE_TYPES.has(attributes.type)) {
         return { ignored: `work item type '${attributes.type}' is not handled` };
       }
-      // The received bytes, not a re-serialisation: a retry repeats them exactly, and stringifying a
-      // hostile, deeply nested body would overflow the stack.
-      const id =
-        header(headers, 'x-gitlab-event-uuid') ??
-        header(headers, 'idempotency-key') ??
-        bodyDigestId(rawBody ?? JSON.stringify(payload));
+      const id = gitlabDeliveryId(headers, rawBody, payload);
       return {
         accept: {
           id,
@@ -104,6 +105,11 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
       };
     },
     normalize(delivery) {
+      if (NOTE_EVENTS.has(delivery.headers['x-gitlab-event'] ?? '')) {
+        const note = gitlabNoteHookSchema.safeParse(JSON.parse(delivery.body));
+        if (!note.success) return { ignored: `stored body no longer parses: ${describeZodError(note.error)}` };
+        return normalizeGitlabNote(delivery.id, note.data, botUsers);
+      }
       const parsed = gitlabIssueHookSchema.safeParse(JSON.parse(delivery.body));
       if (!parsed.success) return { ignored: `stored body no longer parses: ${describeZodError(parsed.error)}` };
       return normalizeGitlabIssue(delivery.id, parsed.data, botUsers);

@@ -43,3 +43,40 @@ export const gitlabIssueHookSchema = z
   .loose();
 
 export type GitlabIssueHook = z.infer<typeof gitlabIssueHookSchema>;
+
+/**
+ * The parts of GitLab's Note Hook (a comment) that boardkeeper reads. `issue` is there when the
+ * comment is on an issue (`noteable_type: Issue`); other targets carry their own key instead.
+ */
+export const gitlabNoteHookSchema = z
+  .object({
+    object_kind: z.literal('note'),
+    user: z.object({ username: z.string(), bot: z.boolean().optional() }).loose(),
+    project: z.object({ id: z.number().int(), path_with_namespace: z.string().optional() }).loose(),
+    object_attributes: z
+      .object({
+        id: z.number().int(),
+        note: z.string().nullish(),
+        noteable_type: z.string(),
+        system: z.boolean().nullish(),
+        action: z.string().nullish(),
+        created_at: z.string().nullish(),
+        updated_at: z.string().nullish(),
+      })
+      .loose(),
+    issue: z
+      .object({
+        id: z.number().int(),
+        iid: z.number().int().positive(),
+        title: z.string().nullish(),
+        description: z.string().nullish(),
+        state: z.string().nullish(),
+        labels: z.array(label).nullish(),
+        created_at: z.string().nullish(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+export type GitlabNoteHook = z.infer<typeof gitlabNoteHookSchema>;

@@ -1,7 +1,8 @@
-import type { IssueMetrics } from '../issue-metrics.js';
-import type { MetricsSettings } from '../settings.js';
-import type { ForecastBasis } from '../types.js';
+import type { IssueMetrics } from '../durations/issue-metrics.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { ForecastBasis } from '../contract.js';
 import { forecastEngagement, forecastHistory, type EngagementForecast } from './engagement.js';
+import type { ForecastMemo } from './memo.js';
 
 /** Codes of `ForecastColumns.status` and `.basis`; 0 is always "none". */
 export const [NO_FORECAST, FORECAST, TOO_LITTLE_HISTORY] = [0, 1, 2] as const;
@@ -20,10 +21,16 @@ export interface ForecastColumns {
 
 /**
  * Forecasts every running KPI duration among `issues` (aligned with the table's rows) from the
- * finished ones. The entry point of the snapshot build: CPU-bound (10,000 draws per engagement by
- * default), so it must never run on a request.
+ * finished and running ones. The entry point of the snapshot build: CPU-bound (10,000 draws per
+ * engagement by default), so it must never run on a request; `memo` (kept from build to build)
+ * spares the engagements whose forecast cannot have changed.
  */
-export function forecastColumns(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number): ForecastColumns {
+export function forecastColumns(
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+  memo?: ForecastMemo,
+): ForecastColumns {
   const n = issues.length;
   const columns: ForecastColumns = {
     status: new Uint8Array(n),
@@ -33,10 +40,11 @@ export function forecastColumns(issues: readonly IssueMetrics[], settings: Metri
     samples: new Uint32Array(n),
     basis: new Uint8Array(n),
   };
-  const history = forecastHistory(issues, settings);
+  const history = forecastHistory(issues, settings, nowMs);
   const draws = new Float64Array(settings.forecast.draws);
+  memo?.begin();
   issues.forEach((issue, i) => {
-    const forecast = forecastEngagement(history, issue, settings, nowMs, draws);
+    const forecast = forecastEngagement(history, issue, settings, nowMs, draws, memo);
     if (!forecast) return;
     columns.samples[i] = forecast.samples;
     if (forecast.status === 'too-little-history') {
@@ -49,6 +57,7 @@ export function forecastColumns(issues: readonly IssueMetrics[], settings: Metri
     columns.chance[i] = forecast.chance ?? Number.NaN;
     columns.basis[i] = BASES.indexOf(forecast.basis);
   });
+  memo?.settle();
   return columns;
 }
 

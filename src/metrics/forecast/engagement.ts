@@ -1,10 +1,11 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { issueKey } from '../../domain/types.js';
-import type { IssueMetrics } from '../issue-metrics.js';
-import type { Measure } from '../measure.js';
-import type { MetricsSettings } from '../settings.js';
-import type { ForecastBasis } from '../types.js';
-import { ForecastHistory, pastEngagement } from './history.js';
+import type { IssueMetrics } from '../durations/issue-metrics.js';
+import type { Measure } from '../durations/measure.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { ForecastBasis } from '../contract.js';
+import { ForecastHistory, observedEngagement } from './history.js';
+import type { ForecastMemo } from './memo.js';
 import { simulate, type Simulation } from './simulate.js';
 
 /** One open engagement's forecast in milliseconds, before it is rendered for a report. */
@@ -12,10 +13,14 @@ export type EngagementForecast =
   | ({ status: 'forecast'; samples: number; basis: ForecastBasis } & Simulation)
   | { status: 'too-little-history'; samples: number };
 
-/** Every finished KPI duration among `issues`, as the history forecasts learn from. */
-export function forecastHistory(issues: readonly IssueMetrics[], settings: MetricsSettings): ForecastHistory {
-  const past = issues.flatMap((issue) => pastEngagement(issue, settings.kpi) ?? []);
-  return new ForecastHistory(past, settings.forecast.minimumHistory);
+/** Every finished or running KPI duration among `issues` as of `nowMs`, as the history forecasts learn from. */
+export function forecastHistory(
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+): ForecastHistory {
+  const observed = issues.flatMap((issue) => observedEngagement(issue, settings.kpi, nowMs) ?? []);
+  return new ForecastHistory(observed, settings.forecast.minimumHistory);
 }
 
 /** FNV-1a: a stable 32-bit seed per issue, so its forecast does not depend on the other issues. */
@@ -41,7 +46,7 @@ export function deadlineAfter(measure: Measure, startMs: number, targetMs: numbe
 /**
  * The forecast of one issue whose KPI duration is running as of `nowMs`, or null when it is not
  * running (not started, finished, or stopped). `draws` is scratch space: its length is the number
- * of simulated futures.
+ * of simulated futures. With a `memo`, the last build's forecast is reused when pool and path are the same.
  */
 export function forecastEngagement(
   history: ForecastHistory,
@@ -49,6 +54,7 @@ export function forecastEngagement(
   settings: MetricsSettings,
   nowMs: number,
   draws: Float64Array,
+  memo?: ForecastMemo,
 ): EngagementForecast | null {
   const duration = issue.durations.get(settings.kpi);
   if (duration?.state !== 'open' || issue.closed || issue.stage === null) return null;
@@ -58,8 +64,24 @@ export function forecastEngagement(
     startMs: duration.startMs,
     stage: issue.stage,
     stageSinceMs: Math.max(issue.stageSinceMs, duration.startMs),
-    deadlineMs: duration.targetMs === null ? null : deadlineAfter(settings.measure, duration.startMs, duration.targetMs),
+    deadlineMs:
+      duration.targetMs === null ? null : deadlineAfter(settings.measure, duration.startMs, duration.targetMs),
   };
-  const rng = xoroshiro128plus(settings.forecast.seed ^ hash(issueKey(issue.id)));
-  return { status: 'forecast', samples: pool.engagements, basis: pool.basis, ...simulate(pool, path, nowMs, rng, draws) };
+  const key = issueKey(issue.id);
+  const forecast = (): EngagementForecast => {
+    const rng = xoroshiro128plus(settings.forecast.seed ^ hash(key));
+    return {
+      status: 'forecast',
+      samples: pool.engagements,
+      basis: pool.basis,
+      ...simulate(pool, path, nowMs, rng, draws),
+    };
+  };
+  if (!memo) return forecast();
+  const { seed, draws: count } = settings.forecast;
+  return memo.recall(
+    pool.fingerprint,
+    [key, path.startMs, path.stage, path.stageSinceMs, path.deadlineMs, nowMs, seed, count].join('|'),
+    forecast,
+  );
 }

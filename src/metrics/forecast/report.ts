@@ -1,7 +1,6 @@
-import { DAY_MS } from '../measure.js';
-import type { MetricsSettings } from '../settings.js';
-import type { IssueTable } from '../table.js';
-import type { Forecast, ForecastBucket, IssueId } from '../types.js';
+import { DAY_MS } from '../durations/measure.js';
+import type { MetricsSettings } from '../durations/settings.js';
+import type { Forecast, ForecastBucket } from '../contract.js';
 import { FORECAST, forecastOfRow, TOO_LITTLE_HISTORY, type ForecastColumns } from './columns.js';
 import type { EngagementForecast } from './engagement.js';
 
@@ -9,17 +8,6 @@ import type { EngagementForecast } from './engagement.js';
 export function kpiTargetDays(settings: MetricsSettings): number | null {
   const targetMs = settings.definitions.find((d) => d.name === settings.kpi)?.targetMs ?? null;
   return targetMs === null ? null : targetMs / DAY_MS;
-}
-
-/** The forecast of one issue in the table, as on the report's open rows; null when it has none (or the table does not hold it yet). */
-export function forecastOfIssue(table: IssueTable, id: IssueId, settings: MetricsSettings): Forecast | null {
-  const forge = table.keys.forge.indexOf(id.forge);
-  const project = table.keys.project.indexOf(id.project);
-  for (let i = 0; i < table.size; i++) {
-    if (table.iid[i] !== id.iid || table.forge[i] !== forge || table.project[i] !== project) continue;
-    return forecastAt(table.forecast, i, settings, kpiTargetDays(settings));
-  }
-  return null;
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

@@ -7,9 +7,9 @@ import { backfillVocabulary, transitionsFromHistory } from '../../../src/engine/
 import type { LabelHistoryEntry } from '../../../src/forges/forge.js';
 import { createGithubWebhooks } from '../../../src/forges/github/events.js';
 import { createGitlabWebhooks } from '../../../src/forges/gitlab/events.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 import { decide } from '../../../src/rules/index.js';
 import type { Delivery } from '../../../src/store/store.js';
 import { githubFixture, gitlabIssueHook } from '../../support/payloads.js';

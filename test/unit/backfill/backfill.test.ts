@@ -4,9 +4,9 @@ import { configSchema } from '../../../src/config/schema.js';
 import { backfill } from '../../../src/engine/backfill.js';
 import { backfillVocabulary, transitionsFromHistory } from '../../../src/engine/backfill-transitions.js';
 import { decodeIidRanges, encodeIidRanges } from '../../../src/engine/iid-ranges.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { fakeForge, history } from './fake-forge.js';
 

@@ -1,15 +1,16 @@
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
 import type { IssueState, Transition } from '../../../src/domain/types.js';
-import { filterChoices } from '../../../src/dashboard/choices.js';
+import { filterChoices } from '../../../src/metrics/table/choices.js';
 import { metricsQueryFor, type DashboardSelection } from '../../../src/dashboard/query.js';
 import { dashboardView, type DashboardView, type ViewContext } from '../../../src/dashboard/view.js';
-import { buildReport } from '../../../src/metrics/aggregate.js';
-import { computeIssues, selectIssues } from '../../../src/metrics/compute.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { parseMetricsQuery } from '../../../src/metrics/filter.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
-import { buildTable } from '../../../src/metrics/table.js';
-import type { MetricsReport } from '../../../src/metrics/types.js';
+import { buildReport } from '../../../src/metrics/json/metrics.js';
+import { computeIssues } from '../../../src/metrics/durations/issue-metrics.js';
+import { selectIssues } from '../../../src/metrics/table/select.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { parseMetricsQuery } from '../../../src/metrics/table/filter.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
+import { buildTable } from '../../../src/metrics/table/table.js';
+import type { MetricsReport } from '../../../src/metrics/contract.js';
 import { BOARD_NOW } from '../../support/board-history.js';
 
 export const ALL: DashboardSelection = { kind: null, segment: null, period: 'all' };

@@ -6,7 +6,7 @@ import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
 import type { AuditEntry } from '../../../src/domain/types.js';
 import { createLocalEngine, type LocalEngine } from '../../../src/engine/local.js';
 import type { JobName } from '../../../src/engine/jobs.js';
-import { createWebhooks } from '../../../src/forges/webhooks.js';
+import { createWebhooks } from '../../../src/forges/forge-webhooks.js';
 import { createLogger } from '../../../src/logger.js';
 import { createService, type Service } from '../../../src/service.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IssueRef, IssueState } from '../../../src/domain/types.js';
 import { createPipeline } from '../../../src/engine/pipeline.js';
 import type { ForgeClient } from '../../../src/forges/forge.js';
-import { createWebhooks } from '../../../src/forges/webhooks.js';
+import { createWebhooks } from '../../../src/forges/forge-webhooks.js';
 import { createLogger } from '../../../src/logger.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { InboxRow } from '../../../src/store/store.js';

@@ -75,10 +75,13 @@ describe('GitLab Issue Hook normalisation', () => {
     expect(gitlab.classify(headers, body)).toMatchObject({ invalid: expect.stringContaining('object_attributes.iid') });
   });
 
-  it('falls back to Idempotency-Key, then to a digest of the body, for the delivery id', () => {
+  it('keys a delivery on Idempotency-Key first (a resend keeps it, with a new UUID), then the UUID, then a digest of the body', () => {
     const body = gitlabIssueHook();
     const withKey = gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'idempotency-key': 'k1' }, body);
     expect(withKey).toMatchObject({ accept: { id: 'k1' } });
+    const resent = gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'idempotency-key': 'k1', 'x-gitlab-event-uuid': 'uuid-new' }, body);
+    expect(resent).toMatchObject({ accept: { id: 'k1' } });
+    expect(gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'uuid-only' }, body)).toMatchObject({ accept: { id: 'uuid-only' } });
     const a = gitlab.classify({ 'x-gitlab-event': 'Issue Hook' }, body);
     const b = gitlab.classify({ 'x-gitlab-event': 'Issue Hook' }, gitlabIssueHook());
     expect(a).toMatchObject({ accept: { id: expect.stringMatching(/^sha256:/) } });
@@ -122,8 +125,8 @@ describe('GitHub normalisation', () => {
 
   it('ignores actions and events it does not act on', () => {
     expect(github.classify(headersFor('issues'), githubFixture('issues.opened'))).toHaveProperty('accept');
-    expect(github.classify(headersFor('issue_comment'), githubFixture('issue_comment.created'))).toEqual({
-      ignored: "event 'issue_comment' is not handled",
+    expect(github.classify(headersFor('issue_comment'), githubFixture('issue_comment.deleted'))).toEqual({
+      ignored: 'issue_comment.deleted is not handled',
     });
     expect(github.classify(headersFor('push'), githubFixture('push.event'))).toHaveProperty('ignored');
   });

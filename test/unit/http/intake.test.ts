@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../../src/store/store.js';
 import { gitlabIssueHook, githubFixture } from '../../support/payloads.js';
-import { startTestService, type TestService } from '../../support/service.js';
+import { eventually, startTestService, type TestService } from '../../support/service.js';
 import { GITHUB_SECRET, GITLAB_SECRET, githubHeaders, gitlabHeaders } from '../../support/signing.js';
 
 let t: TestService;
@@ -109,6 +109,19 @@ describe('POST /webhooks/gitlab', () => {
     const response = await inject('/webhooks/gitlab', gitlabHeaders('uuid-1'), body);
     expect(response.statusCode).toBe(202);
     expect((await t.service.store.listInbox('queued', 1))[0]).toMatchObject({ id: 'uuid-1', orderingKey: 'gitlab:1#23' });
+  });
+
+  it("takes GitLab's resend (same Idempotency-Key, new X-Gitlab-Event-UUID) as a duplicate, and processes the delivery once", async () => {
+    const body = JSON.stringify(gitlabIssueHook({ action: 'open', previousLabels: [], labels: ['stage::intake'] }));
+    const first = await inject('/webhooks/gitlab', { ...gitlabHeaders('uuid-first'), 'idempotency-key': 'idem-1' }, body);
+    expect(first.statusCode).toBe(202);
+    const resent = await inject('/webhooks/gitlab', { ...gitlabHeaders('uuid-resend'), 'idempotency-key': 'idem-1' }, body);
+    expect(resent.statusCode).toBe(200);
+    expect(resent.json()).toEqual({ duplicate: true, id: 'idem-1' });
+    t.service.worker.start();
+    await eventually(async () => (await t.service.store.inboxCounts()).done === 1, 'the delivery processed');
+    expect(await t.service.store.inboxCounts()).toEqual({ queued: 0, processing: 0, done: 1, dead: 0 });
+    expect((await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).filter((x) => x.to === 'intake')).toHaveLength(1);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
+import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 import { DAY, DEFAULT_CONFIG, issue, T0 } from '../policies/board.js';
 
 const settings = metricsSettings(DEFAULT_CONFIG);

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
 import { metricsRoutes } from '../../../src/http/metrics.js';
-import type { MetricsReport } from '../../../src/metrics/types.js';
+import type { MetricsReport } from '../../../src/metrics/contract.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { A, B_AS_DELIVERED, C, NOW, state } from './ledger.js';
 

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { IssueState, Transition } from '../../../src/domain/types.js';
-import { computeIssues } from '../../../src/metrics/compute.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { IssueLedger } from '../../../src/metrics/issue-ledger.js';
-import { overlayTo } from '../../../src/metrics/overlay.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
-import { buildTable } from '../../../src/metrics/table.js';
+import { computeIssues } from '../../../src/metrics/durations/issue-metrics.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { IssueLedger } from '../../../src/metrics/table/ledger.js';
+import { overlayTo } from '../../../src/domain/overlay.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
+import { buildTable } from '../../../src/metrics/table/table.js';
 import { state } from './ledger.js';
 
 const settings = metricsSettings(configSchema.parse({}));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
-import { buildReport } from '../../../src/metrics/aggregate.js';
-import { computeIssues } from '../../../src/metrics/compute.js';
-import { buildTable } from '../../../src/metrics/table.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
+import { buildReport } from '../../../src/metrics/json/metrics.js';
+import { computeIssues } from '../../../src/metrics/durations/issue-metrics.js';
+import { buildTable } from '../../../src/metrics/table/table.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 import { A, B, B_AS_DELIVERED, C, D, D_STATE, LATER, NOW, state } from './ledger.js';
 
 const settings = metricsSettings(configSchema.parse({}));

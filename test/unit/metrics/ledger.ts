@@ -1,5 +1,5 @@
 import type { IssueState, Transition } from '../../../src/domain/types.js';
-import { overlayTo } from '../../../src/metrics/overlay.js';
+import { overlayTo } from '../../../src/domain/overlay.js';
 
 /**
  * Hand-computed engagements. Every expected number below was worked out by hand from these

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessMeasure, calendarMeasure } from '../../../src/metrics/measure.js';
+import { businessMeasure, calendarMeasure } from '../../../src/metrics/durations/measure.js';
 
 const at = (iso: string) => Date.parse(iso);
 const HOUR = 3_600_000;

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { Transition } from '../../../src/domain/types.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
-import { businessMeasure } from '../../../src/metrics/measure.js';
-import { overlayTo } from '../../../src/metrics/overlay.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
+import { businessMeasure } from '../../../src/metrics/durations/measure.js';
+import { overlayTo } from '../../../src/domain/overlay.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 
 const settings = metricsSettings(configSchema.parse({}));
 const MINUTE = 60_000;

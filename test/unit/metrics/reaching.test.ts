@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRESET } from '../../../src/config/presets.js';
 import { configSchema } from '../../../src/config/schema.js';
 import type { Transition } from '../../../src/domain/types.js';
-import { stagesReaching } from '../../../src/metrics/board-order.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { issueMetrics } from '../../../src/metrics/issue-metrics.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
+import { stagesReaching } from '../../../src/metrics/durations/board-order.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { issueMetrics } from '../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
 
 const settings = metricsSettings(configSchema.parse({}));
 const HOUR = 3_600_000;

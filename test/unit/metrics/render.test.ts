@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
-import { computeIssues } from '../../../src/metrics/compute.js';
-import { renderCsv } from '../../../src/metrics/csv.js';
-import { issueFacts } from '../../../src/metrics/facts.js';
-import { renderPrometheus } from '../../../src/metrics/prometheus.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
-import { buildTable } from '../../../src/metrics/table.js';
+import { computeIssues } from '../../../src/metrics/durations/issue-metrics.js';
+import { renderCsv } from '../../../src/metrics/formats/csv.js';
+import { issueFacts } from '../../../src/metrics/durations/issue-facts.js';
+import { renderPrometheus } from '../../../src/metrics/formats/prometheus.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
+import { buildTable } from '../../../src/metrics/table/table.js';
 import { A, LATER, state } from './ledger.js';
 
 const settings = metricsSettings(configSchema.parse({}));

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import { createLogger } from '../../../src/logger.js';
-import type { MetricsQuery } from '../../../src/metrics/answer.js';
-import { ReportEngine, type ReportBackend } from '../../../src/metrics/report-engine.js';
-import { ReportThread } from '../../../src/metrics/report-thread.js';
-import { MetricsReports } from '../../../src/metrics/reports.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
-import type { MetricsReport } from '../../../src/metrics/types.js';
+import type { MetricsQuery } from '../../../src/metrics/runtime/answer.js';
+import { LocalMetrics, type MetricsBackend } from '../../../src/metrics/runtime/local-metrics.js';
+import { MetricsThread } from '../../../src/metrics/runtime/thread.js';
+import { MetricsAnswers } from '../../../src/metrics/runtime/answer-cache.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
+import type { MetricsReport } from '../../../src/metrics/contract.js';
 import { createService } from '../../../src/service.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { A, B_AS_DELIVERED, C, D, D_STATE, NOW, state } from './ledger.js';
@@ -37,9 +37,9 @@ describe('the metrics reports', () => {
   });
 
   /** A backend that counts the reports it computes. */
-  function counting(backend: ReportBackend) {
+  function counting(backend: MetricsBackend) {
     const counts = { answers: 0 };
-    const counted: ReportBackend = {
+    const counted: MetricsBackend = {
       refresh: (asOfMs) => backend.refresh(asOfMs),
       answer: (query) => {
         counts.answers++;
@@ -47,12 +47,12 @@ describe('the metrics reports', () => {
       },
       close: () => backend.close(),
     };
-    return { counts, reports: new MetricsReports(counted, config, { now: () => new Date(NOW), onRefreshError: (error) => { throw error; } }) };
+    return { counts, reports: new MetricsAnswers(counted, config, { now: () => new Date(NOW), onRefreshError: (error) => { throw error; } }) };
   }
 
   it('are computed on a thread with its own connection exactly as on this one', async () => {
-    const thread = new ReportThread(config);
-    const local = new ReportEngine(store, metricsSettings(config));
+    const thread = new MetricsThread(config);
+    const local = new LocalMetrics(store, metricsSettings(config));
     try {
       for (const backend of [thread, local]) expect((await backend.refresh(NOW)).asOfMs).toBe(NOW);
       for (const query of [JSON_QUERY, DASHBOARD_QUERY, { format: 'csv', filter: {} } as const]) {
@@ -66,7 +66,7 @@ describe('the metrics reports', () => {
   });
 
   it('answer a repeated query from the cache until a new transition or issue state arrives', async () => {
-    const { counts, reports } = counting(new ReportEngine(store, metricsSettings(config)));
+    const { counts, reports } = counting(new LocalMetrics(store, metricsSettings(config)));
     const total = async () => {
       const answer = await reports.answer(JSON_QUERY);
       return 'body' in answer ? (JSON.parse(answer.body) as MetricsReport).issues.total : null;
@@ -84,10 +84,10 @@ describe('the metrics reports', () => {
   });
 
   it('answer from the previous build while a slow refresh completes behind them', async () => {
-    const engine = new ReportEngine(store, metricsSettings(config));
+    const engine = new LocalMetrics(store, metricsSettings(config));
     let release = () => {};
     let slow = false;
-    const backend: ReportBackend = {
+    const backend: MetricsBackend = {
       refresh: async (asOfMs) => {
         if (slow) await new Promise<void>((resolve) => (release = resolve));
         return engine.refresh(asOfMs);
@@ -95,7 +95,7 @@ describe('the metrics reports', () => {
       answer: (query) => engine.answer(query),
       close: () => engine.close(),
     };
-    const reports = new MetricsReports(backend, config, { now: () => new Date(NOW), onRefreshError: (error) => { throw error; } });
+    const reports = new MetricsAnswers(backend, config, { now: () => new Date(NOW), onRefreshError: (error) => { throw error; } });
     const total = async () => {
       const answer = await reports.answer(JSON_QUERY);
       return 'body' in answer ? (JSON.parse(answer.body) as MetricsReport).issues.total : null;

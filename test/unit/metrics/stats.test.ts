@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stats } from '../../../src/metrics/stats.js';
+import { stats } from '../../../src/metrics/durations/stats.js';
 
 /** The textbook definition, by full sort, to check the selection-based implementation against. */
 function reference(valuesMs: number[]) {

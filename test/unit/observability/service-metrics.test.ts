@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/forges/errors.js';
 import { RequestPolicy } from '../../../src/forges/request-policy.js';
 import type { MetricEvent } from '../../../src/observability/events.js';
-import { forgeCallObserver, requestStatus } from '../../../src/observability/forge-calls.js';
+import { forgeCallObserver, requestStatus } from '../../../src/forges/request-metrics.js';
 import { ForwardingSink } from '../../../src/observability/forwarding.js';
 import { ServiceMetrics } from '../../../src/observability/service-metrics.js';
-import type { SweepReport } from '../../../src/observability/sweep.js';
+import type { SweepReport } from '../../../src/sweep/report.js';
 
 const counts = { queued: 3, processing: 1, done: 40, dead: 2 };
 

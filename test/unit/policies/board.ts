@@ -1,8 +1,8 @@
 import { configSchema, type Config, type ConfigInput } from '../../../src/config/schema.js';
 import type { IssueState, Transition } from '../../../src/domain/types.js';
-import type { IssueFacts } from '../../../src/metrics/issue-metrics.js';
-import { metricsSettings } from '../../../src/metrics/settings.js';
-import { buildTimeline } from '../../../src/metrics/timeline.js';
+import type { IssueFacts } from '../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings } from '../../../src/metrics/durations/settings.js';
+import { buildTimeline } from '../../../src/metrics/durations/timeline.js';
 import { evaluatePolicies } from '../../../src/policies/evaluate.js';
 import { policyFacts } from '../../../src/policies/facts.js';
 import { resolvePolicies } from '../../../src/policies/resolve.js';

@@ -6,7 +6,7 @@ import type {
   MetricsReport,
   OpenEngagement,
   Stats,
-} from '../../../src/metrics/types.js';
+} from '../../../src/metrics/contract.js';
 
 const DAY = 86_400;
 const NO_STATS: Stats = { count: 0, mean: null, median: null, p75: null, p90: null, min: null, max: null };
@@ -53,6 +53,7 @@ export function open(
     kind: 'sow-request',
     segment: null,
     stage: 'deployment',
+    lastActivity: null,
     start: '2026-11-01T00:00:00.000Z',
     seconds: days * DAY,
     activeSeconds: days * DAY,

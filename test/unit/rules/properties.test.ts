@@ -1,4 +1,4 @@
-import { parseOverlay } from '../../../src/metrics/overlay.js';
+import { parseOverlay } from '../../../src/domain/overlay.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SALES_STAGES, DELIVERY_STAGES, GITLAB_PS_PRESET, INITIATIVE_STAGES } from '../../../src/config/presets.js';

@@ -30,7 +30,11 @@ describe('SqliteStore group commit', () => {
   });
 
   it('stores one of two same-id deliveries enqueued in the same tick', async () => {
-    const results = await Promise.all([store.enqueue(delivery('a')), store.enqueue(delivery('a')), store.enqueue(delivery('b'))]);
+    const results = await Promise.all([
+      store.enqueue(delivery('a')),
+      store.enqueue(delivery('a')),
+      store.enqueue(delivery('b')),
+    ]);
     expect(results).toEqual(['stored', 'duplicate', 'stored']);
     expect((await store.inboxCounts()).queued).toBe(2);
   });
@@ -70,19 +74,32 @@ describe('SqliteStore intake while another connection writes', () => {
     await store.migrate();
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 1);
-    const stored = store.enqueue(delivery('while-locked'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(ticks).toBeGreaterThan(5);
+    const settled: string[] = [];
+    const track = (id: string) => {
+      const result = store.enqueue(delivery(id));
+      result.then(
+        () => settled.push(id),
+        () => settled.push(`${id} failed`),
+      );
+      return result;
+    };
+    /** Timer turns of the event loop: a write sleeping in SQLite's busy handler would let none run until it gave up. */
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    const stored = track('while-locked');
+    await turns(5);
+    // Timers ran while the write waited, and it is still waiting: it neither failed nor went through.
+    expect(settled).toEqual([]);
     // Arrives while the first waits for the lock: it must not overtake it.
-    const later = store.enqueue(delivery('arrived-later'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = track('arrived-later');
+    await turns(5);
+    expect(settled).toEqual([]);
     other.exec('COMMIT');
     await expect(stored).resolves.toBe('stored');
     await expect(later).resolves.toBe('stored');
+    expect(settled).toEqual(['while-locked', 'arrived-later']);
     expect((await store.listInbox('queued', 10)).map((row) => row.id)).toEqual(['while-locked', 'arrived-later']);
-    clearInterval(ticker);
     other.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import { configSchema, type ConfigInput } from '../../../../src/config/schema.js';
 import type { IssueState, Transition } from '../../../../src/domain/types.js';
-import { computeIssues } from '../../../../src/metrics/compute.js';
-import { issueFacts } from '../../../../src/metrics/facts.js';
-import type { IssueMetrics } from '../../../../src/metrics/issue-metrics.js';
-import { metricsSettings, type MetricsSettings } from '../../../../src/metrics/settings.js';
+import { computeIssues } from '../../../../src/metrics/durations/issue-metrics.js';
+import { issueFacts } from '../../../../src/metrics/durations/issue-facts.js';
+import type { IssueMetrics } from '../../../../src/metrics/durations/issue-metrics.js';
+import { metricsSettings, type MetricsSettings } from '../../../../src/metrics/durations/settings.js';
 import { SqliteStore } from '../../../../src/store/sqlite.js';
 
 export const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../../../src/config/schema.js';
 import { metricsRoutes } from '../../../../src/http/metrics.js';
-import type { IssueReport, MetricsReport } from '../../../../src/metrics/types.js';
+import type { IssueReport, MetricsReport } from '../../../../src/metrics/contract.js';
 import type { SqliteStore } from '../../../../src/store/sqlite.js';
 import { DAY, finished, stateOf, storeWith, T0, type Engagement } from './support.js';
 
