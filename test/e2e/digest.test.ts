@@ -8,7 +8,7 @@ import { inProcessAnswers } from '../../src/metrics/runtime/answer-cache.js';
 import { continuationMarker, digestParts, fileDigest } from '../../src/reports/deliver/forge.js';
 import { gatherDigest } from '../../src/reports/gather.js';
 import { parseWeek } from '../../src/reports/period.js';
-import { runDigest } from '../../src/reports/run.js';
+import { DigestIncompleteError, runDigest } from '../../src/reports/run.js';
 import { startAlertReceiver, type AlertReceiver } from '../support/alert-receiver.js';
 import { BOARD_NOW, boardStore } from '../support/board-history.js';
 import { GITHUB_SECRET, GITLAB_SECRET } from '../support/signing.js';
@@ -135,6 +135,32 @@ describe('the digest, delivered', () => {
       before.mail + 1,
       before.slack + 1,
     ]);
+  });
+
+  it('remembers the destinations that took it when one fails, and retries only that one', async () => {
+    const refusing = await startAlertReceiver([{ status: 400 }]);
+    try {
+      const { options } = await setUp({ slack: { url: `${refusing.baseUrl}/hook` } });
+      const week = parseWeek('2026-W23', 'UTC');
+      const before = { issues: simulator.model.issues.length, mail: smtp.received.length };
+      const failed = await runDigest({ ...options, period: week }).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(DigestIncompleteError);
+      expect((failed as DigestIncompleteError).run.deliveries.map((row) => [row.destination, row.result])).toEqual([
+        ['forge', 'applied'],
+        ['slack', 'failed'],
+        ['email', 'applied'],
+      ]);
+      const retried = await runDigest({ ...options, period: week });
+      expect(retried?.deliveries.map((row) => [row.destination, row.result])).toEqual([
+        ['forge', 'already'],
+        ['email', 'already'],
+        ['slack', 'applied'],
+      ]);
+      expect(refusing.received).toHaveLength(2);
+      expect([simulator.model.issues.length, smtp.received.length]).toEqual([before.issues + 1, before.mail + 1]);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('renders from the very object GET /metrics answers', async () => {
