@@ -8,7 +8,9 @@ import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { metricsRoutes } from './http/metrics.js';
+import { openApiRoutes } from './http/openapi/route.js';
 import { serviceMetricsRoutes } from './http/service-metrics.js';
+import { statusRoutes } from './http/status.js';
 import type { Logger } from './logger.js';
 import { LocalMetrics } from './metrics/runtime/local-metrics.js';
 import { MetricsThread } from './metrics/runtime/thread.js';
@@ -113,6 +115,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       async (scope) => scope.register(auditRoutes, { store, config }),
       async (scope) => scope.register(metricsRoutes, { store, config, now: options.now, reports }),
       async (scope) => scope.register(dashboardRoutes, { store, config, now: options.now, reports }),
+      async (scope) => scope.register(statusRoutes, { store, config, now: options.now, reports }),
+      async (scope) => scope.register(openApiRoutes, { config }),
       ...(options.routes ?? []),
     ],
   });

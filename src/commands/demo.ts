@@ -2,6 +2,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/contract.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
 import { SIMULATED_GITHUB_REPO } from '../demo/simulator/index.js';
+import type { IssueState } from '../domain/types.js';
+import { statusLink } from '../status/link.js';
 import { boardRows, callsPerDelivery, callsPerDeliveryLine, digestLines, formatTable, kpiSummary, sweepRows, sweepTally } from '../demo/summary.js';
 
 interface DemoFlags {
@@ -51,6 +53,17 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
   for (const line of kpiSummary((await response.json()) as MetricsReport)) out(`  ${line}`);
   out('');
   for (const line of digestLines(run.digest, run.simulator.githubApiUrl, SIMULATED_GITHUB_REPO)) out(line);
+  const shown = statusPageIssue([...states.values()]);
+  if (shown && run.config.status.secret) {
+    const link = statusLink(run.url, shown.ref, run.config.status.secret, run.config.status.linkDays, new Date());
+    out(`\nStatus page for the customer of ${shown.ref.forge} ${shown.ref.project}#${shown.ref.iid} (${shown.stage}), what \`boardkeeper status-link\` prints:\n  ${link.url}`);
+  }
+}
+
+/** An engagement in implementation makes the fullest status page; any SOW request otherwise. */
+function statusPageIssue(states: IssueState[]): IssueState | undefined {
+  const sow = states.filter((state) => state.kind === 'sow-request');
+  return sow.find((state) => state.stage === 'deployment' || state.stage === 'configuration') ?? sow[0];
 }
 
 export function registerDemo(program: Command): void {

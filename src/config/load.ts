@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 
@@ -63,6 +63,7 @@ const ENV_KEYS: [name: string, path: string, convert?: (value: string) => unknow
   ['GITHUB_APP_PRIVATE_KEY', 'github.app.privateKey'],
   ['GITHUB_APP_INSTALLATION_ID', 'github.app.installationId', NUMERIC],
   ['METRICS_TOKEN', 'metricsToken'],
+  ['STATUS_SECRET', 'status.secret'],
   ['LOG_LEVEL', 'log.level'],
   ['LOG_FORMAT', 'log.format'],
   ['REPORTS_SLACK_URL', 'reports.digest.slack.url'],
@@ -104,9 +105,16 @@ function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
 }
 
+/** `line 3, column 4: <reason>`: where an editor jumps to, without echoing the file (it may hold secrets). */
+function describeYamlError(error: YAMLError, lines: LineCounter): string {
+  const { line, col } = lines.linePos(error.pos[0]);
+  return `line ${line}, column ${col}: ${error.message}`;
+}
+
 function readYaml(path: string): Record<string, unknown> {
-  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
-  if (document.errors.length) throw new ConfigError(`${path} is not valid YAML`, document.errors.map((e) => e.message));
+  const lines = new LineCounter();
+  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: false, lineCounter: lines });
+  if (document.errors.length) throw new ConfigError(`${path} is not valid YAML`, document.errors.map((e) => describeYamlError(e, lines)));
   const value: unknown = document.toJS();
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${path}: the top level must be a mapping`);
@@ -145,6 +153,7 @@ export function secretsOf(config: Config): string[] {
     config.github.token,
     config.github.app?.privateKey,
     config.metricsToken,
+    config.status.secret,
     ...config.alerts.receivers.flatMap((receiver) => [receiver.url, receiver.secret]),
     config.reports.digest.slack?.url,
     config.reports.digest.email?.password,

@@ -325,6 +325,18 @@ export const configSchema = z
       .prefault({}),
     /** Outgoing alerts on threshold crossings and dead letters (README, section Alerts). */
     alerts: alertsSection,
+    /** Read-only status pages for people outside the team (README, section Status page for customers). */
+    status: z
+      .object({
+        /** HMAC-SHA256 key of the status links; usually from STATUS_SECRET (or _FILE). Unset: no status pages. Rotating it revokes every link. */
+        secret: z.string().min(32, 'at least 32 characters').optional(),
+        /** The service's public base URL the links start with; defaults to alerts.publicUrl. */
+        publicUrl: httpUrl.optional(),
+        /** How long a new link stays valid unless `status-link --days` says otherwise. */
+        linkDays: z.number().int().min(1).max(366).default(30),
+      })
+      .strict()
+      .prefault({}),
     /** Scheduled reports: the weekly digest (README, section Weekly digest). */
     reports: reportsSection,
   })

@@ -24,7 +24,7 @@ export interface DashboardSelection {
 const optional = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 const periodKeys = PERIODS.map((period) => period.key) as [PeriodKey, ...PeriodKey[]];
 
-const dashboardQuery = z
+export const dashboardQuery = z
   .object({
     kind: optional,
     segment: optional,

@@ -22,7 +22,7 @@ const whole = (value: number) => String(value);
 
 const STATUS_TEXT: Record<TargetStatus, string> = { met: 'met', 'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached' };
 
-function statusBadge(status: TargetStatus | null): SafeHtml {
+export function statusBadge(status: TargetStatus | null): SafeHtml {
   return status === null ? html`<span class="status none">no target</span>` : html`<span class="status ${status}">${STATUS_TEXT[status]}</span>`;
 }
 
@@ -54,7 +54,7 @@ const headings = (columns: readonly { heading: string }[]): Column[] => columns.
 /** An engagement column's value as the tables show it. */
 const asText = (value: string | readonly string[] | null): string => (value === null ? '—' : typeof value === 'string' ? value : value.join(', '));
 
-function table(caption: string, head: Column[], rows: SafeHtml[], className = ''): SafeHtml {
+export function table(caption: string, head: Column[], rows: SafeHtml[], className = ''): SafeHtml {
   const th = (column: Column) =>
     typeof column === 'string' ? html`<th scope="col">${column}</th>` : html`<th scope="col" class="num">${column.numeric}</th>`;
   return html`<div class="table-wrap"><table class="${className}"><caption>${caption}</caption>
@@ -73,7 +73,7 @@ function emptyState(message: Interpolation): SafeHtml {
   return html`<p class="empty">${message}</p>`;
 }
 
-function section(id: string, title: string, note: Interpolation, body: Interpolation): SafeHtml {
+export function section(id: string, title: string, note: Interpolation, body: Interpolation): SafeHtml {
   return html`<section id="${id}" class="card" aria-labelledby="${id}-title"><h2 id="${id}-title">${title}</h2>${
     note && html`<p class="note">${note}</p>`
   }${body}</section>`;
@@ -254,11 +254,12 @@ boardkeeper backfill --forge github --project &lt;owner/repo&gt;</code></pre>
   return null;
 }
 
-function layout(title: string, assets: AssetUrls, body: Interpolation): SafeHtml {
+/** The page shell the dashboard's pages share; a page without a script (the status page) leaves `js` out. */
+export function layout(title: string, assets: Omit<AssetUrls, 'js'> & { js?: string }, body: Interpolation): SafeHtml {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><link rel="icon" href="${assets.icon}" type="image/svg+xml"><link rel="stylesheet" href="${assets.css}">
-<script src="${assets.js}" defer></script></head>
+${assets.js !== undefined && html`<script src="${assets.js}" defer></script>`}</head>
 <body>${body}</body></html>`;
 }
 

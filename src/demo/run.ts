@@ -81,6 +81,8 @@ function demoConfig(options: StackOptions, simulator: ForgeSimulator, secrets: R
     // The summary and the dashboard show the quarter as it ends, not a minute-old snapshot.
     durations: { cacheSeconds: 0 },
     log: { level: options.logLevel },
+    // A fresh secret per run: the status link the summary prints works until the demo stops.
+    status: { secret: randomBytes(32).toString('base64url') },
   });
 }
 

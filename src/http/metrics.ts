@@ -3,12 +3,11 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { MetricsQuery } from '../metrics/runtime/answer.js';
-import { issueReport } from '../metrics/json/issue.js';
 import { CSV_CONTENT_TYPE } from '../metrics/formats/csv.js';
-import { issueFacts } from '../metrics/durations/issue-facts.js';
 import { FilterError, parseMetricsQuery, type MetricsFormat } from '../metrics/table/filter.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/formats/prometheus.js';
 import { inProcessAnswers, type MetricsAnswers } from '../metrics/runtime/answer-cache.js';
+import { answerIssue } from '../metrics/runtime/issue-answer.js';
 import { metricsSettings } from '../metrics/durations/settings.js';
 import { UNSTAGED } from '../metrics/durations/walk.js';
 import { bearerGuard } from './auth.js';
@@ -42,7 +41,7 @@ const CONTENT_TYPES: Record<MetricsFormat, string> = {
   csv: CSV_CONTENT_TYPE,
 };
 
-const issueParams = z.object({
+export const issueParams = z.object({
   forge: z.enum(['gitlab', 'github']),
   project: z.string().min(1),
   iid: z.coerce.number().int().positive(),
@@ -89,13 +88,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       const issue = parsed.error.issues[0]!;
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
-    const ref = parsed.data;
-    // State and transitions from one read: a completion landing between two reads would pair a
-    // state with transitions that do not reach it.
-    const [{ transitions, state }, answer] = await Promise.all([store.issueHistory(ref), reports.answer({ format: 'forecast', issue: ref })]);
-    const [facts] = issueFacts(transitions, state ? [state] : []);
-    if (!facts) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
-    // The forecast comes from the metrics table: simulating is the table build's work, never a request's.
-    return reply.send(issueReport(facts, transitions, settings, now().getTime(), 'forecast' in answer ? answer.forecast : null));
+    const answered = await answerIssue(store, reports, settings, parsed.data, now().getTime());
+    if (!answered) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
+    return reply.send(answered.report);
   });
 };

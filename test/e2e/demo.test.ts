@@ -126,6 +126,15 @@ describe('boardkeeper demo --exit', () => {
     expect(stdout).toMatch(/\/dashboard/);
   });
 
+  it('prints one status link, for an engagement on the board, signed for that engagement', async () => {
+    const match = /Status page for the customer of (gitlab|github) (\S+)#(\d+) \(([a-z-]+)\)[^\n]*\n {2}(http:\/\/\S+\/status\/([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]{43})\n/.exec(stdout);
+    expect(match).not.toBeNull();
+    const [, forge, project, iid, stage, , claims] = match!;
+    expect(stdout.match(/\/status\//g)).toHaveLength(1);
+    expect(Buffer.from(claims!, 'base64url').toString('utf8').split('\n').slice(0, 3)).toEqual([forge, project, iid]);
+    expect(tableRows().find((row) => row.issue.endsWith(`${project}#${iid}`))?.stage).toBe(stage);
+  });
+
   it('sweeps on the simulated clock: engagements cross day 21 and day 30, each threshold acts once', async () => {
     const lines = stdout.split('\n');
     const start = lines.findIndex((line) => line.startsWith('day '));

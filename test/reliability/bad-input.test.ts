@@ -11,7 +11,7 @@ import { HTTP_ERRORS, type HttpErrorCode } from '../../src/http/errors.js';
 import { gitlabIssueHook } from '../support/payloads.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { gitlabHeaders } from '../support/signing.js';
-import { leakedSecrets, recipe, RequestFactory, SECRET_CONFIG, type Attempt, type Recipe } from './hostile-requests.js';
+import { leakedSecrets, recipe, RequestFactory, SECRET_CONFIG, SECRETS, statusAttempt, statusRecipe, type Attempt, type Recipe, type StatusRecipe } from './hostile-requests.js';
 
 const SEED = 20_240_901;
 const RUNS = 10_000;
@@ -128,6 +128,39 @@ describe('intake under generated bad input', () => {
     expect(leakedSecrets(t.logs.join(''))).toEqual([]);
     expect([...leaksInResponses]).toEqual([]);
   });
+});
+
+describe('status links under generated bad input', () => {
+  const STATUS_RUNS = 3_000;
+  const grant = { issue: { forge: 'gitlab' as const, project: 'status/probe', iid: 1 }, expiresAt: new Date(Date.now() + 86_400_000) };
+
+  it(`answers ${STATUS_RUNS} generated bad links with the same bare 404 as an unknown route (or the router's refusal of an undecodable path), never a page or a 5xx`, async () => {
+    await t.service.store.recordTransitions([{ ...grant.issue, from: null, to: 'deployment', at: new Date(Date.now() - 86_400_000).toISOString(), actor: 'alice', source: 'webhook', kind: 'sow-request', segment: null }]);
+    const page = await t.service.app.inject({ url: statusAttempt({ kind: 'extended', suffix: '' }, grant, SECRETS.statusSecret, new Date()).url });
+    // The one valid link opens the page: the refusals below are not a route that refuses everything.
+    expect(page.statusCode).toBe(200);
+    const notFound = await t.service.app.inject({ url: '/no-such-route' });
+    // A path that does not decode never reaches the route: the router refuses it, alike for every path.
+    const undecodable = await t.service.app.inject({ url: '/no-such-route%ZZ' });
+    expect(undecodable.statusCode).toBe(400);
+    const perKind = new Map<StatusRecipe['kind'], number>();
+    await fc.assert(
+      fc.asyncProperty(statusRecipe, async (generated) => {
+        const { method, url } = statusAttempt(generated, grant, SECRETS.statusSecret, new Date());
+        const response = await t.service.app.inject({ method, url });
+        perKind.set(generated.kind, (perKind.get(generated.kind) ?? 0) + 1);
+        leakedSecrets(`${JSON.stringify(response.headers)} ${response.body}`).forEach((name) => leaksInResponses.add(name));
+        const expected = generated.kind === 'malformed-escape' ? undecodable : notFound;
+        expect(response.statusCode, `${generated.kind} ${method} ${url.slice(0, 200)}`).toBe(expected.statusCode);
+        expect(response.body, `${generated.kind} ${url.slice(0, 200)}`).toBe(expected.body);
+        if (method === 'GET' && expected === notFound) expect(response.headers['x-robots-tag'], url.slice(0, 200)).toMatch(/^noindex/);
+      }),
+      { seed: SEED, numRuns: STATUS_RUNS, endOnFailure: true },
+    );
+    expect(perKind.size).toBe(10);
+    expect(Math.min(...perKind.values())).toBeGreaterThan(STATUS_RUNS / 30);
+    expect([...leaksInResponses]).toEqual([]);
+  }, 60_000);
 });
 
 describe('a GitLab delivery without an id whose body nests very deeply', () => {

@@ -4,6 +4,7 @@
  * turns it into a signed request. Everything starts from the real fixtures in test/fixtures.
  */
 import fc from 'fast-check';
+import { signStatusToken, type StatusGrant } from '../../src/status/token.js';
 import { gitlabIssueNote } from '../support/comment-payloads.js';
 import { gitlabIssueHook, githubFixture } from '../support/payloads.js';
 import { GITHUB_SECRET, GITLAB_SECRET, githubHeaders, gitlabHeaders } from '../support/signing.js';
@@ -17,6 +18,7 @@ export const SECRETS = {
   githubToken: 'ghp_RELIABILITYgithubTOKEN0000000000000000x7',
   gitlabToken: 'glpat-RELIABILITYgitlabTOKENq4',
   metricsToken: 'metrics-RELIABILITY-token-5d1a',
+  statusSecret: 'status-RELIABILITY-secret-0b7e-4c1d-9a2f-77aa',
 };
 
 /** Secrets configured the way a deployment would (environment names for a spawned server). */
@@ -26,12 +28,14 @@ export const SECRET_ENV = {
   GITHUB_TOKEN: SECRETS.githubToken,
   GITLAB_TOKEN: SECRETS.gitlabToken,
   METRICS_TOKEN: SECRETS.metricsToken,
+  STATUS_SECRET: SECRETS.statusSecret,
 };
 
 export const SECRET_CONFIG = {
   github: { token: SECRETS.githubToken },
   gitlab: { token: SECRETS.gitlabToken },
   metricsToken: SECRETS.metricsToken,
+  status: { secret: SECRETS.statusSecret },
 };
 
 /** The secrets that appear in any text, for a precise failure message. */
@@ -392,4 +396,66 @@ function parses(text: string): boolean {
 function setPath(target: Record<string, any>, path: string[], value: unknown): void {
   const parent = path.slice(0, -1).reduce((node, key) => node[key], target);
   parent[path[path.length - 1]!] = value;
+}
+
+/** Links to `/status/*` that must all answer the same bare 404: each starts from a valid link, or from none. */
+export type StatusRecipe =
+  | { kind: 'mutated'; position: number; byte: number }
+  | { kind: 'truncated'; keep: number }
+  | { kind: 'extended'; suffix: string }
+  | { kind: 'expired'; secondsAgo: number }
+  | { kind: 'other-secret'; secret: string }
+  | { kind: 'unrecorded-issue'; iid: number }
+  | { kind: 'junk'; text: string }
+  | { kind: 'malformed-escape'; path: string }
+  | { kind: 'long'; length: number }
+  | { kind: 'other-method'; method: 'POST' | 'PUT' | 'DELETE' | 'PATCH' };
+
+export const statusRecipe: fc.Arbitrary<StatusRecipe> = fc.oneof(
+  fc.record({ kind: fc.constant('mutated' as const), position: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('truncated' as const), keep: fc.nat() }),
+  fc.record({ kind: fc.constant('extended' as const), suffix: fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(...'AZaz09-_.=/'.split('')) }) }),
+  fc.record({ kind: fc.constant('expired' as const), secondsAgo: fc.integer({ min: 0, max: 400 * 86_400 }) }),
+  fc.record({ kind: fc.constant('other-secret' as const), secret: fc.string({ minLength: 1, maxLength: 64 }) }),
+  fc.record({ kind: fc.constant('unrecorded-issue' as const), iid: fc.integer({ min: 2, max: 1_000_000 }) }),
+  fc.record({ kind: fc.constant('junk' as const), text }),
+  fc.record({ kind: fc.constant('malformed-escape' as const), path: fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4', '%C0%AF', '%FF', 'a%2', '%u0041') }),
+  fc.record({ kind: fc.constant('long' as const), length: fc.integer({ min: 101, max: 20_000 }) }),
+  fc.record({ kind: fc.constant('other-method' as const), method: fc.constantFrom('POST' as const, 'PUT' as const, 'DELETE' as const, 'PATCH' as const) }),
+);
+
+/** Every byte percent-encoded: any text, lone surrogates included, becomes a path segment that decodes. */
+const percentEncoded = (value: string) => [...Buffer.from(value, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+
+/** The request a recipe makes, from the one valid grant (an issue with a recorded history) the suite seeds. */
+export function statusAttempt(recipe: StatusRecipe, grant: StatusGrant, secret: string, now: Date): { method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; url: string } {
+  const valid = signStatusToken(grant, secret);
+  const get = (token: string) => ({ method: 'GET' as const, url: `/status/${token}` });
+  switch (recipe.kind) {
+    case 'mutated': {
+      const index = recipe.position % valid.length;
+      const changed = String.fromCharCode(recipe.byte);
+      // A byte that spells the same character is no change; the next one is.
+      const byte = changed === valid[index] ? (recipe.byte + 1) % 256 : recipe.byte;
+      return get(`${valid.slice(0, index)}${percentEncoded(String.fromCharCode(byte))}${valid.slice(index + 1)}`);
+    }
+    case 'truncated':
+      return get(valid.slice(0, recipe.keep % valid.length));
+    case 'extended':
+      return get(`${valid}${recipe.suffix}`);
+    case 'expired':
+      return get(signStatusToken({ ...grant, expiresAt: new Date(now.getTime() - recipe.secondsAgo * 1000) }, secret));
+    case 'other-secret':
+      return get(signStatusToken(grant, recipe.secret === secret ? `${secret}!` : recipe.secret));
+    case 'unrecorded-issue':
+      return get(signStatusToken({ ...grant, issue: { ...grant.issue, iid: recipe.iid } }, secret));
+    case 'junk':
+      return get(percentEncoded(recipe.text));
+    case 'malformed-escape':
+      return get(recipe.path);
+    case 'long':
+      return get('A'.repeat(recipe.length));
+    case 'other-method':
+      return { method: recipe.method, url: `/status/${valid}` };
+  }
 }

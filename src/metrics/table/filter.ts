@@ -29,7 +29,7 @@ export class FilterError extends Error {
 const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, `_`, `-` or `.`').max(100);
 const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'an ISO date (YYYY-MM-DD) or date-time' });
 
-function querySchema(stages: readonly string[]) {
+export function querySchema(stages: readonly string[]) {
   return z
     .object({
       kind: name.optional(),

@@ -50,7 +50,10 @@ describe('loadConfig', () => {
   });
 
   it('reports invalid YAML and a missing file clearly', () => {
-    expect(problemsOf(() => loadConfig({ path: file('broken.yml', 'server: [1, 2\n'), env: {} })).join()).toMatch(/.+/);
+    expect(problemsOf(() => loadConfig({ path: file('broken.yml', 'server: [1, 2\n'), env: {} }))).toEqual([
+      expect.stringMatching(/^line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a \]$/),
+    ]);
+    expect(problemsOf(() => loadConfig({ path: file('tab.yml', 'server:\n  port: 1\n\thost: x\n'), env: {} }))[0]).toMatch(/^line 3, column 1: /);
     expect(() => loadConfig({ path: join(dir, 'nope.yml'), env: {} })).toThrow(/config file not found/);
     expect(() => loadConfig({ path: file('list.yml', '- a\n- b\n'), env: {} })).toThrow(/top level must be a mapping/);
   });
@@ -82,6 +85,13 @@ describe('boardkeeper check-config', () => {
     const result = run(['check-config', '--config', file('cli-bad.yml', 'worker:\n  maxAttempts: 0\n')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/worker\.maxAttempts: /);
+  });
+
+  it('exits 2 and gives the line and column of a YAML syntax error', () => {
+    const result = run(['check-config', '--config', file('cli-syntax.yml', 'server:\n  port: 3000\nlog:\n  level: "info\n')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/cli-syntax\.yml is not valid YAML/);
+    expect(result.stderr).toMatch(/line 5, column 1: Missing closing "quote/);
   });
 
   it('exits 0 and says what is live for a valid one', () => {
