@@ -9,14 +9,14 @@
  *
  * Env: BENCH_SIZES (default 10000,100000,1000000), BENCH_REQUESTS (30), BENCH_NEW (1000 new
  * transitions), BENCH_DB_DIR (where generated stores are kept between runs), BENCH_BASELINE (a
- * directory with another checkout's `src/`, e.g. main's, measured interleaved with this one).
+ * directory with another checkout's `src/`, e.g. main's, measured interleaved with this one),
+ * BENCH_SKIP_REFRESH (no in-process lines: bench/metrics-refresh.ts per target, with the default
+ * forecast and with 100 draws, live heap after a GC).
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema } from '../src/config/schema.js';
-import { LocalMetrics } from '../src/metrics/runtime/local-metrics.js';
-import { metricsSettings } from '../src/metrics/durations/settings.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { fillSyntheticBoard, syntheticEngagements } from '../test/support/synthetic-board.js';
 import { launch, ROOT } from './support.js';
@@ -154,38 +154,48 @@ for (const size of SIZES) {
         `load ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
     );
   }
-  if (!process.env.BENCH_SKIP_REFRESH) console.log(await refreshInProcess(path, stored));
+  if (!process.env.BENCH_SKIP_REFRESH) printInProcess(stored, path);
+}
+
+interface InProcess {
+  full: { wallMs: number; cpuMs: number };
+  added: number;
+  incremental: { wallMs: number; cpuMs: number };
+  moved: { wallMs: number; cpuMs: number };
+  heapMiB: number;
+  load: number;
+}
+
+/** The table's own cost without HTTP (bench/metrics-refresh.ts), in a child process; `draws` overrides `forecast.draws`. */
+function refreshInProcess(root: string, source: string, draws?: number): InProcess {
+  const args = ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/metrics-refresh.ts'), root, source, String(NEW_TRANSITIONS), ...(draws ? [String(draws)] : [])];
+  const out = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 24 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as InProcess;
+}
+
+function cost(t: { wallMs: number; cpuMs: number }): string {
+  return `${t.wallMs.toFixed(0)} ms (CPU ${t.cpuMs.toFixed(0)} ms)`;
+}
+function ratio(value: number, baseline: number | undefined): string {
+  return baseline === undefined ? '' : ` = ${(value / baseline).toFixed(2)}× baseline`;
 }
 
 /**
- * The table's own cost on this thread, without HTTP: a full build, then N new transitions taken in
- * at the same instant (what a request after new webhooks waits for), then a move to a new instant
- * (every issue recomputed from memory, as after `durations.cacheSeconds`).
+ * In-process figures of each target, with the default forecast and with the fewest draws
+ * (`forecast.draws` 100), which tells the table's own cost from the Monte Carlo's. CPU ratios are
+ * against the baseline measured just before, on the same load.
  */
-async function refreshInProcess(source: string, stored: number): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'bk-bench-metrics-'));
-  const path = join(dir, 'bench.sqlite');
-  copyFileSync(source, path);
-  const store = new SqliteStore({ path, synchronous: 'normal' });
-  const engine = new LocalMetrics(store, metricsSettings(configSchema.parse({})));
-  const timed = async (work: () => Promise<unknown>) => {
-    const [wall, cpu] = [performance.now(), process.cpuUsage()];
-    await work();
-    const used = process.cpuUsage(cpu);
-    return `${(performance.now() - wall).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`;
-  };
-  try {
-    const asOfMs = Date.now();
-    const full = await timed(() => engine.refresh(asOfMs));
-    const added = await store.recordTransitions([...syntheticEngagements(NEW_TRANSITIONS)].flat().map((t) => ({ ...t, iid: t.iid + 10_000_000 })));
-    const incremental = await timed(() => engine.refresh(asOfMs));
-    const moved = await timed(() => engine.refresh(asOfMs + 60_000));
-    return (
-      `${String(stored).padStart(8)} transitions, in process: full build ${full} | +${added} transitions at the same instant ${incremental} | ` +
-      `a new instant ${moved} | heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB | load ${loadavg()[0]!.toFixed(1)}`
-    );
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+function printInProcess(stored: number, source: string): void {
+  for (const draws of [undefined, 100]) {
+    let baseline: InProcess | undefined;
+    for (const [name, cli] of targets) {
+      const r = refreshInProcess(join(cli, '../..'), source, draws);
+      if (name === 'baseline') baseline = r;
+      console.log(
+        `${String(stored).padStart(8)} transitions, ${name.padEnd(8)} in process${draws ? `, ${draws} draws` : ''}: full build ${cost(r.full)}${ratio(r.full.cpuMs, baseline?.full.cpuMs)} | ` +
+          `+${r.added} transitions at the same instant ${cost(r.incremental)}${ratio(r.incremental.cpuMs, baseline?.incremental.cpuMs)} | ` +
+          `a new instant ${cost(r.moved)}${ratio(r.moved.cpuMs, baseline?.moved.cpuMs)} | live heap ${r.heapMiB.toFixed(0)} MiB${ratio(r.heapMiB, baseline?.heapMiB)} | load ${r.load.toFixed(1)}`,
+      );
+    }
   }
 }

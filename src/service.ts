@@ -19,8 +19,10 @@ import { metricsSettings } from './metrics/durations/settings.js';
 import type { Engine } from './engine/engine.js';
 import { EngineThread } from './engine/thread.js';
 import { createLocalEngine } from './engine/local.js';
-import type { JobName } from './engine/jobs.js';
+import type { JobName, RoomJobs } from './engine/jobs.js';
 import { ServiceMetrics } from './observability/service-metrics.js';
+import { createAlerter } from './alerts/alerter.js';
+import { createForgeClients } from './forges/clients.js';
 import { holderId } from './jobs/holder.js';
 import { JobScheduler } from './jobs/scheduler.js';
 import { digestDestinations, digestJob } from './reports/run.js';
@@ -53,6 +55,12 @@ export interface ServiceOptions {
   /** The leased jobs the in-process engine runs (those the config turns on); by default only prune. */
   jobs?: readonly JobName[];
   /**
+   * The rooms' jobs (catch-up's `scheduledCatchUp`): with the in-process engine, beside its jobs;
+   * with the engine thread, on this thread with forge clients of their own (they mostly wait on
+   * the forges), since only the wiring may import a room.
+   */
+  roomJobs?: RoomJobs;
+  /**
    * `thread` (serve): the metrics table behind /metrics and /dashboard is built, and their reports
    * computed, on a worker thread with its own store connection, so neither holds up intake.
    * `in-process` (tests, in-memory stores): from `store`, on this thread.
@@ -70,14 +78,47 @@ export interface ServiceOptions {
   filing?: Record<ForgeName, ForgeFiling | null>;
 }
 
+/** The rooms' jobs on this thread, with their own forge clients and alerter (see `roomJobs`). */
+function roomScheduler(options: ServiceOptions, metrics: ServiceMetrics): JobScheduler {
+  const { config, store, log } = options;
+  const deps = {
+    config,
+    store,
+    clients: createForgeClients(config, log, {}, metrics),
+    alerter: options.alerter ?? createAlerter(config, { store, log }),
+    log,
+    metrics,
+  };
+  const jobs = (options.roomJobs?.(deps) ?? []).filter((job) => job !== null);
+  return new JobScheduler(jobs, { store, holder: holderId(), log: log.child({ component: 'jobs' }) });
+}
+
+/** The engine, with the rooms' jobs started and stopped beside it. */
+function withRoomJobs(engine: Engine, jobs: JobScheduler): Engine {
+  return {
+    get isRunning() {
+      return engine.isRunning;
+    },
+    start() {
+      engine.start();
+      jobs.start();
+    },
+    notify: () => engine.notify(),
+    async stop(graceMs) {
+      await Promise.all([engine.stop(graceMs), jobs.stop()]);
+    },
+  };
+}
+
 /** Wire store, worker and HTTP app together. The caller listens and owns the store's lifetime through close(). */
 export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, store, log } = options;
   const clients = options.clients ?? { gitlab: null, github: null };
   const webhooks = createWebhooks(config);
   const metrics =
-    options.metrics ?? new ServiceMetrics(store, (error) => log.warn({ err: error }, 'metrics: could not read the inbox counts'));
-  const worker: Engine =
+    options.metrics ??
+    new ServiceMetrics(store, (error) => log.warn({ err: error }, 'metrics: could not read the inbox counts'));
+  const engine: Engine =
     options.engine === 'thread'
       ? new EngineThread(config, log, metrics, (report) => metrics.recordSweep(report))
       : createLocalEngine({
@@ -91,15 +132,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           now: options.now,
           // As the engine always did in process: prune at start, sweep only when a test asks.
           jobs: options.jobs ?? ['prune'],
+          roomJobs: options.roomJobs,
           firstCheckWithinMs: 0,
           onSweep: (report) => metrics.recordSweep(report),
         });
+  const worker =
+    options.engine === 'thread' && options.roomJobs ? withRoomJobs(engine, roomScheduler(options, metrics)) : engine;
   const reports = new MetricsAnswers(
     options.metricsTable === 'thread' ? new MetricsThread(config) : new LocalMetrics(store, metricsSettings(config)),
     config,
     {
       now: options.now ?? (() => new Date()),
-      onRefreshError: (error) => log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
+      onRefreshError: (error) =>
+        log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
     },
   );
   const app = await buildApp({

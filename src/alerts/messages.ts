@@ -7,6 +7,8 @@ const TITLES: Record<AlertKind, string> = {
   stale: 'Stale',
   'suggest-lost': 'Suggest lost',
   'dead-letter': 'Dead letter',
+  'webhook-disabled': 'Webhook disabled',
+  'webhook-silent': 'Webhook silent',
 };
 
 export interface AlertLinks {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { describeAlerts } from '../alerts/describe.js';
+import { describeHookDiscovery } from '../catchup/hooks.js';
 import { liveForges } from '../forges/clients.js';
 import { resolvePolicies } from '../policies/resolve.js';
 import { describeDigest } from '../reports/describe.js';
@@ -21,8 +22,13 @@ export function registerCheckConfig(program: Command): void {
           `gitlab: ${mode('gitlab')}, webhook secret ${config.gitlab.webhookSecret ? 'set' : 'NOT set (GitLab deliveries will be refused)'}`,
           `github: ${mode('github')}, webhook secret ${config.github.webhookSecret ? 'set' : 'NOT set (GitHub deliveries will be refused)'}`,
           `preset: ${config.preset}`,
-          `policies: ${resolvePolicies(config).map((policy) => policy.name).join(', ') || 'none'}`,
+          `policies: ${
+            resolvePolicies(config)
+              .map((policy) => policy.name)
+              .join(', ') || 'none'
+          }`,
           `sweep: ${config.sweep.enabled ? `every ${config.sweep.intervalMinutes} min inside serve` : 'off inside serve (boardkeeper sweep runs it on demand)'}`,
+          `catch-up: ${describeHookDiscovery(config)}`,
           `alerts: ${describeAlerts(config)}`,
           `digest: ${describeDigest(config, Date.now())}`,
           '',

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { createForgeClients, liveForges } from '../forges/clients.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
+import { scheduledCatchUp } from '../catchup/run.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
 import { configFrom } from './context.js';
@@ -27,17 +28,41 @@ export function registerServe(program: Command): void {
       // The engine thread builds its own forge clients from the config.
       // The digest is filed from this thread, where the metrics reports are (the engine thread logs the forges' modes).
       const filing = createForgeClients(config, { info: () => {} });
-      const service = await createService({ config, store, log, engine: 'thread', metricsTable: 'thread', filing });
+      const service = await createService({
+        config,
+        store,
+        log,
+        engine: 'thread',
+        metricsTable: 'thread',
+        filing,
+        // Catch-up after an outage: on start and every reconcile.intervalMinutes (src/catchup). It
+        // reads the forges (hooks, logs, issues) and asks for redeliveries even in dry-run; the
+        // rules' actions after a reconcile go through the engine's clients, dry-run or live.
+        roomJobs: (deps) => [
+          scheduledCatchUp({
+            ...deps,
+            actors: deps.clients,
+            clients: createForgeClients({ ...config, dryRun: false }, log, {}, deps.metrics),
+          }),
+        ],
+      });
       const live = liveForges(config);
       await service.app.listen({ port: config.server.port, host: config.server.host });
       service.worker.start();
       const { port } = service.app.server.address() as AddressInfo;
       log.info(
-        { port, config: path, store: describeStore(config), gitlab: forgeMode(live.gitlab), github: forgeMode(live.github) },
+        {
+          port,
+          config: path,
+          store: describeStore(config),
+          gitlab: forgeMode(live.gitlab),
+          github: forgeMode(live.github),
+        },
         `boardkeeper listening on http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`,
       );
       for (const secret of ['gitlab', 'github'] as const) {
-        if (!config[secret].webhookSecret) log.warn(`${secret.toUpperCase()}_WEBHOOK_SECRET is not set: ${secret} deliveries will be refused with 401`);
+        if (!config[secret].webhookSecret)
+          log.warn(`${secret.toUpperCase()}_WEBHOOK_SECRET is not set: ${secret} deliveries will be refused with 401`);
       }
       const shutdown = (signal: string) => {
         log.info({ signal }, 'shutting down: no new deliveries, finishing in-flight work');

@@ -60,7 +60,10 @@ const alertReceiver = z
     url: httpUrl,
     /** HMAC-SHA256 key of a `json` receiver; usually from ALERT_<NAME>_SECRET (or _FILE). */
     secret: z.string().min(16, 'at least 16 characters').optional(),
-    kinds: z.array(z.enum(ALERT_KINDS)).min(1).default([...ALERT_KINDS]),
+    kinds: z
+      .array(z.enum(ALERT_KINDS))
+      .min(1)
+      .default([...ALERT_KINDS]),
     enabled: z.boolean().default(true),
   })
   .strict()
@@ -77,10 +80,17 @@ const alertsSection = z
     receivers: z
       .array(alertReceiver)
       .default([])
-      .refine((receivers) => new Set(receivers.map((r) => r.name)).size === receivers.length, 'receiver names must be unique'),
+      .refine(
+        (receivers) => new Set(receivers.map((r) => r.name)).size === receivers.length,
+        'receiver names must be unique',
+      ),
     /** Attempts per alert and receiver, and the time after which a receiver is given up on. */
     maxAttempts: z.number().int().min(1).max(20).default(5),
-    giveUpAfterMs: z.number().int().positive().default(10 * 60_000),
+    giveUpAfterMs: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 60_000),
     backoffBaseMs: z.number().int().min(1).default(1_000),
     backoffMaxMs: z.number().int().min(1).default(60_000),
     requestTimeoutMs: z.number().int().positive().default(10_000),
@@ -92,10 +102,20 @@ type DurationDefinitionInput = z.input<typeof durationDefinition>;
 
 /** domain.md, section Durations. The KPI takes its target from `implementationTargetDays`. */
 const DEFAULT_DURATIONS: DurationDefinitionInput[] = [
-  { name: 'implementation', start: [{ enter: 'deployment' }], end: [{ enter: 'production-live' }], startField: 'implementation_start', endField: 'implementation_end' },
+  {
+    name: 'implementation',
+    start: [{ enter: 'deployment' }],
+    end: [{ enter: 'production-live' }],
+    startField: 'implementation_start',
+    endField: 'implementation_end',
+  },
   { name: 'time_to_value', start: [{ enter: 'sow-signed' }], end: [{ enter: 'production-live' }] },
   { name: 'delivery_lead_time', start: [{ enter: 'sow-signed' }], end: [{ enter: 'kickoff' }], targetDays: 28 },
-  { name: 'sow_cycle_time', start: [{ created: true }], end: [{ enter: 'sow-signed' }, { labelAdded: 'outcome::lost' }] },
+  {
+    name: 'sow_cycle_time',
+    start: [{ created: true }],
+    end: [{ enter: 'sow-signed' }, { labelAdded: 'outcome::lost' }],
+  },
   { name: 'sla_triage', start: [{ created: true }], end: [{ enter: 'triage' }], targetDays: 1 },
   { name: 'sla_estimate', start: [{ leave: 'discovery' }], end: [{ enter: 'estimate' }], targetDays: 3 },
   { name: 'sla_draft', start: [{ enter: 'sow-drafting' }], end: [{ enter: 'sow-review' }], targetDays: 2 },
@@ -108,7 +128,11 @@ export const configSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(3000),
         host: z.string().default('0.0.0.0'),
-        bodyLimitBytes: z.number().int().positive().default(5 * 1024 * 1024),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(5 * 1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -135,7 +159,11 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(256).default(8),
         maxAttempts: z.number().int().min(1).max(100).default(8),
         backoffBaseMs: z.number().int().min(1).default(1_000),
-        backoffMaxMs: z.number().int().min(1).default(15 * 60_000),
+        backoffMaxMs: z
+          .number()
+          .int()
+          .min(1)
+          .default(15 * 60_000),
         leaseMs: z.number().int().min(100).default(60_000),
         pollIntervalMs: z.number().int().min(1).default(250),
         /** Done deliveries older than this are deleted (hourly); 0 keeps them forever. */
@@ -159,7 +187,10 @@ export const configSchema = z
          * Projects whose events are accepted, by id or path (`group/project`); others are answered
          * 200 ignored and never stored. Unset: every project.
          */
-        projects: z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1).optional(),
+        projects: z
+          .array(z.union([z.number().int().positive(), z.string().min(1)]))
+          .min(1)
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -191,7 +222,10 @@ export const configSchema = z
          * never stored. Unset: every repository. Board (`projects_v2_item`) events name no repository:
          * with a list set, they are accepted only for issues already seen from a listed repository.
          */
-        repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/repo')).min(1).optional(),
+        repositories: z
+          .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/repo'))
+          .min(1)
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -294,7 +328,10 @@ export const configSchema = z
         unlikelyBelow: z.number().min(0).max(1).default(0.2),
       })
       .strict()
-      .refine((f) => f.unlikelyBelow <= f.likelyAtOrAbove, { error: 'unlikelyBelow must not exceed likelyAtOrAbove', path: ['unlikelyBelow'] })
+      .refine((f) => f.unlikelyBelow <= f.likelyAtOrAbove, {
+        error: 'unlikelyBelow must not exceed likelyAtOrAbove',
+        path: ['unlikelyBelow'],
+      })
       .prefault({}),
     /** Time-driven policies (src/policies): the shipped defaults by name, overridden or switched off, plus new ones. */
     policies: policyOverrides,
@@ -305,6 +342,46 @@ export const configSchema = z
         intervalMinutes: z.number().positive().default(15),
         /** How long a sweep's hold on the store's sweep lease lasts without renewal (a dead sweeper's is taken over after this). */
         leaseSeconds: z.number().positive().default(120),
+      })
+      .strict()
+      .prefault({}),
+    /** Catching up after an outage (src/catchup; README, Catching up after an outage). */
+    reconcile: z
+      .object({
+        /** Catch up on start and every `intervalMinutes` inside `serve`; `boardkeeper catch-up` runs a pass either way. */
+        enabled: z.boolean().default(true),
+        intervalMinutes: z.number().positive().default(30),
+        /** Look this much further back than the last delivery stored, for deliveries the forge logged late. */
+        marginMinutes: z.number().min(0).default(15),
+        /** Alert when a forge that sent deliveries in the inbox's retention has sent none for this long (0: never). */
+        silenceAlertHours: z.number().min(0).default(24),
+        /** How long a pass's hold on the store's `catch-up` lease lasts without renewal. */
+        leaseSeconds: z.number().positive().default(300),
+        /**
+         * The hooks to read. Unset: each allow-listed project's / repository's hooks (or, without an
+         * allow-list, those of every project the store knows) whose URL is `publicUrl`/webhooks/<forge>.
+         */
+        hooks: z
+          .array(
+            z
+              .object({
+                forge: z.enum(['gitlab', 'github']),
+                /** GitLab `project` / `group`; GitHub `repository` / `organization` / `app` (the GitHub App's own hook). */
+                scope: z.enum(['project', 'group', 'repository', 'organization', 'app']),
+                /** GitLab project or group id, GitHub `owner/repo` or organisation; absent for `app`. */
+                owner: z.string().min(1).optional(),
+                /** The hook's id (absent for `app`). */
+                id: z.number().int().positive().optional(),
+              })
+              .strict()
+              .refine(
+                (hook) => hook.scope === 'app' || (hook.owner !== undefined && hook.id !== undefined),
+                'owner and id are required except for scope app',
+              ),
+          )
+          .optional(),
+        /** The service's public base URL the forges post to (default `alerts.publicUrl`), to find its hooks by URL. */
+        publicUrl: httpUrl.optional(),
       })
       .strict()
       .prefault({}),

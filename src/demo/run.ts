@@ -15,9 +15,18 @@ import { createService, type Service } from '../service.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { SweepReport } from '../sweep/report.js';
 import { runSweep } from '../sweep/run.js';
+import type { CatchUpReport } from '../catchup/report.js';
+import { runCatchUp } from '../catchup/run.js';
 import { playQuarter } from './play.js';
 import { planQuarter, QUARTER_DAYS, type Engagement } from './scenario.js';
-import { SIMULATED_BOARD, SIMULATED_GITHUB_REPO, startForgeSimulator, type ForgeSimulator, type SimIssue } from './simulator/index.js';
+import {
+  SIMULATED_BOARD,
+  SIMULATED_GITHUB_REPO,
+  SIMULATED_GITLAB_PROJECT_ID,
+  startForgeSimulator,
+  type ForgeSimulator,
+  type SimIssue,
+} from './simulator/index.js';
 
 export interface DemoOptions {
   issues: number;
@@ -48,7 +57,20 @@ export interface DemoRun extends DemoStack {
   alerts: Alert[];
   /** The weekly digest of the quarter's last full week, filed on the simulated GitHub. */
   digest: DigestRun | null;
+  /** The stretch the service was down, and what catch-up found at the restart. */
+  outage: DemoOutage | null;
 }
+
+export interface DemoOutage {
+  fromDay: number;
+  toDay: number;
+  /** Deliveries the forges attempted while it was down (each once: not retried). */
+  failed: number;
+  report: CatchUpReport | null;
+}
+
+/** Simulated days the service is unreachable while people keep working; catch-up recovers them at the restart. */
+const OUTAGE_DAYS = { from: 50, to: 54 } as const;
 
 const DAY_MS = 86_400_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -59,7 +81,9 @@ export async function waitUntilSettled(service: Service, simulator: ForgeSimulat
   for (let quiet = 0; quiet < 2; ) {
     if (Date.now() > deadline) {
       const counts = await service.store.inboxCounts();
-      throw new Error(`the service did not settle within ${timeoutMs} ms (inbox ${JSON.stringify(counts)}, ${simulator.sender.inFlight} webhooks in flight): a webhook loop?`);
+      throw new Error(
+        `the service did not settle within ${timeoutMs} ms (inbox ${JSON.stringify(counts)}, ${simulator.sender.inFlight} webhooks in flight): a webhook loop?`,
+      );
     }
     await simulator.sender.idle();
     const counts = await service.store.inboxCounts();
@@ -68,16 +92,33 @@ export async function waitUntilSettled(service: Service, simulator: ForgeSimulat
   }
 }
 
-function demoConfig(options: StackOptions, simulator: ForgeSimulator, secrets: Record<'gitlab' | 'github', string>, sqlitePath: string): Config {
+function demoConfig(
+  options: StackOptions,
+  simulator: ForgeSimulator,
+  secrets: Record<'gitlab' | 'github', string>,
+  sqlitePath: string,
+): Config {
   return configSchema.parse({
     server: { port: options.port, host: options.host },
     store: { sqlitePath, sqliteSynchronous: 'normal' },
     worker: { pollIntervalMs: 20, backoffBaseMs: 100, backoffMaxMs: 2_000, maxAttempts: 5 },
     gitlab: { url: simulator.gitlabUrl, token: 'glpat-demo', webhookSecret: secrets.gitlab },
-    github: { apiUrl: simulator.githubApiUrl, token: 'ghp_demo', webhookSecret: secrets.github, project: SIMULATED_BOARD },
+    github: {
+      apiUrl: simulator.githubApiUrl,
+      token: 'ghp_demo',
+      webhookSecret: secrets.github,
+      project: SIMULATED_BOARD,
+    },
     dryRun: false,
     // One digest is filed at the end (the demo's clock is simulated, so it is sent by hand, not on the schedule).
     reports: { digest: { forge: { forge: 'github', project: SIMULATED_GITHUB_REPO, labels: ['digest'] } } },
+    // Catch-up reads the simulator's one hook per forge.
+    reconcile: {
+      hooks: [
+        { forge: 'gitlab', scope: 'project', owner: String(SIMULATED_GITLAB_PROJECT_ID), id: 1 },
+        { forge: 'github', scope: 'repository', owner: SIMULATED_GITHUB_REPO, id: 1 },
+      ],
+    },
     // The summary and the dashboard show the quarter as it ends, not a minute-old snapshot.
     durations: { cacheSeconds: 0 },
     log: { level: options.logLevel },
@@ -107,7 +148,8 @@ export async function startDemoStack(options: StackOptions): Promise<DemoStack> 
   mkdirSync(dataDir, { recursive: true });
   const sqlitePath = join(dataDir, 'demo.db');
   // Each run starts from an empty board.
-  for (const suffix of ['', '-wal', '-shm', '-intake']) rmSync(`${sqlitePath}${suffix}`, { force: true, recursive: true });
+  for (const suffix of ['', '-wal', '-shm', '-intake'])
+    rmSync(`${sqlitePath}${suffix}`, { force: true, recursive: true });
 
   const secrets = { gitlab: randomBytes(16).toString('hex'), github: randomBytes(16).toString('hex') };
   const simulator = await startForgeSimulator({ secrets });
@@ -161,17 +203,46 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       if (report && report.rows.length > 0) sweeps.push({ day, report });
       await stack.settled();
     };
+    const { sender } = stack.simulator;
+    let outage: DemoOutage | null = null;
+    let logged = 0;
+    const down = () => outage !== null && outage.report === null;
+    // The service is down for a few days: every webhook of that stretch fails once and is never
+    // retried. At the restart one catch-up pass finds them in the hooks' delivery logs.
+    const restart = async () => {
+      stack.simulator.setTarget(stack.url);
+      outage!.failed = sender.log.slice(logged).filter((entry) => entry.status === null).length;
+      outage!.report = await runCatchUp({
+        config: stack.config,
+        store: stack.service.store,
+        clients: stack.clients,
+        metrics: stack.service.metrics,
+        holder: 'demo',
+      });
+      await stack.settled();
+    };
     const issues = await playQuarter(engagements, {
       model: stack.simulator.model,
       quarterStartMs,
       settled: () => stack.settled(),
       pauseMs: options.dayMs,
-      onDay: options.onDay,
-      afterDay: (day) => sweep(day + 1),
+      onDay: (day) => {
+        options.onDay?.(day);
+        if (outage === null && day >= OUTAGE_DAYS.from && day < OUTAGE_DAYS.to) {
+          outage = { fromDay: day, toDay: OUTAGE_DAYS.to, failed: 0, report: null };
+          logged = sender.log.length;
+          sender.target = null;
+        }
+      },
+      afterDay: async (day) => {
+        if (down() && day + 1 >= OUTAGE_DAYS.to) await restart();
+        if (!down()) await sweep(day + 1);
+      },
     });
+    if (down()) await restart();
     await sweep(QUARTER_DAYS);
     const digest = await fileDemoDigest(stack);
-    return { ...stack, engagements, issues, sweeps, alerts, digest };
+    return { ...stack, engagements, issues, sweeps, alerts, outage, digest };
   } catch (error) {
     await stack.close();
     throw error;

@@ -3,7 +3,7 @@ import type { Alert } from '../alerts/alert.js';
 import type { MetricsReport } from '../metrics/contract.js';
 import { DIGEST_DELIVERY_PREFIX, type DigestRun } from '../reports/run.js';
 import { SWEEP_SOURCE } from '../sweep/run.js';
-import type { DemoSweep } from './run.js';
+import type { DemoOutage, DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';
 import type { SimIssue } from './simulator/index.js';
 
@@ -25,7 +25,8 @@ export function boardRows(
     .sort((a, b) => a.forge.localeCompare(b.forge) || a.iid - b.iid);
   return ordered.flatMap((issue) => {
     const state = stateOf(issue);
-    const where = issue.forge === 'gitlab' ? `gitlab ${issue.project}#${issue.iid}` : `github ${issue.project}#${issue.iid}`;
+    const where =
+      issue.forge === 'gitlab' ? `gitlab ${issue.project}#${issue.iid}` : `github ${issue.project}#${issue.iid}`;
     return [
       {
         issue: `${where} ${issue.state === 'closed' ? '(closed)' : ''}`.trim(),
@@ -42,8 +43,16 @@ export function formatTable(rows: Record<string, string>[]): string {
   if (rows.length === 0) return '(none)';
   const columns = Object.keys(rows[0]!);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c] ?? ''))),
+  ].join('\n');
 }
 
 const days = (seconds: number | null | undefined) => (seconds == null ? '-' : `${(seconds / 86_400).toFixed(1)} d`);
@@ -74,7 +83,10 @@ export interface CallsPerDelivery {
  * period: neither is a webhook delivery.
  */
 export function callsPerDelivery(audit: readonly AuditEntry[]): Record<ForgeName, CallsPerDelivery> {
-  const totals: Record<ForgeName, CallsPerDelivery> = { gitlab: { calls: 0, deliveries: 0 }, github: { calls: 0, deliveries: 0 } };
+  const totals: Record<ForgeName, CallsPerDelivery> = {
+    gitlab: { calls: 0, deliveries: 0 },
+    github: { calls: 0, deliveries: 0 },
+  };
   const changed = new Set<string>();
   for (const entry of audit) {
     if (entry.deliveryId === SWEEP_SOURCE || entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX)) continue;
@@ -116,5 +128,18 @@ export function digestLines(digest: DigestRun | null, githubApiUrl: string, repo
   return [
     `weekly digest ${digest.period.key}: "${digest.title}" ${forge?.result ?? 'not filed'} on the simulated GitHub as ${number ? `${repo}#${number}` : '-'}`,
     ...(number ? [`  read it: ${githubApiUrl}/repos/${repo}/issues/${number} (the body is the Markdown); boardkeeper report --print renders one on demand`] : []),
+  ];
+}
+
+/** What the restart after the demo's outage found and did. */
+export function outageLines(outage: DemoOutage | null): string[] {
+  if (!outage) return [];
+  const { report } = outage;
+  const head = `outage: the service was down on days ${outage.fromDay}–${outage.toDay - 1}; ${outage.failed} webhooks failed and were not retried by the forges`;
+  if (!report) return [head];
+  const perForge = report.hooks.map((hook) => `${hook.forge} ${hook.redelivered} of ${hook.missed} missed`).join(', ');
+  return [
+    head,
+    `catch-up at the restart: redelivered from the hooks' delivery logs: ${perForge}; ${report.apiCalls} API calls`,
   ];
 }

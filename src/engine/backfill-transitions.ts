@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { PRESETS } from '../config/presets.js';
-import type { Transition } from '../domain/types.js';
+import type { IssueState, Transition } from '../domain/types.js';
 import type { LabelHistoryEntry } from '../forges/forge.js';
 import { toIsoTime } from '../forges/headers.js';
 import { assigneeOverlay } from '../domain/assignees.js';
@@ -16,7 +16,20 @@ class LabelHistoryReplay {
   private readonly present = new Set<string>();
   private readonly assignees = new Set<string>();
 
-  constructor(private readonly vocabulary: BackfillVocabulary) {}
+  constructor(
+    private readonly vocabulary: BackfillVocabulary,
+    start?: ReplayStart,
+  ) {
+    if (!start) return;
+    this.stage = start.stage;
+    this.stageBeforeClose = start.stageBeforeClose;
+    this.kind = start.kind;
+    this.segment = start.segment;
+    for (const label of start.labels)
+      if (vocabulary.tracked.has(vocabulary.aliases[label] ?? label))
+        this.present.add(vocabulary.aliases[label] ?? label);
+    for (const login of start.assignees ?? []) this.assignees.add(login);
+  }
 
   /** `at` is the entry's time already normalised like the webhooks' (so both dedupe in the store). */
   push(entry: LabelHistoryEntry, at: string): Transition[] {
@@ -43,7 +56,8 @@ class LabelHistoryReplay {
     if (entry.action === 'assigned' || entry.action === 'unassigned') return this.assign(entry, transition);
     // As the rules do: an issue opened from a template (its kind known) starts in the first stage,
     // and closing an issue that never was on the board records nothing.
-    if (entry.action === 'created') return this.stage === null && this.kind !== null ? moveTo(this.vocabulary.initialStage(this.kind)) : [];
+    if (entry.action === 'created')
+      return this.stage === null && this.kind !== null ? moveTo(this.vocabulary.initialStage(this.kind)) : [];
     if (entry.action === 'closed') return this.stage === null && this.kind === null ? [] : moveTo(closedStage);
     if (entry.action === 'reopened') return this.stage === closedStage ? moveTo(this.stageBeforeClose) : [];
     const label = this.vocabulary.aliases[entry.label] ?? entry.label;
@@ -68,6 +82,9 @@ class LabelHistoryReplay {
     return [transition(assigneeOverlay(login, assigned), null)];
   }
 }
+
+/** Where a replay of only the later part of a history starts: what the store knew of the issue then. */
+export type ReplayStart = Pick<IssueState, 'stage' | 'stageBeforeClose' | 'kind' | 'segment' | 'labels' | 'assignees'>;
 
 export interface BackfillVocabulary {
   stagePrefix: string;
@@ -109,12 +126,19 @@ function rank(entry: LabelHistoryEntry, vocabulary: BackfillVocabulary): number 
   return entry.action === 'remove' ? 1 : 2;
 }
 
-/** The transitions the webhooks would have recorded for one issue's label history. Pure. */
-export function transitionsFromHistory(entries: readonly LabelHistoryEntry[], vocabulary: BackfillVocabulary): Transition[] {
+/**
+ * The transitions the webhooks would have recorded for one issue's label history, from `start`
+ * when the history begins after what the store already knows (catch-up's reconcile). Pure.
+ */
+export function transitionsFromHistory(
+  entries: readonly LabelHistoryEntry[],
+  vocabulary: BackfillVocabulary,
+  start?: ReplayStart,
+): Transition[] {
   const ordered = entries
     .map((entry) => ({ entry, at: toIsoTime(entry.at, ''), rank: rank(entry, vocabulary) }))
     .filter(({ at }) => at !== '')
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.rank - b.rank));
-  const replay = new LabelHistoryReplay(vocabulary);
+  const replay = new LabelHistoryReplay(vocabulary, start);
   return ordered.flatMap(({ entry, at }) => replay.push(entry, at));
 }

@@ -5,6 +5,7 @@ import type { ForgeClient } from '../forges/forge.js';
 import type { LeasedJob } from '../jobs/job.js';
 import { everyInterval } from '../jobs/schedules.js';
 import type { Logger } from '../logger.js';
+import type { MetricsSink } from '../observability/events.js';
 import type { Store } from '../store/store.js';
 import type { SweepReport } from '../sweep/report.js';
 import { sweepJob } from '../sweep/run.js';
@@ -19,6 +20,8 @@ export interface JobDeps {
   clients: Record<ForgeName, ForgeClient | null>;
   alerter: Alerter;
   log: Logger;
+  /** The service metrics (a room's job may count into them: catch-up's hook health). */
+  metrics?: MetricsSink;
   /** Each finished sweep's report (the service metrics record it). */
   onSweep?: (report: SweepReport) => void;
 }
@@ -33,7 +36,10 @@ const REGISTERED = {
   sweep: ({ config, store, clients, alerter, log, onSweep }: JobDeps): LeasedJob<SweepReport> | null =>
     config.sweep.enabled
       ? {
-          ...sweepJob({ config, store, clients, alerter, log: log.child({ component: 'sweep' }) }, everyInterval(config.sweep.intervalMinutes * 60_000)),
+          ...sweepJob(
+            { config, store, clients, alerter, log: log.child({ component: 'sweep' }) },
+            everyInterval(config.sweep.intervalMinutes * 60_000),
+          ),
           finished: onSweep,
         }
       : null,
@@ -45,6 +51,12 @@ const REGISTERED = {
 
 export type JobName = keyof typeof REGISTERED;
 export const JOB_NAMES = Object.keys(REGISTERED) as JobName[];
+
+/**
+ * A room's jobs (catch-up, …), built by the wiring (engine/thread-entry.ts, service.ts), which
+ * alone may import rooms; null where the config turns one off.
+ */
+export type RoomJobs = (deps: JobDeps) => ReadonlyArray<LeasedJob | null>;
 
 /** The registered jobs among `names` that the config turns on. */
 export function registeredJobs(deps: JobDeps, names: readonly JobName[] = JOB_NAMES): LeasedJob[] {

@@ -9,7 +9,7 @@ import type { MetricsSink } from '../observability/events.js';
 import type { Store } from '../store/store.js';
 import type { SweepReport } from '../sweep/report.js';
 import type { Engine } from './engine.js';
-import { JOB_NAMES, registeredJobs, type JobName } from './jobs.js';
+import { JOB_NAMES, registeredJobs, type JobName, type RoomJobs } from './jobs.js';
 import { createPipeline, type PipelineOptions } from './pipeline.js';
 import { Worker } from './worker.js';
 
@@ -30,6 +30,8 @@ export interface LocalEngineOptions {
   /** Each job's first check comes this soon after start; see JobScheduler. */
   firstCheckWithinMs?: number;
   onSweep?: (report: SweepReport) => void;
+  /** The rooms' jobs to run too (the wiring builds them: catch-up). */
+  roomJobs?: RoomJobs;
 }
 
 /** The worker and the leased jobs on one thread: the engine thread's, or the caller's (tests, commands). */
@@ -69,7 +71,9 @@ export function createLocalEngine(options: LocalEngineOptions): LocalEngine {
     alerter: options.alerter,
     handler: createPipeline({ config, store, webhooks: options.webhooks, clients, now }),
   });
-  const jobs = registeredJobs({ config, store, clients, alerter, log, onSweep: options.onSweep }, options.jobs ?? JOB_NAMES);
+  const deps = { config, store, clients, alerter, log, metrics: options.metrics, onSweep: options.onSweep };
+  const rooms = (options.roomJobs?.(deps) ?? []).filter((job) => job !== null);
+  const jobs = [...registeredJobs(deps, options.jobs ?? JOB_NAMES), ...rooms];
   const scheduler = new JobScheduler(jobs, {
     store,
     holder: holderId(),

@@ -80,6 +80,46 @@ export interface LabelHistoryEntry {
   actor: string;
 }
 
+/** Where a webhook is configured: GitLab project / group, GitHub repository / organisation / the App's own hook. */
+export type HookScope = 'project' | 'group' | 'repository' | 'organization' | 'app';
+
+/** A webhook that posts to this service, as catch-up reads it from the forge. */
+export interface ForgeHook {
+  scope: HookScope;
+  /** GitLab project or group id, GitHub `owner/repo` or organisation; '' for the App's hook. */
+  owner: string;
+  /** The hook's id ('app' has one hook and no id: 0). */
+  id: number;
+  url: string;
+  health: HookHealth;
+}
+
+/**
+ * `ok`; `failing`: the forge still sends but its last delivery failed; `disabled`: the forge has
+ * stopped sending (GitLab after repeated failures, temporarily or for good; GitHub `active: false`).
+ */
+export interface HookHealth {
+  status: 'ok' | 'failing' | 'disabled';
+  /** In the forge's words, e.g. `alert_status temporarily_disabled until 2026-12-03T14:00:00Z`, `last_response 502`. */
+  detail: string;
+}
+
+/** One attempt in a hook's delivery log. */
+export interface HookLogEntry {
+  /** The log entry's id, which `redeliver` takes. */
+  logId: number;
+  /**
+   * The ids the delivery carried, any of which the inbox may hold it under: GitHub's
+   * `X-GitHub-Delivery` (a redelivery keeps it); GitLab's `X-Gitlab-Event-UUID` and `Idempotency-Key`.
+   */
+  deliveryIds: string[];
+  event: string;
+  /** When the forge attempted it, ISO-8601. */
+  at: string;
+  /** The HTTP status this service answered; null when it could not be reached. */
+  status: number | null;
+}
+
 /** The API side of a forge. Every method is safe to repeat. */
 export interface ForgeClient {
   readonly forge: ForgeName;
@@ -109,6 +149,21 @@ export interface ForgeClient {
    * order); backfill marks an issue done when the next issue starts.
    */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry>;
+  /**
+   * The hooks of a project (GitLab) or repository (GitHub), with their health, for catch-up to find
+   * its own by URL. Optional, as are the three below: a client without them is caught up by reconcile.
+   */
+  listHooks?(project: string): Promise<ForgeHook[]>;
+  /** One configured hook with its health now. Throws a not-found ForgeError for a hook that is gone. */
+  getHook?(scope: HookScope, owner: string, id: number): Promise<ForgeHook>;
+  /**
+   * The hook's delivery log from now back to `since`, newest first; the forge keeps it a few days
+   * (GitHub 3, GitLab 7). Throws a ForgeError (not-found, auth) when the forge has no log for it
+   * (an older GitLab, no permission), which hands catch-up over to reconcile.
+   */
+  hookLog?(hook: ForgeHook, since: string): AsyncIterable<HookLogEntry>;
+  /** Ask the forge to send a logged delivery again, with the same delivery id (GitHub) / Idempotency-Key (GitLab). */
+  redeliver?(hook: ForgeHook, entry: HookLogEntry): Promise<void>;
 }
 
 /** An issue the service filed (a report), and where people find it. */

@@ -23,7 +23,11 @@ export type MetricEvent =
   /** One request sent to a forge and what came back: an HTTP status, `network` or `timeout`. */
   | { type: 'forgeCall'; forge: ForgeName; status: string }
   /** A forge request retried within the call (the delivery's own retries are `attempt` results). */
-  | { type: 'forgeRetry'; forge: ForgeName };
+  | { type: 'forgeRetry'; forge: ForgeName }
+  /** A forge hook's health as catch-up read it (src/catchup). */
+  | { type: 'hookHealth'; forge: ForgeName; hook: string; status: 'ok' | 'failing' | 'disabled' }
+  /** Changes catch-up found missing: redelivered from the log, or recorded by reconcile. */
+  | { type: 'caughtUp'; forge: ForgeName; path: 'log' | 'reconcile'; count: number };
 
 export interface MetricsSink {
   record(event: MetricEvent): void;

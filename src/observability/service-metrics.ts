@@ -4,6 +4,7 @@ import type { MetricEvent, MetricsSink } from './events.js';
 import { recordSweepInto, sweepMetrics, type SweepOutcome } from './sweep.js';
 
 const INBOX_STATUSES: InboxStatus[] = ['queued', 'processing', 'done', 'dead'];
+const HOOK_STATUS_VALUE = { ok: 0, failing: 1, disabled: 2 } as const;
 
 /** One delivery's work: milliseconds for label edits, seconds when a forge is slow. */
 const PROCESSING_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -19,7 +20,7 @@ export class ServiceMetrics implements MetricsSink {
   readonly registry = new Registry();
   private readonly deliveries = new Counter({
     name: 'boardkeeper_deliveries_total',
-    help: 'Webhook deliveries received, by what intake answered (store_unavailable: refused with 503, the forge retries)',
+    help: 'Webhook deliveries received, by what intake answered (store_unavailable: refused with 503; catch-up recovers what the forge does not resend)',
     labelNames: ['forge', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -67,6 +68,18 @@ export class ServiceMetrics implements MetricsSink {
     labelNames: ['forge'] as const,
     registers: [this.registry],
   });
+  private readonly hookHealth = new Gauge({
+    name: 'boardkeeper_webhook_hook_status',
+    help: "A forge hook's health at the last catch-up pass: 0 ok, 1 failing (its last delivery failed), 2 disabled (the forge stopped sending)",
+    labelNames: ['forge', 'hook'] as const,
+    registers: [this.registry],
+  });
+  private readonly caughtUp = new Counter({
+    name: 'boardkeeper_catchup_recovered_total',
+    help: "Missed changes catch-up recovered: log (redelivered from the forge's delivery log) or reconcile (read from the issues)",
+    labelNames: ['forge', 'path'] as const,
+    registers: [this.registry],
+  });
   private readonly sweep = sweepMetrics(this.registry);
 
   constructor(store: Pick<Store, 'inboxCounts'>, onScrapeError: (error: unknown) => void = () => {}) {
@@ -99,13 +112,20 @@ export class ServiceMetrics implements MetricsSink {
         this.processing.observe({ forge: event.forge, result: event.result }, event.processingSeconds);
         if (event.result === 'retry') this.retries.inc({ forge: event.forge });
         if (event.result === 'dead') this.deadLettered.inc({ forge: event.forge });
-        if (event.intakeToDoneSeconds !== null) this.intakeToDone.observe({ forge: event.forge }, event.intakeToDoneSeconds);
+        if (event.intakeToDoneSeconds !== null)
+          this.intakeToDone.observe({ forge: event.forge }, event.intakeToDoneSeconds);
         return;
       case 'forgeCall':
         this.forgeCalls.inc({ forge: event.forge, status: event.status });
         return;
       case 'forgeRetry':
         this.forgeRetries.inc({ forge: event.forge });
+        return;
+      case 'hookHealth':
+        this.hookHealth.set({ forge: event.forge, hook: event.hook }, HOOK_STATUS_VALUE[event.status]);
+        return;
+      case 'caughtUp':
+        this.caughtUp.inc({ forge: event.forge, path: event.path }, event.count);
         return;
     }
   }

@@ -29,17 +29,21 @@ type Name = (typeof DEFAULT_POLICY_NAMES)[number];
 export function defaultPolicies(config: Pick<Config, 'durations' | 'preset'>): Record<Name, Omit<Policy, 'name'>> {
   const { durations } = config;
   const kpi = durations.kpi;
+  // The SLA speaks only while the clock runs in the path: exactly when it is not cleared. A clock that
+  // finished late keeps the status `breached` (as /metrics reports it), so without `running` an
+  // engagement gone live and put back on hold would be breached and cleared in the same sweep.
+  const slaRunning = { duration: kpi, running: true, stage: IMPLEMENTATION_PATH };
   // Finished work left open (a done initiative) is not stale.
   const preset = PRESETS[config.preset] ?? DEFAULT_PRESET;
   const finished = [...new Set([...durations.terminalStages, preset.closedStage ?? 'closed', preset.initiativeClosedStage ?? 'done'])];
   return {
     'implementation-at-risk': {
-      when: { duration: kpi, status: ['at-risk'], stage: IMPLEMENTATION_PATH },
+      when: { ...slaRunning, status: ['at-risk'] },
       actions: [{ addLabel: SLA_LABELS.atRisk }, { comment: { marker: SLA_MARKER, body: AT_RISK_BODY } }, { alert: 'at-risk' }],
       resolve: [],
     },
     'implementation-breached': {
-      when: { duration: kpi, status: ['breached'], stage: IMPLEMENTATION_PATH },
+      when: { ...slaRunning, status: ['breached'] },
       actions: [
         { removeLabel: SLA_LABELS.atRisk },
         { addLabel: SLA_LABELS.breached },
@@ -49,7 +53,7 @@ export function defaultPolicies(config: Pick<Config, 'durations' | 'preset'>): R
       resolve: [],
     },
     'implementation-sla-cleared': {
-      when: { not: { duration: kpi, running: true, stage: IMPLEMENTATION_PATH } },
+      when: { not: slaRunning },
       actions: [{ removeLabel: SLA_LABELS.atRisk }, { removeLabel: SLA_LABELS.breached }],
       resolve: [],
     },

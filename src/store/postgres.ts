@@ -188,6 +188,20 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  async knownDeliveries(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { rows } = await this.query<{ id: string }>('SELECT id FROM inbox WHERE id = ANY($1::text[])', [ids]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  async lastReceivedAt(forge: ForgeName): Promise<string | null> {
+    const { rows } = await this.query<{ at: string | null }>(
+      'SELECT MAX(received_at) AS at FROM inbox WHERE forge = $1',
+      [forge],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   async pruneAudit(before: string): Promise<number> {
     const { rowCount } = await this.query('DELETE FROM audit WHERE at < $1', [before]);
     return rowCount ?? 0;
@@ -261,10 +275,10 @@ export class PostgresStore implements Store {
         after.transitions,
         limit,
       ]),
-      this.query<{ seq: string; state: unknown }>('SELECT seq, state FROM issue_state WHERE seq > $1 ORDER BY seq LIMIT $2', [
-        after.states,
-        limit,
-      ]),
+      this.query<{ seq: string; state: unknown }>(
+        'SELECT seq, state FROM issue_state WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [after.states, limit],
+      ),
     ]);
     const last = (rows: { seq: string }[], fallback: number) => (rows.length ? Number(rows.at(-1)!.seq) : fallback);
     return {

@@ -51,8 +51,19 @@ const IS_HEAD = (table: string) =>
 /** The next insertion sequence of a table (single writer: SQLite's write lock is held). */
 const NEXT_SEQ = (table: string) => `(SELECT coalesce(max(seq), 0) + 1 FROM ${table})`;
 
-type TransitionRow = [seq: number, forge: ForgeName, project: string, iid: number, at: string, to: string, from: string | null,
-  actor: string, source: string, kind: string | null, segment: string | null];
+type TransitionRow = [
+  seq: number,
+  forge: ForgeName,
+  project: string,
+  iid: number,
+  at: string,
+  to: string,
+  from: string | null,
+  actor: string,
+  source: string,
+  kind: string | null,
+  segment: string | null,
+];
 
 const isBusy = (error: unknown): boolean => (error as { code?: string }).code === 'SQLITE_BUSY';
 
@@ -228,7 +239,10 @@ export class SqliteStore implements Store {
          WHERE ${candidates} AND ${IS_HEAD('i')}
          ORDER BY i.seq LIMIT @limit`,
       );
-    const expired = headsAmong(`i.status = 'processing' AND i.lease_until <= @now`).all({ now, limit }) as InboxRecord[];
+    const expired = headsAmong(`i.status = 'processing' AND i.lease_until <= @now`).all({
+      now,
+      limit,
+    }) as InboxRecord[];
     const queued = headsAmong(`i.status = 'queued' AND i.available_at <= @now`).all({
       now,
       limit: limit - expired.length,
@@ -245,7 +259,9 @@ export class SqliteStore implements Store {
     );
     const claim = this.db.transaction(() =>
       candidates.flatMap((row) => {
-        const taken = take.get({ seq: row.seq, workerId, now, leaseUntil: now + leaseMs }) as { attempts: number } | undefined;
+        const taken = take.get({ seq: row.seq, workerId, now, leaseUntil: now + leaseMs }) as
+          | { attempts: number }
+          | undefined;
         return taken ? [toInboxRow({ ...row, status: 'processing', attempts: taken.attempts })] : [];
       }),
     );
@@ -255,10 +271,9 @@ export class SqliteStore implements Store {
   async complete(seq: number, workerId: string, outcome: Outcome): Promise<boolean> {
     const commit = this.db.transaction(() => {
       const done = this.prepare(
-          `UPDATE inbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL
+        `UPDATE inbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL
            WHERE seq = ? AND status = 'processing' AND lease_owner = ?`,
-        )
-        .run(seq, workerId);
+      ).run(seq, workerId);
       if (done.changes !== 1) return false;
       if (outcome.state) this.writeIssueState(outcome.state);
       if (outcome.transitions?.length) this.insertTransitions(outcome.transitions);
@@ -270,17 +285,16 @@ export class SqliteStore implements Store {
 
   async fail(seq: number, workerId: string, error: string, retryAt: Date | null): Promise<void> {
     this.prepare(
-        `UPDATE inbox SET status = @status, last_error = @error, available_at = @availableAt,
+      `UPDATE inbox SET status = @status, last_error = @error, available_at = @availableAt,
            lease_owner = NULL, lease_until = NULL
          WHERE seq = @seq AND status = 'processing' AND lease_owner = @workerId`,
-      )
-      .run({
-        seq,
-        workerId,
-        error,
-        status: retryAt ? 'queued' : 'dead',
-        availableAt: retryAt ? retryAt.getTime() : Date.now(),
-      });
+    ).run({
+      seq,
+      workerId,
+      error,
+      status: retryAt ? 'queued' : 'dead',
+      availableAt: retryAt ? retryAt.getTime() : Date.now(),
+    });
   }
 
   async renew(seqs: number[], workerId: string, leaseMs: number): Promise<number> {
@@ -288,21 +302,45 @@ export class SqliteStore implements Store {
       `UPDATE inbox SET lease_until = @leaseUntil WHERE seq = @seq AND status = 'processing' AND lease_owner = @workerId`,
     );
     const leaseUntil = Date.now() + leaseMs;
-    return this.db.transaction(() => seqs.reduce((n, seq) => n + extend.run({ seq, workerId, leaseUntil }).changes, 0)).immediate();
+    return this.db
+      .transaction(() => seqs.reduce((n, seq) => n + extend.run({ seq, workerId, leaseUntil }).changes, 0))
+      .immediate();
   }
 
   async prune(before: string): Promise<number> {
     const old = `SELECT seq FROM inbox WHERE status = 'done' AND received_at < @before`;
     const bodies = this.prepare(`DELETE FROM inbox_body WHERE seq IN (${old})`);
     const rows = this.prepare(`DELETE FROM inbox WHERE seq IN (${old})`);
-    return this.db.transaction(() => {
-      bodies.run({ before });
-      return rows.run({ before }).changes;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        bodies.run({ before });
+        return rows.run({ before }).changes;
+      })
+      .immediate();
   }
 
   async pruneAudit(before: string): Promise<number> {
     return this.prepare('DELETE FROM audit WHERE at < ?').run(before).changes;
+  }
+
+  async knownDeliveries(ids: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    // Within SQLite's default limit of bound parameters per statement.
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = this.prepare(`SELECT id FROM inbox WHERE id IN (${chunk.map(() => '?').join(',')})`).all(
+        ...chunk,
+      ) as { id: string }[];
+      for (const row of rows) known.add(row.id);
+    }
+    return known;
+  }
+
+  async lastReceivedAt(forge: ForgeName): Promise<string | null> {
+    const row = this.prepare('SELECT MAX(received_at) AS at FROM inbox WHERE forge = ?').get(forge) as {
+      at: string | null;
+    };
+    return row.at;
   }
 
   async inboxCounts(): Promise<Record<InboxStatus, number>> {
@@ -315,17 +353,17 @@ export class SqliteStore implements Store {
 
   async listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]> {
     const rows = this.prepare(
-        'SELECT i.*, b.body FROM inbox i JOIN inbox_body b ON b.seq = i.seq WHERE i.status = ? ORDER BY i.seq LIMIT ?',
-      )
-      .all(status, limit) as InboxRecord[];
+      'SELECT i.*, b.body FROM inbox i JOIN inbox_body b ON b.seq = i.seq WHERE i.status = ? ORDER BY i.seq LIMIT ?',
+    ).all(status, limit) as InboxRecord[];
     return rows.map(toInboxRow);
   }
 
   async requeue(target: { ids: string[] } | { allDead: true }): Promise<number> {
     const now = Date.now();
     if ('allDead' in target) {
-      return this.prepare(`UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE status = 'dead'`)
-        .run(now).changes;
+      return this.prepare(
+        `UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE status = 'dead'`,
+      ).run(now).changes;
     }
     const requeueOne = this.prepare(
       `UPDATE inbox SET status = 'queued', attempts = 0, available_at = ? WHERE id = ? AND status IN ('dead', 'done')`,
@@ -347,20 +385,19 @@ export class SqliteStore implements Store {
 
   private writeIssueState(state: IssueState): void {
     this.prepare(
-        `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at, seq)
+      `INSERT INTO issue_state (key, forge, project, iid, node_id, state, updated_at, seq)
          VALUES (@key, @forge, @project, @iid, @nodeId, @state, @updatedAt, ${NEXT_SEQ('issue_state')})
          ON CONFLICT (key) DO UPDATE SET node_id = COALESCE(excluded.node_id, issue_state.node_id),
            state = excluded.state, updated_at = excluded.updated_at, seq = ${NEXT_SEQ('issue_state')}`,
-      )
-      .run({
-        key: issueKey(state.ref),
-        forge: state.ref.forge,
-        project: state.ref.project,
-        iid: state.ref.iid,
-        nodeId: state.ref.nodeId ?? null,
-        state: JSON.stringify(state),
-        updatedAt: state.updatedAt,
-      });
+    ).run({
+      key: issueKey(state.ref),
+      forge: state.ref.forge,
+      project: state.ref.project,
+      iid: state.ref.iid,
+      nodeId: state.ref.nodeId ?? null,
+      state: JSON.stringify(state),
+      updatedAt: state.updatedAt,
+    });
   }
 
   async recordTransitions(transitions: Transition[]): Promise<number> {
@@ -387,8 +424,9 @@ export class SqliteStore implements Store {
       'at >=': filter.from,
       'at <': filter.to,
     });
-    const rows = this.prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`)
-      .all(params) as TransitionRecord[];
+    const rows = this.prepare(`SELECT * FROM transitions ${where} ORDER BY forge, project, iid, at`).all(
+      params,
+    ) as TransitionRecord[];
     return rows.map(toTransition);
   }
 
@@ -409,11 +447,22 @@ export class SqliteStore implements Store {
       `SELECT seq, forge, project, iid, at, to_stage, from_stage, actor, source, kind, segment
        FROM transitions WHERE seq > ? ORDER BY seq LIMIT ?`,
     ).all(after.transitions, limit) as TransitionRow[];
-    const states = this.prepareRaw('SELECT seq, state FROM issue_state WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(after.states, limit) as [number, string][];
+    const states = this.prepareRaw('SELECT seq, state FROM issue_state WHERE seq > ? ORDER BY seq LIMIT ?').all(
+      after.states,
+      limit,
+    ) as [number, string][];
     return {
       transitions: transitions.map(([, forge, project, iid, at, to, from, actor, source, kind, segment]) => ({
-        forge, project, iid, at, to, from, actor, source, kind, segment,
+        forge,
+        project,
+        iid,
+        at,
+        to,
+        from,
+        actor,
+        source,
+        kind,
+        segment,
       })),
       states: states.map(([, state]) => parseIssueState(state)),
       cursor: { transitions: transitions.at(-1)?.[0] ?? after.transitions, states: states.at(-1)?.[0] ?? after.states },
@@ -440,8 +489,10 @@ export class SqliteStore implements Store {
 
   async audit(filter: { limit: number; forge?: string; project?: string; iid?: number }): Promise<AuditEntry[]> {
     const { where, params } = whereClause({ forge: filter.forge, project: filter.project, iid: filter.iid });
-    const rows = this.prepare(`SELECT * FROM audit ${where} ORDER BY seq DESC LIMIT @limit`)
-      .all({ ...params, limit: filter.limit }) as AuditRecord[];
+    const rows = this.prepare(`SELECT * FROM audit ${where} ORDER BY seq DESC LIMIT @limit`).all({
+      ...params,
+      limit: filter.limit,
+    }) as AuditRecord[];
     return rows.map(toAuditEntry);
   }
 
@@ -451,21 +502,30 @@ export class SqliteStore implements Store {
   }
 
   async setCursor(name: string, value: string, hold?: LeaseHold): Promise<boolean> {
-    const upsert = this.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    const upsert = this.prepare(
+      'INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+    );
     if (!hold) {
       upsert.run(name, value);
       return true;
     }
-    return this.db.transaction(() => {
-      if (!this.isHeld(hold)) return false;
-      upsert.run(name, value);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (!this.isHeld(hold)) return false;
+        upsert.run(name, value);
+        return true;
+      })
+      .immediate();
   }
 
   /** Inside a write transaction, so no takeover can come between the check and the write. */
   private isHeld(hold: LeaseHold): boolean {
-    return this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now').get({ ...hold, now: Date.now() }) !== undefined;
+    return (
+      this.prepare('SELECT 1 FROM leases WHERE name = @name AND holder = @holder AND until_ms > @now').get({
+        ...hold,
+        now: Date.now(),
+      }) !== undefined
+    );
   }
 
   async holdLease(hold: LeaseHold, ms: number): Promise<boolean> {
@@ -487,15 +547,20 @@ export class SqliteStore implements Store {
     const upsert = this.prepare(
       'INSERT INTO policy_memory (key, memory) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET memory = excluded.memory',
     );
-    return this.db.transaction(() => {
-      if (!this.isHeld(hold)) return false;
-      for (const row of rows) upsert.run(row.key, JSON.stringify(row.memory));
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (!this.isHeld(hold)) return false;
+        for (const row of rows) upsert.run(row.key, JSON.stringify(row.memory));
+        return true;
+      })
+      .immediate();
   }
 
   async ping(): Promise<void> {
-    if (this.walSync?.failure) throw new StoreUnavailableError('sqlite: an fsync of the WAL failed; restart the service', { cause: this.walSync.failure });
+    if (this.walSync?.failure)
+      throw new StoreUnavailableError('sqlite: an fsync of the WAL failed; restart the service', {
+        cause: this.walSync.failure,
+      });
     try {
       this.prepare('SELECT 1').get();
     } catch (error) {

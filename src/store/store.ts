@@ -107,6 +107,13 @@ export interface Store {
   prune(before: string): Promise<number>;
   /** Delete audit entries recorded before `before` (ISO instant). Returns how many were deleted. */
   pruneAudit(before: string): Promise<number>;
+  /**
+   * Which of these delivery ids the inbox holds, whatever their status (catch-up asks before it
+   * redelivers). A pruned delivery is forgotten: `worker.retainDoneDays` must outlast the forges' logs.
+   */
+  knownDeliveries(ids: readonly string[]): Promise<Set<string>>;
+  /** When the newest delivery from this forge the inbox holds was received (ISO instant), or null. */
+  lastReceivedAt(forge: ForgeName): Promise<string | null>;
   inboxCounts(): Promise<Record<InboxStatus, number>>;
   listInbox(status: InboxStatus, limit: number): Promise<InboxRow[]>;
   /** Requeue deliveries by id, or every dead letter. Returns how many were requeued. */
@@ -160,7 +167,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Thrown when the store cannot accept writes; intake answers 503 so the forge retries. */
+/** Thrown when the store cannot accept writes; intake answers 503 and catch-up (src/catchup) recovers the delivery later. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

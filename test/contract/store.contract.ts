@@ -54,7 +54,13 @@ export function storeContract(
 
     describe('claim', () => {
       it("returns only each ordering key's oldest unfinished delivery, in arrival order", async () => {
-        await enqueueAll(store, [['a1', 'A'], ['b1', 'B'], ['a2', 'A'], ['c1', 'C'], ['b2', 'B']]);
+        await enqueueAll(store, [
+          ['a1', 'A'],
+          ['b1', 'B'],
+          ['a2', 'A'],
+          ['c1', 'C'],
+          ['b2', 'B'],
+        ]);
         const claimed = await store.claim(10, 'w1', 60_000);
         expect(ids(claimed)).toEqual(['a1', 'b1', 'c1']);
         expect(claimed.every((row) => row.status === 'processing' && row.attempts === 1)).toBe(true);
@@ -62,7 +68,11 @@ export function storeContract(
       });
 
       it("offers a key's next delivery only once the previous one is done", async () => {
-        await enqueueAll(store, [['a1', 'A'], ['a2', 'A'], ['a3', 'A']]);
+        await enqueueAll(store, [
+          ['a1', 'A'],
+          ['a2', 'A'],
+          ['a3', 'A'],
+        ]);
         const order: string[] = [];
         for (let round = 0; round < 3; round++) {
           const [row, ...rest] = await store.claim(10, 'w1', 60_000);
@@ -75,13 +85,20 @@ export function storeContract(
       });
 
       it('honours the limit, oldest first', async () => {
-        await enqueueAll(store, [['x', 'X'], ['y', 'Y'], ['z', 'Z']]);
+        await enqueueAll(store, [
+          ['x', 'X'],
+          ['y', 'Y'],
+          ['z', 'Z'],
+        ]);
         expect(ids(await store.claim(2, 'w1', 60_000))).toEqual(['x', 'y']);
         expect(ids(await store.claim(2, 'w2', 60_000))).toEqual(['z']);
       });
 
       it('never gives the same delivery to two claimers at once', async () => {
-        await enqueueAll(store, Array.from({ length: 30 }, (_, i) => [`d${i}`, `key-${i}`] as const));
+        await enqueueAll(
+          store,
+          Array.from({ length: 30 }, (_, i) => [`d${i}`, `key-${i}`] as const),
+        );
         const claimers = await Promise.all([store, await peer(), await peer()]);
         const batches = await Promise.all(
           [...claimers, ...claimers].map((claimer, i) => claimer.claim(7, `w${i}`, 60_000)),
@@ -100,16 +117,19 @@ export function storeContract(
         await sleep(20);
         const [taken] = await store.claim(1, 'w2', 60_000);
         expect(taken).toMatchObject({ id: 'a1', attempts: 2 });
-        expect(await store.complete(first!.seq, 'w1', { transitions: [transition('A', '2024-05-01T10:00:00.000Z')] })).toBe(
-          false,
-        );
+        expect(
+          await store.complete(first!.seq, 'w1', { transitions: [transition('A', '2024-05-01T10:00:00.000Z')] }),
+        ).toBe(false);
         expect(await store.transitions({})).toEqual([]);
         expect(await store.complete(taken!.seq, 'w2', {})).toBe(true);
         expect(await store.inboxCounts()).toMatchObject({ processing: 0, done: 1 });
       });
 
       it('holds back a replayed older delivery while a newer one of its key is being processed', async () => {
-        await enqueueAll(store, [['a1', 'A'], ['a2', 'A']]);
+        await enqueueAll(store, [
+          ['a1', 'A'],
+          ['a2', 'A'],
+        ]);
         const [first] = await store.claim(1, 'w1', 60_000);
         await store.complete(first!.seq, 'w1', {});
         const [second] = await store.claim(1, 'w1', 60_000);
@@ -133,27 +153,34 @@ export function storeContract(
 
       it('keeps per-key order and processes each delivery once for any arrival interleaving', async () => {
         await fc.assert(
-          fc.asyncProperty(fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 25 }), async (keys) => {
-            const fresh = await makeStore();
-            try {
-              const sent = keys.map((key, i) => [`${key}-${i}`, key] as const);
-              await enqueueAll(fresh, sent);
-              const processed: string[] = [];
-              for (let batch = await fresh.claim(3, 'w', 60_000); batch.length; batch = await fresh.claim(3, 'w', 60_000)) {
-                for (const row of batch) {
-                  processed.push(row.id);
-                  await fresh.complete(row.seq, 'w', {});
+          fc.asyncProperty(
+            fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 25 }),
+            async (keys) => {
+              const fresh = await makeStore();
+              try {
+                const sent = keys.map((key, i) => [`${key}-${i}`, key] as const);
+                await enqueueAll(fresh, sent);
+                const processed: string[] = [];
+                for (
+                  let batch = await fresh.claim(3, 'w', 60_000);
+                  batch.length;
+                  batch = await fresh.claim(3, 'w', 60_000)
+                ) {
+                  for (const row of batch) {
+                    processed.push(row.id);
+                    await fresh.complete(row.seq, 'w', {});
+                  }
                 }
+                expect([...processed].sort()).toEqual(sent.map(([id]) => id).sort());
+                for (const key of new Set(keys)) {
+                  const ofKey = (list: readonly string[]) => list.filter((id) => id.startsWith(`${key}-`));
+                  expect(ofKey(processed)).toEqual(ofKey(sent.map(([id]) => id)));
+                }
+              } finally {
+                await fresh.close();
               }
-              expect([...processed].sort()).toEqual(sent.map(([id]) => id).sort());
-              for (const key of new Set(keys)) {
-                const ofKey = (list: readonly string[]) => list.filter((id) => id.startsWith(`${key}-`));
-                expect(ofKey(processed)).toEqual(ofKey(sent.map(([id]) => id)));
-              }
-            } finally {
-              await fresh.close();
-            }
-          }),
+            },
+          ),
           { numRuns: 12 },
         );
       });
@@ -202,7 +229,10 @@ export function storeContract(
 
     describe('fail', () => {
       it('schedules a retry: not claimable before retryAt, and it still holds back its key', async () => {
-        await enqueueAll(store, [['a1', 'A'], ['a2', 'A']]);
+        await enqueueAll(store, [
+          ['a1', 'A'],
+          ['a2', 'A'],
+        ]);
         const [row] = await store.claim(1, 'w1', 60_000);
         await store.fail(row!.seq, 'w1', 'HTTP 502 from forge', new Date(Date.now() + 60_000));
         const [queued] = await store.listInbox('queued', 1);
@@ -219,7 +249,10 @@ export function storeContract(
       });
 
       it('dead-letters with a null retryAt, which unblocks the next delivery of the key', async () => {
-        await enqueueAll(store, [['a1', 'A'], ['a2', 'A']]);
+        await enqueueAll(store, [
+          ['a1', 'A'],
+          ['a2', 'A'],
+        ]);
         const [row] = await store.claim(1, 'w1', 60_000);
         await store.fail(row!.seq, 'w1', 'HTTP 404 issue not found', null);
         expect(await store.listInbox('dead', 10)).toMatchObject([{ id: 'a1', lastError: 'HTTP 404 issue not found' }]);
@@ -255,9 +288,45 @@ export function storeContract(
       });
     });
 
+    describe('known deliveries', () => {
+      it('tells which ids the inbox holds in any status, and forgets pruned ones', async () => {
+        await store.enqueue(delivery('kept', { orderingKey: 'A', receivedAt: '2024-03-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('pruned', { orderingKey: 'B', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        await store.enqueue(delivery('dead', { orderingKey: 'C', receivedAt: '2024-01-01T00:00:00.000Z' }));
+        const claimed = await store.claim(10, 'w1', 60_000);
+        await store.complete(claimed.find((row) => row.id === 'pruned')!.seq, 'w1', {});
+        await store.fail(claimed.find((row) => row.id === 'dead')!.seq, 'w1', 'gave up', null);
+        await store.prune('2024-02-01T00:00:00.000Z');
+
+        expect(await store.knownDeliveries(['kept', 'pruned', 'dead', 'never'])).toEqual(new Set(['kept', 'dead']));
+        expect(await store.knownDeliveries([])).toEqual(new Set());
+        const many = Array.from({ length: 1_200 }, (_, n) => `unknown-${n}`);
+        expect(await store.knownDeliveries([...many, 'kept'])).toEqual(new Set(['kept']));
+      });
+
+      it("gives the newest delivery's arrival per forge", async () => {
+        expect(await store.lastReceivedAt('gitlab')).toBeNull();
+        await store.enqueue(
+          delivery('a', { forge: 'gitlab', orderingKey: 'A', receivedAt: '2024-03-01T00:00:00.000Z' }),
+        );
+        await store.enqueue(
+          delivery('b', { forge: 'gitlab', orderingKey: 'B', receivedAt: '2024-03-05T00:00:00.000Z' }),
+        );
+        await store.enqueue(
+          delivery('c', { forge: 'github', orderingKey: 'C', receivedAt: '2024-04-01T00:00:00.000Z' }),
+        );
+        expect(await store.lastReceivedAt('gitlab')).toBe('2024-03-05T00:00:00.000Z');
+        expect(await store.lastReceivedAt('github')).toBe('2024-04-01T00:00:00.000Z');
+      });
+    });
+
     describe('requeue', () => {
       it('requeues dead and done deliveries by id, with fresh attempts; others are not counted', async () => {
-        await enqueueAll(store, [['dead', 'A'], ['done', 'B'], ['waiting', 'C']]);
+        await enqueueAll(store, [
+          ['dead', 'A'],
+          ['done', 'B'],
+          ['waiting', 'C'],
+        ]);
         const [deadRow, doneRow] = await store.claim(2, 'w1', 60_000);
         await store.fail(deadRow!.seq, 'w1', 'gone', null);
         await store.complete(doneRow!.seq, 'w1', {});
@@ -270,7 +339,11 @@ export function storeContract(
       });
 
       it('requeues every dead letter and nothing else', async () => {
-        await enqueueAll(store, [['d1', 'A'], ['d2', 'B'], ['ok', 'C']]);
+        await enqueueAll(store, [
+          ['d1', 'A'],
+          ['d2', 'B'],
+          ['ok', 'C'],
+        ]);
         const claimed = await store.claim(3, 'w1', 60_000);
         await store.fail(claimed[0]!.seq, 'w1', 'gone', null);
         await store.fail(claimed[1]!.seq, 'w1', 'gone', null);
@@ -312,7 +385,11 @@ export function storeContract(
           'github:o/r#2@2024-05-02',
         ]);
         const window = await store.transitions({ from: '2024-05-02T00:00:00.000Z', to: '2024-05-03T00:00:00.000Z' });
-        expect(key(window).sort()).toEqual(['github:o/other#1@2024-05-02', 'github:o/r#2@2024-05-02', 'gitlab:17#1@2024-05-02']);
+        expect(key(window).sort()).toEqual([
+          'github:o/other#1@2024-05-02',
+          'github:o/r#2@2024-05-02',
+          'gitlab:17#1@2024-05-02',
+        ]);
       });
 
       it('round-trips every field, including a null from and missing kind/segment', async () => {
@@ -328,7 +405,13 @@ export function storeContract(
         const state = issueState(7);
         await store.putIssueState(state);
         expect(await store.getIssueState(state.ref)).toEqual(state);
-        const moved = { ...state, stage: 'triage', labels: ['stage::triage'], assignees: ['alice', 'bob'], extra: { itemId: 'PVTI_1' } };
+        const moved = {
+          ...state,
+          stage: 'triage',
+          labels: ['stage::triage'],
+          assignees: ['alice', 'bob'],
+          extra: { itemId: 'PVTI_1' },
+        };
         await store.putIssueState(moved);
         expect(await store.getIssueState(state.ref)).toEqual(moved);
         expect(await store.getIssueState({ ...state.ref, iid: 8 })).toBeNull();
@@ -338,7 +421,9 @@ export function storeContract(
       it('finds a GitHub issue by its node id when only the node id is known (iid 0)', async () => {
         const state = issueState(7, 'I_kwDOAbc123');
         await store.putIssueState(state);
-        expect(await store.getIssueState({ forge: 'github', project: '', iid: 0, nodeId: 'I_kwDOAbc123' })).toEqual(state);
+        expect(await store.getIssueState({ forge: 'github', project: '', iid: 0, nodeId: 'I_kwDOAbc123' })).toEqual(
+          state,
+        );
         expect(await store.getIssueState({ forge: 'github', project: '', iid: 0, nodeId: 'I_unknown' })).toBeNull();
       });
 
@@ -407,7 +492,9 @@ export function storeContract(
       const START = { transitions: 0, states: 0 };
 
       it('returns what was recorded after the cursor, each row once, in insertion order and in pages', async () => {
-        const [a, b, c] = ['2024-05-03', '2024-05-01', '2024-05-02'].map((day) => transition('o/r#1', `${day}T00:00:00.000Z`));
+        const [a, b, c] = ['2024-05-03', '2024-05-01', '2024-05-02'].map((day) =>
+          transition('o/r#1', `${day}T00:00:00.000Z`),
+        );
         await store.recordTransitions([a!, b!]);
         await store.recordTransitions([a!]);
         const first = await store.changesSince(START, 10);
@@ -415,7 +502,11 @@ export function storeContract(
         await store.recordTransitions([c!]);
         const second = await store.changesSince(first.cursor, 10);
         expect(second.transitions).toEqual([c]);
-        expect(await store.changesSince(second.cursor, 10)).toEqual({ transitions: [], states: [], cursor: second.cursor });
+        expect(await store.changesSince(second.cursor, 10)).toEqual({
+          transitions: [],
+          states: [],
+          cursor: second.cursor,
+        });
         const page = await store.changesSince(START, 2);
         expect(page.transitions).toEqual([a, b]);
         expect((await store.changesSince(page.cursor, 2)).transitions).toEqual([c]);
@@ -454,7 +545,11 @@ export function storeContract(
           }
         })();
         await Promise.all([...writes, reading]);
-        for (let changes = await store.changesSince(cursor, 7); changes.transitions.length; changes = await store.changesSince(cursor, 7)) {
+        for (
+          let changes = await store.changesSince(cursor, 7);
+          changes.transitions.length;
+          changes = await store.changesSince(cursor, 7)
+        ) {
           seen.push(...changes.transitions.map((t) => `${t.iid}`));
           cursor = changes.cursor;
         }
@@ -530,14 +625,18 @@ export function storeContract(
       it('stores policy memory only while the lease is held, and reads every issue back', async () => {
         const other = await peer();
         expect(await store.policyMemory()).toEqual([]);
-        expect(await store.putPolicyMemory([{ key: 'github:o/r#1', memory: { fired: { stale: 'x' } } }], sweep('a'))).toBe(false);
+        expect(
+          await store.putPolicyMemory([{ key: 'github:o/r#1', memory: { fired: { stale: 'x' } } }], sweep('a')),
+        ).toBe(false);
         expect(await store.holdLease(sweep('a'), 60_000)).toBe(true);
         const rows = [
           { key: 'github:o/r#1', memory: { fired: { stale: '2024-05-01T00:00:00.000Z' } } },
           { key: 'gitlab:7#2', memory: { fired: {} } },
         ];
         expect(await store.putPolicyMemory(rows, sweep('a'))).toBe(true);
-        expect(await other.putPolicyMemory([{ key: 'gitlab:7#2', memory: { fired: { x: 'y' } } }], sweep('b'))).toBe(false);
+        expect(await other.putPolicyMemory([{ key: 'gitlab:7#2', memory: { fired: { x: 'y' } } }], sweep('b'))).toBe(
+          false,
+        );
         const updated = { key: 'gitlab:7#2', memory: { fired: { 'suggest-lost': '2024-06-01T00:00:00.000Z' } } };
         expect(await store.putPolicyMemory([updated], sweep('a'))).toBe(true);
         const read = (await other.policyMemory()).sort((x, y) => x.key.localeCompare(y.key));
@@ -585,7 +684,12 @@ export function storeContract(
       });
 
       it('counts deliveries by status', async () => {
-        await enqueueAll(store, [['a', 'A'], ['b', 'B'], ['c', 'C'], ['d', 'D']]);
+        await enqueueAll(store, [
+          ['a', 'A'],
+          ['b', 'B'],
+          ['c', 'C'],
+          ['d', 'D'],
+        ]);
         const [a, b, c] = await store.claim(3, 'w1', 60_000);
         await store.complete(a!.seq, 'w1', {});
         await store.fail(b!.seq, 'w1', 'gone', null);

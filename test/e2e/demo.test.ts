@@ -20,7 +20,19 @@ let store: SqliteStore;
 function runDemoCli(): Promise<number | null> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'demo', '--exit', '--port', '0', '--issues', String(ISSUES), '--data', dir],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src', 'cli.ts'),
+      'demo',
+      '--exit',
+      '--port',
+      '0',
+      '--issues',
+      String(ISSUES),
+      '--data',
+      dir,
+    ],
     { cwd: ROOT, env: { ...process.env, GITLAB_TOKEN: '', GITHUB_TOKEN: '' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   child.stdout.on('data', (chunk) => (stdout += String(chunk)));
@@ -58,6 +70,19 @@ describe('boardkeeper demo --exit', () => {
     expect(await store.inboxCounts()).toMatchObject({ queued: 0, processing: 0, dead: 0 });
   });
 
+  it('catches up after its outage: every webhook that failed while it was down is redelivered from the logs', () => {
+    const failed = Number(/outage: the service was down on days \d+–\d+; (\d+) webhooks failed/.exec(stdout)?.[1]);
+    expect(failed).toBeGreaterThan(0);
+    const caughtUp =
+      /catch-up at the restart: redelivered from the hooks' delivery logs: gitlab (\d+) of (\d+) missed, github (\d+) of (\d+) missed/.exec(
+        stdout,
+      );
+    expect(caughtUp).not.toBeNull();
+    const [, gitlabDone, gitlabMissed, githubDone, githubMissed] = caughtUp!.map(Number);
+    expect([gitlabDone, githubDone]).toEqual([gitlabMissed, githubMissed]);
+    expect(gitlabMissed! + githubMissed!).toBe(failed);
+  });
+
   it('leaves every issue with exactly one stage label, the one the service records', () => {
     const rows = tableRows();
     expect(rows).toHaveLength(ISSUES);
@@ -73,14 +98,20 @@ describe('boardkeeper demo --exit', () => {
   it('flags each incomplete SOW request with needs-info and a comment, then clears both once it is fixed', async () => {
     const audit = (await store.audit({ limit: 100_000 })).reverse();
     const flagged = new Set(
-      audit.filter((e) => e.action === 'labels' && (e.detail as { add: string[] }).add.includes('needs-info')).map(issueOf),
+      audit
+        .filter((e) => e.action === 'labels' && (e.detail as { add: string[] }).add.includes('needs-info'))
+        .map(issueOf),
     );
     expect(flagged.size).toBe(planQuarter(ISSUES).filter((engagement) => engagement.invalidAtFirst).length);
     for (const issue of flagged) {
       const own = audit.filter((e) => issueOf(e) === issue && e.result === 'applied');
-      const cleared = own.findIndex((e) => e.action === 'labels' && (e.detail as { remove: string[] }).remove.includes('needs-info'));
+      const cleared = own.findIndex(
+        (e) => e.action === 'labels' && (e.detail as { remove: string[] }).remove.includes('needs-info'),
+      );
       expect(cleared, issue).toBeGreaterThan(0);
-      const comments = own.filter((e) => e.action === 'comment' && e.deliveryId !== 'sweep').map((e) => (e.detail as { body: string }).body);
+      const comments = own
+        .filter((e) => e.action === 'comment' && e.deliveryId !== 'sweep')
+        .map((e) => (e.detail as { body: string }).body);
       expect(comments[0], issue).toMatch(/\*\*Customer name\*\* is required/);
       expect(comments.at(-1), issue).toMatch(/All required information is present/);
     }
@@ -88,7 +119,9 @@ describe('boardkeeper demo --exit', () => {
 
   it('does not loop: the webhooks caused by its own changes stay fewer than the people’s and the sweep’s', async () => {
     // The sweep changes the board too (SLA labels, stale): each of its API calls may cause one webhook.
-    const sweepCalls = (await store.audit({ limit: 100_000 })).filter((e) => e.deliveryId === 'sweep').reduce((n, e) => n + e.apiCalls, 0);
+    const sweepCalls = (await store.audit({ limit: 100_000 }))
+      .filter((e) => e.deliveryId === 'sweep')
+      .reduce((n, e) => n + e.apiCalls, 0);
     const match = /webhooks: (\d+) \((\d+) for people's changes, (\d+) for boardkeeper's own changes\)/.exec(stdout);
     expect(match).not.toBeNull();
     const [, total, people, own] = match!.map(Number) as [number, number, number, number];
@@ -99,15 +132,27 @@ describe('boardkeeper demo --exit', () => {
 
   it('prints API calls per delivery that changed anything, as the audit log counts them, within the aims', async () => {
     const audit = await store.audit({ limit: 100_000 });
-    const match = /API calls per delivery that changed anything: GitLab ([\d.]+) \((\d+) calls \/ (\d+) deliveries\), GitHub ([\d.]+) \((\d+) calls \/ (\d+) deliveries\)/.exec(stdout);
+    const match =
+      /API calls per delivery that changed anything: GitLab ([\d.]+) \((\d+) calls \/ (\d+) deliveries\), GitHub ([\d.]+) \((\d+) calls \/ (\d+) deliveries\)/.exec(
+        stdout,
+      );
     expect(match).not.toBeNull();
-    const [, gitlabRate, gitlabCalls, gitlabDeliveries, githubRate, githubCalls, githubDeliveries] = match!.map(Number) as number[];
-    for (const [forge, calls, deliveries] of [['gitlab', gitlabCalls, gitlabDeliveries], ['github', githubCalls, githubDeliveries]] as const) {
+    const [, gitlabRate, gitlabCalls, gitlabDeliveries, githubRate, githubCalls, githubDeliveries] = match!.map(
+      Number,
+    ) as number[];
+    for (const [forge, calls, deliveries] of [
+      ['gitlab', gitlabCalls, gitlabDeliveries],
+      ['github', githubCalls, githubDeliveries],
+    ] as const) {
       // The sweep's and the digest's actions are not webhook deliveries.
-      const own = audit.filter((entry) => entry.forge === forge && entry.deliveryId !== SWEEP_SOURCE && !entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX));
+      const own = audit.filter(
+        (entry) => entry.forge === forge && entry.deliveryId !== SWEEP_SOURCE && !entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX),
+      );
       expect(own.length, forge).toBeGreaterThan(0);
       expect(calls, forge).toBe(own.reduce((sum, entry) => sum + entry.apiCalls, 0));
-      expect(deliveries, forge).toBe(new Set(own.filter((entry) => entry.result === 'applied').map((entry) => entry.deliveryId)).size);
+      expect(deliveries, forge).toBe(
+        new Set(own.filter((entry) => entry.result === 'applied').map((entry) => entry.deliveryId)).size,
+      );
     }
     // The aims of issue 14 for the default seed: batched GraphQL mutations on GitHub, no comment search on GitLab.
     expect(githubRate).toBeLessThanOrEqual(1.3);
@@ -116,7 +161,9 @@ describe('boardkeeper demo --exit', () => {
 
   it('reports finished implementations from /metrics, matching the recorded transitions', async () => {
     const transitions = await store.transitions({});
-    const live = new Set(transitions.filter((t) => t.to === 'production-live').map((t) => `${t.forge}:${t.project}#${t.iid}`));
+    const live = new Set(
+      transitions.filter((t) => t.to === 'production-live').map((t) => `${t.forge}:${t.project}#${t.iid}`),
+    );
     const match = /finished: (\d+), median ([\d.]+) d, p90 ([\d.]+) d, within target (\d+)%/.exec(stdout);
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBe(live.size);
@@ -144,7 +191,8 @@ describe('boardkeeper demo --exit', () => {
       return { day: Number(day), issue: issue!, policy: policy!, action: action!, result: result! };
     });
     expect(rows.every((row) => row.result === 'applied')).toBe(true);
-    const added = (label: string) => rows.filter((row) => row.action.startsWith('labels') && row.action.split(' ').includes(`+${label}`));
+    const added = (label: string) =>
+      rows.filter((row) => row.action.startsWith('labels') && row.action.split(' ').includes(`+${label}`));
     expect(added('sla::at-risk').length).toBeGreaterThan(0);
     expect(added('sla::breached').length).toBeGreaterThan(0);
     for (const label of ['sla::at-risk', 'sla::breached']) {
@@ -166,10 +214,16 @@ describe('boardkeeper demo --exit', () => {
     const audit = await store.audit({ limit: 100_000 });
     const swept = audit.filter((entry) => entry.deliveryId === 'sweep');
     expect(swept.length).toBeGreaterThan(0);
-    expect(swept.every((entry) => entry.result === 'applied' && /^policy: /.test((entry.detail as { reason: string }).reason))).toBe(true);
+    expect(
+      swept.every(
+        (entry) => entry.result === 'applied' && /^policy: /.test((entry.detail as { reason: string }).reason),
+      ),
+    ).toBe(true);
     const transitions = await store.transitions({});
     expect(transitions.filter((t) => /sla::|stale/.test(t.to))).toEqual([]);
-    expect(transitions.filter((t) => t.at >= swept.at(-1)!.at && t.actor.includes('bot') && t.source === 'webhook')).toEqual([]);
+    expect(
+      transitions.filter((t) => t.at >= swept.at(-1)!.at && t.actor.includes('bot') && t.source === 'webhook'),
+    ).toEqual([]);
   });
 
   it('files one weekly digest on the simulated GitHub at the end, audited, and says where', async () => {

@@ -9,11 +9,13 @@ import { githubApi } from './github-api.js';
 import { githubFilingApi, gitlabFilingApi } from './filing-api.js';
 import { gitlabApi } from './gitlab-api.js';
 import { githubHistoryApi, gitlabHistoryApi } from './history-api.js';
+import { githubHooksApi, gitlabHooksApi } from './hooks-api.js';
 import { ForgeModel, type SimBoard } from './model.js';
-import { WebhookSender } from './sender.js';
+import { WebhookSender, type SimHook } from './sender.js';
 
 export type { ApiCall, Fault, FaultPlan } from './faults.js';
 export type { SimIssue } from './model.js';
+export type { SimHook, SimLogEntry } from './sender.js';
 export { SERVICE_ACTORS } from './model.js';
 
 export const SIMULATED_GITLAB_PROJECT_ID = 42;
@@ -30,6 +32,10 @@ export interface ForgeSimulator {
   /** Where webhooks go: the service's base URL (changeable, e.g. after a restart). */
   setTarget(url: string): void;
   setFaults(plan: FaultPlan | null): void;
+  /** false: the hooks' delivery logs answer 404 (an older GitLab), so catch-up must reconcile. */
+  setHookLogAvailable(available: boolean): void;
+  /** Change a hook's health fields (GitLab `alert_status` / `disabled_until`, GitHub `active`); a disabled hook sends nothing. */
+  setHookHealth(forge: ForgeName, health: Partial<Pick<SimHook, 'active' | 'alertStatus' | 'disabledUntil'>>): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,10 @@ export interface SimulatorOptions {
 
 /** `SOW drafting` for `sow-drafting`: board columns are written for people. */
 export function columnName(stage: string): string {
-  return stage.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()).replace(/\bsow\b/i, 'SOW');
+  return stage
+    .replace(/-/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/\bsow\b/i, 'SOW');
 }
 
 function simulatedBoard(): SimBoard {
@@ -71,12 +80,19 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
   for (const label of presetLabels(configSchema.parse({}))) model.ensureGithubLabel(label.name);
   const counters: ApiCounters = { requests: 0, byForge: { gitlab: 0, github: 0 }, faults: 0 };
   let faults: FaultPlan | null = null;
+  let logAvailable = true;
+  const hooks = {
+    sender,
+    hookUrl: (forge: ForgeName) => `${sender.target ?? 'http://boardkeeper.invalid'}/webhooks/${forge}`,
+    logAvailable: () => logAvailable,
+  };
   const app = Fastify({ logger: false });
   await app.register(
     async (scope) => {
       installFaults(scope, 'gitlab', '/gitlab/api/v4', counters, () => faults);
       await scope.register(gitlabApi, { model });
       await scope.register(gitlabHistoryApi, { model });
+      await scope.register(gitlabHooksApi, hooks);
       await scope.register(gitlabFilingApi, { model });
     },
     { prefix: '/gitlab/api/v4' },
@@ -86,6 +102,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
       installFaults(scope, 'github', '/github', counters, () => faults);
       await scope.register(githubApi, { model });
       await scope.register(githubHistoryApi, { model });
+      await scope.register(githubHooksApi, hooks);
       await scope.register(githubFilingApi, { model });
     },
     { prefix: '/github' },
@@ -101,6 +118,8 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
     counters,
     setTarget: (url) => (sender.target = url),
     setFaults: (plan) => (faults = plan),
+    setHookLogAvailable: (available) => (logAvailable = available),
+    setHookHealth: (forge, health) => Object.assign(sender.hooks[forge], health),
     async close() {
       await sender.idle();
       await app.close();

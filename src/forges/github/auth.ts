@@ -48,8 +48,18 @@ export class GithubAuth {
       this.appOnly = null;
     } else {
       this.shared = null;
-      this.appOnly = newOctokit(apiUrl, policy, { appId: credentials.app.appId, privateKey: credentials.app.privateKey }, true);
+      this.appOnly = newOctokit(
+        apiUrl,
+        policy,
+        { appId: credentials.app.appId, privateKey: credentials.app.privateKey },
+        true,
+      );
     }
+  }
+
+  /** For the App's own endpoints (`/app/hook/...`, signed with the App's JWT): null with a token. */
+  forApp(): Octokit | null {
+    return 'token' in this.credentials ? null : (this.appOnly ?? this.shared);
   }
 
   /** `repo` is needed only to find an App's installation the first time an owner is seen. */

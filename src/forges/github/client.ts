@@ -4,10 +4,23 @@ import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull, Skipped } from '../counted.js';
 import { ForgeError, isForgeError } from '../errors.js';
-import type { ActionHints, ActionOutcome, CallResult, FiledIssue, ForgeClient, ForgeFiling, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type {
+  ActionHints,
+  ActionOutcome,
+  CallResult,
+  FiledIssue,
+  ForgeClient,
+  ForgeFiling,
+  ForgeHook,
+  ForgeIssue,
+  HookLogEntry,
+  HookScope,
+  LabelHistoryEntry,
+} from '../forge.js';
 import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { GithubAuth } from './auth.js';
 import { applyInBatch } from './batch.js';
+import { GithubHooks } from './hooks.js';
 import { LabelIds } from './label-ids.js';
 import type { Mutation } from './mutations.js';
 import { ProjectBoard, sameStatusName, type IssueLocator, type ProjectRef } from './projects.js';
@@ -54,7 +67,8 @@ const PAGE_SIZE = 100;
 
 function splitRepo(project: string): Repo {
   const [owner, repo, ...rest] = project.split('/');
-  if (!owner || !repo || rest.length > 0) throw new ForgeError('rejected', `GitHub project must be "owner/repo", got "${project}"`, null);
+  if (!owner || !repo || rest.length > 0)
+    throw new ForgeError('rejected', `GitHub project must be "owner/repo", got "${project}"`, null);
   return { owner, repo };
 }
 
@@ -70,15 +84,38 @@ export class GithubClient implements ForgeClient, ForgeFiling {
   private readonly commentNodes = new IdCache<string>();
   private readonly labelIds = new LabelIds();
   private readonly board: ProjectBoard | null;
+  private readonly hooks: GithubHooks;
 
   constructor(private readonly options: GithubClientOptions) {
     this.board = options.project ? new ProjectBoard(options.project) : null;
+    this.hooks = new GithubHooks(options.auth);
+  }
+
+  listHooks(project: string): Promise<ForgeHook[]> {
+    return this.hooks.list(project);
+  }
+
+  getHook(scope: HookScope, owner: string, id: number): Promise<ForgeHook> {
+    return this.hooks.get(scope, owner, id);
+  }
+
+  hookLog(hook: ForgeHook, since: string): AsyncIterable<HookLogEntry> {
+    return this.hooks.log(hook, since);
+  }
+
+  redeliver(hook: ForgeHook, entry: HookLogEntry): Promise<void> {
+    return this.hooks.redeliver(hook, entry);
   }
 
   /** The Octokit for a repository, for `setup`. */
   octokit(project: string): Promise<Octokit> {
     const { owner, repo } = splitRepo(project);
     return this.options.auth.forOwner(owner, repo);
+  }
+
+  /** The Octokit for an organisation (its hooks, for `setup`); a token's, or a fixed App installation's. */
+  octokitForOrg(org: string): Promise<Octokit> {
+    return this.options.auth.forOwner(org, '');
   }
 
   get projectBoard(): ProjectBoard | null {
@@ -108,7 +145,9 @@ export class GithubClient implements ForgeClient, ForgeFiling {
   private async getIssueByNode(nodeId: string, project: string): Promise<ForgeIssue | null> {
     const owner = project ? splitRepo(project) : { owner: this.options.project?.owner ?? '', repo: '' };
     const octokit = await this.options.auth.forOwner(owner.owner, owner.repo);
-    const data = await notFoundToNull(graphqlCall<{ node: GraphqlIssue | null }>(octokit, 'issue', ISSUE_BY_NODE, { id: nodeId }));
+    const data = await notFoundToNull(
+      graphqlCall<{ node: GraphqlIssue | null }>(octokit, 'issue', ISSUE_BY_NODE, { id: nodeId }),
+    );
     const issue = data?.node;
     if (!issue?.number) return null;
     return {
@@ -135,7 +174,9 @@ export class GithubClient implements ForgeClient, ForgeFiling {
       const octokit = await this.options.auth.forOwner(owner, repo);
       const issue = { owner, repo, issue_number: ref.iid };
       if (remove.length > 1) {
-        const current = labelNames(await octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...issue, per_page: PAGE_SIZE }));
+        const current = labelNames(
+          await octokit.paginate(octokit.rest.issues.listLabelsOnIssue, { ...issue, per_page: PAGE_SIZE }),
+        );
         const next = [...new Set([...current, ...add])].filter((label) => !remove.includes(label));
         const unchanged = next.length === current.length && next.every((label) => current.includes(label));
         return unchanged ? undefined : octokit.rest.issues.setLabels({ ...issue, labels: next });
@@ -152,7 +193,8 @@ export class GithubClient implements ForgeClient, ForgeFiling {
       await octokit.rest.issues.removeLabel(target);
     } catch (error) {
       // Already gone is what we wanted; a missing issue is still an error.
-      if (!(isForgeError(error) && error.kind === 'not-found' && /label does not exist/i.test(error.message))) throw error;
+      if (!(isForgeError(error) && error.kind === 'not-found' && /label does not exist/i.test(error.message)))
+        throw error;
     }
   }
 
@@ -166,10 +208,12 @@ export class GithubClient implements ForgeClient, ForgeFiling {
         if (await notFoundToNull(octokit.rest.issues.updateComment({ owner, repo, comment_id: known, body }))) return;
         this.comments.forget(key);
       }
-      const existing = known === undefined && hints.botCommentAbsent ? undefined : await this.findComment(octokit, ref, marker);
+      const existing =
+        known === undefined && hints.botCommentAbsent ? undefined : await this.findComment(octokit, ref, marker);
       if (existing) {
         this.comments.set(key, existing.id);
-        if (existing.body !== body) await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+        if (existing.body !== body)
+          await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
         return;
       }
       const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: ref.iid, body });
@@ -198,7 +242,12 @@ export class GithubClient implements ForgeClient, ForgeFiling {
   /** The first comment carrying the marker, read from all of the issue's comments (the fallback when no id is known). */
   private async findComment(octokit: Octokit, ref: IssueRef, marker: string) {
     const { owner, repo } = splitRepo(ref.project);
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: ref.iid, per_page: PAGE_SIZE });
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: ref.iid,
+      per_page: PAGE_SIZE,
+    });
     return findMarked(comments, marker);
   }
 
@@ -245,8 +294,10 @@ export class GithubClient implements ForgeClient, ForgeFiling {
    * when GitHub does not say which failed). A comment id just handed out stays: it is fresh.
    */
   private forgetIds(field: Mutation['field'] | null, owner: string, repo: string, key: string): void {
-    if (field === null || field === 'addLabelsToLabelable' || field === 'removeLabelsFromLabelable') this.labelIds.forget(owner, repo);
-    if (field === null || field === 'addProjectV2ItemById' || field === 'updateProjectV2ItemFieldValue') this.board?.forget();
+    if (field === null || field === 'addLabelsToLabelable' || field === 'removeLabelsFromLabelable')
+      this.labelIds.forget(owner, repo);
+    if (field === null || field === 'addProjectV2ItemById' || field === 'updateProjectV2ItemFieldValue')
+      this.board?.forget();
     if (field === null || field === 'updateIssueComment') {
       for (const marker of this.commentNodes.keys()) if (marker.startsWith(`${key}|`)) this.commentNodes.forget(marker);
     }
@@ -303,7 +354,9 @@ export class GithubClient implements ForgeClient, ForgeFiling {
     const { owner, repo } = splitRepo(project);
     const octokit = await this.options.auth.forOwner(owner, repo);
     const issues = this.issuesSince(octokit, owner, repo, since);
-    yield* concurrentHistories(issues, this.options.historyConcurrency ?? 1, (issue) => this.issueHistory(octokit, project, issue, since));
+    yield* concurrentHistories(issues, this.options.historyConcurrency ?? 1, (issue) =>
+      this.issueHistory(octokit, project, issue, since),
+    );
   }
 
   private async *issuesSince(octokit: Octokit, owner: string, repo: string, since?: string) {
@@ -319,19 +372,31 @@ export class GithubClient implements ForgeClient, ForgeFiling {
     for await (const page of pages) for (const issue of page.data) if (!issue.pull_request) yield issue;
   }
 
-  private async issueHistory(octokit: Octokit, project: string, issue: ListedIssue, since?: string): Promise<LabelHistoryEntry[]> {
+  private async issueHistory(
+    octokit: Octokit,
+    project: string,
+    issue: ListedIssue,
+    since?: string,
+  ): Promise<LabelHistoryEntry[]> {
     const { owner, repo } = splitRepo(project);
     const ref: IssueRef = { forge: 'github', project, iid: issue.number, nodeId: issue.node_id };
     const entries: LabelHistoryEntry[] = [];
-    if (!since || issue.created_at >= since) entries.push(createdEntry(ref, issue.created_at, issue.title, issue.user?.login ?? 'unknown'));
-    const events = await octokit.paginate(octokit.rest.issues.listEvents, { owner, repo, issue_number: issue.number, per_page: PAGE_SIZE });
+    if (!since || issue.created_at >= since)
+      entries.push(createdEntry(ref, issue.created_at, issue.title, issue.user?.login ?? 'unknown'));
+    const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+      owner,
+      repo,
+      issue_number: issue.number,
+      per_page: PAGE_SIZE,
+    });
     for (const event of events) {
       if (since && event.created_at < since) continue;
       const actor = ('actor' in event && event.actor?.login) || 'unknown';
       const at = event.created_at;
       const assignment = assignmentEntry(ref, event, since);
       if (assignment) entries.push(assignment);
-      if (event.event === 'closed' || event.event === 'reopened') entries.push({ ref, label: '', action: event.event, at, actor });
+      if (event.event === 'closed' || event.event === 'reopened')
+        entries.push({ ref, label: '', action: event.event, at, actor });
       if ((event.event === 'labeled' || event.event === 'unlabeled') && 'label' in event && event.label) {
         entries.push({ ref, label: event.label.name, action: event.event === 'labeled' ? 'add' : 'remove', at, actor });
       }
@@ -346,8 +411,20 @@ function assignmentEntry(
   event: { event: string; created_at: string; actor?: { login: string } | null; assignee?: { login: string } | null },
   since: string | undefined,
 ): LabelHistoryEntry | null {
-  if ((event.event !== 'assigned' && event.event !== 'unassigned') || !event.assignee || (since && event.created_at < since)) return null;
-  return { ref, label: '', action: event.event, assignee: event.assignee.login, at: event.created_at, actor: event.actor?.login ?? 'unknown' };
+  if (
+    (event.event !== 'assigned' && event.event !== 'unassigned') ||
+    !event.assignee ||
+    (since && event.created_at < since)
+  )
+    return null;
+  return {
+    ref,
+    label: '',
+    action: event.event,
+    assignee: event.assignee.login,
+    at: event.created_at,
+    actor: event.actor?.login ?? 'unknown',
+  };
 }
 
 type ListedIssue = Awaited<ReturnType<Octokit['rest']['issues']['listForRepo']>>['data'][number];

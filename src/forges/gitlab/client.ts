@@ -3,9 +3,21 @@ import type { IssueRef } from '../../domain/types.js';
 import { issueKey } from '../../domain/types.js';
 import { IdCache, findMarked } from '../comment-cache.js';
 import { counted, notFoundToNull } from '../counted.js';
-import type { ActionHints, CallResult, FiledIssue, ForgeClient, ForgeFiling, ForgeIssue, LabelHistoryEntry } from '../forge.js';
+import type {
+  ActionHints,
+  CallResult,
+  FiledIssue,
+  ForgeClient,
+  ForgeFiling,
+  ForgeHook,
+  ForgeIssue,
+  HookLogEntry,
+  HookScope,
+  LabelHistoryEntry,
+} from '../forge.js';
 import { concurrentHistories, createdEntry } from '../history-pool.js';
 import type { RequestPolicy } from '../request-policy.js';
+import { GitlabHooks } from './hooks.js';
 import { policyRequester } from './transport.js';
 
 export interface GitlabClientOptions {
@@ -58,6 +70,7 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
   readonly api: InstanceType<typeof Gitlab<false>>;
   private readonly comments = new IdCache<number>();
   private readonly historyConcurrency: number;
+  private readonly hooks: GitlabHooks;
 
   constructor(options: GitlabClientOptions) {
     this.historyConcurrency = options.historyConcurrency ?? 1;
@@ -68,10 +81,29 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
       // Our policy sets a per-request timeout; gitbeaker's one would span all pages of a listing.
       queryTimeout: null,
     });
+    this.hooks = new GitlabHooks(this.api.requester);
+  }
+
+  listHooks(project: string): Promise<ForgeHook[]> {
+    return this.hooks.list(project);
+  }
+
+  getHook(scope: HookScope, owner: string, id: number): Promise<ForgeHook> {
+    return this.hooks.get(scope, owner, id);
+  }
+
+  hookLog(hook: ForgeHook, since: string): AsyncIterable<HookLogEntry> {
+    return this.hooks.log(hook, since);
+  }
+
+  redeliver(hook: ForgeHook, entry: HookLogEntry): Promise<void> {
+    return this.hooks.resend(hook, entry);
   }
 
   async getIssue(ref: IssueRef): Promise<ForgeIssue | null> {
-    const issue = (await notFoundToNull(this.api.Issues.show(ref.iid, { projectId: ref.project }))) as GitlabIssue | null;
+    const issue = (await notFoundToNull(
+      this.api.Issues.show(ref.iid, { projectId: ref.project }),
+    )) as GitlabIssue | null;
     if (!issue) return null;
     return {
       ref: { forge: 'gitlab', project: ref.project, iid: issue.iid },
@@ -119,10 +151,10 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
 
   private async findNote(ref: IssueRef, marker: string): Promise<GitlabNote | undefined> {
     const notes = (await this.api.IssueNotes.all(ref.project, ref.iid, {
-        sort: 'asc',
-        orderBy: 'created_at',
-        perPage: PAGE_SIZE,
-      })) as GitlabNote[];
+      sort: 'asc',
+      orderBy: 'created_at',
+      perPage: PAGE_SIZE,
+    })) as GitlabNote[];
     return findMarked(
       notes.filter((note) => !note.system),
       marker,
@@ -155,7 +187,9 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
   }
 
   setIssueState(ref: IssueRef, state: 'open' | 'closed'): Promise<CallResult> {
-    return counted(() => this.api.Issues.edit(ref.project, ref.iid, { stateEvent: state === 'closed' ? 'close' : 'reopen' }));
+    return counted(() =>
+      this.api.Issues.edit(ref.project, ref.iid, { stateEvent: state === 'closed' ? 'close' : 'reopen' }),
+    );
   }
 
   /**
@@ -163,7 +197,9 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
    * events (close / reopen), several issues read at once.
    */
   listLabelHistory(project: string, since?: string): AsyncIterable<LabelHistoryEntry> {
-    return concurrentHistories(this.issuesSince(project, since), this.historyConcurrency, (issue) => this.issueHistory(project, issue, since));
+    return concurrentHistories(this.issuesSince(project, since), this.historyConcurrency, (issue) =>
+      this.issueHistory(project, issue, since),
+    );
   }
 
   private async *issuesSince(project: string, since?: string): AsyncIterable<GitlabIssue> {
@@ -185,19 +221,36 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
   private async issueHistory(project: string, issue: GitlabIssue, since?: string): Promise<LabelHistoryEntry[]> {
     const ref: IssueRef = { forge: 'gitlab', project, iid: issue.iid };
     const [labelEvents, stateEvents] = await Promise.all([
-      this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<GitlabLabelEvent[]>,
-      this.api.IssueStateEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<GitlabStateEvent[]>,
+      this.api.IssueLabelEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<
+        GitlabLabelEvent[]
+      >,
+      this.api.IssueStateEvents.all(project, issue.iid, { perPage: PAGE_SIZE }) as unknown as Promise<
+        GitlabStateEvent[]
+      >,
     ]);
     const after = (at: string) => !since || at >= since;
     const entries: LabelHistoryEntry[] = [];
-    if (issue.created_at && after(issue.created_at)) entries.push(createdEntry(ref, issue.created_at, issue.title, issue.author?.username ?? 'unknown'));
+    if (issue.created_at && after(issue.created_at))
+      entries.push(createdEntry(ref, issue.created_at, issue.title, issue.author?.username ?? 'unknown'));
     for (const event of labelEvents) {
       if (!event.label || !after(event.created_at)) continue;
-      entries.push({ ref, label: event.label.name, action: event.action, at: event.created_at, actor: event.user?.username ?? 'unknown' });
+      entries.push({
+        ref,
+        label: event.label.name,
+        action: event.action,
+        at: event.created_at,
+        actor: event.user?.username ?? 'unknown',
+      });
     }
     for (const event of stateEvents) {
       if ((event.state !== 'closed' && event.state !== 'reopened') || !after(event.created_at)) continue;
-      entries.push({ ref, label: '', action: event.state, at: event.created_at, actor: event.user?.username ?? 'unknown' });
+      entries.push({
+        ref,
+        label: '',
+        action: event.state,
+        at: event.created_at,
+        actor: event.user?.username ?? 'unknown',
+      });
     }
     entries.push(...currentAssignees(ref, issue));
     // Event order within the issue (the replay orders same-instant entries itself).
@@ -211,5 +264,12 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
  */
 function currentAssignees(ref: IssueRef, issue: GitlabIssue): LabelHistoryEntry[] {
   if (!issue.updated_at) return [];
-  return (issue.assignees ?? []).map((a) => ({ ref, label: '', action: 'assigned', assignee: a.username, at: issue.updated_at!, actor: 'unknown' }));
+  return (issue.assignees ?? []).map((a) => ({
+    ref,
+    label: '',
+    action: 'assigned',
+    assignee: a.username,
+    at: issue.updated_at!,
+    actor: 'unknown',
+  }));
 }

@@ -1,11 +1,22 @@
 import { issueKey, type IssueState, type Transition } from '../../domain/types.js';
 import type { IssueFacts } from './issue-metrics.js';
-import { buildTimeline } from './timeline.js';
+import { timelineOf } from './timeline.js';
+import type { IssueId } from '../contract.js';
 
 /** One issue's facts from its transitions (any order, duplicates allowed) and its state, if known. Pure. */
 export function factsOf(transitions: readonly Transition[], state: IssueState | null): IssueFacts {
   const first = transitions[0]!;
-  const atMs = transitions.map((t) => Date.parse(t.at));
+  const id = { forge: first.forge, project: first.project, iid: first.iid };
+  return factsFrom(id, transitions, transitions.map((t) => Date.parse(t.at)), state);
+}
+
+/** `factsOf` for transitions of the issue `id` whose instants are already parsed (`atMs[i]` of `transitions[i]`, NaN when unreadable). Pure. */
+export function factsFrom(
+  id: IssueId,
+  transitions: readonly Pick<Transition, 'from' | 'to' | 'kind' | 'segment'>[],
+  atMs: readonly number[],
+  state: IssueState | null,
+): IssueFacts {
   // The latest non-empty value; ties broken by value so arrival order never matters.
   const latest = (field: 'kind' | 'segment') => {
     let best = -1;
@@ -17,11 +28,11 @@ export function factsOf(transitions: readonly Transition[], state: IssueState | 
     return best === -1 ? null : transitions[best]![field]!;
   };
   return {
-    id: { forge: first.forge, project: first.project, iid: first.iid },
+    id,
     state,
     kind: latest('kind'),
     segment: latest('segment'),
-    timeline: buildTimeline(transitions),
+    timeline: timelineOf(transitions, atMs),
   };
 }
 

@@ -151,10 +151,22 @@ function duration(
       ? overriddenEnd
       : // A clock that stops on entering a stage stops on reaching it: skipping the stage must not leave it running.
       firstEvent(definition.end, replay, bounds.createdMs, startMs, settings.stagesReaching);
+  return measured(definition, startMs, endMs, bounds, replay.segments, settings);
+}
+
+/** A duration from its start and end (null: still running, or stopped by closing) measured as of `bounds.nowMs`. */
+function measured(
+  definition: ResolvedDefinition,
+  startMs: number,
+  endMs: number | null,
+  bounds: Omit<Bounds, 'createdMs'>,
+  segments: Segment[],
+  settings: MetricsSettings,
+): IssueDuration {
   const state: DurationState = endMs !== null ? 'finished' : bounds.closedMs !== null ? 'stopped' : 'open';
   const untilMs = endMs ?? Math.max(startMs, bounds.closedMs ?? bounds.nowMs);
   const ms = settings.measure(startMs, untilMs);
-  const activeMs = ms - pausedWithin(replay.segments, startMs, untilMs, settings);
+  const activeMs = ms - pausedWithin(segments, startMs, untilMs, settings);
   return { state, startMs, endMs, ms, activeMs, targetMs: definition.targetMs, status: statusOf(state, ms, definition) };
 }
 
@@ -164,9 +176,7 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
   const createdAt = parseInstant(state?.createdAt);
   const createdMs = Math.min(createdAt ?? Infinity, timeline.firstAtMs);
   const replay = walk(timeline, createdMs, Math.max(nowMs, timeline.lastAtMs), settings.pausedStages, settings.pausedLabels);
-  const inTerminal = settings.terminalStages.has(replay.stage);
-  const stateClosedMs = parseInstant(state?.closedAt);
-  const closedMs = inTerminal ? replay.stageSinceMs : stateClosedMs;
+  const closedMs = closedAt(replay.stage, replay.stageSinceMs, state, settings);
   const stageMs = new Map<string, number>();
   let openMs = 0;
   for (const segment of replay.segments) {
@@ -205,9 +215,69 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
     segments: replay.segments,
     lastActivityMs,
     idleMs,
+    ...idleFlags(closed, stage, idleMs, settings),
+  };
+}
+
+/** When the issue was closed, if it is closed now: on entering a terminal stage, else as its state says. */
+function closedAt(stage: string, stageSinceMs: number, state: IssueState | null, settings: MetricsSettings): number | null {
+  return settings.terminalStages.has(stage) ? stageSinceMs : parseInstant(state?.closedAt);
+}
+
+function idleFlags(closed: boolean, stage: string | null, idleMs: number, settings: MetricsSettings): Pick<IssueMetrics, 'stale' | 'suggestLost'> {
+  return {
     stale: !closed && idleMs > settings.staleMs,
     suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,
   };
+}
+
+/**
+ * The metrics `issueMetrics` gives as of `toMs`, from those it gave as of `fromMs`, without the
+ * timeline: when both instants are after the issue's last recorded change (`lastAtMs`), only the
+ * clock moved. The walk is the same but for its last segment, which runs up to the instant; what
+ * is measured up to "now" (open durations, the current stage's time, idle time) is measured again
+ * from the instants it starts at. Null when something else could differ: an instant at or before
+ * the last change, a template date passing between the two instants (a future date counts only
+ * once it is past), or a closing date after either instant. Pure.
+ */
+export function advanceMetrics(
+  metrics: IssueMetrics,
+  lastAtMs: number,
+  state: IssueState | null,
+  settings: MetricsSettings,
+  fromMs: number,
+  toMs: number,
+): IssueMetrics | null {
+  const [earlier, later] = fromMs <= toMs ? [fromMs, toMs] : [toMs, fromMs];
+  if (!Number.isFinite(lastAtMs) || earlier <= lastAtMs) return null;
+  for (const definition of settings.definitions) {
+    for (const field of [definition.startField, definition.endField]) {
+      const at = fieldInstant(state, field, later);
+      if (at !== null && at > earlier) return null;
+    }
+  }
+  const closedMs = closedAt(metrics.stage ?? UNSTAGED, metrics.stageSinceMs, state, settings);
+  if (closedMs !== null && closedMs > earlier) return null;
+  const last = metrics.segments.at(-1);
+  if (!last || last.endMs !== fromMs || last.startMs > lastAtMs) return null;
+  const segments = [...metrics.segments.slice(0, -1), { ...last, endMs: toMs }];
+  let { stageMs, openMs } = metrics;
+  if (!settings.terminalStages.has(last.stage)) {
+    const grown = settings.measure(last.startMs, toMs) - settings.measure(last.startMs, fromMs);
+    stageMs = new Map(stageMs).set(last.stage, stageMs.get(last.stage)! + grown);
+    openMs += grown;
+  }
+  let durations = metrics.durations;
+  if ([...durations.values()].some((d) => d.state === 'open')) {
+    durations = new Map();
+    for (const definition of settings.definitions) {
+      const d = metrics.durations.get(definition.name);
+      if (!d) continue;
+      durations.set(definition.name, d.state === 'open' ? measured(definition, d.startMs, null, { nowMs: toMs, closedMs: null }, segments, settings) : d);
+    }
+  }
+  const idleMs = toMs - metrics.lastActivityMs;
+  return { ...metrics, stageMs, openMs, durations, segments, idleMs, ...idleFlags(metrics.closed, metrics.stage, idleMs, settings) };
 }
 
 /** Every issue's metrics as of `nowMs`. Pure. */

@@ -25,16 +25,19 @@ export interface Timeline {
   lastAtMs: number;
 }
 
+/** What a timeline reads of a transition besides its instant. */
+export type TimelineTransition = Pick<Transition, 'from' | 'to'>;
+
 /** The duplicate to keep is chosen by content, not arrival, so the result does not depend on arrival order. */
-function preferred(a: Transition, b: Transition): Transition {
+function preferred(a: TimelineTransition, b: TimelineTransition): TimelineTransition {
   if ((a.from === null) !== (b.from === null)) return a.from === null ? b : a;
   return (a.from ?? '') <= (b.from ?? '') ? a : b;
 }
 
-function dedupe(transitions: readonly Transition[]): Map<string, { atMs: number; t: Transition }> {
-  const unique = new Map<string, { atMs: number; t: Transition }>();
-  for (const t of transitions) {
-    const atMs = Date.parse(t.at);
+function dedupe(transitions: readonly TimelineTransition[], instants: readonly number[]): Map<string, { atMs: number; t: TimelineTransition }> {
+  const unique = new Map<string, { atMs: number; t: TimelineTransition }>();
+  for (const [i, t] of transitions.entries()) {
+    const atMs = instants[i]!;
     if (Number.isNaN(atMs)) continue;
     const key = `${atMs}|${t.to}`;
     const seen = unique.get(key);
@@ -65,9 +68,14 @@ function orderStages(entries: StageEntry[]): StageEntry[] {
 }
 
 export function buildTimeline(transitions: readonly Transition[]): Timeline {
+  return timelineOf(transitions, transitions.map((t) => Date.parse(t.at)));
+}
+
+/** `buildTimeline` of transitions whose instants are already parsed (`instants[i]` of `transitions[i]`, NaN when unreadable). */
+export function timelineOf(transitions: readonly TimelineTransition[], instants: readonly number[]): Timeline {
   const stages: StageEntry[] = [];
   const overlays: OverlayEntry[] = [];
-  for (const { atMs, t } of dedupe(transitions).values()) {
+  for (const { atMs, t } of dedupe(transitions, instants).values()) {
     const overlay = parseOverlay(t.to);
     if (overlay) overlays.push({ atMs, ...overlay });
     else stages.push({ atMs, stage: t.to, from: t.from });

@@ -170,33 +170,76 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
     for (const assignee of issue.assignees) assigneeIds.push(assignees.id(assignee));
     table.assigneeStart[i + 1] = assigneeIds.length;
     table.closed[i] = issue.closed ? 1 : 0;
-    table.stale[i] = issue.stale ? 1 : 0;
-    table.suggestLost[i] = issue.suggestLost ? 1 : 0;
     table.createdMs[i] = issue.createdMs;
     table.lastActivityMs[i] = issue.lastActivityMs;
-    table.openMs[i] = issue.openMs;
-    table.currentStageMs[i] = settings.measure(issue.stageSinceMs, nowMs);
-    for (const [stage, ms] of issue.stageMs) {
-      table.stageMs[i * stageCount + stages.id(stage)] = ms;
-      table.stageTimed[i * stageCount + stages.id(stage)] = 1;
-    }
+    for (const stage of issue.stageMs.keys()) table.stageTimed[i * stageCount + stages.id(stage)] = 1;
     for (const [stage, visits] of issue.visits) table.stageVisits[i * stageCount + stages.id(stage)] = visits;
+    writeClockColumns(table, i, issue, settings, nowMs, (stage) => stages.id(stage));
     settings.definitions.forEach((definition, k) => {
       const d = issue.durations.get(definition.name);
       if (!d) return;
       const columns = table.durations[k]!;
-      columns.state[i] = STATES.indexOf(d.state);
-      columns.status[i] = STATUSES.indexOf(d.status);
       columns.startMs[i] = d.startMs;
       columns.endMs[i] = d.endMs ?? Number.NaN;
-      columns.ms[i] = d.ms;
-      columns.activeMs[i] = d.activeMs;
       columns.month[i] = monthKey(d.startMs, months, monthByDay);
     });
   });
   table.label = Uint32Array.from(labelIds);
   table.assignee = Uint32Array.from(assigneeIds);
   return table;
+}
+
+/** Row i's columns that move with the clock (see moveTable). */
+function writeClockColumns(table: IssueTable, i: number, issue: IssueMetrics, settings: MetricsSettings, nowMs: number, stageId: (stage: string) => number): void {
+  const stageCount = table.keys.stage.length;
+  table.stale[i] = issue.stale ? 1 : 0;
+  table.suggestLost[i] = issue.suggestLost ? 1 : 0;
+  table.openMs[i] = issue.openMs;
+  table.currentStageMs[i] = settings.measure(issue.stageSinceMs, nowMs);
+  for (const [stage, ms] of issue.stageMs) table.stageMs[i * stageCount + stageId(stage)] = ms;
+  settings.definitions.forEach((definition, k) => {
+    const d = issue.durations.get(definition.name);
+    if (!d) return;
+    const columns = table.durations[k]!;
+    columns.state[i] = STATES.indexOf(d.state);
+    columns.status[i] = STATUSES.indexOf(d.status);
+    columns.ms[i] = d.ms;
+    columns.activeMs[i] = d.activeMs;
+  });
+}
+
+/**
+ * `buildTable(issues, settings, nowMs)` from the table of the same rows as of another instant,
+ * when only the clock moved between the two (each row's metrics moved by advanceMetrics: the same
+ * stages, labels, durations' starts and ends, so the same keys): the columns measured up to "now"
+ * and the forecasts are made again, the others shared with `table`, which stays as it was.
+ */
+export function moveTable(
+  table: IssueTable,
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+  forecasts?: ForecastMemo,
+): IssueTable {
+  const stageIds = new Map(table.keys.stage.map((stage, id) => [stage, id]));
+  const moved: IssueTable = {
+    ...table,
+    stale: table.stale.slice(),
+    suggestLost: table.suggestLost.slice(),
+    openMs: table.openMs.slice(),
+    currentStageMs: table.currentStageMs.slice(),
+    stageMs: table.stageMs.slice(),
+    durations: table.durations.map((columns) => ({
+      ...columns,
+      state: columns.state.slice(),
+      status: columns.status.slice(),
+      ms: columns.ms.slice(),
+      activeMs: columns.activeMs.slice(),
+    })),
+    forecast: forecastColumns(issues, settings, nowMs, forecasts),
+  };
+  issues.forEach((issue, i) => writeClockColumns(moved, i, issue, settings, nowMs, (stage) => stageIds.get(stage)!));
+  return moved;
 }
 
 /** Issue i's identity. */

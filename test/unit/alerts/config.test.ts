@@ -49,33 +49,67 @@ describe('config section alerts', () => {
       env: { ALERT_OPS_SLACK_URL: 'https://hooks.slack.com/services/T0/B0/xyz', ALERT_PAGER_SECRET_FILE: secretFile },
     });
     expect(config.alerts.receivers).toEqual([
-      { name: 'ops-slack', type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/xyz', kinds: ['breached', 'dead-letter'], enabled: true },
+      {
+        name: 'ops-slack',
+        type: 'slack',
+        url: 'https://hooks.slack.com/services/T0/B0/xyz',
+        kinds: ['breached', 'dead-letter'],
+        enabled: true,
+      },
       {
         name: 'pager',
         type: 'json',
         url: 'https://hooks.example.com/boardkeeper',
         secret: 'pager-signing-secret-0123',
-        kinds: ['at-risk', 'breached', 'stale', 'suggest-lost', 'dead-letter'],
+        kinds: ['at-risk', 'breached', 'stale', 'suggest-lost', 'dead-letter', 'webhook-disabled', 'webhook-silent'],
         enabled: true,
       },
     ]);
-    expect(secretsOf(config)).toEqual(['https://hooks.slack.com/services/T0/B0/xyz', 'https://hooks.example.com/boardkeeper', 'pager-signing-secret-0123']);
+    expect(secretsOf(config)).toEqual([
+      'https://hooks.slack.com/services/T0/B0/xyz',
+      'https://hooks.example.com/boardkeeper',
+      'pager-signing-secret-0123',
+    ]);
   });
 
   it.each([
     ['a receiver without its URL', {}, /^alerts\.receivers\.0\.url: /],
-    ['a json receiver without a secret', { ALERT_OPS_SLACK_URL: 'https://hooks.slack.com/x' }, /^alerts\.receivers\.1\.secret: .*ALERT_<NAME>_SECRET/],
-    ['a URL that is not http(s)', { ALERT_OPS_SLACK_URL: 'ftp://hooks.example.com/x' }, /^alerts\.receivers\.0\.url: an http\(s\) URL/],
-    ['a secret too short to sign with', { ALERT_OPS_SLACK_URL: 'https://hooks.slack.com/x', ALERT_PAGER_SECRET: 'short' }, /^alerts\.receivers\.1\.secret: at least 16/],
+    [
+      'a json receiver without a secret',
+      { ALERT_OPS_SLACK_URL: 'https://hooks.slack.com/x' },
+      /^alerts\.receivers\.1\.secret: .*ALERT_<NAME>_SECRET/,
+    ],
+    [
+      'a URL that is not http(s)',
+      { ALERT_OPS_SLACK_URL: 'ftp://hooks.example.com/x' },
+      /^alerts\.receivers\.0\.url: an http\(s\) URL/,
+    ],
+    [
+      'a secret too short to sign with',
+      { ALERT_OPS_SLACK_URL: 'https://hooks.slack.com/x', ALERT_PAGER_SECRET: 'short' },
+      /^alerts\.receivers\.1\.secret: at least 16/,
+    ],
   ])('names the key path of %s', (_, env, expected) => {
     expect(problemsOf(RECEIVERS, env as Record<string, string>)).toContainEqual(expect.stringMatching(expected));
   });
 
   it.each([
-    ['alerts:\n  receivers:\n    - { name: a, type: slack, url: "https://x.example", kinds: [late] }\n', /^alerts\.receivers\.0\.kinds\.0: /],
-    ['alerts:\n  receivers:\n    - { name: Ops, type: slack, url: "https://x.example" }\n', /^alerts\.receivers\.0\.name: lower-case/],
-    ['alerts:\n  receivers:\n    - { name: a, type: teams, url: "https://x.example" }\n', /^alerts\.receivers\.0\.type: /],
-    ['alerts:\n  receivers:\n    - { name: a, type: slack, url: "https://x.example" }\n    - { name: a, type: slack, url: "https://y.example" }\n', /^alerts\.receivers: receiver names must be unique/],
+    [
+      'alerts:\n  receivers:\n    - { name: a, type: slack, url: "https://x.example", kinds: [late] }\n',
+      /^alerts\.receivers\.0\.kinds\.0: /,
+    ],
+    [
+      'alerts:\n  receivers:\n    - { name: Ops, type: slack, url: "https://x.example" }\n',
+      /^alerts\.receivers\.0\.name: lower-case/,
+    ],
+    [
+      'alerts:\n  receivers:\n    - { name: a, type: teams, url: "https://x.example" }\n',
+      /^alerts\.receivers\.0\.type: /,
+    ],
+    [
+      'alerts:\n  receivers:\n    - { name: a, type: slack, url: "https://x.example" }\n    - { name: a, type: slack, url: "https://y.example" }\n',
+      /^alerts\.receivers: receiver names must be unique/,
+    ],
     ['alerts:\n  publicUrl: boardkeeper.example.com\n', /^alerts\.publicUrl: /],
     ['alerts:\n  retries: 3\n', /^alerts: .*retries/],
   ])('names the key path of a bad value (%j)', (yaml, expected) => {
@@ -83,7 +117,9 @@ describe('config section alerts', () => {
   });
 
   it('explains an unreadable *_FILE by its variable', () => {
-    expect(() => loadConfig({ path: file('r.yml', RECEIVERS), env: { ALERT_PAGER_SECRET_FILE: join(dir, 'missing') } })).toThrow(/ALERT_PAGER_SECRET_FILE: cannot read/);
+    expect(() =>
+      loadConfig({ path: file('r.yml', RECEIVERS), env: { ALERT_PAGER_SECRET_FILE: join(dir, 'missing') } }),
+    ).toThrow(/ALERT_PAGER_SECRET_FILE: cannot read/);
   });
 
   it('is summed up for check-config by receiver and kinds, without URLs', () => {
@@ -97,6 +133,8 @@ describe('config section alerts', () => {
     expect(describeAlerts(configSchema.parse({ alerts: { receivers } }))).toBe(
       'ops (slack: breached, dead-letter), pager (json: every kind), spare (slack: switched off)',
     );
-    expect(describeAlerts(configSchema.parse({ alerts: { enabled: false, receivers } }))).toBe('switched off (alerts.enabled: false; 3 receivers configured)');
+    expect(describeAlerts(configSchema.parse({ alerts: { enabled: false, receivers } }))).toBe(
+      'switched off (alerts.enabled: false; 3 receivers configured)',
+    );
   });
 });

@@ -19,14 +19,50 @@ function value(text: string, series: string): number | undefined {
 }
 
 describe('ServiceMetrics', () => {
+  it("shows each hook's health as a gauge per forge and hook, and counts what catch-up recovered per path", async () => {
+    const metrics = new ServiceMetrics({ inboxCounts: async () => counts });
+    metrics.record({ type: 'hookHealth', forge: 'gitlab', hook: 'project 42 hook 7', status: 'disabled' });
+    metrics.record({ type: 'hookHealth', forge: 'github', hook: 'repository acme/services hook 5', status: 'failing' });
+    metrics.record({ type: 'hookHealth', forge: 'gitlab', hook: 'project 42 hook 7', status: 'ok' });
+    metrics.record({ type: 'caughtUp', forge: 'github', path: 'log', count: 3 });
+    metrics.record({ type: 'caughtUp', forge: 'github', path: 'log', count: 2 });
+    metrics.record({ type: 'caughtUp', forge: 'gitlab', path: 'reconcile', count: 4 });
+    const text = await exposition(metrics);
+
+    expect(value(text, 'boardkeeper_webhook_hook_status{forge="gitlab",hook="project 42 hook 7"}')).toBe(0);
+    expect(value(text, 'boardkeeper_webhook_hook_status{forge="github",hook="repository acme/services hook 5"}')).toBe(
+      1,
+    );
+    expect(value(text, 'boardkeeper_catchup_recovered_total{forge="github",path="log"}')).toBe(5);
+    expect(value(text, 'boardkeeper_catchup_recovered_total{forge="gitlab",path="reconcile"}')).toBe(4);
+  });
+
   it('counts intake outcomes and attempts, with latency histograms', async () => {
     const metrics = new ServiceMetrics({ inboxCounts: async () => counts });
     metrics.record({ type: 'delivery', forge: 'gitlab', outcome: 'stored' });
     metrics.record({ type: 'delivery', forge: 'gitlab', outcome: 'stored' });
     metrics.record({ type: 'delivery', forge: 'github', outcome: 'store_unavailable' });
-    metrics.record({ type: 'attempt', forge: 'gitlab', result: 'retry', processingSeconds: 0.2, intakeToDoneSeconds: null });
-    metrics.record({ type: 'attempt', forge: 'gitlab', result: 'done', processingSeconds: 0.03, intakeToDoneSeconds: 12 });
-    metrics.record({ type: 'attempt', forge: 'github', result: 'dead', processingSeconds: 1.5, intakeToDoneSeconds: null });
+    metrics.record({
+      type: 'attempt',
+      forge: 'gitlab',
+      result: 'retry',
+      processingSeconds: 0.2,
+      intakeToDoneSeconds: null,
+    });
+    metrics.record({
+      type: 'attempt',
+      forge: 'gitlab',
+      result: 'done',
+      processingSeconds: 0.03,
+      intakeToDoneSeconds: 12,
+    });
+    metrics.record({
+      type: 'attempt',
+      forge: 'github',
+      result: 'dead',
+      processingSeconds: 1.5,
+      intakeToDoneSeconds: null,
+    });
     const text = await exposition(metrics);
 
     expect(value(text, 'boardkeeper_deliveries_total{forge="gitlab",outcome="stored"}')).toBe(2);
@@ -34,8 +70,12 @@ describe('ServiceMetrics', () => {
     expect(value(text, 'boardkeeper_delivery_retries_total{forge="gitlab"}')).toBe(1);
     expect(value(text, 'boardkeeper_dead_letters_total{forge="github"}')).toBe(1);
     expect(value(text, 'boardkeeper_delivery_attempts_total{forge="gitlab",result="done"}')).toBe(1);
-    expect(value(text, 'boardkeeper_delivery_processing_seconds_bucket{le="0.05",forge="gitlab",result="done"}')).toBe(1);
-    expect(value(text, 'boardkeeper_delivery_processing_seconds_bucket{le="0.1",forge="gitlab",result="retry"}')).toBe(0);
+    expect(value(text, 'boardkeeper_delivery_processing_seconds_bucket{le="0.05",forge="gitlab",result="done"}')).toBe(
+      1,
+    );
+    expect(value(text, 'boardkeeper_delivery_processing_seconds_bucket{le="0.1",forge="gitlab",result="retry"}')).toBe(
+      0,
+    );
     // Only a completed attempt has an intake-to-done time.
     expect(value(text, 'boardkeeper_delivery_intake_to_done_seconds_count{forge="gitlab"}')).toBe(1);
     expect(value(text, 'boardkeeper_delivery_intake_to_done_seconds_sum{forge="gitlab"}')).toBe(12);
@@ -54,7 +94,9 @@ describe('ServiceMetrics', () => {
 
   it('still answers, without the queue depth, when the store cannot be read', async () => {
     const errors: unknown[] = [];
-    const metrics = new ServiceMetrics({ inboxCounts: async () => Promise.reject(new Error('database away')) }, (e) => errors.push(e));
+    const metrics = new ServiceMetrics({ inboxCounts: async () => Promise.reject(new Error('database away')) }, (e) =>
+      errors.push(e),
+    );
     metrics.record({ type: 'forgeCall', forge: 'github', status: '502' });
     const text = await exposition(metrics);
     expect(value(text, 'boardkeeper_forge_requests_total{forge="github",status="502"}')).toBe(1);
@@ -94,7 +136,9 @@ describe('ServiceMetrics', () => {
     expect(value(text, 'boardkeeper_sweep_runs_total')).toBe(2);
     expect(value(text, 'boardkeeper_sweep_actions_total{policy="stale",action="comment",result="applied"}')).toBe(2);
     expect(value(text, 'boardkeeper_sweep_actions_total{policy="stale",action="comment",result="failed"}')).toBe(1);
-    expect(value(text, 'boardkeeper_sweep_actions_total{policy="suggest-lost",action="label",result="planned"}')).toBe(1);
+    expect(value(text, 'boardkeeper_sweep_actions_total{policy="suggest-lost",action="label",result="planned"}')).toBe(
+      1,
+    );
     expect(value(text, 'boardkeeper_sweep_duration_seconds_sum')).toBe(5);
   });
 });
@@ -129,7 +173,11 @@ describe('forge request counting', () => {
     ['a response', { value: { status: 201 } }, '201'],
     ['a response without a status', { value: 'text' }, 'ok'],
     ['an HTTP failure', { error: new ForgeError('transient', 'bad gateway', 502) }, '502'],
-    ['a timeout', { error: new ForgeError('transient', 'TimeoutError: The operation was aborted due to timeout', null) }, 'timeout'],
+    [
+      'a timeout',
+      { error: new ForgeError('transient', 'TimeoutError: The operation was aborted due to timeout', null) },
+      'timeout',
+    ],
     ['a network failure', { error: new ForgeError('transient', 'fetch failed', null) }, 'network'],
   ])('labels %s', (_name, outcome, status) => {
     expect(requestStatus(outcome)).toBe(status);

@@ -52,6 +52,20 @@ describe('shipped policies, one sweep at a time', () => {
       steps: ['implementation-sla-cleared labels -sla::at-risk'],
     },
     {
+      // The property-test counterexample: live after the target (a finished, breached clock), then put on hold.
+      name: 'went live late, then back on hold: no breach (the clock stopped), and nothing to clear',
+      engagement: inDeployment({ moves: [...inDeployment().moves, ['production-live', T0 + 30 * DAY + 1], ['on-hold', T0 + 30.1 * DAY + 1]] }),
+      atDays: 30.1,
+      steps: [],
+    },
+    {
+      // Memory lost (the retry after a crash): the breach must not act again against the clearing.
+      name: 'went live late with sla::breached, then back on hold, nothing remembered: only the SLA labels go',
+      engagement: inDeployment({ moves: [...inDeployment().moves, ['production-live', T0 + 31 * DAY], ['on-hold', T0 + 32 * DAY]], labels: ['sla::breached'] }),
+      atDays: 33,
+      steps: ['implementation-sla-cleared labels -sla::breached'],
+    },
+    {
       name: 'closed while at risk: the SLA labels go',
       engagement: inDeployment({ labels: ['sla::at-risk'], closedAtMs: T0 + 23 * DAY }),
       atDays: 24,

@@ -1,0 +1,3 @@
+import { outageSuite } from '../support/catch-up-suite.js';
+
+outageSuite('github', 'delivery log');
