@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Alerter } from './alerts/alert.js';
 import type { Config } from './config/schema.js';
 import type { ForgeName } from './domain/types.js';
-import type { ForgeClient } from './forges/forge.js';
+import type { ForgeClient, ForgeFiling } from './forges/forge.js';
 import { createWebhooks } from './forges/forge-webhooks.js';
 import { buildApp } from './http/app.js';
 import { auditRoutes } from './http/audit.js';
@@ -25,6 +25,7 @@ import { createAlerter } from './alerts/alerter.js';
 import { createForgeClients } from './forges/clients.js';
 import { holderId } from './jobs/holder.js';
 import { JobScheduler } from './jobs/scheduler.js';
+import { digestDestinations, digestJob } from './reports/run.js';
 import type { Store } from './store/store.js';
 
 export interface Service {
@@ -69,6 +70,12 @@ export interface ServiceOptions {
   metrics?: ServiceMetrics;
   /** Route groups beyond webhooks and health. */
   routes?: FastifyPluginAsync[];
+  /**
+   * Clients to file the scheduled digest with (serve; null: that forge in dry-run). Given, the
+   * digest is sent on `reports.digest.schedule` from this thread, rendered from the same reports
+   * as /metrics. Absent (tests, the demo): no scheduled digest.
+   */
+  filing?: Record<ForgeName, ForgeFiling | null>;
 }
 
 /** The rooms' jobs on this thread, with their own forge clients and alerter (see `roomJobs`). */
@@ -160,6 +167,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   // Under serve the table is built on its thread from the start, not on the first request.
   if (options.metricsTable === 'thread') reports.warmUp();
+  // The digest's job runs here, beside the reports it is rendered from (the engine thread has no metrics table).
+  const digest =
+    options.filing && config.reports.digest.enabled && digestDestinations(config).length > 0
+      ? new JobScheduler([digestJob({ config, store, metrics: (query) => reports.answer(query), filing: options.filing })], {
+          store,
+          holder: holderId(),
+          now: options.now,
+          log: log.child({ component: 'digest' }),
+        })
+      : null;
+  digest?.start();
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -169,6 +187,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     close() {
       closing ??= (async () => {
         // In-flight /metrics requests wait for the report thread: closing it answers them (with an error).
+        await digest?.stop();
         await Promise.all([app.close().then(() => worker.stop()), reports.close()]);
         await store.close();
       })();

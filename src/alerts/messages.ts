@@ -33,9 +33,9 @@ function issueName(alert: Alert): string | null {
 }
 
 /** Slack mrkdwn treats these three as control characters; everything else is literal. */
-const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const slackLink = (url: string, text: string) => `<${url}|${slackEscape(text)}>`;
+export const slackLink = (url: string, text: string) => `<${url}|${slackEscape(text)}>`;
 
 /** The body of a Slack-compatible incoming webhook (also Mattermost, Rocket.Chat, Teams' Slack mode). */
 export function slackBody(alert: Alert, links: AlertLinks): { text: string } {

@@ -3,6 +3,7 @@ import { describeAlerts } from '../alerts/describe.js';
 import { describeHookDiscovery } from '../catchup/hooks.js';
 import { liveForges } from '../forges/clients.js';
 import { resolvePolicies } from '../policies/resolve.js';
+import { describeDigest } from '../reports/describe.js';
 import { describeStore } from '../store/open.js';
 import { configFrom } from './context.js';
 
@@ -29,6 +30,7 @@ export function registerCheckConfig(program: Command): void {
           `sweep: ${config.sweep.enabled ? `every ${config.sweep.intervalMinutes} min inside serve` : 'off inside serve (boardkeeper sweep runs it on demand)'}`,
           `catch-up: ${describeHookDiscovery(config)}`,
           `alerts: ${describeAlerts(config)}`,
+          `digest: ${describeDigest(config, Date.now())}`,
           '',
         ].join('\n'),
       );

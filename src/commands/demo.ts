@@ -1,12 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MetricsReport } from '../metrics/contract.js';
 import { runDemo, type DemoRun } from '../demo/run.js';
+import { SIMULATED_GITHUB_REPO } from '../demo/simulator/index.js';
 import type { IssueState } from '../domain/types.js';
 import { statusLink } from '../status/link.js';
 import {
   boardRows,
   callsPerDelivery,
   callsPerDeliveryLine,
+  digestLines,
   formatTable,
   kpiSummary,
   outageLines,
@@ -67,6 +69,8 @@ async function printSummary(run: DemoRun, out: (line: string) => void): Promise<
   const response = await fetch(`${run.url}/metrics`, { headers: { accept: 'application/json' } });
   out('\nGET /metrics:');
   for (const line of kpiSummary((await response.json()) as MetricsReport)) out(`  ${line}`);
+  out('');
+  for (const line of digestLines(run.digest, run.simulator.githubApiUrl, SIMULATED_GITHUB_REPO)) out(line);
   const shown = statusPageIssue([...states.values()]);
   if (shown && run.config.status.secret) {
     const link = statusLink(run.url, shown.ref, run.config.status.secret, run.config.status.linkDays, new Date());

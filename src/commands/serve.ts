@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import { createForgeClients, liveForges } from '../forges/clients.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
 import { scheduledCatchUp } from '../catchup/run.js';
-import { createForgeClients, liveForges } from '../forges/clients.js';
 import { createService } from '../service.js';
 import { describeStore, openStore } from '../store/open.js';
 import { configFrom } from './context.js';
@@ -26,12 +26,15 @@ export function registerServe(program: Command): void {
       const log = createLogger(config.log);
       const store = await openStore(config, log);
       // The engine thread builds its own forge clients from the config.
+      // The digest is filed from this thread, where the metrics reports are (the engine thread logs the forges' modes).
+      const filing = createForgeClients(config, { info: () => {} });
       const service = await createService({
         config,
         store,
         log,
         engine: 'thread',
         metricsTable: 'thread',
+        filing,
         // Catch-up after an outage: on start and every reconcile.intervalMinutes (src/catchup). It
         // reads the forges (hooks, logs, issues) and asks for redeliveries even in dry-run; the
         // rules' actions after a reconcile go through the engine's clients, dry-run or live.

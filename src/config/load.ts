@@ -45,6 +45,7 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 }
 
 const NUMERIC = (value: string) => (/^\d+$/.test(value) ? Number(value) : value);
+const BOOLEAN = (value: string) => (/^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value);
 
 /** Environment variable → config key path. Secrets also accept `NAME_FILE`. */
 const ENV_KEYS: [name: string, path: string, convert?: (value: string) => unknown][] = [
@@ -65,6 +66,12 @@ const ENV_KEYS: [name: string, path: string, convert?: (value: string) => unknow
   ['STATUS_SECRET', 'status.secret'],
   ['LOG_LEVEL', 'log.level'],
   ['LOG_FORMAT', 'log.format'],
+  ['REPORTS_SLACK_URL', 'reports.digest.slack.url'],
+  ['SMTP_HOST', 'reports.digest.email.host'],
+  ['SMTP_PORT', 'reports.digest.email.port', NUMERIC],
+  ['SMTP_SECURE', 'reports.digest.email.secure', BOOLEAN],
+  ['SMTP_USER', 'reports.digest.email.user'],
+  ['SMTP_PASSWORD', 'reports.digest.email.password'],
 ];
 
 export const ENV_NAMES = ENV_KEYS.map(([name]) => name);
@@ -148,5 +155,7 @@ export function secretsOf(config: Config): string[] {
     config.metricsToken,
     config.status.secret,
     ...config.alerts.receivers.flatMap((receiver) => [receiver.url, receiver.secret]),
+    config.reports.digest.slack?.url,
+    config.reports.digest.email?.password,
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -3,6 +3,7 @@ import { ALERT_KINDS } from '../domain/alert-kinds.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { SALES_STAGES } from './presets.js';
 import { policyOverrides } from './policies.js';
+import { reportsSection } from './reports.js';
 
 /** One end of a duration (GitLab Value Stream Analytics style): the first time this happens. */
 const durationEvent = z.union([
@@ -415,6 +416,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Scheduled reports: the weekly digest (README, section Weekly digest). */
+    reports: reportsSection,
   })
   .strict();
 

@@ -181,6 +181,7 @@ export function githubIssueEvent(v: GithubIssueVariant): Record<string, any> {
     created_at: v.createdAt,
     updated_at: v.updatedAt,
     closed_at: v.closedAt,
+    html_url: `https://github.com/${v.repo}/issues/${v.number}`,
     user: githubLogin(payload.issue.user, v.author, false),
   });
   if (v.assignees) {

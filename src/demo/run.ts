@@ -7,7 +7,9 @@ import pino from 'pino';
 import { configSchema, type Config } from '../config/schema.js';
 import type { Alert } from '../alerts/alert.js';
 import { createForgeClients, type ForgeClients } from '../forges/clients.js';
+import { inProcessAnswers } from '../metrics/runtime/answer-cache.js';
 import { ServiceMetrics } from '../observability/service-metrics.js';
+import { runDigest, type DigestRun } from '../reports/run.js';
 import { createLogger } from '../logger.js';
 import { createService, type Service } from '../service.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -53,6 +55,8 @@ export interface DemoRun extends DemoStack {
   sweeps: DemoSweep[];
   /** What a recording alerter received from the sweeps. */
   alerts: Alert[];
+  /** The weekly digest of the quarter's last full week, filed on the simulated GitHub. */
+  digest: DigestRun | null;
   /** The stretch the service was down, and what catch-up found at the restart. */
   outage: DemoOutage | null;
 }
@@ -106,6 +110,8 @@ function demoConfig(
       project: SIMULATED_BOARD,
     },
     dryRun: false,
+    // One digest is filed at the end (the demo's clock is simulated, so it is sent by hand, not on the schedule).
+    reports: { digest: { forge: { forge: 'github', project: SIMULATED_GITHUB_REPO, labels: ['digest'] } } },
     // Catch-up reads the simulator's one hook per forge.
     reconcile: {
       hooks: [
@@ -235,9 +241,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     });
     if (down()) await restart();
     await sweep(QUARTER_DAYS);
-    return { ...stack, engagements, issues, sweeps, alerts, outage };
+    const digest = await fileDemoDigest(stack);
+    return { ...stack, engagements, issues, sweeps, alerts, outage, digest };
   } catch (error) {
     await stack.close();
     throw error;
+  }
+}
+
+/** The digest of last week, from the same reports as the demo's /metrics, filed on the simulated GitHub. */
+async function fileDemoDigest(stack: DemoStack): Promise<DigestRun | null> {
+  const { config, service, clients } = stack;
+  // The dashboard link in the digest points at this run of the demo.
+  config.alerts.publicUrl = stack.url;
+  const reports = inProcessAnswers(service.store, config, { now: () => new Date(), onRefreshError: (error) => { throw error; } });
+  try {
+    const digest = await runDigest({ config, store: service.store, metrics: (query) => reports.answer(query), filing: clients, holder: 'demo' });
+    await stack.settled();
+    return digest;
+  } finally {
+    await reports.close();
   }
 }

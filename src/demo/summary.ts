@@ -1,6 +1,7 @@
 import type { AuditEntry, ForgeName } from '../domain/types.js';
 import type { Alert } from '../alerts/alert.js';
 import type { MetricsReport } from '../metrics/contract.js';
+import { DIGEST_DELIVERY_PREFIX, type DigestRun } from '../reports/run.js';
 import { SWEEP_SOURCE } from '../sweep/run.js';
 import type { DemoOutage, DemoSweep } from './run.js';
 import type { Engagement } from './scenario.js';
@@ -78,7 +79,8 @@ export interface CallsPerDelivery {
 
 /**
  * From the audit log: each forge's API calls against the webhook deliveries that changed anything
- * there. The sweep's actions are audited under one pseudo delivery id and are not deliveries.
+ * there. The sweep's actions are audited under one pseudo delivery id, the digest's under one per
+ * period: neither is a webhook delivery.
  */
 export function callsPerDelivery(audit: readonly AuditEntry[]): Record<ForgeName, CallsPerDelivery> {
   const totals: Record<ForgeName, CallsPerDelivery> = {
@@ -87,7 +89,7 @@ export function callsPerDelivery(audit: readonly AuditEntry[]): Record<ForgeName
   };
   const changed = new Set<string>();
   for (const entry of audit) {
-    if (entry.deliveryId === SWEEP_SOURCE) continue;
+    if (entry.deliveryId === SWEEP_SOURCE || entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX)) continue;
     totals[entry.forge].calls += entry.apiCalls;
     if (entry.result === 'applied' && entry.deliveryId !== null) changed.add(`${entry.forge}\n${entry.deliveryId}`);
   }
@@ -116,6 +118,17 @@ export function sweepTally(sweeps: DemoSweep[], alerts: Alert[]): string {
   for (const alert of alerts) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
   const kinds = [...byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
   return `label changes applied: ${count('labels')}, comments applied: ${count('comment')}; alerts sent: ${alerts.length}${kinds ? ` (${kinds})` : ''}`;
+}
+
+/** Where the demo's weekly digest went: the simulated forge's issue, and its API address while the demo runs. */
+export function digestLines(digest: DigestRun | null, githubApiUrl: string, repo: string): string[] {
+  if (!digest) return ['weekly digest: none (the schedule has not fired yet)'];
+  const forge = digest.deliveries.find((row) => row.destination === 'forge');
+  const number = digest.issueUrl ? /\/issues\/(\d+)$/.exec(digest.issueUrl)?.[1] : undefined;
+  return [
+    `weekly digest ${digest.period.key}: "${digest.title}" ${forge?.result ?? 'not filed'} on the simulated GitHub as ${number ? `${repo}#${number}` : '-'}`,
+    ...(number ? [`  read it: ${githubApiUrl}/repos/${repo}/issues/${number} (the body is the Markdown); boardkeeper report --print renders one on demand`] : []),
+  ];
 }
 
 /** What the restart after the demo's outage found and did. */

@@ -173,3 +173,21 @@ export interface ForgeClient {
   /** Ask the forge to send a logged delivery again, with the same delivery id (GitHub) / Idempotency-Key (GitLab). */
   redeliver?(hook: ForgeHook, entry: HookLogEntry): Promise<void>;
 }
+
+/** An issue the service filed (a report), and where people find it. */
+export interface FiledIssue extends CallResult {
+  ref: IssueRef;
+  webUrl: string;
+}
+
+/**
+ * What filing a report needs of a forge (src/reports): a new issue, replacing an issue's body, and
+ * the bot's marked comments for what does not fit in the body. Both clients implement it beside
+ * ForgeClient; it is a contract of its own so that a ForgeClient (a test's fake forge) need not file.
+ */
+export interface ForgeFiling extends Pick<ForgeClient, 'forge' | 'upsertComment'> {
+  /** GitLab: `POST /projects/:id/issues`; GitHub: `POST /repos/:owner/:repo/issues`. Not idempotent: callers remember what they filed. */
+  createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue>;
+  /** Replace the issue's body (description); title, labels and comments stay. */
+  setIssueBody(ref: IssueRef, body: string): Promise<CallResult>;
+}

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planQuarter } from '../../src/demo/scenario.js';
 import type { AuditEntry } from '../../src/domain/types.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { DIGEST_DELIVERY_PREFIX } from '../../src/reports/run.js';
 import { SWEEP_SOURCE } from '../../src/sweep/run.js';
 import { ROOT } from '../support/process.js';
 
@@ -143,8 +144,10 @@ describe('boardkeeper demo --exit', () => {
       ['gitlab', gitlabCalls, gitlabDeliveries],
       ['github', githubCalls, githubDeliveries],
     ] as const) {
-      // The sweep's actions share one pseudo delivery id: they are not webhook deliveries.
-      const own = audit.filter((entry) => entry.forge === forge && entry.deliveryId !== SWEEP_SOURCE);
+      // The sweep's and the digest's actions are not webhook deliveries.
+      const own = audit.filter(
+        (entry) => entry.forge === forge && entry.deliveryId !== SWEEP_SOURCE && !entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX),
+      );
       expect(own.length, forge).toBeGreaterThan(0);
       expect(calls, forge).toBe(own.reduce((sum, entry) => sum + entry.apiCalls, 0));
       expect(deliveries, forge).toBe(
@@ -241,5 +244,13 @@ describe('boardkeeper demo --exit', () => {
     expect(
       transitions.filter((t) => t.at >= swept.at(-1)!.at && t.actor.includes('bot') && t.source === 'webhook'),
     ).toEqual([]);
+  });
+
+  it('files one weekly digest on the simulated GitHub at the end, audited, and says where', async () => {
+    const match = /weekly digest (\d{4}-W\d{2}): "Weekly digest \1 \([^)]+\)" applied on the simulated GitHub as acme\/services#(\d+)/.exec(stdout);
+    expect(match, stdout.split('\n').filter((line) => line.includes('digest')).join('\n')).not.toBeNull();
+    const filed = (await store.audit({ limit: 100_000 })).filter((entry) => entry.deliveryId === `${DIGEST_DELIVERY_PREFIX}${match![1]}`);
+    expect(filed.map((entry) => [entry.action, entry.result, entry.forge, entry.iid])).toEqual([['create-issue', 'applied', 'github', Number(match![2])]]);
+    expect(await store.getCursor(`digest.${match![1]}.delivered`)).toBe(JSON.stringify({ forge: `https://github.com/acme/services/issues/${match![2]}` }));
   });
 });

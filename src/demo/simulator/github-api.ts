@@ -53,9 +53,10 @@ export const githubApi: FastifyPluginAsync<{ model: ForgeModel }> = async (app, 
     return issue ? issueJson(issue) : reply;
   });
 
-  app.patch<{ Params: IssueParams; Body: { state?: 'open' | 'closed' } }>(base, async (request, reply) => {
+  app.patch<{ Params: IssueParams; Body: { state?: 'open' | 'closed'; body?: string } }>(base, async (request, reply) => {
     const issue = issueOr404(request.params, reply);
     if (!issue) return reply;
+    if (request.body?.body !== undefined) model.editBody(issue, request.body.body, bot);
     if (request.body?.state) model.setState(issue, request.body.state, bot);
     return issueJson(issue);
   });

@@ -11,6 +11,7 @@ interface IssueEdit {
   remove_labels?: string;
   labels?: string;
   state_event?: 'close' | 'reopen';
+  description?: string;
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((l) => l.trim()).filter(Boolean);
@@ -62,6 +63,7 @@ export const gitlabApi: FastifyPluginAsync<{ model: ForgeModel }> = async (app, 
     const add = edit.labels !== undefined ? list(edit.labels) : list(edit.add_labels);
     model.changeLabels(issue, add, remove, bot);
     if (edit.state_event) model.setState(issue, edit.state_event === 'close' ? 'closed' : 'open', bot);
+    if (edit.description !== undefined) model.editBody(issue, edit.description, bot);
     return issueJson(issue);
   });
 

@@ -6,6 +6,7 @@ import { configSchema } from '../../config/schema.js';
 import { presetLabels } from '../../forges/label-catalog.js';
 import { installFaults, type ApiCounters, type FaultPlan } from './faults.js';
 import { githubApi } from './github-api.js';
+import { githubFilingApi, gitlabFilingApi } from './filing-api.js';
 import { gitlabApi } from './gitlab-api.js';
 import { githubHistoryApi, gitlabHistoryApi } from './history-api.js';
 import { githubHooksApi, gitlabHooksApi } from './hooks-api.js';
@@ -97,6 +98,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
       await scope.register(gitlabApi, { model });
       await scope.register(gitlabHistoryApi, { model });
       await scope.register(gitlabHooksApi, hooks);
+      await scope.register(gitlabFilingApi, { model });
     },
     { prefix: '/gitlab/api/v4' },
   );
@@ -106,6 +108,7 @@ export async function startForgeSimulator(options: SimulatorOptions): Promise<Fo
       await scope.register(githubApi, { model });
       await scope.register(githubHistoryApi, { model });
       await scope.register(githubHooksApi, hooks);
+      await scope.register(githubFilingApi, { model });
     },
     { prefix: '/github' },
   );

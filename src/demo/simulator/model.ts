@@ -84,6 +84,8 @@ export interface NewIssue {
   body: string;
   labels: string[];
   author: string;
+  /** Opened by the service's own account (a filed report), so the webhook says so. */
+  bot?: boolean;
   at: number;
 }
 
@@ -172,7 +174,7 @@ export class ForgeModel {
     this.issues.push(issue);
     if (issue.forge === 'github') for (const label of issue.labels) this.ensureGithubLabel(label);
     this.tick(issue, spec.at);
-    const person = { login: spec.author, bot: false };
+    const person = { login: spec.author, bot: spec.bot ?? false };
     if (issue.forge === 'gitlab') this.gitlabHook(issue, 'open', person, { previousLabels: [] });
     else {
       // An issue form's labels arrive as `labeled` deliveries right after `opened`.

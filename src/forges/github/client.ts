@@ -9,7 +9,9 @@ import type {
   ActionHints,
   ActionOutcome,
   CallResult,
+  FiledIssue,
   ForgeClient,
+  ForgeFiling,
   ForgeHook,
   ForgeIssue,
   HookLogEntry,
@@ -76,7 +78,7 @@ function labelNames(labels: Array<string | { name?: string }>): string[] {
 }
 
 /** GitHub has no scoped labels and one label per DELETE; its board is a Projects v2 Status field. */
-export class GithubClient implements ForgeClient {
+export class GithubClient implements ForgeClient, ForgeFiling {
   readonly forge = 'github' as const;
   private readonly comments = new IdCache<number>();
   /** The bot comments' GraphQL node ids, for the batched path. */
@@ -217,6 +219,24 @@ export class GithubClient implements ForgeClient {
       }
       const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: ref.iid, body });
       this.comments.set(key, created.data.id);
+    });
+  }
+
+  async createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue> {
+    const { owner, repo } = splitRepo(project);
+    let created: { number: number; node_id: string; html_url: string } | undefined;
+    const { apiCalls } = await counted(async () => {
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      created = (await octokit.rest.issues.create({ owner, repo, title: issue.title, body: issue.body, labels: [...issue.labels] })).data;
+    });
+    return { ref: { forge: 'github', project, iid: created!.number, nodeId: created!.node_id }, webUrl: created!.html_url, apiCalls };
+  }
+
+  setIssueBody(ref: IssueRef, body: string): Promise<CallResult> {
+    return counted(async () => {
+      const { owner, repo } = splitRepo(ref.project);
+      const octokit = await this.options.auth.forOwner(owner, repo);
+      await octokit.rest.issues.update({ owner, repo, issue_number: ref.iid, body });
     });
   }
 

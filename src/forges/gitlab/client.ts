@@ -7,7 +7,9 @@ import { counted, notFoundToNull } from '../counted.js';
 import type {
   ActionHints,
   CallResult,
+  FiledIssue,
   ForgeClient,
+  ForgeFiling,
   ForgeHook,
   ForgeIssue,
   HookLogEntry,
@@ -65,7 +67,7 @@ interface GitlabLabelEvent {
 const PAGE_SIZE = 100;
 
 /** GitLab on @gitbeaker/rest. Labels are the board, so every board move is a label change. */
-export class GitlabClient implements ForgeClient {
+export class GitlabClient implements ForgeClient, ForgeFiling {
   readonly forge = 'gitlab' as const;
   /** The raw gitbeaker API, for `setup` (labels, boards). */
   readonly api: InstanceType<typeof Gitlab<false>>;
@@ -160,6 +162,21 @@ export class GitlabClient implements ForgeClient {
       notes.filter((note) => !note.system),
       marker,
     );
+  }
+
+  async createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue> {
+    let created: { iid: number; web_url: string } | undefined;
+    const { apiCalls } = await counted(async () => {
+      created = (await this.api.Issues.create(project, issue.title, {
+        description: issue.body,
+        ...(issue.labels.length > 0 ? { labels: issue.labels.join(',') } : {}),
+      })) as { iid: number; web_url: string };
+    });
+    return { ref: { forge: 'gitlab', project, iid: created!.iid }, webUrl: created!.web_url, apiCalls };
+  }
+
+  setIssueBody(ref: IssueRef, body: string): Promise<CallResult> {
+    return counted(() => this.api.Issues.edit(ref.project, ref.iid, { description: body }));
   }
 
   /** GitLab's board lists are the stage labels: moving the label moved the card. */
