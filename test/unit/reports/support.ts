@@ -54,6 +54,7 @@ export function open(
     segment: null,
     stage: 'deployment',
     lastActivity: null,
+    burn: null,
     start: '2026-11-01T00:00:00.000Z',
     seconds: days * DAY,
     activeSeconds: days * DAY,
@@ -121,6 +122,7 @@ export function report(
       byBucket: { likely: 0, uncertain: 0, unlikely: 0, 'no-target': 0, 'too-little-history': 0 },
     },
     byAssignee: parts.byAssignee ?? [],
+    effort: { spentHours: 0, byBurn: { 'under-50': 0, '50-80': 0, '80-100': 0, 'over-100': 0, unknown: 0 } },
   };
 }
 
