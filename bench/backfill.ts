@@ -9,7 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { configSchema, type Config } from '../src/config/schema.js';
-import { SIMULATED_GITHUB_REPO, SIMULATED_GITLAB_PROJECT_ID, startForgeSimulator, type FaultPlan } from '../src/demo/simulator/index.js';
+import {
+  SIMULATED_GITHUB_REPO,
+  SIMULATED_GITLAB_PROJECT_ID,
+  startForgeSimulator,
+  type FaultPlan,
+} from '../src/demo/simulator/index.js';
 import type { ForgeModel } from '../src/demo/simulator/model.js';
 import type { ForgeName } from '../src/domain/types.js';
 import { backfill } from '../src/engine/backfill.js';
@@ -29,7 +34,14 @@ function populate(model: ForgeModel, forge: ForgeName, count: number): void {
   const start = Date.parse('2025-01-01T00:00:00Z');
   for (let n = 0; n < count; n += 1) {
     const at = (days: number) => start + n * 3_600_000 + days * DAY;
-    const issue = model.open({ forge, title: `Engagement ${n}`, body: '', labels: ['type::implementation', 'segment::mm'], author: 'ae', at: at(0) });
+    const issue = model.open({
+      forge,
+      title: `Engagement ${n}`,
+      body: '',
+      labels: ['type::implementation', 'segment::mm'],
+      author: 'ae',
+      at: at(0),
+    });
     model.changeLabels(issue, ['stage::kickoff'], [], person, at(2));
     model.changeLabels(issue, ['stage::deployment'], ['stage::kickoff'], person, at(5));
     model.changeLabels(issue, ['status::blocked'], [], person, at(7));
@@ -46,7 +58,9 @@ populate(simulator.model, 'github', ISSUES);
 const slow: FaultPlan = () => ({ delayMs: LATENCY_MS });
 /** Every 97th request is refused with 429 and `Retry-After: 1`; the rest answer after the usual delay. */
 const rateLimited: FaultPlan = (call) =>
-  call.seq % 97 === 0 ? { status: 429, message: 'API rate limit exceeded', headers: { 'retry-after': '1' } } : { delayMs: LATENCY_MS };
+  call.seq % 97 === 0
+    ? { status: 429, message: 'API rate limit exceeded', headers: { 'retry-after': '1' } }
+    : { delayMs: LATENCY_MS };
 
 function configWith(concurrency: number): Config {
   return configSchema.parse({
@@ -56,7 +70,10 @@ function configWith(concurrency: number): Config {
   });
 }
 
-const PROJECTS: Record<ForgeName, string> = { gitlab: String(SIMULATED_GITLAB_PROJECT_ID), github: SIMULATED_GITHUB_REPO };
+const PROJECTS: Record<ForgeName, string> = {
+  gitlab: String(SIMULATED_GITLAB_PROJECT_ID),
+  github: SIMULATED_GITHUB_REPO,
+};
 
 async function measure(forge: ForgeName, concurrency: number, plan: FaultPlan) {
   const config = configWith(concurrency);
@@ -70,7 +87,8 @@ async function measure(forge: ForgeName, concurrency: number, plan: FaultPlan) {
   const seconds = (performance.now() - started) / 1000;
   simulator.setFaults(null);
   await store.close();
-  if (!result.completed || result.issues !== ISSUES) throw new Error(`${forge}: backfill read ${result.issues} of ${ISSUES} issues`);
+  if (!result.completed || result.issues !== ISSUES)
+    throw new Error(`${forge}: backfill read ${result.issues} of ${ISSUES} issues`);
   return {
     seconds,
     issuesPerMin: (result.issues / seconds) * 60,
@@ -119,4 +137,6 @@ for (const forge of ['gitlab', 'github'] as const) {
 await simulator.close();
 printTable(rows);
 console.log(`forge latency ${LATENCY_MS} ms per call; ${ROUNDS} interleaved rounds; node ${process.version}`);
-console.log(`saved ${saveResult('backfill', { issues: ISSUES, rounds: ROUNDS, latencyMs: LATENCY_MS, node: process.version, rows })}`);
+console.log(
+  `saved ${saveResult('backfill', { issues: ISSUES, rounds: ROUNDS, latencyMs: LATENCY_MS, node: process.version, rows })}`,
+);

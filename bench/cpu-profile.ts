@@ -19,7 +19,9 @@ interface Profile {
 const [dir, top = '30'] = process.argv.slice(2);
 if (!dir) throw new Error('usage: bench/cpu-profile.ts DIR [top]');
 
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((name) => name.endsWith('.cpuprofile'))
+  .sort()) {
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const selfMs = new Map<string, number>();

@@ -65,7 +65,11 @@ const dbPath = (dir: string) => join(dir, 'bk.db');
 /** boardkeeper with production defaults plus `config` (YAML), nothing tuned for the benchmark. */
 function boardkeeper(dir: string, config: string): Promise<Launched> {
   writeFileSync(join(dir, 'config.yml'), `${config}\n`);
-  const env = { BOARDKEEPER_CONFIG: join(dir, 'config.yml'), BOARDKEEPER_DB_PATH: dbPath(dir), GITHUB_WEBHOOK_SECRET: secret };
+  const env = {
+    BOARDKEEPER_CONFIG: join(dir, 'config.yml'),
+    BOARDKEEPER_DB_PATH: dbPath(dir),
+    GITHUB_WEBHOOK_SECRET: secret,
+  };
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
   return launch(['src/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], env, profile);
 }
@@ -87,7 +91,10 @@ const TARGETS: Target[] = [
   },
   // Every delivery names a repository off the allow-list: answered without a durable write.
   { name: IGNORED, start: (dir) => boardkeeper(dir, 'github: { repositories: [acme/elsewhere] }') },
-  { name: 'probot 14 (verify + handler)', start: () => launch(['bench/probot-server.ts'], { GITHUB_WEBHOOK_SECRET: secret, LOG_LEVEL: 'info' }) },
+  {
+    name: 'probot 14 (verify + handler)',
+    start: () => launch(['bench/probot-server.ts'], { GITHUB_WEBHOOK_SECRET: secret, LOG_LEVEL: 'info' }),
+  },
 ];
 
 interface Round extends LoadResult {
@@ -123,7 +130,9 @@ for (let round = 1; round <= rounds; round++) {
   for (const target of TARGETS) {
     const result = await measure(target, round);
     rows.push(result);
-    console.log(`  round ${round} ${target.name}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+    console.log(
+      `  round ${round} ${target.name}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+    );
   }
 }
 
@@ -144,7 +153,8 @@ const floor = byName(TARGETS[0]!.name);
 const probot = byName(TARGETS.at(-1)!.name);
 const durable = byName(DURABLE);
 function roundRatio(target: string, base: string): string {
-  const rate = (name: string, round: number) => rows.find((row) => row.name === name && row.round === round)!.requestsPerSecond;
+  const rate = (name: string, round: number) =>
+    rows.find((row) => row.name === name && row.round === round)!.requestsPerSecond;
   return median(Array.from({ length: rounds }, (_, i) => rate(target, i + 1) / rate(base, i + 1))).toFixed(2);
 }
 printTable(
@@ -164,4 +174,6 @@ printTable(
 );
 const lost = durable.kept !== null && durable.kept < durable.acknowledged;
 if (lost) console.log(`WARNING: boardkeeper acknowledged ${durable.acknowledged} deliveries but kept ${durable.kept}`);
-console.log(`saved ${saveResult('intake', { options: { ...options, rounds, issues: pool.length }, rounds: rows, summary })}`);
+console.log(
+  `saved ${saveResult('intake', { options: { ...options, rounds, issues: pool.length }, rounds: rows, summary })}`,
+);

@@ -151,7 +151,9 @@ for (const size of SIZES) {
         `warm p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms | ${(r.bytes / 1024).toFixed(0)} KiB | ` +
         `+${r.added} transitions shown after ${r.refreshMs.toFixed(0)} ms | worst /healthz: cold build ${r.stallMs.toFixed(0)} ms ` +
         `(${r.coldProbes} probes), warm ${r.warmStallMs.toFixed(0)} ms (p50 ${r.warmProbeP50.toFixed(1)} ms), refresh ${r.refreshStallMs.toFixed(0)} ms | ` +
-        `load ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
+        `load ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} on ${cpus().length} cores`,
     );
   }
   if (!process.env.BENCH_SKIP_REFRESH) printInProcess(stored, path);
@@ -168,7 +170,16 @@ interface InProcess {
 
 /** The table's own cost without HTTP (bench/metrics-refresh.ts), in a child process; `draws` overrides `forecast.draws`. */
 function refreshInProcess(root: string, source: string, draws?: number): InProcess {
-  const args = ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/metrics-refresh.ts'), root, source, String(NEW_TRANSITIONS), ...(draws ? [String(draws)] : [])];
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    join(ROOT, 'bench/metrics-refresh.ts'),
+    root,
+    source,
+    String(NEW_TRANSITIONS),
+    ...(draws ? [String(draws)] : []),
+  ];
   const out = execFileSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 24 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as InProcess;
 }

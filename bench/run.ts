@@ -22,7 +22,9 @@ function run(file: string): Promise<number | null> {
 /** The result files a benchmark wrote since `since` (bench/support saveResult names them `<name>-<time>.json`). */
 function resultsOf(name: string, since: Set<string>): string[] {
   if (!existsSync(resultsDir)) return [];
-  return readdirSync(resultsDir).filter((file) => file.startsWith(`${name}-`) && file.endsWith('.json') && !since.has(file));
+  return readdirSync(resultsDir).filter(
+    (file) => file.startsWith(`${name}-`) && file.endsWith('.json') && !since.has(file),
+  );
 }
 
 const summary: { benchmark: string; status: string; seconds: string; results: string }[] = [];
@@ -41,7 +43,10 @@ for (const name of BENCHMARKS) {
     benchmark: name,
     status: code === 0 ? 'ok' : `failed (exit ${code})`,
     seconds: ((Date.now() - started) / 1000).toFixed(0),
-    results: resultsOf(name, before).map((result) => join('bench', 'results', result)).join(', ') || '-',
+    results:
+      resultsOf(name, before)
+        .map((result) => join('bench', 'results', result))
+        .join(', ') || '-',
   });
 }
 

@@ -13,7 +13,11 @@ export interface Launched {
 }
 
 /** Start a child process that prints `boardkeeper listening on http://host:port` and wait for it. */
-export async function launch(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Launched> {
+export async function launch(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Launched> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },

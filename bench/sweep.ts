@@ -36,21 +36,33 @@ function engagement(iid: number, nowMs: number): { state: IssueState; transition
   const atRisk = iid <= ISSUES / AT_RISK_EVERY;
   const reached = atRisk ? STAGES.length : 1 + (iid % (STAGES.length - 1));
   const at = (daysAgo: number) => new Date(nowMs - daysAgo * DAY).toISOString();
-  const transitions = STAGES.slice(0, reached).map((stage, i): Transition => ({
-    ...ref,
-    from: i === 0 ? null : STAGES[i - 1]!,
-    to: stage,
-    at: at(atRisk ? 25 + (STAGES.length - 1 - i) * 2 : 12 - i),
-    actor: 'ie',
-    source: 'webhook',
-    kind: 'sow-request',
-  }));
+  const transitions = STAGES.slice(0, reached).map(
+    (stage, i): Transition => ({
+      ...ref,
+      from: i === 0 ? null : STAGES[i - 1]!,
+      to: stage,
+      at: at(atRisk ? 25 + (STAGES.length - 1 - i) * 2 : 12 - i),
+      actor: 'ie',
+      source: 'webhook',
+      kind: 'sow-request',
+    }),
+  );
   const stage = STAGES[reached - 1]!;
   return {
     state: {
-      ref, kind: 'sow-request', stage, stageBeforeHold: null, stageBeforeClose: null,
-      labels: [`stage::${stage}`, 'type::sow-request'], commentDigest: null, segment: 'enterprise', title: `SOW ${iid}`,
-      createdAt: transitions[0]!.at, closedAt: null, updatedAt: at(1), extra: { activity: { personAt: at(1) } },
+      ref,
+      kind: 'sow-request',
+      stage,
+      stageBeforeHold: null,
+      stageBeforeClose: null,
+      labels: [`stage::${stage}`, 'type::sow-request'],
+      commentDigest: null,
+      segment: 'enterprise',
+      title: `SOW ${iid}`,
+      createdAt: transitions[0]!.at,
+      closedAt: null,
+      updatedAt: at(1),
+      extra: { activity: { personAt: at(1) } },
     },
     transitions,
   };
@@ -62,7 +74,14 @@ async function measure(kind: string, store: Store) {
     const nowMs = Date.now();
     // Only the engagements the sweep acts on need to exist on the forge (iids 1…500).
     for (let iid = 1; iid <= ISSUES / AT_RISK_EVERY; iid++)
-      simulator.model.open({ forge: 'gitlab', title: `SOW ${iid}`, body: '', labels: [], author: 'ae', at: nowMs - 40 * DAY });
+      simulator.model.open({
+        forge: 'gitlab',
+        title: `SOW ${iid}`,
+        body: '',
+        labels: [],
+        author: 'ae',
+        at: nowMs - 40 * DAY,
+      });
     await store.migrate();
     const seeded = Array.from({ length: ISSUES }, (_, i) => engagement(i + 1, nowMs));
     for (const { state } of seeded) await store.putIssueState(state);
@@ -74,7 +93,11 @@ async function measure(kind: string, store: Store) {
       const before = simulator.counters.requests;
       const started = performance.now();
       const report = await runSweep({ config, store, clients, alerter: noAlerts, holder: 'bench' });
-      return { ms: performance.now() - started, apiCalls: simulator.counters.requests - before, changes: report!.rows.length };
+      return {
+        ms: performance.now() - started,
+        apiCalls: simulator.counters.requests - before,
+        changes: report!.rows.length,
+      };
     };
     const settings = metricsSettings(config);
     const baseline = async () => {
@@ -95,9 +118,30 @@ async function measure(kind: string, store: Store) {
       quietCalls.push(again.apiCalls);
     }
     return [
-      { store: kind, run: 'first sweep (acts, stores every memory)', issues: ISSUES, ms: Math.round(first.ms), apiCalls: first.apiCalls, rows: first.changes },
-      { store: kind, run: `sweep, nothing changed (median of ${ROUNDS})`, issues: ISSUES, ms: Math.round(median(quiet)), apiCalls: Math.max(...quietCalls), rows: 0 },
-      { store: kind, run: `baseline: read + metrics per issue (median of ${ROUNDS})`, issues: ISSUES, ms: Math.round(median(baselines)), apiCalls: 0, rows: 0 },
+      {
+        store: kind,
+        run: 'first sweep (acts, stores every memory)',
+        issues: ISSUES,
+        ms: Math.round(first.ms),
+        apiCalls: first.apiCalls,
+        rows: first.changes,
+      },
+      {
+        store: kind,
+        run: `sweep, nothing changed (median of ${ROUNDS})`,
+        issues: ISSUES,
+        ms: Math.round(median(quiet)),
+        apiCalls: Math.max(...quietCalls),
+        rows: 0,
+      },
+      {
+        store: kind,
+        run: `baseline: read + metrics per issue (median of ${ROUNDS})`,
+        issues: ISSUES,
+        ms: Math.round(median(baselines)),
+        apiCalls: 0,
+        rows: 0,
+      },
     ];
   } finally {
     await store.close();
@@ -122,12 +166,16 @@ if (STORES.includes('postgres')) {
     await schema.drop();
   }
 }
-const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = loadavg()
+  .map((n) => n.toFixed(2))
+  .join(' ');
 printTable(rows);
 for (const kind of STORES) {
   const [, quiet, baseline] = rows.filter((row) => row.store === kind);
   if (!quiet || !baseline) continue;
-  console.log(`${kind}: quiet sweep / baseline ${(quiet.ms / baseline.ms).toFixed(2)}${quiet.ms > 5_000 ? ' (over the 5 s aim)' : ''}${quiet.apiCalls > 0 ? ' (API calls with nothing to do!)' : ''}`);
+  console.log(
+    `${kind}: quiet sweep / baseline ${(quiet.ms / baseline.ms).toFixed(2)}${quiet.ms > 5_000 ? ' (over the 5 s aim)' : ''}${quiet.apiCalls > 0 ? ' (API calls with nothing to do!)' : ''}`,
+  );
 }
 console.log(`load average ${load} on ${cpus().length} cores`);
 console.log(`saved ${saveResult('sweep', { issues: ISSUES, rows, load, cores: cpus().length })}`);

@@ -11,7 +11,10 @@ function onPath(command: string): boolean {
 
 function run(command: string, args: string[]): void {
   console.log(`pretest: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (result.status !== 0) {
     console.error(`pretest: \`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
     process.exit(1);

@@ -40,18 +40,35 @@ function prettyFactory(): PrettyFactory | null {
  * `auto`: human lines on a terminal (when pino-pretty is installed), JSON lines otherwise, so log
  * collectors always get JSON. Threads have no terminal: they are given what the main thread chose.
  */
-export function resolveLogFormat(format: LogFormat, terminal: boolean = process.stdout.isTTY === true): 'json' | 'pretty' {
+export function resolveLogFormat(
+  format: LogFormat,
+  terminal: boolean = process.stdout.isTTY === true,
+): 'json' | 'pretty' {
   if (format !== 'auto') return format;
   return terminal && prettyFactory() !== null ? 'pretty' : 'json';
 }
 
 function prettyStream(destination: DestinationStream | undefined): DestinationStream {
   const factory = prettyFactory();
-  if (!factory) throw new Error('log.format pretty (LOG_FORMAT) needs the pino-pretty package: npm install pino-pretty, or use json');
-  return factory({ destination: destination ?? 1, sync: true, colorize: !destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  if (!factory)
+    throw new Error(
+      'log.format pretty (LOG_FORMAT) needs the pino-pretty package: npm install pino-pretty, or use json',
+    );
+  return factory({
+    destination: destination ?? 1,
+    sync: true,
+    colorize: !destination,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+  });
 }
 
-export function createLogger(options: { level: string; destination?: DestinationStream; name?: string; format?: LogFormat }): Logger {
+export function createLogger(options: {
+  level: string;
+  destination?: DestinationStream;
+  name?: string;
+  format?: LogFormat;
+}): Logger {
   const pretty = resolveLogFormat(options.format ?? 'json') === 'pretty';
   return pino(
     {

@@ -170,12 +170,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   // The digest's job runs here, beside the reports it is rendered from (the engine thread has no metrics table).
   const digest =
     options.filing && config.reports.digest.enabled && digestDestinations(config).length > 0
-      ? new JobScheduler([digestJob({ config, store, metrics: (query) => reports.answer(query), filing: options.filing })], {
-          store,
-          holder: holderId(),
-          now: options.now,
-          log: log.child({ component: 'digest' }),
-        })
+      ? new JobScheduler(
+          [digestJob({ config, store, metrics: (query) => reports.answer(query), filing: options.filing })],
+          {
+            store,
+            holder: holderId(),
+            now: options.now,
+            log: log.child({ component: 'digest' }),
+          },
+        )
       : null;
   digest?.start();
   let closing: Promise<void> | null = null;

@@ -19,12 +19,26 @@ class IssueRecorder {
 
   move(to: string, atMs: number): void {
     if (to === this.stage) return;
-    this.transitions.push({ ...this.base, from: this.stage, to, at: new Date(atMs).toISOString(), actor: 'ie', source: 'webhook' });
+    this.transitions.push({
+      ...this.base,
+      from: this.stage,
+      to,
+      at: new Date(atMs).toISOString(),
+      actor: 'ie',
+      source: 'webhook',
+    });
     this.stage = to;
   }
 
   overlay(label: string, present: boolean, atMs: number): void {
-    this.transitions.push({ ...this.base, from: null, to: overlayTo(label, present), at: new Date(atMs).toISOString(), actor: 'ie', source: 'webhook' });
+    this.transitions.push({
+      ...this.base,
+      from: null,
+      to: overlayTo(label, present),
+      at: new Date(atMs).toISOString(),
+      actor: 'ie',
+      source: 'webhook',
+    });
   }
 }
 
@@ -43,8 +57,10 @@ function demoTransitions(engagement: Engagement, iid: number): Transition[] {
     else if (move.kind === 'labels' && move.add.includes('stage::on-hold')) {
       beforeHold = issue.stage;
       issue.move('on-hold', atMs);
-    } else if (move.kind === 'labels' && move.remove.includes('stage::on-hold') && beforeHold) issue.move(beforeHold, atMs);
-    else if (move.kind === 'labels') for (const label of move.add.filter((l) => l.startsWith('outcome::'))) issue.overlay(label, true, atMs);
+    } else if (move.kind === 'labels' && move.remove.includes('stage::on-hold') && beforeHold)
+      issue.move(beforeHold, atMs);
+    else if (move.kind === 'labels')
+      for (const label of move.add.filter((l) => l.startsWith('outcome::'))) issue.overlay(label, true, atMs);
   }
   return issue.transitions;
 }
@@ -69,7 +85,12 @@ function distributions(seed: number) {
   };
 }
 
-const SEGMENTS = [['smb', 0.6], ['mm', 1], ['enterprise', 1.6], ['strategic', 2.2]] as const;
+const SEGMENTS = [
+  ['smb', 0.6],
+  ['mm', 1],
+  ['enterprise', 1.6],
+  ['strategic', 2.2],
+] as const;
 
 /**
  * Engagements entering deployment at random over `spanDays` before `endMs`: deployment and
@@ -77,7 +98,19 @@ const SEGMENTS = [['smb', 0.6], ['mm', 1], ['enterprise', 1.6], ['strategic', 2.
  * deployment once, and some are put on hold for a Pareto-distributed time. Those not live by
  * `endMs` are open.
  */
-export function skewedBoard({ count, spanDays, endMs, seed = 7, project = 'skewed' }: { count: number; spanDays: number; endMs: number; seed?: number; project?: string }): Transition[] {
+export function skewedBoard({
+  count,
+  spanDays,
+  endMs,
+  seed = 7,
+  project = 'skewed',
+}: {
+  count: number;
+  spanDays: number;
+  endMs: number;
+  seed?: number;
+  project?: string;
+}): Transition[] {
   const { uniform, logNormal, pareto } = distributions(seed);
   const transitions: Transition[] = [];
   for (let iid = 1; iid <= count; iid++) {

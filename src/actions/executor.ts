@@ -122,8 +122,13 @@ export async function executeActions(
     const kind = isForgeError(error) ? error.kind : 'unexpected';
     record(name, { ...detail, error: message, kind }, notFound ? 'skipped' : 'failed', apiCalls, started);
   };
-  const done = (name: string, detail: Record<string, unknown>, skipped: string | undefined, apiCalls: number, started: number) =>
-    record(name, skipped ? { ...detail, skipped } : detail, skipped ? 'skipped' : 'applied', apiCalls, started);
+  const done = (
+    name: string,
+    detail: Record<string, unknown>,
+    skipped: string | undefined,
+    apiCalls: number,
+    started: number,
+  ) => record(name, skipped ? { ...detail, skipped } : detail, skipped ? 'skipped' : 'applied', apiCalls, started);
   const hints = context.hints ?? {};
 
   if (client.applyActions) {
@@ -136,7 +141,12 @@ export async function executeActions(
     const batch = needed.filter((action): action is Action => action !== null);
     const started = performance.now();
     const attempt = await countApiCalls(() =>
-      batch.length === 0 ? Promise.resolve({ outcomes: [] }) : applyActions(context.ref, batch, hints).then((outcomes) => ({ outcomes }), (error: unknown) => ({ error })),
+      batch.length === 0
+        ? Promise.resolve({ outcomes: [] })
+        : applyActions(context.ref, batch, hints).then(
+            (outcomes) => ({ outcomes }),
+            (error: unknown) => ({ error }),
+          ),
     );
     // One request carried them all: its calls are recorded on the first action sent, 0 on the others.
     let calls = attempt.apiCalls;
@@ -161,10 +171,12 @@ export async function executeActions(
       done(name, detail, ALREADY_TRUE, 0, started);
       continue;
     }
-    const attempt = await countApiCalls(() => run(client, context.ref, pending, hints).then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    ));
+    const attempt = await countApiCalls(() =>
+      run(client, context.ref, pending, hints).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      ),
+    );
     if ('error' in attempt.value) {
       failed(name, detail, attempt.value.error, attempt.apiCalls, started);
       throw attempt.value.error;

@@ -41,7 +41,14 @@ function auditEntry(receiver: AlertReceiverConfig, alert: Alert, result: PostRes
     project,
     iid,
     action: 'alert',
-    detail: { receiver: receiver.name, type: receiver.type, kind: alert.kind, summary: alert.summary, status: result.status, reason: result.reason },
+    detail: {
+      receiver: receiver.name,
+      type: receiver.type,
+      kind: alert.kind,
+      summary: alert.summary,
+      status: result.status,
+      reason: result.reason,
+    },
     result: result.ok ? 'applied' : 'failed',
     apiCalls: result.attempts,
     latencyMs: result.elapsedMs,
@@ -68,19 +75,33 @@ export function createAlerter(config: Pick<Config, 'alerts'>, deps: AlerterDeps)
   async function deliver(receiver: AlertReceiverConfig, alert: Alert): Promise<void> {
     const facts = { receiver: receiver.name, kind: alert.kind };
     try {
-      const result = await postWithRetry(receiver.url, requestFor(receiver, alert, alerts.publicUrl, now()), alerts, post);
+      const result = await postWithRetry(
+        receiver.url,
+        requestFor(receiver, alert, alerts.publicUrl, now()),
+        alerts,
+        post,
+      );
       if (result.ok) log.info({ ...facts, attempts: result.attempts }, 'alert sent');
-      else log.warn({ ...facts, attempts: result.attempts, status: result.status, reason: result.reason }, 'alert not delivered; giving up');
+      else
+        log.warn(
+          { ...facts, attempts: result.attempts, status: result.status, reason: result.reason },
+          'alert not delivered; giving up',
+        );
       const entry = auditEntry(receiver, alert, result, now());
       if (entry) await deps.store.recordAudit([entry]);
     } catch (error) {
-      log.error({ ...facts, reason: error instanceof Error ? error.message : String(error) }, 'could not record the alert');
+      log.error(
+        { ...facts, reason: error instanceof Error ? error.message : String(error) },
+        'could not record the alert',
+      );
     }
   }
 
   return {
     async send(alert) {
-      await Promise.all(receivers.filter((receiver) => receiver.kinds.includes(alert.kind)).map((receiver) => deliver(receiver, alert)));
+      await Promise.all(
+        receivers.filter((receiver) => receiver.kinds.includes(alert.kind)).map((receiver) => deliver(receiver, alert)),
+      );
     },
   };
 }

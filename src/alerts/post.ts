@@ -44,12 +44,24 @@ function reasonOf(error: unknown): string {
   return typeof cause?.code === 'string' ? cause.code : 'network error';
 }
 
-async function attempt(url: string, init: { headers: Record<string, string>; body: string }, timeoutMs: number, deps: PostDeps, nowMs: number): Promise<Attempt> {
+async function attempt(
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  timeoutMs: number,
+  deps: PostDeps,
+  nowMs: number,
+): Promise<Attempt> {
   try {
     // Redirects are not followed: a signed alert goes only where it was configured to go.
-    const response = await deps.fetch(url, { method: 'POST', ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const response = await deps.fetch(url, {
+      method: 'POST',
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.arrayBuffer().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { ok: true, retryable: false, status: response.status, reason: null, retryAfterMs: null };
+    if (response.status >= 200 && response.status < 300)
+      return { ok: true, retryable: false, status: response.status, reason: null, retryAfterMs: null };
     return {
       ok: false,
       retryable: RETRYABLE_STATUS(response.status),
@@ -76,10 +88,19 @@ export async function postWithRetry(
   for (let attempts = 1; ; attempts++) {
     const result = await attempt(url, init, policy.requestTimeoutMs, deps, deps.now());
     const done = { ok: result.ok, attempts, status: result.status, reason: result.reason };
-    if (result.ok || !result.retryable || attempts >= policy.maxAttempts) return { ...done, elapsedMs: deps.now() - startedMs };
-    const delayMs = retryDelayMs(attempts, { baseMs: policy.backoffBaseMs, maxMs: policy.backoffMaxMs, retryAfterMs: result.retryAfterMs }, deps.random);
+    if (result.ok || !result.retryable || attempts >= policy.maxAttempts)
+      return { ...done, elapsedMs: deps.now() - startedMs };
+    const delayMs = retryDelayMs(
+      attempts,
+      { baseMs: policy.backoffBaseMs, maxMs: policy.backoffMaxMs, retryAfterMs: result.retryAfterMs },
+      deps.random,
+    );
     if (deps.now() + delayMs - startedMs > policy.giveUpAfterMs) {
-      return { ...done, reason: `${result.reason}; gave up (next attempt past alerts.giveUpAfterMs)`, elapsedMs: deps.now() - startedMs };
+      return {
+        ...done,
+        reason: `${result.reason}; gave up (next attempt past alerts.giveUpAfterMs)`,
+        elapsedMs: deps.now() - startedMs,
+      };
     }
     await deps.sleep(delayMs);
   }

@@ -24,7 +24,8 @@ export function registerAudit(program: Command): void {
       await withStore(command, async (store) => {
         const entries = await store.audit(parsed.data);
         if (json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-        else process.stdout.write(entries.length ? `${entries.map(formatAuditLine).join('\n')}\n` : 'no audit entries\n');
+        else
+          process.stdout.write(entries.length ? `${entries.map(formatAuditLine).join('\n')}\n` : 'no audit entries\n');
       });
     });
 }

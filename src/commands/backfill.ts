@@ -21,11 +21,18 @@ const describe = (p: Readonly<BackfillProgress>) =>
   `${p.issues} issues replayed, ${p.skippedIssues} already done, ${p.entries} label events, ${p.recorded} new transitions`;
 
 /** A live bar on a terminal; plain lines (one per batch) in logs and CI. */
-function progressReporter(stream: NodeJS.WriteStream): { update: (p: Readonly<BackfillProgress>) => void; stop: () => void } {
+function progressReporter(stream: NodeJS.WriteStream): {
+  update: (p: Readonly<BackfillProgress>) => void;
+  stop: () => void;
+} {
   if (!stream.isTTY) {
     return { update: (p) => stream.write(`backfill: ${describe(p)}\n`), stop: () => {} };
   }
-  const bar = new cliProgress.SingleBar({ format: 'backfill {spinner} {status} | {duration_formatted}', stream, hideCursor: true });
+  const bar = new cliProgress.SingleBar({
+    format: 'backfill {spinner} {status} | {duration_formatted}',
+    stream,
+    hideCursor: true,
+  });
   const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let ticks = 0;
   bar.start(1, 0, { status: 'reading label history…', spinner: spinner[0] });
@@ -38,14 +45,18 @@ function progressReporter(stream: NodeJS.WriteStream): { update: (p: Readonly<Ba
 export function registerBackfill(program: Command, clientFor: ForgeClientFactory): void {
   program
     .command('backfill')
-    .description("record past stage changes from the forge's label history (safe to rerun; resumes after an interruption)")
+    .description(
+      "record past stage changes from the forge's label history (safe to rerun; resumes after an interruption)",
+    )
     .requiredOption('--forge <forge>', 'gitlab or github')
     .requiredOption('--project <id>', 'GitLab project id or GitHub owner/repo')
     .option('--since <date>', 'only label changes on or after this date (YYYY-MM-DD)')
     .option('--batch <issues>', 'issues per store write and resume point', '50')
     .action(async (flags: BackfillFlags, command: Command) => {
-      if (flags.forge !== 'gitlab' && flags.forge !== 'github') fail(`--forge must be gitlab or github, not ${flags.forge}`, 2);
-      if (flags.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.since)) fail('--since must be a date, YYYY-MM-DD', 2);
+      if (flags.forge !== 'gitlab' && flags.forge !== 'github')
+        fail(`--forge must be gitlab or github, not ${flags.forge}`, 2);
+      if (flags.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.since))
+        fail('--since must be a date, YYYY-MM-DD', 2);
       const batchIssues = Number(flags.batch);
       if (!Number.isInteger(batchIssues) || batchIssues < 1) fail('--batch must be a positive integer', 2);
       await withStore(command, async (store, config) => {

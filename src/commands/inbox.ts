@@ -12,7 +12,9 @@ export function registerInbox(program: Command): void {
         const counts = await store.inboxCounts();
         const dead = await store.listInbox('dead', Number(options.limit) || 20);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ counts, dead: dead.map(({ body: _body, ...row }) => row) }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ counts, dead: dead.map(({ body: _body, ...row }) => row) }, null, 2)}\n`,
+          );
           return;
         }
         const line = Object.entries(counts)

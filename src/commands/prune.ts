@@ -5,7 +5,8 @@ import { fail, withStore } from './context.js';
 function days(value: string | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) fail(`${option} must be a number of days (0 keeps everything), not '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0)
+    fail(`${option} must be a number of days (0 keeps everything), not '${value}'`);
   return parsed;
 }
 

@@ -14,7 +14,8 @@ async function readOrNull(path: string): Promise<string | null> {
 /** Paths (relative to `dir`) whose committed content differs from what the definitions render. */
 export async function staleTemplates(dir: string): Promise<string[]> {
   const stale: string[] = [];
-  for (const [path, content] of renderAllTemplates()) if ((await readOrNull(join(dir, path))) !== content) stale.push(path);
+  for (const [path, content] of renderAllTemplates())
+    if ((await readOrNull(join(dir, path))) !== content) stale.push(path);
   return stale;
 }
 

@@ -11,7 +11,10 @@ export function registerReplay(program: Command): void {
       if (!options.dead && ids.length === 0) fail('name delivery ids to replay, or pass --dead');
       if (options.dead && ids.length > 0) fail('pass either ids or --dead, not both');
       const requeued = await withStore(command, (store) => store.requeue(options.dead ? { allDead: true } : { ids }));
-      process.stdout.write(`requeued ${requeued} deliver${requeued === 1 ? 'y' : 'ies'}; a running service picks them up at its next poll\n`);
-      if (!options.dead && requeued < ids.length) process.stdout.write(`${ids.length - requeued} id(s) were not found or are still queued\n`);
+      process.stdout.write(
+        `requeued ${requeued} deliver${requeued === 1 ? 'y' : 'ies'}; a running service picks them up at its next poll\n`,
+      );
+      if (!options.dead && requeued < ids.length)
+        process.stdout.write(`${ids.length - requeued} id(s) were not found or are still queued\n`);
     });
 }

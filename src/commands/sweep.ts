@@ -21,7 +21,9 @@ export function formatSweep(report: SweepReport, preview: boolean): string {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('run the time-driven policies once (SLA at risk / breached, stale, suggest lost) and print what was done')
+    .description(
+      'run the time-driven policies once (SLA at risk / breached, stale, suggest lost) and print what was done',
+    )
     .option('--dry-run', 'only print what the policies would do: no forge call, no alert, nothing stored')
     .option('--json', 'print the report as JSON')
     .addHelpText(
@@ -38,7 +40,8 @@ sweeping right now, this command says so and exits with status 1.`,
         const clients = preview ? { gitlab: null, github: null } : createForgeClients(config, { info: () => {} });
         const alerter = preview ? noAlerts : createAlerter(config, { store, log });
         const report = await runSweep({ config, store, clients, alerter, holder: holderId(), preview, log });
-        if (!report) fail('another sweeper holds the sweep lease (serve or another replica is sweeping now); try again shortly');
+        if (!report)
+          fail('another sweeper holds the sweep lease (serve or another replica is sweeping now); try again shortly');
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSweep(report, preview));
       });
     });

@@ -19,9 +19,14 @@ export function parseDatabaseUrl(value: string): DatabaseTarget | { error: strin
   }
   const rest = value.slice(scheme.length).replace(/[?#].*$/, '');
   if (rest.startsWith('//') && !rest.startsWith('///')) {
-    return { error: `DATABASE_URL (store.databaseUrl): a ${scheme} URL names a file, not a host: write ${scheme}///absolute/path or ${scheme}relative/path` };
+    return {
+      error: `DATABASE_URL (store.databaseUrl): a ${scheme} URL names a file, not a host: write ${scheme}///absolute/path or ${scheme}relative/path`,
+    };
   }
   const path = decodeURIComponent(rest.startsWith('///') ? rest.slice(2) : rest);
-  if (!path) return { error: `DATABASE_URL (store.databaseUrl): ${scheme} needs a file path, e.g. ${scheme}./data/boardkeeper.db` };
+  if (!path)
+    return {
+      error: `DATABASE_URL (store.databaseUrl): ${scheme} needs a file path, e.g. ${scheme}./data/boardkeeper.db`,
+    };
   return { kind: 'sqlite', path };
 }

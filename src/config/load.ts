@@ -45,7 +45,8 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 }
 
 const NUMERIC = (value: string) => (/^\d+$/.test(value) ? Number(value) : value);
-const BOOLEAN = (value: string) => (/^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value);
+const BOOLEAN = (value: string) =>
+  /^(true|1|yes)$/i.test(value) ? true : /^(false|0|no)$/i.test(value) ? false : value;
 
 /** Environment variable → config key path. Secrets also accept `NAME_FILE`. */
 const ENV_KEYS: [name: string, path: string, convert?: (value: string) => unknown][] = [
@@ -84,12 +85,14 @@ function applyEnv(raw: Record<string, unknown>, env: Env): void {
 }
 
 /** `ALERT_<NAME>`: the environment prefix of an alert receiver's URL and secret. */
-export const alertEnvPrefix = (receiverName: string): string => `ALERT_${receiverName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+export const alertEnvPrefix = (receiverName: string): string =>
+  `ALERT_${receiverName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 /** Alert receivers are declared in the file; their URL and secret may come from the environment. */
 function applyAlertEnv(raw: Record<string, unknown>, env: Env): void {
   const alerts = raw.alerts;
-  const receivers = typeof alerts === 'object' && alerts !== null ? (alerts as Record<string, unknown>).receivers : undefined;
+  const receivers =
+    typeof alerts === 'object' && alerts !== null ? (alerts as Record<string, unknown>).receivers : undefined;
   if (!Array.isArray(receivers)) return;
   for (const receiver of receivers) {
     if (typeof receiver !== 'object' || receiver === null || typeof receiver.name !== 'string') continue;
@@ -114,10 +117,15 @@ function describeYamlError(error: YAMLError, lines: LineCounter): string {
 function readYaml(path: string): Record<string, unknown> {
   const lines = new LineCounter();
   const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: false, lineCounter: lines });
-  if (document.errors.length) throw new ConfigError(`${path} is not valid YAML`, document.errors.map((e) => describeYamlError(e, lines)));
+  if (document.errors.length)
+    throw new ConfigError(
+      `${path} is not valid YAML`,
+      document.errors.map((e) => describeYamlError(e, lines)),
+    );
   const value: unknown = document.toJS();
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${path}: the top level must be a mapping`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigError(`${path}: the top level must be a mapping`);
   return value as Record<string, unknown>;
 }
 
@@ -140,7 +148,8 @@ export function loadConfig(options: { path?: string; env?: Env } = {}): LoadedCo
   applyEnv(raw, env);
   applyAlertEnv(raw, env);
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`invalid configuration${path ? ` in ${path}` : ''}`, formatIssues(parsed.error));
+  if (!parsed.success)
+    throw new ConfigError(`invalid configuration${path ? ` in ${path}` : ''}`, formatIssues(parsed.error));
   return { config: parsed.data, path };
 }
 

@@ -111,6 +111,10 @@ export const policyOverrides = z
       if (isDefault(name)) continue;
       for (const key of ['when', 'actions'] as const)
         if (policy[key] === undefined)
-          context.addIssue({ code: 'custom', path: [name, key], message: `a policy of your own needs \`${key}\` (the shipped ones are ${DEFAULT_POLICY_NAMES.join(', ')})` });
+          context.addIssue({
+            code: 'custom',
+            path: [name, key],
+            message: `a policy of your own needs \`${key}\` (the shipped ones are ${DEFAULT_POLICY_NAMES.join(', ')})`,
+          });
     }
   });

@@ -214,7 +214,10 @@ export const configSchema = z
             number: z.number().int().positive(),
             statusField: z.string().default('Status'),
             /** Number fields of the board holding hours spent and estimated (GitHub has no time tracking). */
-            effortFields: z.object({ spent: z.string().min(1).optional(), estimate: z.string().min(1).optional() }).strict().optional(),
+            effortFields: z
+              .object({ spent: z.string().min(1).optional(), estimate: z.string().min(1).optional() })
+              .strict()
+              .optional(),
           })
           .strict()
           .optional(),

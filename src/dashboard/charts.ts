@@ -124,7 +124,9 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
   const every = Math.ceil(count / frame.maxLabels);
   const labelPoints = count <= frame.maxLabels * 1.5;
   const yAxis = scale.ticks.map(
-    (tick) => html`<line class="grid" x1="${MARGIN.left}" x2="${frame.width - MARGIN.right}" y1="${y(tick)}" y2="${y(tick)}"/>
+    (
+      tick,
+    ) => html`<line class="grid" x1="${MARGIN.left}" x2="${frame.width - MARGIN.right}" y1="${y(tick)}" y2="${y(tick)}"/>
 <text class="tick" x="${MARGIN.left - 6}" y="${at(y(tick) + 4)}" text-anchor="end">${withUnit(compact(tick), chart.unit)}</text>`,
   );
   const xAxis = chart.categories.map((category, index) =>
@@ -141,10 +143,11 @@ function lineSvg(chart: LineChart, frame: Frame, scale: Scale): SafeHtml {
     const points = series.values.flatMap((value, index) => (value === null ? [] : [{ index, value }]));
     const path = points.map(({ index, value }) => `${x(index)},${y(value)}`).join(' ');
     return html`<g class="series ${series.className}"><polyline points="${path}"/>${points.map(
-      ({ index, value }) => html`<circle cx="${x(index)}" cy="${y(value)}" r="3.5"><title>${chart.categories[index]!}: ${series.name} ${withUnit(
-        chart.format(value),
-        chart.unit,
-      )}</title></circle>${labelPoints && seriesIndex === 0 && html`<text class="point-label" x="${x(index)}" y="${labelY(y(value))}" text-anchor="middle">${chart.format(value)}</text>`}`,
+      ({ index, value }) =>
+        html`<circle cx="${x(index)}" cy="${y(value)}" r="3.5"><title>${chart.categories[index]!}: ${series.name} ${withUnit(
+          chart.format(value),
+          chart.unit,
+        )}</title></circle>${labelPoints && seriesIndex === 0 && html`<text class="point-label" x="${x(index)}" y="${labelY(y(value))}" text-anchor="middle">${chart.format(value)}</text>`}`,
     )}</g>`;
   });
   const target =

@@ -20,10 +20,17 @@ const toDays = (seconds: number) => seconds / DAY_SECONDS;
 const oneDecimal = (value: number) => value.toFixed(1);
 const whole = (value: number) => String(value);
 
-const STATUS_TEXT: Record<TargetStatus, string> = { met: 'met', 'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached' };
+const STATUS_TEXT: Record<TargetStatus, string> = {
+  met: 'met',
+  'on-track': 'on track',
+  'at-risk': 'at risk',
+  breached: 'breached',
+};
 
 export function statusBadge(status: TargetStatus | null): SafeHtml {
-  return status === null ? html`<span class="status none">no target</span>` : html`<span class="status ${status}">${STATUS_TEXT[status]}</span>`;
+  return status === null
+    ? html`<span class="status none">no target</span>`
+    : html`<span class="status ${status}">${STATUS_TEXT[status]}</span>`;
 }
 
 const reference = (issue: IssueId) => `${issue.project}#${issue.iid}`;
@@ -52,11 +59,14 @@ export type Column = string | { numeric: string };
 const headings = (columns: readonly { heading: string }[]): Column[] => columns.map((column) => column.heading);
 
 /** An engagement column's value as the tables show it. */
-const asText = (value: string | readonly string[] | null): string => (value === null ? '—' : typeof value === 'string' ? value : value.join(', '));
+const asText = (value: string | readonly string[] | null): string =>
+  value === null ? '—' : typeof value === 'string' ? value : value.join(', ');
 
 export function table(caption: string, head: Column[], rows: SafeHtml[], className = ''): SafeHtml {
   const th = (column: Column) =>
-    typeof column === 'string' ? html`<th scope="col">${column}</th>` : html`<th scope="col" class="num">${column.numeric}</th>`;
+    typeof column === 'string'
+      ? html`<th scope="col">${column}</th>`
+      : html`<th scope="col" class="num">${column.numeric}</th>`;
   return html`<div class="table-wrap"><table class="${className}"><caption>${caption}</caption>
 <thead><tr>${head.map(th)}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
@@ -81,17 +91,26 @@ export function section(id: string, title: string, note: Interpolation, body: In
 
 function select(name: string, label: string, options: { value: string; label: string }[], selected: string): SafeHtml {
   return html`<label class="field"><span>${label}</span><select name="${name}">${options.map(
-    (option) => html`<option value="${option.value}"${option.value === selected ? html` selected` : null}>${option.label}</option>`,
+    (option) =>
+      html`<option value="${option.value}"${option.value === selected ? html` selected` : null}>${option.label}</option>`,
   )}</select></label>`;
 }
 
 function filterForm(view: DashboardView): SafeHtml {
   const { selection, kinds, segments, token } = view.filters;
-  const any = (label: string, values: string[]) => [{ value: '', label }, ...values.map((value) => ({ value, label: value }))];
+  const any = (label: string, values: string[]) => [
+    { value: '', label },
+    ...values.map((value) => ({ value, label: value })),
+  ];
   return html`<form class="filters" method="get" action="/dashboard" role="search" aria-label="Filters">
 ${select('segment', 'Segment', any('All segments', segments), selection.segment ?? '')}
 ${select('kind', 'Kind', any('All kinds', kinds), selection.kind ?? '')}
-${select('period', 'Created', PERIODS.map((p) => ({ value: p.key, label: p.label })), selection.period)}
+${select(
+  'period',
+  'Created',
+  PERIODS.map((p) => ({ value: p.key, label: p.label })),
+  selection.period,
+)}
 ${token !== undefined && html`<input type="hidden" name="token" value="${token}">`}
 <button type="submit">Apply</button> <a class="reset" href="${view.links.reset}">Reset</a>
 </form>`;
@@ -107,7 +126,8 @@ const tileDays = (seconds: number | null) =>
 
 function summaryTiles(view: DashboardView): SafeHtml {
   const summary = view.summary;
-  if (!summary) return emptyState(html`No duration named “${view.kpi.name}” is configured: check <code>durations.kpi</code>.`);
+  if (!summary)
+    return emptyState(html`No duration named “${view.kpi.name}” is configured: check <code>durations.kpi</code>.`);
   const tile = (id: string, label: string, value: Interpolation, detail: Interpolation) =>
     html`<div class="tile" id="tile-${id}"><span class="tile-label">${label}</span><span class="tile-value">${value}</span><span class="tile-detail">${detail}</span></div>`;
   const { byStatus } = summary.open;
@@ -123,9 +143,19 @@ function finishedSection(view: DashboardView): SafeHtml {
   const { rows, total } = view.finished;
   const title = `${view.kpi.name}: finished engagements`;
   if (total === 0) {
-    return section('finished', title, null, emptyState(`No finished ${view.kpi.name} yet: an engagement counts here once it ${view.kpi.endsWhen}, after it ${view.kpi.startsWhen}.`));
+    return section(
+      'finished',
+      title,
+      null,
+      emptyState(
+        `No finished ${view.kpi.name} yet: an engagement counts here once it ${view.kpi.endsWhen}, after it ${view.kpi.startsWhen}.`,
+      ),
+    );
   }
-  const shown = rows.length < total ? html`The ${rows.length} most recently finished of ${total}; ${restInCsv(view)}` : `Most recently finished first.`;
+  const shown =
+    rows.length < total
+      ? html`The ${rows.length} most recently finished of ${total}; ${restInCsv(view)}`
+      : `Most recently finished first.`;
   const chart = barChart({
     axisTitle: `${view.kpi.name} duration, ${view.measure} days`,
     unit: 'd',
@@ -156,7 +186,12 @@ function finishedSection(view: DashboardView): SafeHtml {
 function openSection(view: DashboardView): SafeHtml {
   const title = `${view.kpi.name}: open engagements`;
   if (view.open.total === 0) {
-    return section('open', title, null, emptyState(`No ${view.kpi.name} running: an engagement appears here when it ${view.kpi.startsWhen}.`));
+    return section(
+      'open',
+      title,
+      null,
+      emptyState(`No ${view.kpi.name} running: an engagement appears here when it ${view.kpi.startsWhen}.`),
+    );
   }
   const { targetDays, atRiskAfterDays } = view.kpi;
   const order =
@@ -170,14 +205,33 @@ function openSection(view: DashboardView): SafeHtml {
     (row: OpenEngagement) =>
       html`<tr><td class="issue">${issueCell(row, view.filters.token)}</td>${SURFACES.openTable.map((column) => html`<td data-label="${column.key}">${asText(dashboardText(column, row))}</td>`)}<td data-label="since">${date(row.start)}</td>${daysCell(row.days)}<td class="state">${statusBadge(row.status)}</td>${forecastCells(row.forecast)}</tr>`,
   );
-  const head: Column[] = ['Issue', ...headings(SURFACES.openTable), 'Since', { numeric: 'Days elapsed' }, 'Status', ...FORECAST_COLUMNS];
-  return section('open', title, html`${note} ${FORECAST_NOTE}`, table(`Open ${view.kpi.name}, by risk`, head, rows, 'open-table'));
+  const head: Column[] = [
+    'Issue',
+    ...headings(SURFACES.openTable),
+    'Since',
+    { numeric: 'Days elapsed' },
+    'Status',
+    ...FORECAST_COLUMNS,
+  ];
+  return section(
+    'open',
+    title,
+    html`${note} ${FORECAST_NOTE}`,
+    table(`Open ${view.kpi.name}, by risk`, head, rows, 'open-table'),
+  );
 }
 
 function trendSection(view: DashboardView): SafeHtml {
   const title = `${view.kpi.name}: monthly trend`;
   if (view.trend.length === 0) {
-    return section('trend', title, null, emptyState(`No finished ${view.kpi.name} yet, so no trend: a month appears once an engagement that started in it ${view.kpi.endsWhen}.`));
+    return section(
+      'trend',
+      title,
+      null,
+      emptyState(
+        `No finished ${view.kpi.name} yet, so no trend: a month appears once an engagement that started in it ${view.kpi.endsWhen}.`,
+      ),
+    );
   }
   const chart = lineChart({
     categories: view.trend.map((month) => month.month),
@@ -191,15 +245,26 @@ function trendSection(view: DashboardView): SafeHtml {
     format: oneDecimal,
   });
   const rows = view.trend.map(
-    (month) => html`<tr><td>${month.month}</td><td class="num">${month.count}</td>${secondsCell(month.median)}${secondsCell(month.p90)}</tr>`,
+    (month) =>
+      html`<tr><td>${month.month}</td><td class="num">${month.count}</td>${secondsCell(month.median)}${secondsCell(month.p90)}</tr>`,
   );
-  return section('trend', title, null, html`${chart}<details><summary>Table</summary>${table(`${view.kpi.name} by month of start`, ['Month', { numeric: 'Finished' }, { numeric: 'Median (days)' }, { numeric: 'p90 (days)' }], rows)}</details>`);
+  return section(
+    'trend',
+    title,
+    null,
+    html`${chart}<details><summary>Table</summary>${table(`${view.kpi.name} by month of start`, ['Month', { numeric: 'Finished' }, { numeric: 'Median (days)' }, { numeric: 'p90 (days)' }], rows)}</details>`,
+  );
 }
 
 function stagesSection(view: DashboardView): SafeHtml {
   const title = 'Time per stage';
   if (view.stages.length === 0) {
-    return section('stages', title, null, emptyState('No stage time recorded yet: run backfill to import the label history, or wait for issues to move.'));
+    return section(
+      'stages',
+      title,
+      null,
+      emptyState('No stage time recorded yet: run backfill to import the label history, or wait for issues to move.'),
+    );
   }
   const chart = barChart({
     axisTitle: `time in stage per issue (sum over its visits), ${view.measure} days`,
@@ -210,7 +275,10 @@ function stagesSection(view: DashboardView): SafeHtml {
     ],
     rows: view.stages.map((stage) => ({
       label: stage.stage,
-      values: [stage.finished.median && toDays(stage.finished.median), stage.finished.p90 && toDays(stage.finished.p90)],
+      values: [
+        stage.finished.median && toDays(stage.finished.median),
+        stage.finished.p90 && toDays(stage.finished.p90),
+      ],
     })),
     format: oneDecimal,
   });
@@ -235,8 +303,15 @@ function boardSection(view: DashboardView): SafeHtml {
     integer: true,
     format: whole,
   });
-  const rows = view.board.map((stage) => html`<tr><td>${stage.stage}</td><td class="num" data-count="${stage.count}">${stage.count}</td></tr>`);
-  return section('board', 'The board today', 'Issues in each stage now, in board order.', html`${chart}<details><summary>Table</summary>${table('Issues per stage', ['Stage', { numeric: 'Issues' }], rows)}</details>`);
+  const rows = view.board.map(
+    (stage) => html`<tr><td>${stage.stage}</td><td class="num" data-count="${stage.count}">${stage.count}</td></tr>`,
+  );
+  return section(
+    'board',
+    'The board today',
+    'Issues in each stage now, in board order.',
+    html`${chart}<details><summary>Table</summary>${table('Issues per stage', ['Stage', { numeric: 'Issues' }], rows)}</details>`,
+  );
 }
 
 function pageEmptyState(view: DashboardView): SafeHtml | null {
@@ -271,14 +346,33 @@ function header(subtitle: Interpolation): SafeHtml {
 function engineersSection(view: DashboardView): SafeHtml {
   const title = 'By engineer';
   if (view.engineers.length === 0) {
-    return section('engineers', title, null, emptyState(`No ${view.kpi.name} with an assignee yet: assignees are recorded from the webhooks (and backfill) from now on.`));
+    return section(
+      'engineers',
+      title,
+      null,
+      emptyState(
+        `No ${view.kpi.name} with an assignee yet: assignees are recorded from the webhooks (and backfill) from now on.`,
+      ),
+    );
   }
   const rows = view.engineers.map(
     (row) =>
       html`<tr><td data-label="engineer"><a href="${linkTo('/metrics', { assignee: row.assignee }, view.filters.token)}" title="their issues (JSON)">${row.assignee}</a></td><td class="num" data-count="${row.open}">${row.open}</td><td class="num">${row.atRisk > 0 ? html`<span class="status at-risk">${row.atRisk}</span>` : '0'}</td><td class="num">${row.breached > 0 ? html`<span class="status breached">${row.breached}</span>` : '0'}</td><td class="num">${row.finished}</td>${secondsCell(row.finishedMedian)}</tr>`,
   );
-  const head: Column[] = ['Engineer', { numeric: 'Open' }, { numeric: 'At risk' }, { numeric: 'Breached' }, { numeric: `Finished ${view.kpi.name}` }, { numeric: 'Median (days)' }];
-  return section('engineers', title, `Who carries what: running ${view.kpi.name} assigned to each engineer now, and their finished ones.`, table('Issues per assignee', head, rows, 'engineers-table'));
+  const head: Column[] = [
+    'Engineer',
+    { numeric: 'Open' },
+    { numeric: 'At risk' },
+    { numeric: 'Breached' },
+    { numeric: `Finished ${view.kpi.name}` },
+    { numeric: 'Median (days)' },
+  ];
+  return section(
+    'engineers',
+    title,
+    `Who carries what: running ${view.kpi.name} assigned to each engineer now, and their finished ones.`,
+    table('Issues per assignee', head, rows, 'engineers-table'),
+  );
 }
 
 export function renderDashboard(view: DashboardView, assets: AssetUrls): string {

@@ -1,6 +1,13 @@
 import type { DurationEvent } from '../config/schema.js';
 import type { ResolvedDefinition } from '../metrics/durations/settings.js';
-import type { AssigneeReport, DurationReport, FinishedEngagement, MetricsReport, OpenEngagement, StageReport } from '../metrics/contract.js';
+import type {
+  AssigneeReport,
+  DurationReport,
+  FinishedEngagement,
+  MetricsReport,
+  OpenEngagement,
+  StageReport,
+} from '../metrics/contract.js';
 import type { DashboardSelection } from './query.js';
 
 /** Finished engagements beyond this many are in the CSV export, not on the page. */

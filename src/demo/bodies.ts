@@ -22,7 +22,8 @@ function optionsOf(field: FieldDefinition): { value: string; label: string }[] {
   return [];
 }
 
-const chosen = (answer: Answer | undefined): string[] => (answer === undefined ? [] : typeof answer === 'string' ? [answer] : (answer as string[]));
+const chosen = (answer: Answer | undefined): string[] =>
+  answer === undefined ? [] : typeof answer === 'string' ? [answer] : (answer as string[]);
 const checklist = (items: ChecklistItem[]) => items.map((item) => `- [${item.done ? 'x' : ' '}] ${item.text}`);
 
 /** As GitHub renders an issue-form submission: `### Label`, the answer, `_No response_` when empty. */
@@ -31,7 +32,11 @@ function githubAnswer(field: FieldDefinition, answer: Answer | undefined): strin
   if (isChecklist(answer)) return checklist(answer);
   const options = optionsOf(field);
   if (options.length === 0) return [String(answer)];
-  return [chosen(answer).map((value) => options.find((o) => o.value === value)?.label ?? value).join(', ')];
+  return [
+    chosen(answer)
+      .map((value) => options.find((o) => o.value === value)?.label ?? value)
+      .join(', '),
+  ];
 }
 
 /** As a person fills in our GitLab description template: boxes ticked, answers typed under the heading. */
@@ -47,7 +52,12 @@ export function templateBody(forge: ForgeName, template: TemplateId, answers: An
   const lines = forge === 'gitlab' ? [`<!-- template: ${template} -->`, ''] : [];
   for (const field of TEMPLATES[template].fields) {
     const answer = answers[field.id];
-    lines.push(`### ${field.label}`, '', ...(forge === 'gitlab' ? gitlabAnswer(field, answer) : githubAnswer(field, answer)), '');
+    lines.push(
+      `### ${field.label}`,
+      '',
+      ...(forge === 'gitlab' ? gitlabAnswer(field, answer) : githubAnswer(field, answer)),
+      '',
+    );
   }
   return lines.join('\n');
 }

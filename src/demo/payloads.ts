@@ -107,7 +107,12 @@ export function gitlabIssueHook(variant: GitlabVariant = {}): Record<string, any
   attributes.updated_at = updatedAt;
   if (variant.assignees) {
     const sample = hook.assignees[0];
-    hook.assignees = variant.assignees.map((username, index) => ({ ...sample, name: username, username, id: index + 1 }));
+    hook.assignees = variant.assignees.map((username, index) => ({
+      ...sample,
+      name: username,
+      username,
+      id: index + 1,
+    }));
     attributes.assignee_ids = hook.assignees.map((a: { id: number }) => a.id);
     attributes.assignee_id = attributes.assignee_ids[0] ?? null;
   }
@@ -115,7 +120,8 @@ export function gitlabIssueHook(variant: GitlabVariant = {}): Record<string, any
   hook.labels = labels;
   attributes.labels = labels;
   hook.changes = { updated_at: { previous: attributes.created_at, current: updatedAt } };
-  if (variant.previousLabels) hook.changes.labels = { previous: variant.previousLabels.map(gitlabLabel), current: labels };
+  if (variant.previousLabels)
+    hook.changes.labels = { previous: variant.previousLabels.map(gitlabLabel), current: labels };
   if (variant.time) {
     const { spent, estimate = attributes.time_estimate, logged = 0 } = variant.time;
     Object.assign(attributes, {
@@ -215,7 +221,15 @@ export function githubNumberFieldEvent(
   v: Omit<GithubBoardVariant, 'from' | 'to'> & { fieldName: string; from: number | null; to: number | null },
 ): Record<string, any> {
   const payload = githubBoardEvent({ ...v, from: null, to: null });
-  payload.changes = { field_value: { field_node_id: v.fieldNodeId, field_type: 'number', field_name: v.fieldName, from: v.from, to: v.to } };
+  payload.changes = {
+    field_value: {
+      field_node_id: v.fieldNodeId,
+      field_type: 'number',
+      field_name: v.fieldName,
+      from: v.from,
+      to: v.to,
+    },
+  };
   return payload;
 }
 
@@ -233,7 +247,9 @@ export function githubBoardEvent(v: GithubBoardVariant): Record<string, any> {
     updated_at: v.updatedAt,
   });
   const option = (o: { id: string; name: string } | null) => (o ? { ...o, color: 'GRAY', description: '' } : null);
-  payload.changes = { field_value: { field_node_id: v.fieldNodeId, field_type: 'single_select', from: option(v.from), to: option(v.to) } };
+  payload.changes = {
+    field_value: { field_node_id: v.fieldNodeId, field_type: 'single_select', from: option(v.from), to: option(v.to) },
+  };
   payload.sender = githubLogin(payload.sender, v.sender.login, v.sender.bot);
   return payload;
 }

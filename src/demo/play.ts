@@ -19,12 +19,25 @@ export interface PlayOptions {
   afterDay?: (day: number) => Promise<void>;
 }
 
-function perform(model: ForgeModel, engagement: Engagement, issue: SimIssue | undefined, step: Step, at: number): SimIssue | undefined {
+function perform(
+  model: ForgeModel,
+  engagement: Engagement,
+  issue: SimIssue | undefined,
+  step: Step,
+  at: number,
+): SimIssue | undefined {
   const person = { login: step.actor, bot: false };
   const move: Move = step.move;
   if (move.kind === 'open') {
     const body = templateBody(engagement.forge, engagement.template, move.answers);
-    return model.open({ forge: engagement.forge, title: engagement.title, body, labels: TEMPLATES[engagement.template].labels, author: step.actor, at });
+    return model.open({
+      forge: engagement.forge,
+      title: engagement.title,
+      body,
+      labels: TEMPLATES[engagement.template].labels,
+      author: step.actor,
+      at,
+    });
   }
   if (!issue) return issue;
   switch (move.kind) {
@@ -66,7 +79,13 @@ export async function playQuarter(engagements: Engagement[], options: PlayOption
   for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
     options.onDay?.(day);
     for (const { engagement, step } of byDay.get(day)!) {
-      const issue = perform(options.model, engagement, issues.get(engagement.key), step, options.quarterStartMs + step.day * DAY_MS);
+      const issue = perform(
+        options.model,
+        engagement,
+        issues.get(engagement.key),
+        step,
+        options.quarterStartMs + step.day * DAY_MS,
+      );
       if (issue) issues.set(engagement.key, issue);
     }
     await options.settled();

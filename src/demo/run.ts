@@ -254,9 +254,20 @@ async function fileDemoDigest(stack: DemoStack): Promise<DigestRun | null> {
   const { config, service, clients } = stack;
   // The dashboard link in the digest points at this run of the demo.
   config.alerts.publicUrl = stack.url;
-  const reports = inProcessAnswers(service.store, config, { now: () => new Date(), onRefreshError: (error) => { throw error; } });
+  const reports = inProcessAnswers(service.store, config, {
+    now: () => new Date(),
+    onRefreshError: (error) => {
+      throw error;
+    },
+  });
   try {
-    const digest = await runDigest({ config, store: service.store, metrics: (query) => reports.answer(query), filing: clients, holder: 'demo' });
+    const digest = await runDigest({
+      config,
+      store: service.store,
+      metrics: (query) => reports.answer(query),
+      filing: clients,
+      holder: 'demo',
+    });
     await stack.settled();
     return digest;
   } finally {

@@ -38,15 +38,48 @@ export interface Engagement {
 
 export const QUARTER_DAYS = 90;
 
-const STORIES: Story[] = ['delivered', 'lost', 'initiative', 'on-hold', 'delivered', 'in-delivery', 'delivered-late', 'in-sales'];
+const STORIES: Story[] = [
+  'delivered',
+  'lost',
+  'initiative',
+  'on-hold',
+  'delivered',
+  'in-delivery',
+  'delivered-late',
+  'in-sales',
+];
 const CUSTOMERS = [
-  'Globex Corporation', 'Initech', 'Umbrella Health', 'Stark Logistics', 'Wayne Shipping', 'Tyrell Systems', 'Soylent Foods',
-  'Cyberdyne Labs', 'Hooli', 'Massive Dynamic', 'Vandelay Industries', 'Wonka Confectionery', 'Oscorp', 'Aperture Science',
+  'Globex Corporation',
+  'Initech',
+  'Umbrella Health',
+  'Stark Logistics',
+  'Wayne Shipping',
+  'Tyrell Systems',
+  'Soylent Foods',
+  'Cyberdyne Labs',
+  'Hooli',
+  'Massive Dynamic',
+  'Vandelay Industries',
+  'Wonka Confectionery',
+  'Oscorp',
+  'Aperture Science',
 ];
 const INITIATIVES = [
-  { title: 'Air-gapped install guide', area: 'documentation', criteria: ['Outline agreed', 'Guide published', 'Linked from the handbook'] },
-  { title: 'IE certification programme', area: 'training', criteria: ['Curriculum drafted', 'Lab environment available', 'First cohort certified'] },
-  { title: 'Migration tooling', area: 'tooling', criteria: ['Inventory script', 'Dry-run mode', 'Runbook reviewed', 'Used on two engagements'] },
+  {
+    title: 'Air-gapped install guide',
+    area: 'documentation',
+    criteria: ['Outline agreed', 'Guide published', 'Linked from the handbook'],
+  },
+  {
+    title: 'IE certification programme',
+    area: 'training',
+    criteria: ['Curriculum drafted', 'Lab environment available', 'First cohort certified'],
+  },
+  {
+    title: 'Migration tooling',
+    area: 'tooling',
+    criteria: ['Inventory script', 'Dry-run mode', 'Runbook reviewed', 'Used on two engagements'],
+  },
 ];
 const AES = ['ae-jane', 'ae-omar', 'ae-lin'];
 /** Hours each SOW sells (`sow_hours`). */
@@ -55,7 +88,10 @@ const SOLD_HOURS = [80, 120, 160];
  * Share of the sold hours logged by the end of deployment, configuration and go-live: late
  * engagements pass 80 % before they are live.
  */
-const BURN_PATH: Record<'late' | 'on-time', [number, number, number]> = { late: [0.4, 0.85, 1.05], 'on-time': [0.3, 0.55, 0.7] };
+const BURN_PATH: Record<'late' | 'on-time', [number, number, number]> = {
+  late: [0.4, 0.85, 1.05],
+  'on-time': [0.3, 0.55, 0.7],
+};
 const IES = ['ie-alex', 'ie-priya', 'ie-sam'];
 
 /** mulberry32: a tiny seeded generator (the demo needs repeatability, not quality). */
@@ -110,7 +146,11 @@ class Timeline {
 
   /** Next working-hours moment 1..`maxDays` days later (at least a day apart, so each day holds one step per issue). */
   after(minDays: number, maxDays: number): number {
-    this.day = Math.floor(this.day) + minDays + Math.floor(this.random() * (maxDays - minDays + 1)) + (9 + this.random() * 8) / 24;
+    this.day =
+      Math.floor(this.day) +
+      minDays +
+      Math.floor(this.random() * (maxDays - minDays + 1)) +
+      (9 + this.random() * 8) / 24;
     return this.day;
   }
 
@@ -126,9 +166,17 @@ function sowStory(story: Story, n: number, forge: ForgeName, random: () => numbe
   const invalidAtFirst = n % 3 === 1;
   const late = story === 'delivered-late';
   // In-delivery work enters deployment about three to four weeks before the quarter ends: at risk now.
-  const t = new Timeline(story === 'in-delivery' ? 36 + random() * 3 : story === 'in-sales' ? 55 + random() * 15 : random() * 20, random);
+  const t = new Timeline(
+    story === 'in-delivery' ? 36 + random() * 3 : story === 'in-sales' ? 55 + random() * 15 : random() * 20,
+    random,
+  );
   t.add(t.day, ae, { kind: 'open', answers: sowAnswers(customer, ae, n, !invalidAtFirst) });
-  if (invalidAtFirst) t.add(t.after(1, 2), ae, { kind: 'edit', answers: sowAnswers(customer, ae, n, true), why: 'fills in the missing fields' });
+  if (invalidAtFirst)
+    t.add(t.after(1, 2), ae, {
+      kind: 'edit',
+      answers: sowAnswers(customer, ae, n, true),
+      why: 'fills in the missing fields',
+    });
   let via: 'label' | 'board' = 'label';
   const move = (to: string, min: number, max: number, actor = ie) => {
     t.add(t.after(min, max), actor, { kind: 'stage', to, via: forge === 'github' ? via : 'label' });
@@ -137,11 +185,33 @@ function sowStory(story: Story, n: number, forge: ForgeName, random: () => numbe
   const sales = story === 'lost' ? SALES_STAGES.slice(1, 5) : SALES_STAGES.slice(1);
   for (const stage of sales) move(stage, 1, 3, stage.startsWith('sow') ? ae : ie);
   if (story === 'lost') {
-    t.add(t.after(2, 6), ae, { kind: 'labels', add: ['outcome::lost'], remove: [], why: 'the customer went with another vendor' });
+    t.add(t.after(2, 6), ae, {
+      kind: 'labels',
+      add: ['outcome::lost'],
+      remove: [],
+      why: 'the customer went with another vendor',
+    });
     t.add(t.after(1, 1), ae, { kind: 'close' });
-    return { key: `${forge}-${n}`, forge, template: 'sow-request', title: `SOW: ${customer}`, story, invalidAtFirst, steps: t.steps };
+    return {
+      key: `${forge}-${n}`,
+      forge,
+      template: 'sow-request',
+      title: `SOW: ${customer}`,
+      story,
+      invalidAtFirst,
+      steps: t.steps,
+    };
   }
-  if (story === 'in-sales') return { key: `${forge}-${n}`, forge, template: 'sow-request', title: `SOW: ${customer}`, story, invalidAtFirst, steps: t.steps };
+  if (story === 'in-sales')
+    return {
+      key: `${forge}-${n}`,
+      forge,
+      template: 'sow-request',
+      title: `SOW: ${customer}`,
+      story,
+      invalidAtFirst,
+      steps: t.steps,
+    };
   for (const stage of DELIVERY_STAGES.slice(0, 4)) move(stage, 1, 3);
   // Engineers log time an hour after each delivery move, up to the story's share of the sold hours
   // (GitLab time tracking; on GitHub the board's hours fields).
@@ -168,19 +238,44 @@ function sowStory(story: Story, n: number, forge: ForgeName, random: () => numbe
   logTime(2);
   move('ta-handoff', 2, 5);
   t.add(t.after(1, 3), ie, { kind: 'close' });
-  return { key: `${forge}-${n}`, forge, template: 'sow-request', title: `SOW: ${customer}`, story, invalidAtFirst, steps: t.steps };
+  return {
+    key: `${forge}-${n}`,
+    forge,
+    template: 'sow-request',
+    title: `SOW: ${customer}`,
+    story,
+    invalidAtFirst,
+    steps: t.steps,
+  };
 }
 
 function initiative(n: number, forge: ForgeName, random: () => number): Engagement {
   const t = new Timeline(random() * 15, random);
   const criteria = INITIATIVES[n % INITIATIVES.length]!.criteria.length;
   t.add(t.day, 'ie-lead', { kind: 'open', answers: initiativeAnswers(n, 0) });
-  t.add(t.after(2, 5), 'ie-lead', { kind: 'labels', add: ['initiative::in-progress'], remove: [], why: 'work started' });
+  t.add(t.after(2, 5), 'ie-lead', {
+    kind: 'labels',
+    add: ['initiative::in-progress'],
+    remove: [],
+    why: 'work started',
+  });
   for (let checked = 1; checked <= criteria; checked += 1) {
-    t.add(t.after(6, 14), 'ie-lead', { kind: 'edit', answers: initiativeAnswers(n, checked), why: `exit criterion ${checked} of ${criteria} met` });
+    t.add(t.after(6, 14), 'ie-lead', {
+      kind: 'edit',
+      answers: initiativeAnswers(n, checked),
+      why: `exit criterion ${checked} of ${criteria} met`,
+    });
   }
   const title = `Initiative: ${INITIATIVES[n % INITIATIVES.length]!.title}`;
-  return { key: `${forge}-${n}`, forge, template: 'strategic-initiative', title, story: 'initiative', invalidAtFirst: false, steps: t.steps };
+  return {
+    key: `${forge}-${n}`,
+    forge,
+    template: 'strategic-initiative',
+    title,
+    story: 'initiative',
+    invalidAtFirst: false,
+    steps: t.steps,
+  };
 }
 
 /** `count` engagements, alternating between the two forges, their stories cycling through STORIES. */

@@ -127,7 +127,11 @@ export function digestLines(digest: DigestRun | null, githubApiUrl: string, repo
   const number = digest.issueUrl ? /\/issues\/(\d+)$/.exec(digest.issueUrl)?.[1] : undefined;
   return [
     `weekly digest ${digest.period.key}: "${digest.title}" ${forge?.result ?? 'not filed'} on the simulated GitHub as ${number ? `${repo}#${number}` : '-'}`,
-    ...(number ? [`  read it: ${githubApiUrl}/repos/${repo}/issues/${number} (the body is the Markdown); boardkeeper report --print renders one on demand`] : []),
+    ...(number
+      ? [
+          `  read it: ${githubApiUrl}/repos/${repo}/issues/${number} (the body is the Markdown); boardkeeper report --print renders one on demand`,
+        ]
+      : []),
   ];
 }
 

@@ -19,10 +19,18 @@ export function assigneeOverlay(login: string, present: boolean): string {
 }
 
 /** The transitions that take an issue's assignees from `before` to `after`, at one instant. */
-export function assigneeTransitions(base: Omit<Transition, 'from' | 'to'>, before: readonly string[], after: readonly string[]): Transition[] {
+export function assigneeTransitions(
+  base: Omit<Transition, 'from' | 'to'>,
+  before: readonly string[],
+  after: readonly string[],
+): Transition[] {
   const [was, is] = [new Set(before), new Set(after)];
   return [
-    ...before.filter((login) => !is.has(login)).map((login) => ({ ...base, from: null, to: assigneeOverlay(login, false) })),
-    ...after.filter((login) => !was.has(login)).map((login) => ({ ...base, from: null, to: assigneeOverlay(login, true) })),
+    ...before
+      .filter((login) => !is.has(login))
+      .map((login) => ({ ...base, from: null, to: assigneeOverlay(login, false) })),
+    ...after
+      .filter((login) => !was.has(login))
+      .map((login) => ({ ...base, from: null, to: assigneeOverlay(login, true) })),
   ];
 }

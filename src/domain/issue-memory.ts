@@ -74,7 +74,9 @@ export function readField(extra: IssueExtra, name: string): string | undefined {
 export function readFields(extra: IssueExtra): Record<string, string> {
   const fields = extra['fields'];
   if (!isRecord(fields)) return {};
-  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 export function readWebUrl(extra: IssueExtra): string | null {

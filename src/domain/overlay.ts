@@ -30,7 +30,9 @@ export interface LabelTracking {
 /** The labels whose additions and removals must be recorded for the configured durations. */
 export function trackedLabels(config: LabelTracking): Set<string> {
   const fromDefinitions = config.durations.definitions.flatMap((d) =>
-    [...d.start, ...d.end].flatMap((event) => ('labelAdded' in event && typeof event.labelAdded === 'string' ? [event.labelAdded] : [])),
+    [...d.start, ...d.end].flatMap((event) =>
+      'labelAdded' in event && typeof event.labelAdded === 'string' ? [event.labelAdded] : [],
+    ),
   );
   return new Set([...config.durations.pausedLabels, ...config.durations.trackedLabels, ...fromDefinitions]);
 }

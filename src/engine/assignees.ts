@@ -8,9 +8,14 @@ import { assigneeTransitions } from '../domain/assignees.js';
  * show up in /metrics because someone was assigned; an issue that joins the board records who is
  * assigned then. Pure.
  */
-export function recordAssignees(event: IssueEvent, previous: IssueState | null, state: IssueState): { state: IssueState; transitions: Transition[] } {
+export function recordAssignees(
+  event: IssueEvent,
+  previous: IssueState | null,
+  state: IssueState,
+): { state: IssueState; transitions: Transition[] } {
   const before = previous?.assignees ?? [];
-  if (!event.assignees) return { state: previous?.assignees ? { ...state, assignees: before } : state, transitions: [] };
+  if (!event.assignees)
+    return { state: previous?.assignees ? { ...state, assignees: before } : state, transitions: [] };
   const assigned = { ...state, assignees: [...event.assignees] };
   if (!onBoard(state)) return { state: assigned, transitions: [] };
   const recorded = previous && onBoard(previous) ? before : [];

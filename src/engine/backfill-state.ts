@@ -12,7 +12,10 @@ const isStage = (to: string) => parseOverlay(to) === null;
  * times, title, kind, segment, stage, labels — from one issue's history and the transitions
  * replayed from it. Pure; null without a `created` entry (a `--since` run that began later).
  */
-export function stateFromHistory(entries: readonly LabelHistoryEntry[], transitions: readonly Transition[]): IssueState | null {
+export function stateFromHistory(
+  entries: readonly LabelHistoryEntry[],
+  transitions: readonly Transition[],
+): IssueState | null {
   const created = entries.find((entry) => entry.action === 'created');
   if (!created) return null;
   const ordered = [...entries].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -45,7 +48,10 @@ export function stateFromHistory(entries: readonly LabelHistoryEntry[], transiti
 }
 
 /** Stores the states of issues the store knows nothing of yet; a state the webhooks wrote is never replaced. */
-export async function recordMissingStates(store: Pick<Store, 'getIssueState' | 'putIssueState'>, states: readonly IssueState[]): Promise<number> {
+export async function recordMissingStates(
+  store: Pick<Store, 'getIssueState' | 'putIssueState'>,
+  states: readonly IssueState[],
+): Promise<number> {
   let written = 0;
   for (const state of states) {
     if (await store.getIssueState(state.ref)) continue;

@@ -58,7 +58,9 @@ class LabelHistoryReplay {
     // As the webhooks do: only an issue on the board records its effort.
     if (entry.action === 'effort') {
       const onBoard = this.kind !== null || this.stage !== null;
-      return entry.effort && onBoard && !sameEffort(entry.effort, NO_EFFORT) ? [effortTransition(transition('', null), entry.effort)] : [];
+      return entry.effort && onBoard && !sameEffort(entry.effort, NO_EFFORT)
+        ? [effortTransition(transition('', null), entry.effort)]
+        : [];
     }
     // As the rules do: an issue opened from a template (its kind known) starts in the first stage,
     // and closing an issue that never was on the board records nothing.

@@ -71,7 +71,10 @@ export async function backfill(options: BackfillOptions): Promise<BackfillProgre
   const flush = async () => {
     if (pending.length > 0) progress.recorded += await store.recordTransitions(pending);
     await recordMissingStates(store, pendingStates);
-    await store.setCursor(cursorName, JSON.stringify({ since, done: encodeIidRanges([...done]) } satisfies ResumePoint));
+    await store.setCursor(
+      cursorName,
+      JSON.stringify({ since, done: encodeIidRanges([...done]) } satisfies ResumePoint),
+    );
     pending = [];
     pendingStates = [];
     pendingIssues = 0;

@@ -25,7 +25,11 @@ async function pruneOlderThan(days: number, now: Date, prune: (before: string) =
 }
 
 /** Delete done deliveries and audit entries past their retention (the hourly job and `boardkeeper prune`). */
-export async function pruneExpired(store: Pick<Store, 'prune' | 'pruneAudit'>, retention: Retention, now: Date): Promise<Pruned> {
+export async function pruneExpired(
+  store: Pick<Store, 'prune' | 'pruneAudit'>,
+  retention: Retention,
+  now: Date,
+): Promise<Pruned> {
   return {
     deliveries: await pruneOlderThan(retention.doneDeliveryDays, now, (before) => store.prune(before)),
     audit: await pruneOlderThan(retention.auditDays, now, (before) => store.pruneAudit(before)),

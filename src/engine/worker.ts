@@ -30,7 +30,10 @@ export function retryAt(error: unknown, attempts: number, settings: Config['work
   const retryAfterMs = isForgeError(error) ? error.retryAfterMs : null;
   // A bad token will not fix itself within seconds: wait the longest backoff.
   const attempt = isForgeError(error) && error.kind === 'auth' ? Number.MAX_SAFE_INTEGER : attempts;
-  return new Date(now.getTime() + retryDelayMs(attempt, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs, retryAfterMs }));
+  return new Date(
+    now.getTime() +
+      retryDelayMs(attempt, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs, retryAfterMs }),
+  );
 }
 
 /**
@@ -72,10 +75,14 @@ export class Worker {
         // Deliveries that finished meanwhile are not renewed either; only a shortfall beyond them is a loss.
         const stillHeld = held.filter((seq) => this.inFlight.has(seq)).length;
         if (renewed < stillHeld) {
-          this.options.log.warn({ held: stillHeld, renewed }, 'leases were lost; another worker may take those deliveries over');
+          this.options.log.warn(
+            { held: stillHeld, renewed },
+            'leases were lost; another worker may take those deliveries over',
+          );
         }
       },
-      (error: unknown) => this.options.log.warn({ err: error }, 'could not renew leases; they may expire and be taken over'),
+      (error: unknown) =>
+        this.options.log.warn({ err: error }, 'could not renew leases; they may expire and be taken over'),
     );
   }
 
@@ -147,7 +154,12 @@ export class Worker {
   private async process(row: InboxRow): Promise<void> {
     const { store, handler, settings } = this.options;
     const now = this.options.now ?? (() => new Date());
-    const log = this.options.log.child({ deliveryId: row.id, forge: row.forge, event: row.event, attempt: row.attempts });
+    const log = this.options.log.child({
+      deliveryId: row.id,
+      forge: row.forge,
+      event: row.event,
+      attempt: row.attempts,
+    });
     const startedAt = performance.now();
     const count = (result: AttemptResult) =>
       (this.options.metrics ?? DISCARD_METRICS).record({
@@ -155,20 +167,28 @@ export class Worker {
         forge: row.forge,
         result,
         processingSeconds: (performance.now() - startedAt) / 1000,
-        intakeToDoneSeconds: result === 'done' ? Math.max(0, now().getTime() - Date.parse(row.receivedAt)) / 1000 : null,
+        intakeToDoneSeconds:
+          result === 'done' ? Math.max(0, now().getTime() - Date.parse(row.receivedAt)) / 1000 : null,
       });
     try {
       const outcome = await handler(row, log);
       const committed = await store.complete(row.seq, this.id, outcome);
       count(committed ? 'done' : 'lease_lost');
-      if (committed) log.info({ transitions: outcome.transitions?.length ?? 0, actions: outcome.audit?.length ?? 0 }, 'delivery processed');
+      if (committed)
+        log.info(
+          { transitions: outcome.transitions?.length ?? 0, actions: outcome.audit?.length ?? 0 },
+          'delivery processed',
+        );
       else log.warn('claim expired before completion; another worker will process this delivery');
     } catch (error) {
       const when = retryAt(error, row.attempts, settings, now());
       const message = error instanceof Error ? error.message : String(error);
       if (isForgeError(error) && error.kind === 'auth' && !this.authErrorLogged) {
         this.authErrorLogged = true;
-        log.error({ status: error.status }, `forge refused our credentials (${message}): check the ${row.forge} token and its scopes`);
+        log.error(
+          { status: error.status },
+          `forge refused our credentials (${message}): check the ${row.forge} token and its scopes`,
+        );
       }
       try {
         await store.fail(row.seq, this.id, message, when);

@@ -14,11 +14,17 @@ export function allowList(setting: string, entries: readonly (string | number)[]
   const allowed = new Set(entries.map((entry) => String(entry).toLowerCase()));
   return {
     setting,
-    allows: (...names) => names.some((name) => (typeof name === 'string' || typeof name === 'number') && allowed.has(String(name).toLowerCase())),
+    allows: (...names) =>
+      names.some(
+        (name) => (typeof name === 'string' || typeof name === 'number') && allowed.has(String(name).toLowerCase()),
+      ),
   };
 }
 
 /** A plain property read on an unvalidated payload: the allow-list is checked before the full parse. */
 export function field(value: unknown, ...path: string[]): unknown {
-  return path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 }

@@ -25,7 +25,10 @@ function githubCredentials(config: Config): GithubCredentials | null {
 /** Which forges act for real: credentials present and dryRun not forced. The one rule for it. */
 export function liveForges(config: Config): { gitlab: boolean; github: boolean } {
   const forcedDryRun = config.dryRun === true;
-  return { gitlab: !forcedDryRun && Boolean(config.gitlab.token), github: !forcedDryRun && githubCredentials(config) !== null };
+  return {
+    gitlab: !forcedDryRun && Boolean(config.gitlab.token),
+    github: !forcedDryRun && githubCredentials(config) !== null,
+  };
 }
 
 export function createForgeClients(
@@ -42,9 +45,19 @@ export function createForgeClients(
  * at once), and rate limits waited out up to `backfill.maxWaitSeconds` instead of handed back, since
  * there is no engine to reschedule.
  */
-export function createBackfillClients(config: Config, log: Pick<Logger, 'info'>, overrides: PolicyOverrides = {}): ForgeClients {
+export function createBackfillClients(
+  config: Config,
+  log: Pick<Logger, 'info'>,
+  overrides: PolicyOverrides = {},
+): ForgeClients {
   const { concurrency, maxWaitSeconds, retries } = config.backfill;
-  return buildClients(config, log, () => ({ quickRetries: retries, maxInCallWaitMs: maxWaitSeconds * 1000, ...overrides, concurrency }), concurrency, DISCARD_METRICS);
+  return buildClients(
+    config,
+    log,
+    () => ({ quickRetries: retries, maxInCallWaitMs: maxWaitSeconds * 1000, ...overrides, concurrency }),
+    concurrency,
+    DISCARD_METRICS,
+  );
 }
 
 function buildClients(
@@ -67,7 +80,11 @@ function buildClients(
     : null;
   const github = githubAuth
     ? new GithubClient({
-        auth: new GithubAuth(config.github.apiUrl, githubAuth, new RequestPolicy({ ...policyOptions('github'), observer: forgeCallObserver(metrics, 'github') })),
+        auth: new GithubAuth(
+          config.github.apiUrl,
+          githubAuth,
+          new RequestPolicy({ ...policyOptions('github'), observer: forgeCallObserver(metrics, 'github') }),
+        ),
         project: config.github.project,
         historyConcurrency,
       })

@@ -70,7 +70,9 @@ export function retryAfterMsFromHeaders(headers: ResponseHeaders, nowMs: number 
 function isRateLimited(status: number, message: string, headers: ResponseHeaders): boolean {
   if (status === 429) return true;
   if (status !== 403) return false;
-  return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(message);
+  return (
+    headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(message)
+  );
 }
 
 /** GitHub: after a secondary rate limit without `retry-after`, wait at least a minute before trying again. */
@@ -113,7 +115,9 @@ export function forgeErrorFromResponse(failure: FailedResponse, nowMs: number = 
     );
   }
   if (status === 404 || status === 410) {
-    return new ForgeError('not-found', `${title} ${request}: ${status} ${message} (deleted or moved?)`, status, null, { cause });
+    return new ForgeError('not-found', `${title} ${request}: ${status} ${message} (deleted or moved?)`, status, null, {
+      cause,
+    });
   }
   return new ForgeError('rejected', `${title} ${request}: ${status} ${message}`, status, null, { cause });
 }

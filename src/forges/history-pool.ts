@@ -24,7 +24,13 @@ export async function* concurrentHistories<Issue>(
         return;
       }
       const slot = next++;
-      inFlight.set(slot, historyOf(step.value).then((entries) => ({ slot, entries }), (error: unknown) => ({ slot, error })));
+      inFlight.set(
+        slot,
+        historyOf(step.value).then(
+          (entries) => ({ slot, entries }),
+          (error: unknown) => ({ slot, error }),
+        ),
+      );
     }
   };
   try {
@@ -40,6 +46,11 @@ export async function* concurrentHistories<Issue>(
 }
 
 /** The entry that carries an issue's creation time (and title) into backfill. */
-export function createdEntry(ref: LabelHistoryEntry['ref'], at: string, title: string, actor: string): LabelHistoryEntry {
+export function createdEntry(
+  ref: LabelHistoryEntry['ref'],
+  at: string,
+  title: string,
+  actor: string,
+): LabelHistoryEntry {
   return { ref, label: '', action: 'created', at, actor, title };
 }

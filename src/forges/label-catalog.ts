@@ -27,16 +27,44 @@ export function presetLabels(config: Config): LabelSpec[] {
     names.map((name) => ({ name, color, description: description(name) }));
   return [
     ...stages,
-    { name: `${stagePrefix}${preset.holdStage}`, color: SIDE, description: 'Paused; returns to the stage it came from' },
-    ...plain(['sow-request', 'strategic-initiative', 'implementation'].map((k) => `${typePrefix}${k}`), '#6666c4', (n) => `Issue kind: ${n.slice(typePrefix.length)}`),
-    ...plain(preset.initiativeStages.map((s) => `${initiativePrefix}${s}`), '#9e5400', (n) => `Strategic initiative: ${n.slice(initiativePrefix.length)}`),
-    ...plain(['smb', 'mm', 'enterprise', 'strategic'].map((s) => `${segmentPrefix}${s}`), '#4b4ba3', (n) => `Customer segment: ${n.slice(segmentPrefix.length)}`),
-    ...plain(['outcome::won', 'outcome::lost', 'outcome::disqualified'], SIDE, (n) => `Engagement outcome: ${n.slice('outcome::'.length)}`),
-    ...plain(['health::green', 'health::yellow', 'health::red'], '#c17d10', (n) => `Health: ${n.slice('health::'.length)}`),
+    {
+      name: `${stagePrefix}${preset.holdStage}`,
+      color: SIDE,
+      description: 'Paused; returns to the stage it came from',
+    },
+    ...plain(
+      ['sow-request', 'strategic-initiative', 'implementation'].map((k) => `${typePrefix}${k}`),
+      '#6666c4',
+      (n) => `Issue kind: ${n.slice(typePrefix.length)}`,
+    ),
+    ...plain(
+      preset.initiativeStages.map((s) => `${initiativePrefix}${s}`),
+      '#9e5400',
+      (n) => `Strategic initiative: ${n.slice(initiativePrefix.length)}`,
+    ),
+    ...plain(
+      ['smb', 'mm', 'enterprise', 'strategic'].map((s) => `${segmentPrefix}${s}`),
+      '#4b4ba3',
+      (n) => `Customer segment: ${n.slice(segmentPrefix.length)}`,
+    ),
+    ...plain(
+      ['outcome::won', 'outcome::lost', 'outcome::disqualified'],
+      SIDE,
+      (n) => `Engagement outcome: ${n.slice('outcome::'.length)}`,
+    ),
+    ...plain(
+      ['health::green', 'health::yellow', 'health::red'],
+      '#c17d10',
+      (n) => `Health: ${n.slice('health::'.length)}`,
+    ),
     { name: needsInfo, color: WARN, description: 'The request is missing required fields (see the bot comment)' },
     { name: taReview, color: WARN, description: 'Needs technical-architect review before approval' },
     { name: 'review::ta-approved', color: DELIVERY, description: 'Technical-architect review done' },
-    { name: 'status::blocked', color: WARN, description: 'Blocked; time here can be excluded from the active duration' },
+    {
+      name: 'status::blocked',
+      color: WARN,
+      description: 'Blocked; time here can be excluded from the active duration',
+    },
     { name: 'escalated', color: WARN, description: 'Escalated to management' },
   ];
 }

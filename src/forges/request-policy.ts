@@ -123,4 +123,3 @@ export class RequestPolicy {
     return Math.round(this.random() * this.retryBaseDelayMs * 2 ** retry);
   }
 }
-

@@ -16,7 +16,11 @@ function githubWebBase(apiUrl: string): string {
  * exact on GitHub (`owner/repo/issues/n`); on GitLab, where the project is known only by its id,
  * the project's page (`/projects/:id`), as GitLab has no address for an issue by project id.
  */
-export function issueWebUrl(ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>, state: Pick<IssueState, 'extra'> | null, config: Config): string {
+export function issueWebUrl(
+  ref: Pick<IssueRef, 'forge' | 'project' | 'iid'>,
+  state: Pick<IssueState, 'extra'> | null,
+  config: Config,
+): string {
   const known = state && readWebUrl(state.extra);
   if (known && /^https?:\/\//.test(known)) return known;
   if (ref.forge === 'github') return `${githubWebBase(config.github.apiUrl)}/${ref.project}/issues/${ref.iid}`;

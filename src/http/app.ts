@@ -36,7 +36,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'BK_NOT_FOUND'));
 
   await app.register(healthRoutes, { store: options.store, workerRunning: options.workerRunning });
-  await app.register(webhookRoutes, { store: options.store, webhooks: options.webhooks, onStored: options.onStored, metrics: options.metrics });
+  await app.register(webhookRoutes, {
+    store: options.store,
+    webhooks: options.webhooks,
+    onStored: options.onStored,
+    metrics: options.metrics,
+  });
   for (const routes of options.routes ?? []) await app.register(routes);
   return app;
 }

@@ -16,7 +16,9 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (app, {
     const { token: _token, ...query } = (request.query ?? {}) as Record<string, unknown>;
     const parsed = auditQuerySchema.safeParse(query);
     if (!parsed.success) {
-      return sendError(reply, 'BK_AUDIT_BAD_QUERY', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return sendError(reply, 'BK_AUDIT_BAD_QUERY', {
+        issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
     }
     return { entries: await store.audit(parsed.data) };
   });

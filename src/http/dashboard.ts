@@ -53,11 +53,16 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     options.reports ??
     inProcessAnswers(store, config, {
       now,
-      onRefreshError: (error) => app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
+      onRefreshError: (error) =>
+        app.log.warn({ err: error }, 'dashboard: refreshing the snapshot failed; serving the previous one'),
     });
   const assets = loadAssets();
   const assetUrl = (name: string) => `/dashboard/assets/${name}?v=${assets.get(name)?.version ?? 'missing'}`;
-  const assetUrls: AssetUrls = { css: assetUrl('dashboard.css'), js: assetUrl('dashboard.js'), icon: assetUrl('icon.svg') };
+  const assetUrls: AssetUrls = {
+    css: assetUrl('dashboard.css'),
+    js: assetUrl('dashboard.js'),
+    icon: assetUrl('icon.svg'),
+  };
 
   app.get<{ Params: { name: string } }>('/dashboard/assets/:name', async (request, reply) => {
     const asset = assets.get(request.params.name);
@@ -89,7 +94,14 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     const answer = await reports.answer({ format: 'dashboard', filter: filter.filter, echo: filter.echo });
     if (!('dashboard' in answer)) throw new Error('dashboard: expected the report data');
     const { report, choices, storeHasTransitions } = answer.dashboard;
-    const view = dashboardView(report, { selection: parsed.selection, metricsQuery, token: parsed.token, choices, storeHasTransitions, kpiDefinition });
+    const view = dashboardView(report, {
+      selection: parsed.selection,
+      metricsQuery,
+      token: parsed.token,
+      choices,
+      storeHasTransitions,
+      kpiDefinition,
+    });
     return reply.send(renderDashboard(view, assetUrls));
   });
 
@@ -104,7 +116,9 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
         return sendError(reply, 'BK_NOT_FOUND');
       }
       const ref = { forge, project, iid } as const;
-      return reply.header('referrer-policy', 'no-referrer').redirect(issueWebUrl(ref, await store.getIssueState(ref), config), 302);
+      return reply
+        .header('referrer-policy', 'no-referrer')
+        .redirect(issueWebUrl(ref, await store.getIssueState(ref), config), 302);
     },
   );
 };

@@ -53,7 +53,11 @@ export const HTTP_ERRORS = {
   },
   BK_AUDIT_BAD_QUERY: { status: 400, error: 'bad query', meaning: 'a /audit query parameter is invalid' },
   BK_DASHBOARD_BAD_QUERY: { status: 400, meaning: 'the /dashboard filters are invalid; the answer is an HTML page' },
-  BK_NOT_FOUND: { status: 404, error: 'not found', meaning: 'no such route, dashboard asset, dashboard issue link or status link' },
+  BK_NOT_FOUND: {
+    status: 404,
+    error: 'not found',
+    meaning: 'no such route, dashboard asset, dashboard issue link or status link',
+  },
   BK_BODY_TOO_LARGE: {
     status: 413,
     error: 'body too large',

@@ -61,7 +61,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     options.reports ??
     inProcessAnswers(store, config, {
       now,
-      onRefreshError: (error) => app.log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
+      onRefreshError: (error) =>
+        app.log.warn({ err: error }, 'metrics: refreshing the table failed; serving the previous one'),
     });
 
   app.addHook('preHandler', bearerGuard(config.metricsToken));
@@ -76,7 +77,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     }
     const format = parsed.format ?? negotiate(request.headers.accept);
     const query: MetricsQuery =
-      format === 'json' ? { format, filter: parsed.filter, echo: parsed.echo, limit: parsed.limit } : { format, filter: parsed.filter };
+      format === 'json'
+        ? { format, filter: parsed.filter, echo: parsed.echo, limit: parsed.limit }
+        : { format, filter: parsed.filter };
     const answer = await reports.answer(query);
     if (!('body' in answer)) throw new Error('metrics: expected a response body');
     return reply.type(CONTENT_TYPES[format]).send(answer.body);
@@ -89,7 +92,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       return badRequest(reply, String(issue.path[0]), issue.message);
     }
     const answered = await answerIssue(store, reports, settings, parsed.data, now().getTime());
-    if (!answered) return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
+    if (!answered)
+      return sendError(reply, 'BK_METRICS_ISSUE_NOT_FOUND', { message: 'no transitions recorded for this issue' });
     return reply.send(answered.report);
   });
 };

@@ -39,7 +39,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   app.post<{ Params: { forge: string } }>('/webhooks/:forge', async (request, reply) => {
     const forge = options.webhooks[request.params.forge as ForgeName];
-    if (!forge) return sendError(reply, 'BK_WEBHOOK_UNKNOWN_FORGE', { error: `unknown forge '${request.params.forge}'` });
+    if (!forge)
+      return sendError(reply, 'BK_WEBHOOK_UNKNOWN_FORGE', { error: `unknown forge '${request.params.forge}'` });
     const count = (outcome: DeliveryOutcome) => metrics.record({ type: 'delivery', forge: forge.forge, outcome });
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (!(await forge.verify(request.headers, raw))) {
@@ -71,7 +72,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     }
     if (classified.accept.id.length > MAX_DELIVERY_ID_LENGTH) {
       count('invalid');
-      return sendError(reply, 'BK_WEBHOOK_PAYLOAD_REJECTED', { detail: `delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters` });
+      return sendError(reply, 'BK_WEBHOOK_PAYLOAD_REJECTED', {
+        detail: `delivery id is longer than ${MAX_DELIVERY_ID_LENGTH} characters`,
+      });
     }
 
     const delivery = { ...classified.accept, body: text, receivedAt: new Date().toISOString() };

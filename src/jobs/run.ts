@@ -40,7 +40,9 @@ export async function runLeasedJob<Result>(job: LeasedJob<Result>, deps: JobRunD
     return !lost;
   };
   const heartbeat = setInterval(() => {
-    stillHeld().catch((error: unknown) => log.warn({ err: error, job: job.name }, `${job.name}: renewing the lease failed`));
+    stillHeld().catch((error: unknown) =>
+      log.warn({ err: error, job: job.name }, `${job.name}: renewing the lease failed`),
+    );
   }, job.leaseMs / 3);
   heartbeat.unref();
   try {

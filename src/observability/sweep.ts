@@ -17,7 +17,11 @@ export interface SweepMetrics {
 
 export function sweepMetrics(registry: Registry): SweepMetrics {
   return {
-    runs: new Counter({ name: 'boardkeeper_sweep_runs_total', help: 'Runs of the time-driven sweep', registers: [registry] }),
+    runs: new Counter({
+      name: 'boardkeeper_sweep_runs_total',
+      help: 'Runs of the time-driven sweep',
+      registers: [registry],
+    }),
     actions: new Counter({
       name: 'boardkeeper_sweep_actions_total',
       help: 'Actions of the time-driven sweep, by policy, action and result (planned: dry-run)',

@@ -25,7 +25,8 @@ export function matches(condition: PolicyCondition, facts: PolicyFacts, kpi: str
     () => condition.burn === undefined || (facts.effort.burn !== null && inShare(facts.effort.burn, condition.burn)),
     () => condition.running === undefined || condition.running === running,
     () => condition.status === undefined || (duration?.status != null && condition.status.includes(duration.status)),
-    () => condition.elapsedDays === undefined || (duration !== undefined && inRange(duration.ms, condition.elapsedDays)),
+    () =>
+      condition.elapsedDays === undefined || (duration !== undefined && inRange(duration.ms, condition.elapsedDays)),
     () => condition.any === undefined || condition.any.some((inner) => matches(inner, facts, kpi)),
     () => condition.not === undefined || !matches(condition.not, facts, kpi),
   ];

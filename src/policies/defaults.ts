@@ -41,11 +41,17 @@ export function defaultPolicies(config: Pick<Config, 'durations' | 'preset'>): R
   const slaRunning = { duration: kpi, running: true, stage: IMPLEMENTATION_PATH };
   // Finished work left open (a done initiative) is not stale.
   const preset = PRESETS[config.preset] ?? DEFAULT_PRESET;
-  const finished = [...new Set([...durations.terminalStages, preset.closedStage ?? 'closed', preset.initiativeClosedStage ?? 'done'])];
+  const finished = [
+    ...new Set([...durations.terminalStages, preset.closedStage ?? 'closed', preset.initiativeClosedStage ?? 'done']),
+  ];
   return {
     'implementation-at-risk': {
       when: { ...slaRunning, status: ['at-risk'] },
-      actions: [{ addLabel: SLA_LABELS.atRisk }, { comment: { marker: SLA_MARKER, body: AT_RISK_BODY } }, { alert: 'at-risk' }],
+      actions: [
+        { addLabel: SLA_LABELS.atRisk },
+        { comment: { marker: SLA_MARKER, body: AT_RISK_BODY } },
+        { alert: 'at-risk' },
+      ],
       resolve: [],
     },
     'implementation-breached': {

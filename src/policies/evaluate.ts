@@ -40,20 +40,40 @@ function plan(
       labels.delete(action.removeLabel);
     } else if ('comment' in action) {
       const { marker, body } = action.comment;
-      const step: PolicyStep = { policy: policy.name, type: 'comment', marker, body: `${marker}\n${fill(body, values)}` };
+      const step: PolicyStep = {
+        policy: policy.name,
+        type: 'comment',
+        marker,
+        body: `${marker}\n${fill(body, values)}`,
+      };
       steps.push(step);
       if (templateShowsForecast(body)) showingForecast.add(step);
     } else {
       const template = action.summary ?? ALERT_SUMMARIES[action.alert]!;
       const summary = fill(template, values);
-      const issue = { ...facts.ref, ...(facts.url ? { url: facts.url } : {}), ...(facts.title ? { title: facts.title } : {}) };
-      const details = { policy: policy.name, stage: facts.stage, elapsedDays: values.elapsedDays, leftDays: values.leftDays, idleDays: values.idleDays };
-      const step: PolicyStep = { policy: policy.name, type: 'alert', alert: { kind: action.alert, at, issue, summary, details } };
+      const issue = {
+        ...facts.ref,
+        ...(facts.url ? { url: facts.url } : {}),
+        ...(facts.title ? { title: facts.title } : {}),
+      };
+      const details = {
+        policy: policy.name,
+        stage: facts.stage,
+        elapsedDays: values.elapsedDays,
+        leftDays: values.leftDays,
+        idleDays: values.idleDays,
+      };
+      const step: PolicyStep = {
+        policy: policy.name,
+        type: 'alert',
+        alert: { kind: action.alert, at, issue, summary, details },
+      };
       steps.push(step);
       if (templateShowsForecast(template)) showingForecast.add(step);
     }
   }
-  const labelStep: PolicyStep[] = add.length > 0 || remove.length > 0 ? [{ policy: policy.name, type: 'labels', add, remove }] : [];
+  const labelStep: PolicyStep[] =
+    add.length > 0 || remove.length > 0 ? [{ policy: policy.name, type: 'labels', add, remove }] : [];
   return [...labelStep, ...steps];
 }
 
@@ -64,7 +84,13 @@ function plan(
  * policy acts. Steps on the same comment marker collapse into the last one. The forecast is only
  * text (`facts.forecast`); `showsForecast` tells whether any step shows it. Pure.
  */
-export function evaluatePolicies(facts: PolicyFacts, policies: readonly Policy[], nowMs: number, memory: PolicyMemory, kpi: string): Evaluation {
+export function evaluatePolicies(
+  facts: PolicyFacts,
+  policies: readonly Policy[],
+  nowMs: number,
+  memory: PolicyMemory,
+  kpi: string,
+): Evaluation {
   const at = new Date(nowMs).toISOString();
   const fired = { ...memory.fired };
   const labels = new Set(facts.labels);

@@ -5,7 +5,10 @@ import { defaultPolicies } from './defaults.js';
 import type { Policy } from './types.js';
 
 /** Every value of one field named anywhere in a condition, `any` and `not` included. */
-function named(condition: PolicyCondition, field: (c: PolicyCondition) => readonly string[] | string | undefined): string[] {
+function named(
+  condition: PolicyCondition,
+  field: (c: PolicyCondition) => readonly string[] | string | undefined,
+): string[] {
   const own = field(condition);
   return [
     ...(own === undefined ? [] : typeof own === 'string' ? [own] : own),
@@ -31,9 +34,11 @@ export function resolvePolicies(config: Pick<Config, 'durations' | 'policies' | 
   return mergePolicies(config).map((policy) => {
     if (!policy.when || !policy.actions) throw new Error(`policies.${policy.name}: needs \`when\` and \`actions\``);
     const unknown = named(policy.when, (c) => c.duration).find((duration) => !known.has(duration));
-    if (unknown) throw new Error(`policies.${policy.name}: no duration definition is named "${unknown}" (durations.definitions)`);
+    if (unknown)
+      throw new Error(`policies.${policy.name}: no duration definition is named "${unknown}" (durations.definitions)`);
     const unknownStage = named(policy.when, (c) => c.stage).find((stage) => !stages.has(stage));
-    if (unknownStage) throw new Error(`policies.${policy.name}: no board has a stage "${unknownStage}" (preset ${config.preset})`);
+    if (unknownStage)
+      throw new Error(`policies.${policy.name}: no board has a stage "${unknownStage}" (preset ${config.preset})`);
     return policy as Policy;
   });
 }
@@ -46,7 +51,14 @@ function mergePolicies(config: Pick<Config, 'durations' | 'policies' | 'preset'>
     const override = config.policies?.[name] ?? {};
     if (override.enabled === false) return [];
     const base = shipped[name];
-    return [{ name, when: override.when ?? base?.when, actions: override.actions ?? base?.actions, resolve: override.resolve ?? base?.resolve ?? [] }];
+    return [
+      {
+        name,
+        when: override.when ?? base?.when,
+        actions: override.actions ?? base?.actions,
+        resolve: override.resolve ?? base?.resolve ?? [],
+      },
+    ];
   });
 }
 
@@ -58,7 +70,9 @@ export function policyLabels(config: Pick<Config, 'durations' | 'policies' | 'pr
   if (!labels) {
     labels = new Set(
       mergePolicies(config).flatMap((policy) =>
-        [...(policy.actions ?? []), ...(policy.resolve ?? [])].flatMap((a) => ('addLabel' in a ? [a.addLabel] : 'removeLabel' in a ? [a.removeLabel] : [])),
+        [...(policy.actions ?? []), ...(policy.resolve ?? [])].flatMap((a) =>
+          'addLabel' in a ? [a.addLabel] : 'removeLabel' in a ? [a.removeLabel] : [],
+        ),
       ),
     );
     labelsCache.set(config, labels);
@@ -72,10 +86,14 @@ const markersCache = new WeakMap<object, readonly string[]>();
  * The hidden markers of the bot's comments (the rules' report, the policies' comments): a comment
  * carrying one is the bot's, whichever account posted it, and is not a person's activity.
  */
-export function botCommentMarkers(config: Pick<Config, 'durations' | 'policies' | 'preset' | 'labels'>): readonly string[] {
+export function botCommentMarkers(
+  config: Pick<Config, 'durations' | 'policies' | 'preset' | 'labels'>,
+): readonly string[] {
   let markers = markersCache.get(config);
   if (!markers) {
-    const fromPolicies = mergePolicies(config).flatMap((policy) => (policy.actions ?? []).flatMap((a) => ('comment' in a ? [a.comment.marker] : [])));
+    const fromPolicies = mergePolicies(config).flatMap((policy) =>
+      (policy.actions ?? []).flatMap((a) => ('comment' in a ? [a.comment.marker] : [])),
+    );
     markers = [...new Set([config.labels.commentMarker, ...fromPolicies])];
     markersCache.set(config, markers);
   }

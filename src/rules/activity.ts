@@ -6,7 +6,10 @@ function onlyPolicyLabels(event: IssueEvent, policyLabels: ReadonlySet<string>):
   if (event.action !== 'labeled' && event.action !== 'unlabeled') return false;
   const before = new Set(event.labelsBefore);
   const after = new Set(event.labelsAfter);
-  const changed = [...event.labelsBefore.filter((l) => !after.has(l)), ...event.labelsAfter.filter((l) => !before.has(l))];
+  const changed = [
+    ...event.labelsBefore.filter((l) => !after.has(l)),
+    ...event.labelsAfter.filter((l) => !before.has(l)),
+  ];
   return changed.length > 0 && changed.every((label) => policyLabels.has(label));
 }
 
@@ -29,6 +32,7 @@ export function nextActivity(
   policyLabels: ReadonlySet<string>,
   botMarkers: readonly string[],
 ): Activity {
-  if (!event.actor.isBot && !onlyPolicyLabels(event, policyLabels) && !botComment(event, botMarkers)) return { personAt: event.occurredAt };
+  if (!event.actor.isBot && !onlyPolicyLabels(event, policyLabels) && !botComment(event, botMarkers))
+    return { personAt: event.occurredAt };
   return { personAt: (prior && readPersonActivity(prior.extra)) ?? prior?.updatedAt ?? null };
 }

@@ -10,13 +10,22 @@ function problemLine(problem: Problem): string {
  * Null when there is nothing to say and nothing was said before; once a comment exists it is
  * updated, so a fixed issue says it is fixed.
  */
-export function renderReport(validation: Validation | null, marker: string, needsInfo: string, commentedBefore: boolean): string | null {
+export function renderReport(
+  validation: Validation | null,
+  marker: string,
+  needsInfo: string,
+  commentedBefore: boolean,
+): string | null {
   if (!validation) return null;
   const { errors, warnings, progress } = validation;
   if (errors.length === 0 && warnings.length === 0 && !progress && !commentedBefore) return null;
   const lines = [marker, `**boardkeeper** checked this ${TEMPLATES[validation.template].name}.`, ''];
   if (errors.length > 0)
-    lines.push(`**Please fix ${errors.length === 1 ? 'this' : `these ${errors.length}`}** (the issue is labelled \`${needsInfo}\` until then):`, ...errors.map(problemLine), '');
+    lines.push(
+      `**Please fix ${errors.length === 1 ? 'this' : `these ${errors.length}`}** (the issue is labelled \`${needsInfo}\` until then):`,
+      ...errors.map(problemLine),
+      '',
+    );
   else lines.push('All required information is present.', '');
   if (warnings.length > 0) lines.push('**Worth a look:**', ...warnings.map(problemLine), '');
   if (progress) {

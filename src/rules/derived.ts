@@ -30,9 +30,11 @@ export function planDerived(
 ): void {
   const canonicalPresent = new Set(labels.map(vocab.canonical));
   for (const label of wanted)
-    if (!lastWanted.includes(label) && !canonicalPresent.has(label)) addLabel(ops, vocab.written(label), 'from the template fields');
+    if (!lastWanted.includes(label) && !canonicalPresent.has(label))
+      addLabel(ops, vocab.written(label), 'from the template fields');
   for (const label of lastWanted) {
     if (wanted.includes(label)) continue;
-    for (const present of labels) if (vocab.canonical(present) === label) removeLabel(ops, present, 'no longer called for by the fields');
+    for (const present of labels)
+      if (vocab.canonical(present) === label) removeLabel(ops, present, 'no longer called for by the fields');
   }
 }

@@ -37,7 +37,13 @@ export function initialState(event: IssueEvent): IssueState {
 }
 
 /** Events the rules leave alone (an assignment changes no label; the pipeline records it). */
-const INERT: ReadonlySet<IssueEvent['action']> = new Set(['deleted', 'transferred', 'assigned', 'unassigned', 'effort_changed']);
+const INERT: ReadonlySet<IssueEvent['action']> = new Set([
+  'deleted',
+  'transferred',
+  'assigned',
+  'unassigned',
+  'effort_changed',
+]);
 
 function authorOf(event: IssueEvent, memory: RulesMemory): string | null {
   return event.author ?? memory.author ?? (event.action === 'opened' ? event.actor.login : null);
@@ -96,7 +102,9 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
     prefixed(canonicalLabels, config.labels.segmentPrefix) ??
     prior.segment;
   const progress = validation?.progress;
-  const criteriaComplete = progress ? progress.total > 0 && progress.checked === progress.total : memory.criteriaComplete;
+  const criteriaComplete = progress
+    ? progress.total > 0 && progress.checked === progress.total
+    : memory.criteriaComplete;
   const inFlight = stillInFlight(memory, event);
   const family = vocab.family(kind);
 
@@ -105,7 +113,12 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
   const wanted = validation ? wantedLabels(validation, canonicalLabels, vocab) : memory.derived;
   if (validation) planDerived(wanted, memory.derived, event.labelsAfter, vocab, ops);
 
-  const report = renderReport(validation, config.labels.commentMarker, config.labels.needsInfo, prior.commentDigest !== null);
+  const report = renderReport(
+    validation,
+    config.labels.commentMarker,
+    config.labels.needsInfo,
+    prior.commentDigest !== null,
+  );
   const reportDigest = report === null ? prior.commentDigest : digest(report);
   const labels = labelAction(ops, event.labelsAfter, inFlight);
   const actions: Action[] = [];
@@ -142,7 +155,10 @@ function decideActive(event: IssueEvent, prior: IssueState, memory: RulesMemory,
       createdAt: prior.createdAt ?? event.createdAt ?? null,
       closedAt: event.state === 'closed' ? (prior.closedAt ?? event.occurredAt) : null,
       updatedAt: event.occurredAt,
-      extra: updateIssueMemory(prior.extra, { rules: nextMemory, fields: validation ? durationFields(validation) : undefined }),
+      extra: updateIssueMemory(prior.extra, {
+        rules: nextMemory,
+        fields: validation ? durationFields(validation) : undefined,
+      }),
     },
   };
 }
@@ -196,8 +212,14 @@ export function decide(event: IssueEvent, previous: IssueState | null, config: C
   // A person's assignment is activity on GitHub as on GitLab (where it arrives as an update).
   const activity = nextActivity(event, previous, policyLabels(config), botCommentMarkers(config));
   // A comment is activity and nothing else: no label, stage, field or transition comes of it.
-  if (event.action === 'commented') return { actions: [], transitions: [], state: { ...prior, extra: updateIssueMemory(prior.extra, { activity }) } };
-  if (INERT.has(event.action)) return { actions: [], transitions: [], state: { ...prior, updatedAt: event.occurredAt, extra: updateIssueMemory(prior.extra, { activity }) } };
+  if (event.action === 'commented')
+    return { actions: [], transitions: [], state: { ...prior, extra: updateIssueMemory(prior.extra, { activity }) } };
+  if (INERT.has(event.action))
+    return {
+      actions: [],
+      transitions: [],
+      state: { ...prior, updatedAt: event.occurredAt, extra: updateIssueMemory(prior.extra, { activity }) },
+    };
   const decision = decideActive(event, prior, readRulesMemory(prior.extra), vocabularyFor(config));
   return { ...decision, state: { ...decision.state, extra: updateIssueMemory(decision.state.extra, { activity }) } };
 }

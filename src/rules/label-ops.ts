@@ -32,7 +32,9 @@ export function applyOps(labels: string[], ops: LabelOps): string[] {
  */
 export function withScopedExclusivity(labels: string[], added: string[]): string[] {
   const scopeOf = (label: string) => (label.includes('::') ? label.slice(0, label.lastIndexOf('::')) : null);
-  const claimed = new Map(added.flatMap((label) => (scopeOf(label) === null ? [] : [[scopeOf(label)!, label] as const])));
+  const claimed = new Map(
+    added.flatMap((label) => (scopeOf(label) === null ? [] : [[scopeOf(label)!, label] as const])),
+  );
   return labels.filter((label) => {
     const scope = scopeOf(label);
     return scope === null || !claimed.has(scope) || claimed.get(scope) === label;

@@ -83,7 +83,9 @@ function sameLabel(a: string, b: string): boolean {
 function configuredMove(input: StageInput, current: string | null): Move | null {
   const { event, vocab, family, kind } = input;
   const before = new Set(event.labelsBefore);
-  const added = event.labelsAfter.filter((l) => !before.has(l) && vocab.stageOf(l, family) === null).map(vocab.canonical);
+  const added = event.labelsAfter
+    .filter((l) => !before.has(l) && vocab.stageOf(l, family) === null)
+    .map(vocab.canonical);
   for (const rule of vocab.rules) {
     if (rule.kinds && !rule.kinds.includes(kind ?? '')) continue;
     const to = ruleTarget(rule.moveTo, family, otherPrefixes(input));
@@ -101,7 +103,8 @@ function configuredMove(input: StageInput, current: string | null): Move | null 
 function holdLabelRemoved(input: StageInput): boolean {
   const { event, vocab, family, memory } = input;
   return event.labelsBefore.some(
-    (l) => vocab.stageOf(l, family) === family.hold && !event.labelsAfter.includes(l) && !memory.pendingRemove.includes(l),
+    (l) =>
+      vocab.stageOf(l, family) === family.hold && !event.labelsAfter.includes(l) && !memory.pendingRemove.includes(l),
   );
 }
 
@@ -112,18 +115,25 @@ function ruleMove(input: StageInput, current: string | null, present: Present[])
     // The bot's own Status change only mirrors a stage it already recorded; arriving late, it would undo a newer move.
     if (event.actor.isBot) return null;
     const to = stageForOption(event.boardStatus?.to, family);
-    return to && to !== current ? { to, source: 'webhook', reason: `board status set to ${event.boardStatus?.to}` } : null;
+    return to && to !== current
+      ? { to, source: 'webhook', reason: `board status set to ${event.boardStatus?.to}` }
+      : null;
   }
   if (event.action === 'closed' && current !== family.closed && (current !== null || kind !== null))
     return { to: closeTarget(input), source: 'rule', reason: 'issue closed' };
   if (event.action === 'reopened' && current === family.closed) {
-    const back = prior.stageBeforeClose && prior.stageBeforeClose !== family.closed ? prior.stageBeforeClose : family.initial;
+    const back =
+      prior.stageBeforeClose && prior.stageBeforeClose !== family.closed ? prior.stageBeforeClose : family.initial;
     return { to: back, source: 'rule', reason: 'issue reopened' };
   }
   if (current === null && kind !== null && event.state === 'open' && present.length === 0)
     return { to: family.initial, source: 'rule', reason: 'opened from a template' };
   if (current === family.hold && present.length === 0 && prior.stageBeforeHold && holdLabelRemoved(input))
-    return { to: prior.stageBeforeHold, source: 'rule', reason: `${family.hold} removed: back to ${prior.stageBeforeHold}` };
+    return {
+      to: prior.stageBeforeHold,
+      source: 'rule',
+      reason: `${family.hold} removed: back to ${prior.stageBeforeHold}`,
+    };
   return configuredMove(input, current);
 }
 
@@ -178,13 +188,24 @@ export function planStage(input: StageInput, ops: LabelOps): StageOutcome {
   const move = movedByEvent ? null : ruleMove(input, out.stage, present);
   if (move) {
     for (const p of present) if (p.stage !== move.to) drop(p.label, move.reason);
-    if (!present.some((p) => p.stage === move.to)) addLabel(ops, vocab.written(`${family.prefix}${move.to}`), move.reason);
+    if (!present.some((p) => p.stage === move.to))
+      addLabel(ops, vocab.written(`${family.prefix}${move.to}`), move.reason);
     record(move.to, move.source);
   }
 
-  if (event.action === 'board_status_changed') out.boardStage = stageForOption(event.boardStatus?.to, family) ?? out.boardStage;
-  else if (event.forge === 'github' && out.stage !== null && out.stage !== prior.stage && out.stage !== out.boardStage) {
-    out.boardAction = { type: 'board-status', stage: out.stage, reason: `mirror ${family.prefix}${out.stage} on the board` };
+  if (event.action === 'board_status_changed')
+    out.boardStage = stageForOption(event.boardStatus?.to, family) ?? out.boardStage;
+  else if (
+    event.forge === 'github' &&
+    out.stage !== null &&
+    out.stage !== prior.stage &&
+    out.stage !== out.boardStage
+  ) {
+    out.boardAction = {
+      type: 'board-status',
+      stage: out.stage,
+      reason: `mirror ${family.prefix}${out.stage} on the board`,
+    };
     out.boardStage = out.stage;
   }
   return out;

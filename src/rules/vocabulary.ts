@@ -75,7 +75,10 @@ export function vocabularyFor(config: Config): Vocabulary {
       return key === '' ? null : (family.stages.find((s) => slug(s) === key) ?? key);
     },
     kindOf(labels, template) {
-      const kinds = labels.map(canonical).filter((l) => l.startsWith(typePrefix)).map((l) => slug(l.slice(typePrefix.length)));
+      const kinds = labels
+        .map(canonical)
+        .filter((l) => l.startsWith(typePrefix))
+        .map((l) => slug(l.slice(typePrefix.length)));
       return kinds.find((k) => k !== template) ?? kinds[0] ?? null;
     },
   };

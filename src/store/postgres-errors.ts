@@ -19,7 +19,8 @@ const NETWORK_CODES = new Set([
 const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 
 /** node-postgres reports a dropped or never-established connection only in the message. */
-const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed/i;
+const LOST_CONNECTION =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed/i;
 
 export function isConnectionLoss(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -15,7 +15,19 @@ import {
   type InboxRecord,
   type TransitionRecord,
 } from './rows.js';
-import type { ChangeCursor, Changes, Delivery, IssueHistory, LeaseHold, PolicyMemoryRow, InboxRow, InboxStatus, Outcome, Store, TransitionFilter } from './store.js';
+import type {
+  ChangeCursor,
+  Changes,
+  Delivery,
+  IssueHistory,
+  LeaseHold,
+  PolicyMemoryRow,
+  InboxRow,
+  InboxStatus,
+  Outcome,
+  Store,
+  TransitionFilter,
+} from './store.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -259,13 +271,18 @@ export class PostgresStore implements Store {
     return this.withClient(async (client) => {
       // One snapshot for both reads: a completion committing in between is in both or in neither.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const state = await client.query<{ state: unknown }>('SELECT state FROM issue_state WHERE key = $1', [issueKey(ref)]);
+      const state = await client.query<{ state: unknown }>('SELECT state FROM issue_state WHERE key = $1', [
+        issueKey(ref),
+      ]);
       const transitions = await client.query<TransitionRecord>(
         'SELECT * FROM transitions WHERE forge = $1 AND project = $2 AND iid = $3 ORDER BY at, to_stage',
         [ref.forge, ref.project, ref.iid],
       );
       await client.query('COMMIT');
-      return { state: state.rows[0] ? parseIssueState(state.rows[0].state) : null, transitions: transitions.rows.map(toTransition) };
+      return {
+        state: state.rows[0] ? parseIssueState(state.rows[0].state) : null,
+        transitions: transitions.rows.map(toTransition),
+      };
     });
   }
 

@@ -434,9 +434,12 @@ export class SqliteStore implements Store {
     // A read transaction: the engine thread's (or another process's) connection may commit a
     // completion between two statements; inside one, both read the same snapshot of the WAL.
     return this.db.transaction(() => {
-      const row = this.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref)) as { state: string } | undefined;
-      const rows = this.prepare('SELECT * FROM transitions WHERE forge = ? AND project = ? AND iid = ? ORDER BY at, to_stage')
-        .all(ref.forge, ref.project, ref.iid) as TransitionRecord[];
+      const row = this.prepare('SELECT state FROM issue_state WHERE key = ?').get(issueKey(ref)) as
+        | { state: string }
+        | undefined;
+      const rows = this.prepare(
+        'SELECT * FROM transitions WHERE forge = ? AND project = ? AND iid = ? ORDER BY at, to_stage',
+      ).all(ref.forge, ref.project, ref.iid) as TransitionRecord[];
       return { state: row ? parseIssueState(row.state) : null, transitions: rows.map(toTransition) };
     })();
   }

@@ -41,10 +41,12 @@ export class WalSync {
       this.running = null;
       return;
     }
-    this.running = this.sync().then(
-      () => batch.forEach((waiter) => waiter.resolve()),
-      (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
-    ).then(() => this.next());
+    this.running = this.sync()
+      .then(
+        () => batch.forEach((waiter) => waiter.resolve()),
+        (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
+      )
+      .then(() => this.next());
   }
 
   private sync(): Promise<void> {

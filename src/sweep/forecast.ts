@@ -11,7 +11,11 @@ import type { MetricsSettings } from '../metrics/durations/settings.js';
  * asked for, once: a sweep that shows no forecast simulates nothing.
  * Null when the issue's KPI duration is not running.
  */
-export function sweepForecasts(issues: readonly IssueFacts[], settings: MetricsSettings, nowMs: number): (issue: IssueFacts) => string | null {
+export function sweepForecasts(
+  issues: readonly IssueFacts[],
+  settings: MetricsSettings,
+  nowMs: number,
+): (issue: IssueFacts) => string | null {
   const targetDays = kpiTargetDays(settings);
   let history: ForecastHistory | undefined;
   let draws: Float64Array | undefined;

@@ -49,12 +49,21 @@ function sweptIssues(withHistory: IssueFacts[], states: IssueState[]): IssueFact
   const seen = new Set(withHistory.map((facts) => issueKey(facts.id)));
   const stateOnly = states
     .filter((state) => !seen.has(issueKey(state.ref)))
-    .map((state): IssueFacts => ({ id: state.ref, state, kind: state.kind, segment: state.segment, timeline: buildTimeline([]) }));
+    .map(
+      (state): IssueFacts => ({
+        id: state.ref,
+        state,
+        kind: state.kind,
+        segment: state.segment,
+        timeline: buildTimeline([]),
+      }),
+    );
   return [...withHistory, ...stateOnly].filter((facts) => (facts.state?.kind ?? facts.kind) !== null);
 }
 
 function describeStep(step: PolicyStep): string {
-  if (step.type === 'labels') return ['labels', ...step.add.map((l) => `+${l}`), ...step.remove.map((l) => `-${l}`)].join(' ');
+  if (step.type === 'labels')
+    return ['labels', ...step.add.map((l) => `+${l}`), ...step.remove.map((l) => `-${l}`)].join(' ');
   if (step.type === 'comment') return `comment ${step.marker}`;
   return `alert ${step.alert.kind}`;
 }
@@ -77,7 +86,8 @@ interface SweepContext {
 }
 
 async function storeMemory(lease: JobContext, key: string, evaluation: Evaluation): Promise<void> {
-  if (!(await lease.store.putPolicyMemory([{ key, memory: evaluation.memory }], lease.hold))) throw new LeaseLostError(lease.hold.name);
+  if (!(await lease.store.putPolicyMemory([{ key, memory: evaluation.memory }], lease.hold)))
+    throw new LeaseLostError(lease.hold.name);
 }
 
 /**
@@ -88,10 +98,17 @@ async function storeMemory(lease: JobContext, key: string, evaluation: Evaluatio
 async function act(context: SweepContext, facts: PolicyFacts, evaluation: Evaluation): Promise<SweepRow[]> {
   const { options, lease } = context;
   const issue = issueKey(facts.ref);
-  const forgeSteps = evaluation.steps.filter((step): step is Exclude<PolicyStep, { type: 'alert' }> => step.type !== 'alert');
+  const forgeSteps = evaluation.steps.filter(
+    (step): step is Exclude<PolicyStep, { type: 'alert' }> => step.type !== 'alert',
+  );
   const applied: AuditEntry[] = [];
   const rowsFor = (entries: AuditEntry[]) =>
-    entries.map((entry, i) => ({ issue, policy: forgeSteps[i]!.policy, action: describeStep(forgeSteps[i]!), result: rowResult(entry.result) }));
+    entries.map((entry, i) => ({
+      issue,
+      policy: forgeSteps[i]!.policy,
+      action: describeStep(forgeSteps[i]!),
+      result: rowResult(entry.result),
+    }));
   // Before touching the forge: a sweeper that stalled past its lease must not act beside its successor.
   await lease?.keepLease();
   const client = !lease ? null : options.clients[facts.ref.forge];
@@ -117,7 +134,10 @@ async function act(context: SweepContext, facts: PolicyFacts, evaluation: Evalua
   }
   // With no receiver configured nothing is sent: the report says so instead of "applied".
   const alertResult = !lease ? 'planned' : options.alerter === noAlerts ? 'skipped' : 'applied';
-  return [...rowsFor(applied), ...alerts.map((step) => ({ issue, policy: step.policy, action: describeStep(step), result: alertResult }) as const)];
+  return [
+    ...rowsFor(applied),
+    ...alerts.map((step) => ({ issue, policy: step.policy, action: describeStep(step), result: alertResult }) as const),
+  ];
 }
 
 /**
@@ -157,7 +177,11 @@ async function sweep(context: SweepContext): Promise<SweepReport> {
   const startedAt = now().toISOString();
   const policies = resolvePolicies(config);
   const settings = metricsSettings(config);
-  const [states, transitions, memoryRows] = await Promise.all([store.issueStates({}), store.transitions({}), store.policyMemory()]);
+  const [states, transitions, memoryRows] = await Promise.all([
+    store.issueStates({}),
+    store.transitions({}),
+    store.policyMemory(),
+  ]);
   const memories = new Map(memoryRows.map((row) => [row.key, parsePolicyMemory(row.memory)]));
   const nowMs = now().getTime();
   const acting: { facts: PolicyFacts; evaluation: Evaluation }[] = [];
@@ -185,10 +209,12 @@ async function sweep(context: SweepContext): Promise<SweepReport> {
   const results: SweepRow[][] = new Array(acting.length);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < acting.length; i = next++) results[i] = await act(context, acting[i]!.facts, acting[i]!.evaluation);
+    for (let i = next++; i < acting.length; i = next++)
+      results[i] = await act(context, acting[i]!.facts, acting[i]!.evaluation);
   };
   await Promise.all(Array.from({ length: Math.min(ISSUES_AT_ONCE, acting.length) }, lane));
   const rows = results.flat();
-  if (lease && quiet.length > 0 && !(await store.putPolicyMemory(quiet, lease.hold))) throw new LeaseLostError(lease.hold.name);
+  if (lease && quiet.length > 0 && !(await store.putPolicyMemory(quiet, lease.hold)))
+    throw new LeaseLostError(lease.hold.name);
   return { startedAt, durationMs: Math.round(performance.now() - started), rows };
 }

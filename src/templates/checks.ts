@@ -17,7 +17,13 @@ function problem(template: TemplateId, field: string, message: string): Problem 
 }
 
 function first(value: FieldValue | undefined): string | undefined {
-  return Array.isArray(value) ? (typeof value[0] === 'string' ? value[0] : undefined) : typeof value === 'string' ? value : undefined;
+  return Array.isArray(value)
+    ? typeof value[0] === 'string'
+      ? value[0]
+      : undefined
+    : typeof value === 'string'
+      ? value
+      : undefined;
 }
 
 /** Rules that look at more than one field: conditional requirements, date order, thresholds. */
@@ -36,15 +42,24 @@ export function crossFieldChecks(
       result.errors.push(problem(template, field.id, `is required for ${requestType} requests`));
   }
   if (requestType === 'production-deployment' && !answered.has('technical_design_url'))
-    result.warnings.push(problem(template, 'technical_design_url', 'is missing; production deployments should link a technical design'));
+    result.warnings.push(
+      problem(template, 'technical_design_url', 'is missing; production deployments should link a technical design'),
+    );
   const start = first(values['target_start_date']);
   const goLive = first(values['target_go_live_date']);
   if (start && goLive) {
     const days = (Date.parse(goLive) - Date.parse(start)) / DAY_MS;
-    if (days < 0) result.errors.push(problem(template, 'target_go_live_date', `must be on or after the target start date (${start})`));
+    if (days < 0)
+      result.errors.push(
+        problem(template, 'target_go_live_date', `must be on or after the target start date (${start})`),
+      );
     else if (days > context.goLiveWarnAfterDays)
       result.warnings.push(
-        problem(template, 'target_go_live_date', `is ${days} days after the start date; the goal is ${context.goLiveWarnAfterDays} days`),
+        problem(
+          template,
+          'target_go_live_date',
+          `is ${days} days after the start date; the goal is ${context.goLiveWarnAfterDays} days`,
+        ),
       );
   }
   const value = values['estimated_value_usd'];

@@ -169,7 +169,13 @@ const sowFields: FieldDefinition[] = [
       option('other', 'Other'),
     ],
   },
-  { id: 'air_gapped', label: 'Air-gapped', type: 'yes-no', required: false, description: 'Is the environment air-gapped?' },
+  {
+    id: 'air_gapped',
+    label: 'Air-gapped',
+    type: 'yes-no',
+    required: false,
+    description: 'Is the environment air-gapped?',
+  },
   {
     id: 'high_availability',
     label: 'High availability',
@@ -229,14 +235,16 @@ const sowFields: FieldDefinition[] = [
     label: 'Implementation started',
     type: 'date',
     required: false,
-    description: 'YYYY-MM-DD. Filled in by the services team when the real start differs from the board (overrides the deployment stage date in metrics).',
+    description:
+      'YYYY-MM-DD. Filled in by the services team when the real start differs from the board (overrides the deployment stage date in metrics).',
   },
   {
     id: 'implementation_end',
     label: 'Production live',
     type: 'date',
     required: false,
-    description: 'YYYY-MM-DD. Filled in by the services team when production went live on another day than the board says.',
+    description:
+      'YYYY-MM-DD. Filled in by the services team when production went live on another day than the board says.',
   },
   notes('additional_info', 'Additional information', 'Anything else the services team should know.'),
 ];
@@ -267,7 +275,14 @@ const initiativeFields: FieldDefinition[] = [
     required: true,
     description: 'What problem this solves and for whom (at least 20 characters).',
   },
-  { id: 'owner', label: 'Owner', type: 'handle', required: true, description: 'Who drives it (@handle).', placeholder: '@jdoe' },
+  {
+    id: 'owner',
+    label: 'Owner',
+    type: 'handle',
+    required: true,
+    description: 'Who drives it (@handle).',
+    placeholder: '@jdoe',
+  },
   {
     id: 'exit_criteria',
     label: 'Exit criteria',

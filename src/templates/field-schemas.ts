@@ -62,7 +62,12 @@ function integerSchema(min: number) {
     .transform((t) => t.replace(/[,_\s]/g, ''))
     .pipe(z.string().regex(/^\d{1,15}$/, { error: 'must be a whole number' }))
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: `must be at least ${min}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `must be at least ${min}` }),
+    );
 }
 
 function numberSchema(min: number) {
@@ -84,7 +89,8 @@ export function optionFor(options: ChoiceOption[], answer: string): ChoiceOption
  * semicolons and lines (GitHub renders a multi-select dropdown as `A, B`). `None` picks nothing.
  */
 export function pickedOptions(answer: RawAnswer): string[] {
-  const picked = answer.items.length > 0 ? answer.items.filter((i) => i.checked).map((i) => i.text) : answer.text.split(/[,;\n]/);
+  const picked =
+    answer.items.length > 0 ? answer.items.filter((i) => i.checked).map((i) => i.text) : answer.text.split(/[,;\n]/);
   return picked.map((p) => p.replace(/^\s*[-*+]\s+/, '').trim()).filter((p) => p !== '' && !NONE.has(slug(p)));
 }
 
@@ -105,7 +111,10 @@ function choiceSchema(options: ChoiceOption[], multiple: boolean) {
 /** The zod schema of one answered field (see `isUnanswered` for the empty case). */
 export function fieldSchema(field: FieldDefinition, context: FieldContext): z.ZodType<FieldValue, RawAnswer> {
   const text = (schema: z.ZodType<FieldValue, string>) =>
-    z.custom<RawAnswer>().transform((a) => a.text).pipe(schema);
+    z
+      .custom<RawAnswer>()
+      .transform((a) => a.text)
+      .pipe(schema);
   switch (field.type) {
     case 'text':
       return text(
@@ -129,7 +138,9 @@ export function fieldSchema(field: FieldDefinition, context: FieldContext): z.Zo
     case 'date':
       return text(isoDate);
     case 'quarter-or-date':
-      return text(z.union([z.string().regex(QUARTER), isoDate], { error: 'must be a quarter like FY27-Q1 or a date YYYY-MM-DD' }));
+      return text(
+        z.union([z.string().regex(QUARTER), isoDate], { error: 'must be a quarter like FY27-Q1 or a date YYYY-MM-DD' }),
+      );
     case 'yes-no':
       return z
         .custom<RawAnswer>()
@@ -142,7 +153,11 @@ export function fieldSchema(field: FieldDefinition, context: FieldContext): z.Zo
       return z
         .custom<RawAnswer>()
         .transform((a) => a.items)
-        .pipe(z.array(z.custom<ChecklistItem>()).min(field.minItems, { error: `needs at least ${field.minItems} checklist item (- [ ] …)` }));
+        .pipe(
+          z
+            .array(z.custom<ChecklistItem>())
+            .min(field.minItems, { error: `needs at least ${field.minItems} checklist item (- [ ] …)` }),
+        );
   }
 }
 

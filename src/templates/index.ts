@@ -23,7 +23,10 @@ export function analyseBody(
   const parsed = parseBody(body);
   const recognition = recognise(parsed, labels, typePrefix);
   const template = recognition?.template ?? fallback;
-  return { recognition, validation: template ? validateAnswers(template, answersFor(template, parsed), context) : null };
+  return {
+    recognition,
+    validation: template ? validateAnswers(template, answersFor(template, parsed), context) : null,
+  };
 }
 
 export type { TemplateId } from './fields.js';

@@ -30,7 +30,9 @@ export function recognise(parsed: ParsedBody, labels: string[], typePrefix: stri
     const byLabel = label.startsWith(typePrefix) ? templateNamed(label.slice(typePrefix.length)) : null;
     if (byLabel) return { template: byLabel, by: 'label' };
   }
-  const scored = TEMPLATE_IDS.map((id) => ({ id, score: headingMatches(id, parsed) })).sort((a, b) => b.score - a.score);
+  const scored = TEMPLATE_IDS.map((id) => ({ id, score: headingMatches(id, parsed) })).sort(
+    (a, b) => b.score - a.score,
+  );
   const [best, second] = scored;
   if (!best || best.score < MIN_HEADINGS || best.score === second?.score) return null;
   return { template: best.id, by: 'headings' };

@@ -15,7 +15,12 @@ function element(field: FieldDefinition): Record<string, unknown> {
         validations,
       };
     case 'yes-no':
-      return { type: 'dropdown', id: field.id, attributes: { ...attributes, options: YES_NO_OPTIONS.map((o) => o.label) }, validations };
+      return {
+        type: 'dropdown',
+        id: field.id,
+        attributes: { ...attributes, options: YES_NO_OPTIONS.map((o) => o.label) },
+        validations,
+      };
     case 'checklist':
       return { type: 'textarea', id: field.id, attributes: { ...attributes, value: '- [ ] ' }, validations };
     case 'text':

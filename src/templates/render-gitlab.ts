@@ -2,7 +2,12 @@ import { YES_NO_OPTIONS } from './definitions.js';
 import type { FieldDefinition, TemplateDefinition } from './fields.js';
 
 function hint(field: FieldDefinition): string {
-  const need = field.required === true ? 'Required.' : field.required === 'when-deployment' ? 'Conditionally required.' : 'Optional.';
+  const need =
+    field.required === true
+      ? 'Required.'
+      : field.required === 'when-deployment'
+        ? 'Conditionally required.'
+        : 'Optional.';
   const how =
     field.type === 'choice'
       ? field.multiple

@@ -27,7 +27,11 @@ export interface Validation {
 }
 
 /** Validate every field (all problems at once, never the first only), then the cross-field rules. */
-export function validateAnswers(template: TemplateId, answers: Map<string, RawAnswer>, context: ValidationContext): Validation {
+export function validateAnswers(
+  template: TemplateId,
+  answers: Map<string, RawAnswer>,
+  context: ValidationContext,
+): Validation {
   const values: Record<string, FieldValue> = {};
   const errors: Problem[] = [];
   const answered = new Set<string>();
@@ -41,7 +45,9 @@ export function validateAnswers(template: TemplateId, answers: Map<string, RawAn
     answered.add(field.id);
     const parsed = fieldSchema(field, context).safeParse(answer);
     if (parsed.success) values[field.id] = parsed.data;
-    else for (const issue of parsed.error.issues) errors.push({ field: field.id, label: field.label, message: issue.message });
+    else
+      for (const issue of parsed.error.issues)
+        errors.push({ field: field.id, label: field.label, message: issue.message });
   }
   const cross = crossFieldChecks(template, values, answered, context);
   const criteria = values['exit_criteria'] as ChecklistItem[] | undefined;
@@ -50,7 +56,10 @@ export function validateAnswers(template: TemplateId, answers: Map<string, RawAn
     values,
     errors: [...errors, ...cross.errors],
     warnings: cross.warnings,
-    progress: template === 'strategic-initiative' ? { checked: criteria?.filter((c) => c.checked).length ?? 0, total: criteria?.length ?? 0 } : null,
+    progress:
+      template === 'strategic-initiative'
+        ? { checked: criteria?.filter((c) => c.checked).length ?? 0, total: criteria?.length ?? 0 }
+        : null,
     taReviewNeeded: cross.taReviewNeeded,
   };
 }

@@ -70,7 +70,11 @@ describe('dashboard in Chromium', () => {
   }
 
   const cells = (page: Page, selector: string, attribute: string) =>
-    page.$$eval(selector, (elements, name) => elements.map((element) => [element.getAttribute(name), element.textContent]), attribute);
+    page.$$eval(
+      selector,
+      (elements, name) => elements.map((element) => [element.getAttribute(name), element.textContent]),
+      attribute,
+    );
 
   async function expectOpenTable(page: Page, report: MetricsReport): Promise<void> {
     const rows = await page.$$eval('#open tbody tr', (trs) =>
@@ -97,10 +101,16 @@ describe('dashboard in Chromium', () => {
     const report = await metrics();
     const implementation = report.durations.find((d) => d.name === 'implementation')!;
 
-    expect(await page.getAttribute('#tile-median [data-seconds]', 'data-seconds')).toBe(String(implementation.finished.median));
+    expect(await page.getAttribute('#tile-median [data-seconds]', 'data-seconds')).toBe(
+      String(implementation.finished.median),
+    );
     expect(await page.textContent('#tile-median .tile-value')).toBe(`${shownDays(implementation.finished.median!)} d`);
-    expect(await page.getAttribute('#tile-p90 [data-seconds]', 'data-seconds')).toBe(String(implementation.finished.p90));
-    expect(await page.textContent('#tile-within .tile-value')).toBe(`${Math.round(implementation.withinTarget! * 100)} %`);
+    expect(await page.getAttribute('#tile-p90 [data-seconds]', 'data-seconds')).toBe(
+      String(implementation.finished.p90),
+    );
+    expect(await page.textContent('#tile-within .tile-value')).toBe(
+      `${Math.round(implementation.withinTarget! * 100)} %`,
+    );
     expect(await page.textContent('#tile-open .tile-value')).toBe(String(implementation.open.count));
 
     await expectOpenTable(page, report);
@@ -111,10 +121,16 @@ describe('dashboard in Chromium', () => {
     expect(finished).toEqual(report.kpi.finished.map((row) => [String(row.days), row.days.toFixed(1)]));
     expect(await page.$$eval('#finished .bar-row', (rows) => rows.length)).toBe(report.kpi.finished.length);
 
-    const trend = await page.$$eval('#trend tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.seconds ?? td.textContent)));
-    expect(trend).toEqual(report.kpi.trend.map((month) => [month.month, String(month.count), String(month.median), String(month.p90)]));
+    const trend = await page.$$eval('#trend tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.seconds ?? td.textContent)),
+    );
+    expect(trend).toEqual(
+      report.kpi.trend.map((month) => [month.month, String(month.count), String(month.median), String(month.p90)]),
+    );
 
-    const stages = await page.$$eval('#stages tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.seconds ?? td.textContent)));
+    const stages = await page.$$eval('#stages tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.seconds ?? td.textContent)),
+    );
     expect(stages).toEqual(
       report.stages.map((stage) => [
         stage.stage,
@@ -177,7 +193,12 @@ describe('dashboard in Chromium', () => {
   });
 
   it('fits a phone screen', async () => {
-    const { page, problems } = await openPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const { page, problems } = await openPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.goto(`${base}/dashboard?token=${TOKEN}`);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     // The trend is drawn for the narrow card, not a shrunken desktop drawing.
@@ -214,7 +235,9 @@ describe('dashboard in Chromium', () => {
     const { page, problems } = await openPage();
     await page.goto(`${base}/dashboard?token=${TOKEN}`);
     const report = await metrics();
-    const rows = await page.$$eval('#engineers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#engineers tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     expect(rows).toEqual(
       report.byAssignee.map((row) => [
         row.assignee,

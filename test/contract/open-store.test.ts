@@ -37,7 +37,9 @@ describe('openStore', () => {
   it('opens the SQLite file a file: DATABASE_URL names', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bk-open-'));
     const path = join(dir, 'from-url.db');
-    const store = await openStore(configSchema.parse({ store: { databaseUrl: `file://${path}`, sqlitePath: join(dir, 'not-this.db') } }));
+    const store = await openStore(
+      configSchema.parse({ store: { databaseUrl: `file://${path}`, sqlitePath: join(dir, 'not-this.db') } }),
+    );
     try {
       expect(store.kind).toBe('sqlite');
       expect(await store.enqueue(delivery('d1'))).toBe('stored');

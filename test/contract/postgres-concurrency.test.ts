@@ -16,7 +16,11 @@ const replicas = (schema: string, count: number) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const refOf = (key: number): IssueRef => ({ forge: 'github', project: 'o/r', iid: key + 1 });
 
-const appliedState = (ref: IssueRef, applied: string[]): IssueState => ({ ...issueState(ref.iid), ref, extra: { applied } });
+const appliedState = (ref: IssueRef, applied: string[]): IssueState => ({
+  ...issueState(ref.iid),
+  ref,
+  extra: { applied },
+});
 
 describe('PostgresStore shared by several replicas', () => {
   const schemas: string[] = [];

@@ -449,7 +449,9 @@ export function storeContract(
     describe('issueHistory', () => {
       it("returns one issue's state and its transitions in time order, and nothing for an unknown issue", async () => {
         const state = issueState(7);
-        const [late, early] = ['2024-05-03', '2024-05-01'].map((day) => transition('o/r#7', `${day}T00:00:00.000Z`, { to: day }));
+        const [late, early] = ['2024-05-03', '2024-05-01'].map((day) =>
+          transition('o/r#7', `${day}T00:00:00.000Z`, { to: day }),
+        );
         await store.putIssueState(state);
         await store.putIssueState(issueState(8));
         await store.recordTransitions([late!, early!, transition('o/r#8', '2024-05-02T00:00:00.000Z')]);

@@ -18,10 +18,15 @@ const ISSUE_HOOK = readFileSync(join(ROOT, 'test/fixtures/gitlab/issue-open-sow-
 async function refusingGitlab(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     request.resume();
-    response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'label is invalid' }));
+    response
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'label is invalid' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -41,15 +46,28 @@ describe('dead-letter alerts under serve', () => {
       store: { sqlitePath: join(dir, 'bk.db') },
       gitlab: { url: gitlab.url, token: 'glpat-e2e-token-0000' },
       log: { level: 'silent' },
-      alerts: { publicUrl: 'https://boardkeeper.example.com', receivers: [{ name: 'ops', type: 'slack', url: `${receiver.baseUrl}/services/T/B/e2e` }] },
+      alerts: {
+        publicUrl: 'https://boardkeeper.example.com',
+        receivers: [{ name: 'ops', type: 'slack', url: `${receiver.baseUrl}/services/T/B/e2e` }],
+      },
     });
     const store = new SqliteStore({ path: config.store.sqlitePath });
     await store.migrate();
-    const service: Service = await createService({ config, store, log: createLogger({ level: 'silent' }), engine: 'thread' });
+    const service: Service = await createService({
+      config,
+      store,
+      log: createLogger({ level: 'silent' }),
+      engine: 'thread',
+    });
     cleanups.push(() => service.close());
     service.worker.start();
 
-    const response = await service.app.inject({ method: 'POST', url: '/webhooks/gitlab', headers: gitlabHeaders('dead-1'), payload: ISSUE_HOOK });
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/webhooks/gitlab',
+      headers: gitlabHeaders('dead-1'),
+      payload: ISSUE_HOOK,
+    });
     expect(response.statusCode).toBe(202);
     await eventually(() => receiver.received.length > 0, 'the dead-letter alert', 30_000);
 
@@ -60,8 +78,13 @@ describe('dead-letter alerts under serve', () => {
     expect(text).toContain(`${issue.project.id}#${issue.object_attributes.iid}`);
     expect(text).toContain('Delivery dead-1');
     expect(text).toContain('<https://boardkeeper.example.com/dashboard|Open the dashboard>');
-    await eventually(async () => (await store.audit({ limit: 50 })).some((entry) => entry.action === 'alert'), 'the alert audited');
+    await eventually(
+      async () => (await store.audit({ limit: 50 })).some((entry) => entry.action === 'alert'),
+      'the alert audited',
+    );
     const audited = (await store.audit({ limit: 50 })).filter((entry) => entry.action === 'alert');
-    expect(audited).toMatchObject([{ forge: 'gitlab', project: String(issue.project.id), iid: issue.object_attributes.iid, result: 'applied' }]);
+    expect(audited).toMatchObject([
+      { forge: 'gitlab', project: String(issue.project.id), iid: issue.object_attributes.iid, result: 'applied' },
+    ]);
   });
 });

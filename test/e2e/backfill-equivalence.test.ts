@@ -4,7 +4,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { waitUntilSettled } from '../../src/demo/run.js';
-import { SIMULATED_GITHUB_REPO, SIMULATED_GITLAB_PROJECT_ID, startForgeSimulator, type ForgeSimulator } from '../../src/demo/simulator/index.js';
+import {
+  SIMULATED_GITHUB_REPO,
+  SIMULATED_GITLAB_PROJECT_ID,
+  startForgeSimulator,
+  type ForgeSimulator,
+} from '../../src/demo/simulator/index.js';
 import type { ForgeModel } from '../../src/demo/simulator/model.js';
 import { backfill } from '../../src/engine/backfill.js';
 import { backfillVocabulary } from '../../src/engine/backfill-transitions.js';
@@ -31,7 +36,14 @@ let config: Config;
 /** People's changes only: opened from a template (kind and segment labels), moved by labels, blocked, closed without a stage label, reopened. */
 function playHistory(model: ForgeModel): void {
   const at = (days: number) => START + days * DAY;
-  const gitlab = model.open({ forge: 'gitlab', title: 'Rollout for Contoso', body: 'plain', labels: ['type::implementation', 'segment::enterprise'], author: 'ae', at: at(0) });
+  const gitlab = model.open({
+    forge: 'gitlab',
+    title: 'Rollout for Contoso',
+    body: 'plain',
+    labels: ['type::implementation', 'segment::enterprise'],
+    author: 'ae',
+    at: at(0),
+  });
   model.changeLabels(gitlab, ['stage::kickoff'], [], person, at(2));
   model.changeLabels(gitlab, ['stage::deployment'], [], person, at(5));
   model.changeLabels(gitlab, ['status::blocked'], [], person, at(8));
@@ -41,12 +53,26 @@ function playHistory(model: ForgeModel): void {
   model.setState(gitlab, 'open', person, at(25));
   model.setState(gitlab, 'closed', person, at(27));
 
-  const github = model.open({ forge: 'github', title: 'SOW: Fabrikam', body: 'plain', labels: ['type::sow-request', 'segment::mm'], author: 'ae', at: at(1) });
+  const github = model.open({
+    forge: 'github',
+    title: 'SOW: Fabrikam',
+    body: 'plain',
+    labels: ['type::sow-request', 'segment::mm'],
+    author: 'ae',
+    at: at(1),
+  });
   model.changeLabels(github, ['stage::discovery'], [], person, at(3));
   model.changeLabels(github, ['stage::sow-signed'], ['stage::discovery'], person, at(9));
   model.setState(github, 'closed', person, at(12));
 
-  const lost = model.open({ forge: 'gitlab', title: 'SOW: Tailspin', body: 'plain', labels: ['type::sow-request', 'segment::smb'], author: 'ae', at: at(4) });
+  const lost = model.open({
+    forge: 'gitlab',
+    title: 'SOW: Tailspin',
+    body: 'plain',
+    labels: ['type::sow-request', 'segment::smb'],
+    author: 'ae',
+    at: at(4),
+  });
   model.changeLabels(lost, ['outcome::lost'], [], person, at(6));
   model.setState(lost, 'closed', person, at(7));
 }
@@ -105,9 +131,7 @@ describe('one history by webhooks or by backfill', () => {
 
   it('records the same stage changes, including closes without a stage label and the reopen', async () => {
     const stages = async (service: Service) =>
-      (await service.store.transitions({}))
-        .map((t) => `${t.forge}#${t.iid} ${t.from ?? '-'}→${t.to} ${t.at}`)
-        .sort();
+      (await service.store.transitions({})).map((t) => `${t.forge}#${t.iid} ${t.from ?? '-'}→${t.to} ${t.at}`).sort();
     const byWebhooks = await stages(webhookService);
     expect(byWebhooks.filter((line) => line.includes('→closed'))).toHaveLength(4);
     expect(await stages(backfillService)).toEqual(byWebhooks);

@@ -36,13 +36,19 @@ const deliveries = Array.from({ length: 500 }, (_, n) => {
 describe('a kill -9 during intake', () => {
   it('loses no acknowledged delivery and processes each exactly once', async () => {
     // An empty config file, so the repo's sample config does not apply; short lease so the restart takes over quickly.
-    await import('node:fs').then((fs) => fs.writeFileSync(env.BOARDKEEPER_CONFIG, 'worker:\n  leaseMs: 1000\n  pollIntervalMs: 20\n'));
+    await import('node:fs').then((fs) =>
+      fs.writeFileSync(env.BOARDKEEPER_CONFIG, 'worker:\n  leaseMs: 1000\n  pollIntervalMs: 20\n'),
+    );
     const first = await spawnServer(env);
     const acked = new Set<string>();
     let killed = false;
     const results = await Promise.allSettled(
       deliveries.map(async ({ id, body }) => {
-        const response = await fetch(`${first.url}/webhooks/gitlab`, { method: 'POST', headers: gitlabHeaders(id), body });
+        const response = await fetch(`${first.url}/webhooks/gitlab`, {
+          method: 'POST',
+          headers: gitlabHeaders(id),
+          body,
+        });
         if (response.status === 202 || response.status === 200) acked.add(id);
         if (!killed && acked.size >= 100) {
           killed = true;
@@ -59,15 +65,21 @@ describe('a kill -9 during intake', () => {
     const second = await spawnServer(env);
     const store = new SqliteStore({ path: env.BOARDKEEPER_DB_PATH });
     try {
-      await eventually(async () => {
-        const counts = await store.inboxCounts();
-        return counts.queued === 0 && counts.processing === 0;
-      }, 'the restarted service to drain the inbox', 30_000);
+      await eventually(
+        async () => {
+          const counts = await store.inboxCounts();
+          return counts.queued === 0 && counts.processing === 0;
+        },
+        'the restarted service to drain the inbox',
+        30_000,
+      );
       const done = new Set((await store.listInbox('done', 1000)).map((row) => row.id));
       const missing = [...acked].filter((id) => !done.has(id));
       expect(missing).toEqual([]);
       expect((await store.inboxCounts()).dead).toBe(0);
-      const processedLines = [...first.lines, ...second.lines].filter((line) => line.includes('"msg":"delivery processed"'));
+      const processedLines = [...first.lines, ...second.lines].filter((line) =>
+        line.includes('"msg":"delivery processed"'),
+      );
       const perDelivery = new Map<string, number>();
       for (const line of processedLines) {
         const id = (JSON.parse(line) as { deliveryId: string }).deliveryId;

@@ -85,7 +85,9 @@ describe('a database outage in the middle of intake', () => {
     const sent = await sending;
     await outage;
 
-    expect(observed).toEqual([{ status: 503, body: expect.objectContaining({ checks: expect.objectContaining({ store: 'unreachable' }) }) }]);
+    expect(observed).toEqual([
+      { status: 503, body: expect.objectContaining({ checks: expect.objectContaining({ store: 'unreachable' }) }) },
+    ]);
     expect(intakeStatuses).toEqual([503]);
     expect(sent.retried).toBeGreaterThan(0);
     await eventually(async () => (await readiness(replicas[0]!)).status === 200, 'readiness after the outage');
@@ -93,7 +95,9 @@ describe('a database outage in the middle of intake', () => {
 
     await eventually(async () => (await store.inboxCounts()).done === TOTAL, `all ${TOTAL} deliveries done`, 60_000);
     expect(await store.inboxCounts()).toEqual({ queued: 0, processing: 0, done: TOTAL, dead: 0 });
-    expect((await store.listInbox('done', TOTAL + 1)).map((row) => row.id).sort()).toEqual([...sent.acknowledged].sort());
+    expect((await store.listInbox('done', TOTAL + 1)).map((row) => row.id).sort()).toEqual(
+      [...sent.acknowledged].sort(),
+    );
     expect(stageChains(await store.transitions({}), ISSUES)).toEqual(expectedStageChains(workload));
   }, 90_000);
 });

@@ -146,7 +146,10 @@ describe('boardkeeper demo --exit', () => {
     ] as const) {
       // The sweep's and the digest's actions are not webhook deliveries.
       const own = audit.filter(
-        (entry) => entry.forge === forge && entry.deliveryId !== SWEEP_SOURCE && !entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX),
+        (entry) =>
+          entry.forge === forge &&
+          entry.deliveryId !== SWEEP_SOURCE &&
+          !entry.deliveryId?.startsWith(DIGEST_DELIVERY_PREFIX),
       );
       expect(own.length, forge).toBeGreaterThan(0);
       expect(calls, forge).toBe(own.reduce((sum, entry) => sum + entry.apiCalls, 0));
@@ -174,7 +177,10 @@ describe('boardkeeper demo --exit', () => {
   });
 
   it('prints one status link, for an engagement on the board, signed for that engagement', async () => {
-    const match = /Status page for the customer of (gitlab|github) (\S+)#(\d+) \(([a-z-]+)\)[^\n]*\n {2}(http:\/\/\S+\/status\/([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]{43})\n/.exec(stdout);
+    const match =
+      /Status page for the customer of (gitlab|github) (\S+)#(\d+) \(([a-z-]+)\)[^\n]*\n {2}(http:\/\/\S+\/status\/([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]{43})\n/.exec(
+        stdout,
+      );
     expect(match).not.toBeNull();
     const [, forge, project, iid, stage, , claims] = match!;
     expect(stdout.match(/\/status\//g)).toHaveLength(1);
@@ -247,10 +253,25 @@ describe('boardkeeper demo --exit', () => {
   });
 
   it('files one weekly digest on the simulated GitHub at the end, audited, and says where', async () => {
-    const match = /weekly digest (\d{4}-W\d{2}): "Weekly digest \1 \([^)]+\)" applied on the simulated GitHub as acme\/services#(\d+)/.exec(stdout);
-    expect(match, stdout.split('\n').filter((line) => line.includes('digest')).join('\n')).not.toBeNull();
-    const filed = (await store.audit({ limit: 100_000 })).filter((entry) => entry.deliveryId === `${DIGEST_DELIVERY_PREFIX}${match![1]}`);
-    expect(filed.map((entry) => [entry.action, entry.result, entry.forge, entry.iid])).toEqual([['create-issue', 'applied', 'github', Number(match![2])]]);
-    expect(await store.getCursor(`digest.${match![1]}.delivered`)).toBe(JSON.stringify({ forge: `https://github.com/acme/services/issues/${match![2]}` }));
+    const match =
+      /weekly digest (\d{4}-W\d{2}): "Weekly digest \1 \([^)]+\)" applied on the simulated GitHub as acme\/services#(\d+)/.exec(
+        stdout,
+      );
+    expect(
+      match,
+      stdout
+        .split('\n')
+        .filter((line) => line.includes('digest'))
+        .join('\n'),
+    ).not.toBeNull();
+    const filed = (await store.audit({ limit: 100_000 })).filter(
+      (entry) => entry.deliveryId === `${DIGEST_DELIVERY_PREFIX}${match![1]}`,
+    );
+    expect(filed.map((entry) => [entry.action, entry.result, entry.forge, entry.iid])).toEqual([
+      ['create-issue', 'applied', 'github', Number(match![2])],
+    ]);
+    expect(await store.getCursor(`digest.${match![1]}.delivered`)).toBe(
+      JSON.stringify({ forge: `https://github.com/acme/services/issues/${match![2]}` }),
+    );
   });
 });

@@ -39,14 +39,17 @@ describe('end to end in dry-run', () => {
     const comment = audit.find((entry) => entry.action === 'comment');
     expect((comment!.detail as { body: string }).body).toMatch(/\*\*Customer name\*\* is required/);
     // The documented hook names an assignee: recorded too, as history.
-    expect(await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).toMatchObject([{ from: null, to: '+assignee:user1' }, { from: null, to: 'intake' }]);
+    expect(await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).toMatchObject([
+      { from: null, to: '+assignee:user1' },
+      { from: null, to: 'intake' },
+    ]);
     const shown = await t.service.app.inject({ url: '/audit?forge=gitlab' });
     expect(shown.statusCode).toBe(200);
     expect(JSON.stringify(shown.json())).toContain('needs-info');
   });
 });
 
-describe('end to end against nock\'d forges', () => {
+describe("end to end against nock'd forges", () => {
   it('labels a GitLab SOW request in one PUT', async () => {
     const config = forgeTestConfig();
     const api = new ForgeApiMock();
@@ -55,7 +58,9 @@ describe('end to end against nock\'d forges', () => {
     t.service.worker.start();
     await deliver('/webhooks/gitlab', gitlabHeaders('e2e-2'), gitlabFixture('issue-open-sow-request'));
     await processed(1);
-    expect(api.sent).toEqual([{ method: 'PUT', path: '/api/v4/projects/1/issues/23', body: { add_labels: 'segment::mm' } }]);
+    expect(api.sent).toEqual([
+      { method: 'PUT', path: '/api/v4/projects/1/issues/23', body: { add_labels: 'segment::mm' } },
+    ]);
     expect(api.pending()).toEqual([]);
     const [entry] = await t.service.store.audit({ limit: 5 });
     expect(entry).toMatchObject({ action: 'labels', result: 'applied', apiCalls: 1 });
@@ -77,7 +82,9 @@ describe('end to end against nock\'d forges', () => {
     api
       .github()
       .post('/graphql', (sent: { query: string }) => sent.query.includes('labels(first'))
-      .reply(200, { data: { repository: { labels: { nodes: labels, pageInfo: { hasNextPage: false, endCursor: null } } } } })
+      .reply(200, {
+        data: { repository: { labels: { nodes: labels, pageInfo: { hasNextPage: false, endCursor: null } } } },
+      })
       .post('/graphql', (sent: { query: string }) => sent.query.includes('removeLabelsFromLabelable'))
       .reply(200, { data: { m0: { clientMutationId: null } } });
     t = await startTestService({ config: { github: config.github }, clients: { github: forgeClients(config).github } });

@@ -81,7 +81,10 @@ describe('three replicas sharing one PostgreSQL database', () => {
     expect(processedLines.length).toBe(new Set(processedLines).size);
     expect(TOTAL - processedLines.length).toBeLessThanOrEqual(CONCURRENCY);
     expect(victim.logs.some((line) => line.msg === 'delivery processed')).toBe(true);
-    expect(replicas.filter((replica) => replica !== victim).map((replica) => replica.child.exitCode)).toEqual([null, null]);
+    expect(replicas.filter((replica) => replica !== victim).map((replica) => replica.child.exitCode)).toEqual([
+      null,
+      null,
+    ]);
 
     // Each issue's events were applied in order: its transitions are exactly its chain of stages…
     const transitions = await store.transitions({});

@@ -48,9 +48,14 @@ interface Panel {
 }
 
 function dashboardQueries(): { panel: string; expr: string }[] {
-  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/boardkeeper.json'), 'utf8')) as { panels: Panel[] };
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/boardkeeper.json'), 'utf8')) as {
+    panels: Panel[];
+  };
   const walk = (panels: Panel[]): { panel: string; expr: string }[] =>
-    panels.flatMap((p) => [...(p.targets ?? []).map((t) => ({ panel: p.title ?? '', expr: t.expr })), ...walk(p.panels ?? [])]);
+    panels.flatMap((p) => [
+      ...(p.targets ?? []).map((t) => ({ panel: p.title ?? '', expr: t.expr })),
+      ...walk(p.panels ?? []),
+    ]);
   return walk(dashboard.panels);
 }
 
@@ -106,18 +111,24 @@ describe('service metrics of a served instance', () => {
     expect(refused.status).toBe(401);
 
     let text = '';
-    await eventually(async () => {
-      text = await serviceText();
-      return (
-        sample(text, 'boardkeeper_delivery_attempts_total{forge="gitlab",result="done"}') >= 1 &&
-        sample(text, 'boardkeeper_forge_requests_total{forge="gitlab",status="200"}') >= 1
-      );
-    }, 'the engine thread to report an attempt and a forge request', 20_000);
+    await eventually(
+      async () => {
+        text = await serviceText();
+        return (
+          sample(text, 'boardkeeper_delivery_attempts_total{forge="gitlab",result="done"}') >= 1 &&
+          sample(text, 'boardkeeper_forge_requests_total{forge="gitlab",status="200"}') >= 1
+        );
+      },
+      'the engine thread to report an attempt and a forge request',
+      20_000,
+    );
 
     expect(sample(text, 'boardkeeper_deliveries_total{forge="gitlab",outcome="stored"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'boardkeeper_deliveries_total{forge="gitlab",outcome="unauthorised"}')).toBe(1);
     expect(sample(text, 'boardkeeper_delivery_intake_to_done_seconds_count{forge="gitlab"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'boardkeeper_delivery_processing_seconds_count{forge="gitlab",result="done"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'boardkeeper_delivery_processing_seconds_count{forge="gitlab",result="done"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^boardkeeper_inbox_deliveries\{status="done"\} [1-9]/m);
     expect(text).toMatch(/^process_cpu_seconds_total \d/m);
   });

@@ -15,7 +15,12 @@ const dbPath = join(dir, 'bk.db');
 function sweepCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'sweep', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BOARDKEEPER_DB_PATH: dbPath, NODE_NO_WARNINGS: '1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      BOARDKEEPER_DB_PATH: dbPath,
+      NODE_NO_WARNINGS: '1',
+    },
   });
   let stdout = '';
   let stderr = '';

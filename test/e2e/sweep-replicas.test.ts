@@ -38,12 +38,21 @@ describe('two replicas on PostgreSQL sweeping one board', () => {
     simulator = await startForgeSimulator({ secrets: { gitlab: GITLAB_SECRET, github: GITHUB_SECRET } });
     const nowMs = Date.now();
     for (let iid = 1; iid <= ISSUES; iid++) {
-      simulator.model.open({ forge: 'gitlab', title: `SOW ${iid}`, body: '', labels: ['stage::deployment', 'type::sow-request'], author: 'ae', at: nowMs - 60 * DAY });
+      simulator.model.open({
+        forge: 'gitlab',
+        title: `SOW ${iid}`,
+        body: '',
+        labels: ['stage::deployment', 'type::sow-request'],
+        author: 'ae',
+        at: nowMs - 60 * DAY,
+      });
     }
     store = run.observe();
     await store.migrate();
     // Half the engagements 25 days into implementation (at risk), half 40 (breached).
-    const seeded = Array.from({ length: ISSUES }, (_, i) => engagementInDeployment(i + 1, (i + 1) % 2 === 0 ? 25 : 40, nowMs));
+    const seeded = Array.from({ length: ISSUES }, (_, i) =>
+      engagementInDeployment(i + 1, (i + 1) % 2 === 0 ? 25 : 40, nowMs),
+    );
     await seedEngagements(store, seeded);
     // A replica died mid-sweep: its lease is still live for a while.
     expect(await store.holdLease({ name: SWEEP_LEASE, holder: 'dead-replica' }, 1_500)).toBe(true);
@@ -52,8 +61,13 @@ describe('two replicas on PostgreSQL sweeping one board', () => {
     replicas.push(...(await Promise.all([startReplica({ configPath, env }), startReplica({ configPath, env })])));
     simulator.setTarget(`http://127.0.0.1:${replicas[0]!.port}`);
 
-    const sweepAudit = async () => (await store.audit({ limit: 10_000 })).filter((entry) => entry.deliveryId === 'sweep');
-    await eventually(async () => (await sweepAudit()).length >= 2 * ISSUES, 'every issue labelled and commented', 60_000);
+    const sweepAudit = async () =>
+      (await store.audit({ limit: 10_000 })).filter((entry) => entry.deliveryId === 'sweep');
+    await eventually(
+      async () => (await sweepAudit()).length >= 2 * ISSUES,
+      'every issue labelled and commented',
+      60_000,
+    );
     // Several more intervals: nothing more may happen.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await eventually(async () => (await store.inboxCounts()).queued === 0, 'echoes processed', 30_000);
@@ -68,7 +82,10 @@ describe('two replicas on PostgreSQL sweeping one board', () => {
     for (const issue of simulator.model.issues.filter((i) => i.forge === 'gitlab')) {
       const sla = issue.labels.filter((label) => label.startsWith('sla::'));
       expect(sla, `#${issue.iid}`).toEqual([issue.iid % 2 === 0 ? 'sla::at-risk' : 'sla::breached']);
-      expect(issue.comments.filter((comment) => comment.body.includes(SLA_MARKER)), `#${issue.iid}`).toHaveLength(1);
+      expect(
+        issue.comments.filter((comment) => comment.body.includes(SLA_MARKER)),
+        `#${issue.iid}`,
+      ).toHaveLength(1);
     }
     // Both replicas were up, one sweeper acted at a time; the dead one's lease was taken over. Each
     // issue's label and comment are changes; its alert is skipped, as no receiver is configured.
@@ -82,7 +99,9 @@ describe('two replicas on PostgreSQL sweeping one board', () => {
             const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics/service`)).text();
             return text
               .split('\n')
-              .filter((line) => line.startsWith('boardkeeper_sweep_actions_total{') && line.includes(`result="${result}"`))
+              .filter(
+                (line) => line.startsWith('boardkeeper_sweep_actions_total{') && line.includes(`result="${result}"`),
+              )
               .reduce((n, line) => n + Number(line.split(' ').at(-1)), 0);
           }),
         )

@@ -11,7 +11,18 @@ import { HTTP_ERRORS, type HttpErrorCode } from '../../src/http/errors.js';
 import { gitlabIssueHook } from '../support/payloads.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { gitlabHeaders } from '../support/signing.js';
-import { leakedSecrets, recipe, RequestFactory, SECRET_CONFIG, SECRETS, statusAttempt, statusRecipe, type Attempt, type Recipe, type StatusRecipe } from './hostile-requests.js';
+import {
+  leakedSecrets,
+  recipe,
+  RequestFactory,
+  SECRET_CONFIG,
+  SECRETS,
+  statusAttempt,
+  statusRecipe,
+  type Attempt,
+  type Recipe,
+  type StatusRecipe,
+} from './hostile-requests.js';
 
 const SEED = 20_240_901;
 const RUNS = 10_000;
@@ -24,7 +35,12 @@ beforeAll(async () => {
   // Durability against power loss is not what this suite is about (test/e2e/crash.test.ts is):
   // without the per-batch fsync, 10,000 sequential requests fit the time budget.
   t = await startTestService({
-    config: { ...SECRET_CONFIG, server: { bodyLimitBytes: BODY_LIMIT }, store: { sqliteSynchronous: 'normal' }, log: { level: 'info' } },
+    config: {
+      ...SECRET_CONFIG,
+      server: { bodyLimitBytes: BODY_LIMIT },
+      store: { sqliteSynchronous: 'normal' },
+      log: { level: 'info' },
+    },
   });
   t.service.worker.start();
 });
@@ -33,7 +49,12 @@ afterAll(async () => {
 });
 
 async function send(attempt: Pick<Attempt, 'url' | 'headers' | 'body'>) {
-  const response = await t.service.app.inject({ method: 'POST', url: attempt.url, headers: attempt.headers, payload: attempt.body });
+  const response = await t.service.app.inject({
+    method: 'POST',
+    url: attempt.url,
+    headers: attempt.headers,
+    payload: attempt.body,
+  });
   leakedSecrets(`${JSON.stringify(response.headers)} ${response.body}`).forEach((name) => leaksInResponses.add(name));
   return response;
 }
@@ -49,10 +70,14 @@ const heapUsed = () => {
 const digest = (body: string) => createHash('sha256').update(body).digest('hex');
 
 async function processedOnce(): Promise<Map<string, number>> {
-  await eventually(async () => {
-    const counts = await t.service.store.inboxCounts();
-    return counts.queued === 0 && counts.processing === 0;
-  }, 'the worker to drain the inbox', 30_000);
+  await eventually(
+    async () => {
+      const counts = await t.service.store.inboxCounts();
+      return counts.queued === 0 && counts.processing === 0;
+    },
+    'the worker to drain the inbox',
+    30_000,
+  );
   const perDelivery = new Map<string, number>();
   for (const line of t.logs.join('').split('\n')) {
     if (!line.includes('"msg":"delivery processed"')) continue;
@@ -75,17 +100,32 @@ describe('intake under generated bad input', () => {
         const response = await send(attempt);
         perKind.set(attempt.kind, (perKind.get(attempt.kind) ?? 0) + 1);
         expect(response.statusCode, `${attempt.kind}: ${response.body}`).toBe(attempt.expected.status);
-        if (attempt.expected.answer) expect(attempt.expected.answer(response.json()), `${attempt.kind}: ${response.body}`).toBe(true);
+        if (attempt.expected.answer)
+          expect(attempt.expected.answer(response.json()), `${attempt.kind}: ${response.body}`).toBe(true);
         // Every refusal carries a code from the table, whose status is the one answered.
-        if (response.statusCode >= 400) expect(HTTP_ERRORS[response.json().code as HttpErrorCode]?.status, `${attempt.kind}: ${response.body}`).toBe(response.statusCode);
+        if (response.statusCode >= 400)
+          expect(HTTP_ERRORS[response.json().code as HttpErrorCode]?.status, `${attempt.kind}: ${response.body}`).toBe(
+            response.statusCode,
+          );
         if (response.statusCode === 202) stored.set(response.json().id, digest(attempt.body));
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
     // Every class was exercised often enough to mean something.
-    expect([...perKind.keys()].sort()).toEqual(
-      ['bad-auth', 'bad-json', 'content-type', 'deep', 'ignored', 'missing-header', 'replay', 'too-large', 'unicode', 'unknown-route', 'valid', 'wrong-type'],
-    );
+    expect([...perKind.keys()].sort()).toEqual([
+      'bad-auth',
+      'bad-json',
+      'content-type',
+      'deep',
+      'ignored',
+      'missing-header',
+      'replay',
+      'too-large',
+      'unicode',
+      'unknown-route',
+      'valid',
+      'wrong-type',
+    ]);
     expect(Math.min(...perKind.values())).toBeGreaterThan(RUNS / 30);
     // Generous: the log lines kept for the leak check alone take several MB.
     expect(heapUsed() - heapBefore).toBeLessThan(64 * 1024 * 1024);
@@ -117,7 +157,11 @@ describe('intake under generated bad input', () => {
   });
 
   it('still accepts and processes a normal delivery afterwards', async () => {
-    const response = await send({ url: '/webhooks/gitlab', headers: gitlabHeaders('normal-after'), body: JSON.stringify(gitlabIssueHook({ iid: 100 })) });
+    const response = await send({
+      url: '/webhooks/gitlab',
+      headers: gitlabHeaders('normal-after'),
+      body: JSON.stringify(gitlabIssueHook({ iid: 100 })),
+    });
     expect(response.statusCode).toBe(202);
     expect((await processedOnce()).get('normal-after')).toBe(1);
     expect((await t.service.app.inject({ url: '/readyz' })).statusCode).toBe(200);
@@ -132,11 +176,27 @@ describe('intake under generated bad input', () => {
 
 describe('status links under generated bad input', () => {
   const STATUS_RUNS = 3_000;
-  const grant = { issue: { forge: 'gitlab' as const, project: 'status/probe', iid: 1 }, expiresAt: new Date(Date.now() + 86_400_000) };
+  const grant = {
+    issue: { forge: 'gitlab' as const, project: 'status/probe', iid: 1 },
+    expiresAt: new Date(Date.now() + 86_400_000),
+  };
 
   it(`answers ${STATUS_RUNS} generated bad links with the same bare 404 as an unknown route (or the router's refusal of an undecodable path), never a page or a 5xx`, async () => {
-    await t.service.store.recordTransitions([{ ...grant.issue, from: null, to: 'deployment', at: new Date(Date.now() - 86_400_000).toISOString(), actor: 'alice', source: 'webhook', kind: 'sow-request', segment: null }]);
-    const page = await t.service.app.inject({ url: statusAttempt({ kind: 'extended', suffix: '' }, grant, SECRETS.statusSecret, new Date()).url });
+    await t.service.store.recordTransitions([
+      {
+        ...grant.issue,
+        from: null,
+        to: 'deployment',
+        at: new Date(Date.now() - 86_400_000).toISOString(),
+        actor: 'alice',
+        source: 'webhook',
+        kind: 'sow-request',
+        segment: null,
+      },
+    ]);
+    const page = await t.service.app.inject({
+      url: statusAttempt({ kind: 'extended', suffix: '' }, grant, SECRETS.statusSecret, new Date()).url,
+    });
     // The one valid link opens the page: the refusals below are not a route that refuses everything.
     expect(page.statusCode).toBe(200);
     const notFound = await t.service.app.inject({ url: '/no-such-route' });
@@ -149,11 +209,14 @@ describe('status links under generated bad input', () => {
         const { method, url } = statusAttempt(generated, grant, SECRETS.statusSecret, new Date());
         const response = await t.service.app.inject({ method, url });
         perKind.set(generated.kind, (perKind.get(generated.kind) ?? 0) + 1);
-        leakedSecrets(`${JSON.stringify(response.headers)} ${response.body}`).forEach((name) => leaksInResponses.add(name));
+        leakedSecrets(`${JSON.stringify(response.headers)} ${response.body}`).forEach((name) =>
+          leaksInResponses.add(name),
+        );
         const expected = generated.kind === 'malformed-escape' ? undecodable : notFound;
         expect(response.statusCode, `${generated.kind} ${method} ${url.slice(0, 200)}`).toBe(expected.statusCode);
         expect(response.body, `${generated.kind} ${url.slice(0, 200)}`).toBe(expected.body);
-        if (method === 'GET' && expected === notFound) expect(response.headers['x-robots-tag'], url.slice(0, 200)).toMatch(/^noindex/);
+        if (method === 'GET' && expected === notFound)
+          expect(response.headers['x-robots-tag'], url.slice(0, 200)).toMatch(/^noindex/);
       }),
       { seed: SEED, numRuns: STATUS_RUNS, endOnFailure: true },
     );
@@ -170,7 +233,12 @@ describe('a GitLab delivery without an id whose body nests very deeply', () => {
       const depth = 100_000;
       const body = `${JSON.stringify(gitlabIssueHook({ iid: 4 })).slice(0, -1)},"nested":${'['.repeat(depth)}${']'.repeat(depth)}}`;
       const { 'x-gitlab-event-uuid': _none, ...headers } = gitlabHeaders('unused');
-      const response = await deep.service.app.inject({ method: 'POST', url: '/webhooks/gitlab', headers, payload: body });
+      const response = await deep.service.app.inject({
+        method: 'POST',
+        url: '/webhooks/gitlab',
+        headers,
+        payload: body,
+      });
       expect(response.statusCode).toBe(202);
       const again = await deep.service.app.inject({ method: 'POST', url: '/webhooks/gitlab', headers, payload: body });
       expect(again.json()).toEqual({ duplicate: true, id: response.json().id });

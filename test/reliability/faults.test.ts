@@ -13,7 +13,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { playQuarter } from '../../src/demo/play.js';
 import { waitUntilSettled } from '../../src/demo/run.js';
 import { planQuarter } from '../../src/demo/scenario.js';
-import { SIMULATED_BOARD, startForgeSimulator, type FaultPlan, type ForgeSimulator, type SimIssue } from '../../src/demo/simulator/index.js';
+import {
+  SIMULATED_BOARD,
+  startForgeSimulator,
+  type FaultPlan,
+  type ForgeSimulator,
+  type SimIssue,
+} from '../../src/demo/simulator/index.js';
 import { createForgeClients } from '../../src/forges/clients.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { spawnServer, ROOT } from '../support/process.js';
@@ -56,11 +62,17 @@ async function liveService(sim: ForgeSimulator): Promise<TestService> {
 
 /** Every person's change of a short quarter, sent without waiting for the service (a busy day). */
 function playBurst(sim: ForgeSimulator, issues: number) {
-  return playQuarter(planQuarter(issues, 7), { model: sim.model, quarterStartMs: Date.now() - 90 * DAY_MS, settled: async () => {} });
+  return playQuarter(planQuarter(issues, 7), {
+    model: sim.model,
+    quarterStartMs: Date.now() - 90 * DAY_MS,
+    settled: async () => {},
+  });
 }
 
-const stageLabels = (issue: SimIssue) => issue.labels.filter((l) => l.startsWith('stage::') || l.startsWith('initiative::'));
-const acknowledged = (sim: ForgeSimulator) => sim.sender.sent.filter((d) => d.status !== null && d.status < 300).map((d) => d.id);
+const stageLabels = (issue: SimIssue) =>
+  issue.labels.filter((l) => l.startsWith('stage::') || l.startsWith('initiative::'));
+const acknowledged = (sim: ForgeSimulator) =>
+  sim.sender.sent.filter((d) => d.status !== null && d.status < 300).map((d) => d.id);
 
 function processedCounts(lines: string[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -81,12 +93,16 @@ describe('a forge that misbehaves', () => {
     // GitHub changes go out as GraphQL mutations naming the issue by its node id.
     const aboutBrokenIssue = (path: string, body: unknown) => {
       const nodeId = sim.model.find('github', 'acme/services', 3)?.nodeId;
-      return path.startsWith(brokenIssue) || (path === '/graphql' && nodeId !== undefined && JSON.stringify(body ?? '').includes(nodeId));
+      return (
+        path.startsWith(brokenIssue) ||
+        (path === '/graphql' && nodeId !== undefined && JSON.stringify(body ?? '').includes(nodeId))
+      );
     };
     const plan: FaultPlan = ({ path, method, seq, body }) => {
       if (path.startsWith(refusedIssue) && method !== 'GET') return { status: 422, message: 'Labels is invalid' };
       if (aboutBrokenIssue(path, body)) return { status: 500, message: 'Internal Server Error' };
-      if (Math.floor(seq / 6) % 5 === 1) return seq % 2 ? { status: 502 } : { status: 429, headers: { 'retry-after': '0' } };
+      if (Math.floor(seq / 6) % 5 === 1)
+        return seq % 2 ? { status: 502 } : { status: 429, headers: { 'retry-after': '0' } };
       if (seq % 23 === 5) return { delayMs: 400 };
       if (seq % 29 === 7) return { drop: true };
       return undefined;
@@ -107,7 +123,8 @@ describe('a forge that misbehaves', () => {
     const refused = sim.model.find('gitlab', '42', 2)!;
     const broken = sim.model.find('github', 'acme/services', 3)!;
     expect(deadIssues).toEqual(new Set(['gitlab:42#2', `github:${broken.nodeId}`]));
-    for (const row of dead) expect(row.lastError).toMatch(row.forge === 'gitlab' ? /422 Labels is invalid/ : /500 Internal Server Error/);
+    for (const row of dead)
+      expect(row.lastError).toMatch(row.forge === 'gitlab' ? /422 Labels is invalid/ : /500 Internal Server Error/);
 
     for (const [id, n] of processedCounts(t.logs.flatMap((chunk) => chunk.split('\n')))) expect(n, id).toBe(1);
     for (const issue of sim.model.issues) {
@@ -124,7 +141,11 @@ describe('a store that is busy', () => {
     // Another process holds SQLite's write lock for longer than busy_timeout (5 s).
     const holder = spawn(
       process.execPath,
-      ['-e', `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 6500);`, t.config.store.sqlitePath],
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 6500);`,
+        t.config.store.sqlitePath,
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     cleanups.push(() => void holder.kill());

@@ -86,7 +86,11 @@ const NASTY_TEXT = [
   "'; DROP TABLE inbox; --",
   `stage::${'x'.repeat(10_000)}`,
 ];
-const text = fc.oneof(fc.constantFrom(...NASTY_TEXT), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 60 }));
+const text = fc.oneof(
+  fc.constantFrom(...NASTY_TEXT),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+);
 
 const forge = fc.constantFrom<ForgeName>('github', 'gitlab');
 const wrongValue = fc.oneof(
@@ -107,7 +111,12 @@ export type Recipe =
   | { kind: 'too-large'; forge: ForgeName; over: number }
   | { kind: 'deep'; forge: ForgeName; depth: number; asRoot: boolean; withoutId: boolean }
   | { kind: 'missing-header'; forge: ForgeName; header: 'auth' | 'event' | 'delivery' | 'content-type' }
-  | { kind: 'bad-auth'; forge: ForgeName; forgery: 'other-secret' | 'garbage' | 'sha1' | 'near-miss' | 'empty'; noise: string }
+  | {
+      kind: 'bad-auth';
+      forge: ForgeName;
+      forgery: 'other-secret' | 'garbage' | 'sha1' | 'near-miss' | 'empty';
+      noise: string;
+    }
   | { kind: 'replay'; pick: number }
   | { kind: 'content-type'; forge: ForgeName; contentType: string }
   | { kind: 'ignored'; forge: ForgeName; event: string }
@@ -115,17 +124,31 @@ export type Recipe =
 
 export const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   fc.record({ kind: fc.constant('valid' as const), forge, issue: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('unicode' as const), forge, where: fc.constantFrom('title' as const, 'body' as const, 'label' as const), text }),
-  fc.record({ kind: fc.constant('bad-json' as const), forge, cut: fc.nat(), junk: fc.constantFrom('', '}', ',', '{{', 'undefined', '\u0000', "'") }),
-  fc
-    .record({ kind: fc.constant('wrong-type' as const), forge, field: fc.nat(), value: wrongValue })
-    .filter((r) => {
-      const field = FIELDS[r.forge][r.field % FIELDS[r.forge].length]!;
-      // Judged as sent: JSON turns NaN into null and -0 into 0.
-      return field.wrong(JSON.parse(JSON.stringify(r.value)));
-    }),
+  fc.record({
+    kind: fc.constant('unicode' as const),
+    forge,
+    where: fc.constantFrom('title' as const, 'body' as const, 'label' as const),
+    text,
+  }),
+  fc.record({
+    kind: fc.constant('bad-json' as const),
+    forge,
+    cut: fc.nat(),
+    junk: fc.constantFrom('', '}', ',', '{{', 'undefined', '\u0000', "'"),
+  }),
+  fc.record({ kind: fc.constant('wrong-type' as const), forge, field: fc.nat(), value: wrongValue }).filter((r) => {
+    const field = FIELDS[r.forge][r.field % FIELDS[r.forge].length]!;
+    // Judged as sent: JSON turns NaN into null and -0 into 0.
+    return field.wrong(JSON.parse(JSON.stringify(r.value)));
+  }),
   fc.record({ kind: fc.constant('too-large' as const), forge, over: fc.integer({ min: 1, max: 50_000 }) }),
-  fc.record({ kind: fc.constant('deep' as const), forge, depth: fc.integer({ min: 100, max: 20_000 }), asRoot: fc.boolean(), withoutId: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('deep' as const),
+    forge,
+    depth: fc.integer({ min: 100, max: 20_000 }),
+    asRoot: fc.boolean(),
+    withoutId: fc.boolean(),
+  }),
   fc.record({
     kind: fc.constant('missing-header' as const),
     forge,
@@ -134,22 +157,51 @@ export const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   fc.record({
     kind: fc.constant('bad-auth' as const),
     forge,
-    forgery: fc.constantFrom('other-secret' as const, 'garbage' as const, 'sha1' as const, 'near-miss' as const, 'empty' as const),
+    forgery: fc.constantFrom(
+      'other-secret' as const,
+      'garbage' as const,
+      'sha1' as const,
+      'near-miss' as const,
+      'empty' as const,
+    ),
     noise: fc.string({ minLength: 1, maxLength: 40 }).map((s) => s.replace(/[^\x21-\x7e]/g, 'x')),
   }),
   fc.record({ kind: fc.constant('replay' as const), pick: fc.nat() }),
   fc.record({
     kind: fc.constant('content-type' as const),
     forge,
-    contentType: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonp', 'json'),
+    contentType: fc.constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/jsonp',
+      'json',
+    ),
   }),
-  fc.record({ kind: fc.constant('ignored' as const), forge, event: fc.constantFrom('push', 'issue_comment', 'ping', 'Push Hook', 'Note Hook', '') }),
-  fc.record({ kind: fc.constant('unknown-route' as const), path: fc.constantFrom('/webhooks/bitbucket', '/webhooks/', '/webhooks/GITHUB', '/webhooks/github/extra', '/webhook/gitlab') }),
+  fc.record({
+    kind: fc.constant('ignored' as const),
+    forge,
+    event: fc.constantFrom('push', 'issue_comment', 'ping', 'Push Hook', 'Note Hook', ''),
+  }),
+  fc.record({
+    kind: fc.constant('unknown-route' as const),
+    path: fc.constantFrom(
+      '/webhooks/bitbucket',
+      '/webhooks/',
+      '/webhooks/GITHUB',
+      '/webhooks/github/extra',
+      '/webhook/gitlab',
+    ),
+  }),
 );
 
 /** A body for an event the service answers `ignored`: comment events carry one that is not an issue's activity. */
 function ignoredBody(forge: ForgeName, event: string): unknown {
-  if (forge === 'github') return githubFixture(event === 'ping' ? 'ping.event' : event === 'issue_comment' ? 'issue_comment.deleted' : 'push.event');
+  if (forge === 'github')
+    return githubFixture(
+      event === 'ping' ? 'ping.event' : event === 'issue_comment' ? 'issue_comment.deleted' : 'push.event',
+    );
   return event === 'Note Hook' ? gitlabIssueNote({ system: true }) : { object_kind: 'push' };
 }
 
@@ -240,7 +292,10 @@ export class RequestFactory {
         // Never empty: a signed empty body is refused as unsigned (401) by the verifier, a different class.
         const cut = valid.slice(0, 1 + (recipe.cut % (valid.length - 1))) + recipe.junk;
         const body = parses(cut) ? `${cut},` : cut;
-        return this.refused(recipe.forge, body, id, { status: 400, answer: (json) => json.error === 'body is not valid JSON' });
+        return this.refused(recipe.forge, body, id, {
+          status: 400,
+          answer: (json) => json.error === 'body is not valid JSON',
+        });
       }
       case 'wrong-type': {
         const field = FIELDS[recipe.forge][recipe.field % FIELDS[recipe.forge].length]!;
@@ -251,18 +306,28 @@ export class RequestFactory {
         return this.refused(recipe.forge, body, id, {
           status: 400,
           answer: (json) =>
-            json.error === 'payload rejected' && typeof json.detail === 'string' && json.detail.startsWith(path) && !json.detail.includes('WRONG-'),
+            json.error === 'payload rejected' &&
+            typeof json.detail === 'string' &&
+            json.detail.startsWith(path) &&
+            !json.detail.includes('WRONG-'),
         });
       }
       case 'too-large': {
-        const body = JSON.stringify({ ...this.payload(recipe.forge, 1), padding: 'x'.repeat(this.bodyLimitBytes + recipe.over) });
+        const body = JSON.stringify({
+          ...this.payload(recipe.forge, 1),
+          padding: 'x'.repeat(this.bodyLimitBytes + recipe.over),
+        });
         return this.refused(recipe.forge, body, id, { status: 413, answer: (json) => json.error === 'body too large' });
       }
       case 'deep': {
         const nested = '['.repeat(recipe.depth) + ']'.repeat(recipe.depth);
         const valid = JSON.stringify({ ...this.payload(recipe.forge, 5), marker: id });
         const body = recipe.asRoot ? nested : `${valid.slice(0, -1)},"nested":${nested}}`;
-        if (recipe.asRoot) return this.refused(recipe.forge, body, id, { status: 400, answer: (json) => json.error === 'payload rejected' });
+        if (recipe.asRoot)
+          return this.refused(recipe.forge, body, id, {
+            status: 400,
+            answer: (json) => json.error === 'payload rejected',
+          });
         const headers = await this.signed(recipe.forge, body, id);
         if (recipe.forge === 'gitlab' && recipe.withoutId) {
           // No X-Gitlab-Event-UUID: the id is a digest of the body, which the marker makes unique.
@@ -283,7 +348,13 @@ export class RequestFactory {
         const name = MISSING[recipe.forge][recipe.header];
         if (!name) return this.accept(`/webhooks/${recipe.forge}`, headers, body, id);
         const { [name]: _dropped, ...rest } = headers;
-        return { kind: recipe.kind, url: `/webhooks/${recipe.forge}`, headers: rest, body, expected: MISSING_ANSWER[recipe.header] };
+        return {
+          kind: recipe.kind,
+          url: `/webhooks/${recipe.forge}`,
+          headers: rest,
+          body,
+          expected: MISSING_ANSWER[recipe.header],
+        };
       }
       case 'bad-auth': {
         const body = JSON.stringify(this.payload(recipe.forge, 2));
@@ -295,7 +366,10 @@ export class RequestFactory {
           url: `/webhooks/${recipe.forge}`,
           headers: { ...headers, [name]: forged },
           body,
-          expected: { status: 401, answer: (json) => JSON.stringify(json) === '{"error":"unauthorized","code":"BK_WEBHOOK_BAD_SIGNATURE"}' },
+          expected: {
+            status: 401,
+            answer: (json) => JSON.stringify(json) === '{"error":"unauthorized","code":"BK_WEBHOOK_BAD_SIGNATURE"}',
+          },
         };
       }
       case 'replay': {
@@ -333,7 +407,13 @@ export class RequestFactory {
       }
       case 'unknown-route': {
         const body = JSON.stringify(this.payload('github', 1));
-        return { kind: recipe.kind, url: recipe.path, headers: await this.signed('github', body, id), body, expected: { status: 404 } };
+        return {
+          kind: recipe.kind,
+          url: recipe.path,
+          headers: await this.signed('github', body, id),
+          body,
+          expected: { status: 404 },
+        };
       }
     }
   }
@@ -341,7 +421,12 @@ export class RequestFactory {
 
 /** The header each forge would miss; null where a missing header is not an error (GitLab derives an id). */
 const MISSING: Record<ForgeName, Record<'auth' | 'event' | 'delivery' | 'content-type', string | null>> = {
-  github: { auth: 'x-hub-signature-256', event: 'x-github-event', delivery: 'x-github-delivery', 'content-type': 'content-type' },
+  github: {
+    auth: 'x-hub-signature-256',
+    event: 'x-github-event',
+    delivery: 'x-github-delivery',
+    'content-type': 'content-type',
+  },
   gitlab: { auth: 'x-gitlab-token', event: 'x-gitlab-event', delivery: null, 'content-type': 'content-type' },
 };
 
@@ -353,10 +438,13 @@ const MISSING_ANSWER: Record<'auth' | 'event' | 'delivery' | 'content-type', Exp
 };
 
 async function forgeCredential(recipe: Extract<Recipe, { kind: 'bad-auth' }>, body: string): Promise<string> {
-  const real = recipe.forge === 'github' ? (await githubHeaders('issues', body, 'x'))['x-hub-signature-256'] : GITLAB_SECRET;
+  const real =
+    recipe.forge === 'github' ? (await githubHeaders('issues', body, 'x'))['x-hub-signature-256'] : GITLAB_SECRET;
   switch (recipe.forgery) {
     case 'other-secret':
-      return recipe.forge === 'github' ? (await githubHeaders('issues', body, 'x', recipe.noise))['x-hub-signature-256'] : recipe.noise;
+      return recipe.forge === 'github'
+        ? (await githubHeaders('issues', body, 'x', recipe.noise))['x-hub-signature-256']
+        : recipe.noise;
     case 'garbage':
       return `sha256=${recipe.noise}`;
     case 'sha1':
@@ -372,7 +460,8 @@ function withText(payload: Record<string, any>, recipe: Extract<Recipe, { kind: 
   if (recipe.forge === 'github') {
     if (recipe.where === 'title') payload.issue.title = recipe.text;
     if (recipe.where === 'body') payload.issue.body = recipe.text;
-    if (recipe.where === 'label') payload.issue.labels = [{ ...githubFixture('issues.labeled').label, name: recipe.text }];
+    if (recipe.where === 'label')
+      payload.issue.labels = [{ ...githubFixture('issues.labeled').label, name: recipe.text }];
     return payload;
   }
   const { where, text } = recipe;
@@ -414,21 +503,36 @@ export type StatusRecipe =
 export const statusRecipe: fc.Arbitrary<StatusRecipe> = fc.oneof(
   fc.record({ kind: fc.constant('mutated' as const), position: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('truncated' as const), keep: fc.nat() }),
-  fc.record({ kind: fc.constant('extended' as const), suffix: fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(...'AZaz09-_.=/'.split('')) }) }),
+  fc.record({
+    kind: fc.constant('extended' as const),
+    suffix: fc.string({ minLength: 1, maxLength: 8, unit: fc.constantFrom(...'AZaz09-_.=/'.split('')) }),
+  }),
   fc.record({ kind: fc.constant('expired' as const), secondsAgo: fc.integer({ min: 0, max: 400 * 86_400 }) }),
   fc.record({ kind: fc.constant('other-secret' as const), secret: fc.string({ minLength: 1, maxLength: 64 }) }),
   fc.record({ kind: fc.constant('unrecorded-issue' as const), iid: fc.integer({ min: 2, max: 1_000_000 }) }),
   fc.record({ kind: fc.constant('junk' as const), text }),
-  fc.record({ kind: fc.constant('malformed-escape' as const), path: fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4', '%C0%AF', '%FF', 'a%2', '%u0041') }),
+  fc.record({
+    kind: fc.constant('malformed-escape' as const),
+    path: fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4', '%C0%AF', '%FF', 'a%2', '%u0041'),
+  }),
   fc.record({ kind: fc.constant('long' as const), length: fc.integer({ min: 101, max: 20_000 }) }),
-  fc.record({ kind: fc.constant('other-method' as const), method: fc.constantFrom('POST' as const, 'PUT' as const, 'DELETE' as const, 'PATCH' as const) }),
+  fc.record({
+    kind: fc.constant('other-method' as const),
+    method: fc.constantFrom('POST' as const, 'PUT' as const, 'DELETE' as const, 'PATCH' as const),
+  }),
 );
 
 /** Every byte percent-encoded: any text, lone surrogates included, becomes a path segment that decodes. */
-const percentEncoded = (value: string) => [...Buffer.from(value, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+const percentEncoded = (value: string) =>
+  [...Buffer.from(value, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
 
 /** The request a recipe makes, from the one valid grant (an issue with a recorded history) the suite seeds. */
-export function statusAttempt(recipe: StatusRecipe, grant: StatusGrant, secret: string, now: Date): { method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; url: string } {
+export function statusAttempt(
+  recipe: StatusRecipe,
+  grant: StatusGrant,
+  secret: string,
+  now: Date,
+): { method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; url: string } {
   const valid = signStatusToken(grant, secret);
   const get = (token: string) => ({ method: 'GET' as const, url: `/status/${token}` });
   switch (recipe.kind) {

@@ -33,7 +33,11 @@ afterAll(async () => {
 });
 
 async function post(attempt: Attempt) {
-  const response = await fetch(`${server.url}${attempt.url}`, { method: 'POST', headers: attempt.headers, body: attempt.body });
+  const response = await fetch(`${server.url}${attempt.url}`, {
+    method: 'POST',
+    headers: attempt.headers,
+    body: attempt.body,
+  });
   return { status: response.status, text: await response.text(), headers: JSON.stringify([...response.headers]) };
 }
 
@@ -59,7 +63,8 @@ describe('intake over real sockets', () => {
   it(`answers ${RUNS} generated requests with the documented status`, async () => {
     const factory = new RequestFactory('socket', BODY_LIMIT);
     const attempts: Attempt[] = [];
-    for (const generated of fc.sample(recipe, { seed: SEED, numRuns: RUNS })) attempts.push(await factory.build(generated));
+    for (const generated of fc.sample(recipe, { seed: SEED, numRuns: RUNS }))
+      attempts.push(await factory.build(generated));
     // Replays go last: sent concurrently with their original, either could be the one stored first.
     const ordered = [...attempts.filter((a) => a.kind !== 'replay'), ...attempts.filter((a) => a.kind === 'replay')];
     const mismatches: string[] = [];
@@ -68,8 +73,13 @@ describe('intake over real sockets', () => {
         ordered.slice(start, start + PARALLEL).map(async (attempt) => {
           const response = await post(attempt);
           leakedSecrets(response.headers + response.text).forEach((name) => leaks.add(name));
-          const answered = response.status === attempt.expected.status && (!attempt.expected.answer || attempt.expected.answer(JSON.parse(response.text)));
-          if (!answered) mismatches.push(`${attempt.kind}: expected ${attempt.expected.status}, got ${response.status} ${response.text}`);
+          const answered =
+            response.status === attempt.expected.status &&
+            (!attempt.expected.answer || attempt.expected.answer(JSON.parse(response.text)));
+          if (!answered)
+            mismatches.push(
+              `${attempt.kind}: expected ${attempt.expected.status}, got ${response.status} ${response.text}`,
+            );
         }),
       );
     }
@@ -78,7 +88,12 @@ describe('intake over real sockets', () => {
 
   it.each([
     ['bytes that are not HTTP', '400', (s: ReturnType<typeof connect>) => s.end('HELLO\r\n\r\n')],
-    ['a 20 KB header', '431', (s: ReturnType<typeof connect>) => s.end(`POST /webhooks/github HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)],
+    [
+      'a 20 KB header',
+      '431',
+      (s: ReturnType<typeof connect>) =>
+        s.end(`POST /webhooks/github HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    ],
     [
       'a chunked body over the limit',
       '413',
@@ -86,7 +101,9 @@ describe('intake over real sockets', () => {
       // connection, which can drop its answer before the client reads it.
       (s: ReturnType<typeof connect>) => {
         const chunk = 'x'.repeat(BODY_LIMIT + 1);
-        s.write(`POST /webhooks/gitlab HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+        s.write(
+          `POST /webhooks/gitlab HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`,
+        );
       },
     ],
   ])('answers %s with %s', async (_name, status, write) => {
@@ -95,7 +112,9 @@ describe('intake over real sockets', () => {
 
   it('survives a client that promises a body and hangs up halfway', async () => {
     const answer = await raw((s) => {
-      s.write('POST /webhooks/gitlab HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"object_kind":');
+      s.write(
+        'POST /webhooks/gitlab HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"object_kind":',
+      );
       setTimeout(() => s.destroy(), 50);
     });
     expect(answer).toBe('');
@@ -109,7 +128,13 @@ describe('intake over real sockets', () => {
       body: JSON.stringify(gitlabIssueHook({ iid: 77 })),
     });
     expect(response.status).toBe(202);
-    await eventually(() => server.lines.some((line) => line.includes('"deliveryId":"socket-normal-after"') && line.includes('"msg":"delivery processed"')), 'the delivery to be processed');
+    await eventually(
+      () =>
+        server.lines.some(
+          (line) => line.includes('"deliveryId":"socket-normal-after"') && line.includes('"msg":"delivery processed"'),
+        ),
+      'the delivery to be processed',
+    );
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 

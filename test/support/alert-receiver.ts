@@ -19,15 +19,24 @@ export interface AlertReceiver {
   close(): Promise<void>;
 }
 
-export async function startAlertReceiver(script: ScriptedAnswer[] = [], otherwise: ScriptedAnswer = { status: 200 }): Promise<AlertReceiver> {
+export async function startAlertReceiver(
+  script: ScriptedAnswer[] = [],
+  otherwise: ScriptedAnswer = { status: 200 },
+): Promise<AlertReceiver> {
   const received: ReceivedAlert[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = script.shift() ?? otherwise;
-      response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.status < 300 ? 'ok' : 'no');
+      response
+        .writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers })
+        .end(answer.status < 300 ? 'ok' : 'no');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -42,16 +42,47 @@ const IMPLEMENTATIONS: Engagement[] = [
 
 /** Sales issues: [iid, segment, title, [stage, days before now][]]. */
 const SALES: [number, string, string, [string, number][]][] = [
-  [201, 'mm', 'SOW for Margie’s Travel', [['intake', 20], ['triage', 19], ['discovery', 12], ['estimate', 5]]],
-  [202, 'smb', 'Health check, Coho Winery', [['intake', 9], ['triage', 8]]],
-  [203, 'enterprise', 'Migration SOW, Blue Yonder', [['intake', 45], ['triage', 44], ['discovery', 30], ['estimate', 21], ['sow-drafting', 14], ['sow-review', 6]]],
+  [
+    201,
+    'mm',
+    'SOW for Margie’s Travel',
+    [
+      ['intake', 20],
+      ['triage', 19],
+      ['discovery', 12],
+      ['estimate', 5],
+    ],
+  ],
+  [
+    202,
+    'smb',
+    'Health check, Coho Winery',
+    [
+      ['intake', 9],
+      ['triage', 8],
+    ],
+  ],
+  [
+    203,
+    'enterprise',
+    'Migration SOW, Blue Yonder',
+    [
+      ['intake', 45],
+      ['triage', 44],
+      ['discovery', 30],
+      ['estimate', 21],
+      ['sow-drafting', 14],
+      ['sow-review', 6],
+    ],
+  ],
   [204, 'strategic', 'Advisory retainer, Humongous', [['intake', 2]]],
 ];
 
 const PROJECT = 'ps/engagements';
 /** Who works on each implementation now (sales issues have nobody assigned). */
 const ENGINEERS = ['ie-alex', 'ie-priya', 'ie-sam'];
-const assigneesOf = (iid: number, kind: string) => (kind === 'implementation' ? [ENGINEERS[iid % ENGINEERS.length]!] : []);
+const assigneesOf = (iid: number, kind: string) =>
+  kind === 'implementation' ? [ENGINEERS[iid % ENGINEERS.length]!] : [];
 const at = (daysAgo: number) => new Date(BOARD_NOW - daysAgo * DAY).toISOString();
 
 function path(iid: number, kind: string, segment: string, stages: [string, number][]): Transition[] {
@@ -116,7 +147,9 @@ export function boardHistory(): { transitions: Transition[]; states: IssueState[
 }
 
 /** An in-memory SQLite store holding the board history (or nothing, for empty states). */
-export async function boardStore(history: { transitions: Transition[]; states: IssueState[] } = boardHistory()): Promise<SqliteStore> {
+export async function boardStore(
+  history: { transitions: Transition[]; states: IssueState[] } = boardHistory(),
+): Promise<SqliteStore> {
   const store = new SqliteStore({ path: ':memory:' });
   await store.migrate();
   await store.recordTransitions(history.transitions);

@@ -42,7 +42,10 @@ export function recordedSleeps(): { sleeps: number[]; overrides: PolicyOverrides
   };
 }
 
-export function forgeClients(config: Config = forgeTestConfig(), overrides: PolicyOverrides = recordedSleeps().overrides): ForgeClients {
+export function forgeClients(
+  config: Config = forgeTestConfig(),
+  overrides: PolicyOverrides = recordedSleeps().overrides,
+): ForgeClients {
   return createForgeClients(config, { info: () => {} }, overrides);
 }
 

@@ -78,7 +78,8 @@ export async function runSchema(purpose: string): Promise<RunSchema> {
   return {
     schema,
     databaseUrl: (base) => databaseUrlFor(schema, base),
-    observe: () => new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 }),
+    observe: () =>
+      new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 }),
     drop: () => dropSchema(schema),
   };
 }

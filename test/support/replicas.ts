@@ -42,19 +42,23 @@ export function writeReplicaConfig(dir: string, overrides: { leaseMs?: number; c
 }
 
 export async function startReplica(options: { configPath: string; env: Record<string, string> }): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      BOARDKEEPER_CONFIG: options.configPath,
-      GITLAB_WEBHOOK_SECRET: GITLAB_SECRET,
-      LOG_LEVEL: 'info',
-      NODE_NO_WARNINGS: '1',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        BOARDKEEPER_CONFIG: options.configPath,
+        GITLAB_WEBHOOK_SECRET: GITLAB_SECRET,
+        LOG_LEVEL: 'info',
+        NODE_NO_WARNINGS: '1',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk) => stderr.push(String(chunk)));
@@ -121,9 +125,13 @@ export function issueWorkload(issues: number, perIssue: number, runId: string): 
  * Each issue's recorded stage changes as `from>to`, in time order (index = issue number - 1). Overlay
  * transitions (`+label`, `+assignee:…`: the documented hook body has an assignee) are not stage changes.
  */
-export function stageChains(transitions: { iid: number; at: string; from: string | null; to: string }[], issues: number): string[][] {
+export function stageChains(
+  transitions: { iid: number; at: string; from: string | null; to: string }[],
+  issues: number,
+): string[][] {
   const chains = Array.from({ length: issues }, () => [] as { at: string; step: string }[]);
-  for (const t of transitions) if (parseOverlay(t.to) === null) chains[t.iid - 1]?.push({ at: t.at, step: `${t.from}>${t.to}` });
+  for (const t of transitions)
+    if (parseOverlay(t.to) === null) chains[t.iid - 1]?.push({ at: t.at, step: `${t.from}>${t.to}` });
   return chains.map((chain) => chain.sort((a, b) => a.at.localeCompare(b.at)).map((entry) => entry.step));
 }
 

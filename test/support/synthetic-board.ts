@@ -9,7 +9,18 @@ import type { Store } from '../../src/store/store.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2025-01-01T00:00:00Z');
-const PATH = ['intake', 'triage', 'discovery', 'estimate', 'sow-drafting', 'sow-signed', 'kickoff', 'deployment', 'production-live', 'closed'];
+const PATH = [
+  'intake',
+  'triage',
+  'discovery',
+  'estimate',
+  'sow-drafting',
+  'sow-signed',
+  'kickoff',
+  'deployment',
+  'production-live',
+  'closed',
+];
 
 /** Deterministic PRNG (mulberry32) so every run produces the same data. */
 function prng(seed: number): () => number {
@@ -32,7 +43,18 @@ export function* syntheticEngagements(transitionCount: number): Generator<Transi
     let from: string | null = null;
     const issue: Transition[] = [];
     const record = (to: string) => {
-      issue.push({ forge: 'gitlab', project: '1', iid, from, to, at: new Date(at).toISOString(), actor: 'ie', source: 'webhook', kind, segment });
+      issue.push({
+        forge: 'gitlab',
+        project: '1',
+        iid,
+        from,
+        to,
+        at: new Date(at).toISOString(),
+        actor: 'ie',
+        source: 'webhook',
+        kind,
+        segment,
+      });
       if (!to.startsWith('+') && !to.startsWith('-')) from = to;
     };
     // 8–10 stage moves, sometimes a pause, so about 10 transitions per issue.
@@ -51,7 +73,10 @@ export function* syntheticEngagements(transitionCount: number): Generator<Transi
 }
 
 /** Records about `transitionCount` synthetic transitions in batches; returns how many were stored. */
-export async function fillSyntheticBoard(store: Pick<Store, 'recordTransitions'>, transitionCount: number): Promise<number> {
+export async function fillSyntheticBoard(
+  store: Pick<Store, 'recordTransitions'>,
+  transitionCount: number,
+): Promise<number> {
   let batch: Transition[] = [];
   let total = 0;
   for (const issue of syntheticEngagements(transitionCount)) {

@@ -9,7 +9,8 @@ document.documentElement.classList.add('js');
     form.addEventListener('change', () => {
       const params = new URLSearchParams();
       for (const [name, value] of new FormData(form)) {
-        if (typeof value === 'string' && value !== '' && !(name === 'period' && value === 'all')) params.set(name, value);
+        if (typeof value === 'string' && value !== '' && !(name === 'period' && value === 'all'))
+          params.set(name, value);
       }
       const search = params.toString();
       window.location.assign(`${form.getAttribute('action')}${search ? `?${search}` : ''}`);

@@ -29,11 +29,23 @@ export interface ApiCounters {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Count every API request and let the current plan fail it before the route answers. */
-export function installFaults(app: FastifyInstance, forge: ForgeName, prefix: string, counters: ApiCounters, plan: () => FaultPlan | null): void {
+export function installFaults(
+  app: FastifyInstance,
+  forge: ForgeName,
+  prefix: string,
+  counters: ApiCounters,
+  plan: () => FaultPlan | null,
+): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply) => {
     const seq = counters.requests++;
     counters.byForge[forge] += 1;
-    const fault = plan()?.({ forge, method: request.method, path: (request.url.split('?')[0] ?? '').slice(prefix.length), body: request.body, seq });
+    const fault = plan()?.({
+      forge,
+      method: request.method,
+      path: (request.url.split('?')[0] ?? '').slice(prefix.length),
+      body: request.body,
+      seq,
+    });
     if (!fault) return;
     counters.faults += 1;
     if ('drop' in fault) {

@@ -53,13 +53,16 @@ export const githubApi: FastifyPluginAsync<{ model: ForgeModel }> = async (app, 
     return issue ? issueJson(issue) : reply;
   });
 
-  app.patch<{ Params: IssueParams; Body: { state?: 'open' | 'closed'; body?: string } }>(base, async (request, reply) => {
-    const issue = issueOr404(request.params, reply);
-    if (!issue) return reply;
-    if (request.body?.body !== undefined) model.editBody(issue, request.body.body, bot);
-    if (request.body?.state) model.setState(issue, request.body.state, bot);
-    return issueJson(issue);
-  });
+  app.patch<{ Params: IssueParams; Body: { state?: 'open' | 'closed'; body?: string } }>(
+    base,
+    async (request, reply) => {
+      const issue = issueOr404(request.params, reply);
+      if (!issue) return reply;
+      if (request.body?.body !== undefined) model.editBody(issue, request.body.body, bot);
+      if (request.body?.state) model.setState(issue, request.body.state, bot);
+      return issueJson(issue);
+    },
+  );
 
   app.get<{ Params: IssueParams }>(`${base}/labels`, async (request, reply) => {
     const issue = issueOr404(request.params, reply);
@@ -77,7 +80,12 @@ export const githubApi: FastifyPluginAsync<{ model: ForgeModel }> = async (app, 
     const issue = issueOr404(request.params, reply);
     if (!issue) return reply;
     const wanted = request.body?.labels ?? [];
-    model.changeLabels(issue, wanted, issue.labels.filter((l) => !wanted.includes(l)), bot);
+    model.changeLabels(
+      issue,
+      wanted,
+      issue.labels.filter((l) => !wanted.includes(l)),
+      bot,
+    );
     return issue.labels.map(labelJson);
   });
 

@@ -27,7 +27,14 @@ function itemsOf(model: ForgeModel, issue: SimIssue, query: string) {
     ...(query.includes('estimate: fieldValueByName') ? { estimate: hours(issue.time.estimate) } : {}),
   };
   const nodes = issue.item
-    ? [{ id: issue.item.id, project: { id: model.board.projectId }, fieldValueByName: issue.item.optionId ? { optionId: issue.item.optionId } : null, ...effort }]
+    ? [
+        {
+          id: issue.item.id,
+          project: { id: model.board.projectId },
+          fieldValueByName: issue.item.optionId ? { optionId: issue.item.optionId } : null,
+          ...effort,
+        },
+      ]
     : [];
   return { id: issue.nodeId, projectItems: { nodes } };
 }
@@ -124,7 +131,10 @@ function runMutations(model: ForgeModel, query: string, variables: Variables) {
   const errors: GraphqlError[] = [];
   for (const [, alias, field, variable] of query.matchAll(/(\w+)\s*:\s*(\w+)\s*\(\s*input\s*:\s*\$(\w+)\s*\)/g)) {
     const run = MUTATIONS[field!];
-    if (!run) return { errors: [{ type: 'UNSUPPORTED', message: `the forge simulator does not answer the mutation ${field}` }] };
+    if (!run)
+      return {
+        errors: [{ type: 'UNSUPPORTED', message: `the forge simulator does not answer the mutation ${field}` }],
+      };
     try {
       data[alias!] = run(model, (variables[variable!] ?? {}) as Input);
     } catch (error) {
@@ -163,7 +173,11 @@ export function githubGraphql(model: ForgeModel, query: string, variables: Varia
     return { data: { repository: known ? { labels: labelsPage(model, variables.after) } : null } };
   }
   if (query.includes('repository(owner')) {
-    const issue = model.find('github', `${String(variables.owner)}/${String(variables.repo)}`, Number(variables.number));
+    const issue = model.find(
+      'github',
+      `${String(variables.owner)}/${String(variables.repo)}`,
+      Number(variables.number),
+    );
     return { data: { repository: { issue: issue ? itemsOf(model, issue, query) : null } } };
   }
   if (query.includes('node(id')) {

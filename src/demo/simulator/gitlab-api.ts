@@ -14,7 +14,11 @@ interface IssueEdit {
   description?: string;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** An issue as `GET /projects/:id/issues/:iid` returns it (the fields our client reads, and a few more). */
 export function issueJson(issue: SimIssue) {
@@ -59,7 +63,8 @@ export const gitlabApi: FastifyPluginAsync<{ model: ForgeModel }> = async (app, 
     const issue = issueOr404(request.params, reply);
     if (!issue) return reply;
     const edit = request.body ?? {};
-    const remove = edit.labels !== undefined ? issue.labels.filter((l) => !list(edit.labels).includes(l)) : list(edit.remove_labels);
+    const remove =
+      edit.labels !== undefined ? issue.labels.filter((l) => !list(edit.labels).includes(l)) : list(edit.remove_labels);
     const add = edit.labels !== undefined ? list(edit.labels) : list(edit.add_labels);
     model.changeLabels(issue, add, remove, bot);
     if (edit.state_event) model.setState(issue, edit.state_event === 'close' ? 'closed' : 'open', bot);
@@ -72,13 +77,16 @@ export const gitlabApi: FastifyPluginAsync<{ model: ForgeModel }> = async (app, 
     return issue ? issue.comments.map(noteJson) : reply;
   });
 
-  app.post<{ Params: IssueParams; Body: { body?: string } }>('/projects/:project/issues/:iid/notes', async (request, reply) => {
-    const issue = issueOr404(request.params, reply);
-    if (!issue) return reply;
-    const note = { id: model.newCommentId(), body: request.body?.body ?? '', author: bot.login };
-    issue.comments.push(note);
-    return reply.code(201).send(noteJson(note));
-  });
+  app.post<{ Params: IssueParams; Body: { body?: string } }>(
+    '/projects/:project/issues/:iid/notes',
+    async (request, reply) => {
+      const issue = issueOr404(request.params, reply);
+      if (!issue) return reply;
+      const note = { id: model.newCommentId(), body: request.body?.body ?? '', author: bot.login };
+      issue.comments.push(note);
+      return reply.code(201).send(noteJson(note));
+    },
+  );
 
   app.put<{ Params: IssueParams & { note: string }; Body: { body?: string } }>(
     '/projects/:project/issues/:iid/notes/:note',

@@ -9,11 +9,19 @@ interface PageQuery {
 }
 
 /** One page of `items` as `?page=&per_page=` asks (GitLab caps per_page at 100, GitHub too). */
-function pageOf<T>(items: T[], query: PageQuery): { items: T[]; page: number; next: number | null; totalPages: number } {
+function pageOf<T>(
+  items: T[],
+  query: PageQuery,
+): { items: T[]; page: number; next: number | null; totalPages: number } {
   const perPage = Math.min(100, Math.max(1, Number(query.per_page ?? 20)));
   const page = Math.max(1, Number(query.page ?? 1));
   const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-  return { items: items.slice((page - 1) * perPage, page * perPage), page, next: page < totalPages ? page + 1 : null, totalPages };
+  return {
+    items: items.slice((page - 1) * perPage, page * perPage),
+    page,
+    next: page < totalPages ? page + 1 : null,
+    totalPages,
+  };
 }
 
 /** GitLab's offset pagination headers. */
@@ -55,13 +63,17 @@ export const gitlabHistoryApi: FastifyPluginAsync<{ model: ForgeModel }> = async
   app.get<Listing>('/projects/:project/issues', async (request, reply) => {
     const after = request.query.updated_after ? Date.parse(request.query.updated_after) : -Infinity;
     const issues = model.issues
-      .filter((issue) => issue.forge === 'gitlab' && issue.project === request.params.project && Date.parse(issue.updatedAt) >= after)
+      .filter(
+        (issue) =>
+          issue.forge === 'gitlab' && issue.project === request.params.project && Date.parse(issue.updatedAt) >= after,
+      )
       .sort(byCreation);
     return gitlabPage(issues, request, reply).map(gitlabIssueJson);
   });
 
   /** A resource event listing: the issue's events of one type, in GitLab's shape. */
-  const resourceEvents = (type: SimHistoryEvent['type'], fields: (event: SimHistoryEvent, id: number) => Record<string, unknown>) =>
+  const resourceEvents =
+    (type: SimHistoryEvent['type'], fields: (event: SimHistoryEvent, id: number) => Record<string, unknown>) =>
     async (request: FastifyRequest<Events>, reply: FastifyReply) => {
       const history = historyOf(request.params);
       if (!history) return reply.code(404).send({ message: '404 Issue Not Found' });
@@ -77,9 +89,15 @@ export const gitlabHistoryApi: FastifyPluginAsync<{ model: ForgeModel }> = async
     };
   app.get<Events>(
     '/projects/:project/issues/:iid/resource_label_events',
-    resourceEvents('label', (event, id) => ({ label: { id, name: event.label, color: '#ededed', description: null }, action: event.action })),
+    resourceEvents('label', (event, id) => ({
+      label: { id, name: event.label, color: '#ededed', description: null },
+      action: event.action,
+    })),
   );
-  app.get<Events>('/projects/:project/issues/:iid/resource_state_events', resourceEvents('state', (event) => ({ state: event.action })));
+  app.get<Events>(
+    '/projects/:project/issues/:iid/resource_state_events',
+    resourceEvents('state', (event) => ({ state: event.action })),
+  );
 };
 
 /** GitHub's: the repository's issues (`since` = updated since, oldest created first) and each issue's events. */
@@ -90,7 +108,9 @@ export const githubHistoryApi: FastifyPluginAsync<{ model: ForgeModel }> = async
   app.get<Listing>('/repos/:owner/:repo/issues', async (request, reply) => {
     const project = `${request.params.owner}/${request.params.repo}`;
     const since = request.query.since ? Date.parse(request.query.since) : -Infinity;
-    const issues = model.issues.filter((issue) => issue.forge === 'github' && issue.project === project && Date.parse(issue.updatedAt) >= since).sort(byCreation);
+    const issues = model.issues
+      .filter((issue) => issue.forge === 'github' && issue.project === project && Date.parse(issue.updatedAt) >= since)
+      .sort(byCreation);
     return githubPage(issues, request, reply).map(githubIssueJson);
   });
 

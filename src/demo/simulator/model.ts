@@ -1,5 +1,11 @@
 import type { ForgeName } from '../../domain/types.js';
-import { githubBoardEvent, githubIssueEvent, githubNumberFieldEvent, gitlabIssueHook, type GithubIssueVariant } from '../payloads.js';
+import {
+  githubBoardEvent,
+  githubIssueEvent,
+  githubNumberFieldEvent,
+  gitlabIssueHook,
+  type GithubIssueVariant,
+} from '../payloads.js';
 import type { WebhookSender } from './sender.js';
 
 export interface SimComment {
@@ -169,7 +175,13 @@ export class ForgeModel {
       comments: [],
       item: null,
       time: { spent: 0, estimate: 0 },
-      history: spec.labels.map((label) => ({ type: 'label', action: 'add', label, at: iso(spec.at), actor: spec.author })),
+      history: spec.labels.map((label) => ({
+        type: 'label',
+        action: 'add',
+        label,
+        at: iso(spec.at),
+        actor: spec.author,
+      })),
     };
     this.issues.push(issue);
     if (issue.forge === 'github') for (const label of issue.labels) this.ensureGithubLabel(label);
@@ -197,8 +209,12 @@ export class ForgeModel {
       if (labels.length === before.length && labels.every((l) => before.includes(l))) return;
       issue.labels = labels;
       const time = iso(this.tick(issue, at));
-      for (const label of before) if (!labels.includes(label)) issue.history.push({ type: 'label', action: 'remove', label, at: time, actor: actor.login });
-      for (const label of labels) if (!before.includes(label)) issue.history.push({ type: 'label', action: 'add', label, at: time, actor: actor.login });
+      for (const label of before)
+        if (!labels.includes(label))
+          issue.history.push({ type: 'label', action: 'remove', label, at: time, actor: actor.login });
+      for (const label of labels)
+        if (!before.includes(label))
+          issue.history.push({ type: 'label', action: 'add', label, at: time, actor: actor.login });
       this.gitlabHook(issue, 'update', actor, { previousLabels: before });
       return;
     }
@@ -222,7 +238,13 @@ export class ForgeModel {
     const time = this.tick(issue, at);
     issue.state = state;
     issue.closedAt = state === 'closed' ? iso(time) : null;
-    issue.history.push({ type: 'state', action: state === 'closed' ? 'closed' : 'reopened', label: null, at: iso(time), actor: actor.login });
+    issue.history.push({
+      type: 'state',
+      action: state === 'closed' ? 'closed' : 'reopened',
+      label: null,
+      at: iso(time),
+      actor: actor.login,
+    });
     if (issue.forge === 'gitlab') this.gitlabHook(issue, state === 'closed' ? 'close' : 'reopen', actor);
     else this.githubEvent(issue, state === 'closed' ? 'closed' : 'reopened', actor);
   }

@@ -33,9 +33,14 @@ interface Step {
 }
 
 function commentStep(target: BatchTarget, key: string, known: string | null, body: string): Step {
-  if (known) return { mutation: { field: 'updateIssueComment', input: { id: known, body }, selection: 'issueComment { id }' } };
+  if (known)
+    return { mutation: { field: 'updateIssueComment', input: { id: known, body }, selection: 'issueComment { id }' } };
   return {
-    mutation: { field: 'addComment', input: { subjectId: target.issueId, body }, selection: 'commentEdge { node { id } }' },
+    mutation: {
+      field: 'addComment',
+      input: { subjectId: target.issueId, body },
+      selection: 'commentEdge { node { id } }',
+    },
     onAnswer: (payload) => {
       const id = (payload.commentEdge as { node?: { id?: string } } | undefined)?.node?.id;
       if (id) target.comments.set(key, id);
@@ -85,11 +90,24 @@ async function stepsFor(target: BatchTarget, action: Action, outcome: ActionOutc
       if (action.add.length > 0) {
         const { ids, missing } = await target.labels.resolve(octokit, owner, repo, action.add);
         if (missing.length > 0) await target.addNewLabels(missing);
-        if (ids.length > 0) steps.push({ mutation: { field: 'addLabelsToLabelable', input: { labelableId: issueId, labelIds: ids }, selection: 'clientMutationId' } });
+        if (ids.length > 0)
+          steps.push({
+            mutation: {
+              field: 'addLabelsToLabelable',
+              input: { labelableId: issueId, labelIds: ids },
+              selection: 'clientMutationId',
+            },
+          });
       }
       const removeIds = action.remove.length > 0 ? await target.labels.known(octokit, owner, repo, action.remove) : [];
       if (removeIds.length > 0) {
-        steps.push({ mutation: { field: 'removeLabelsFromLabelable', input: { labelableId: issueId, labelIds: removeIds }, selection: 'clientMutationId' } });
+        steps.push({
+          mutation: {
+            field: 'removeLabelsFromLabelable',
+            input: { labelableId: issueId, labelIds: removeIds },
+            selection: 'clientMutationId',
+          },
+        });
       }
       return steps;
     }
@@ -120,17 +138,28 @@ export interface BatchFailure {
  * when an issue's card has to be added before its Status can be set. Throws the first failure after
  * keeping what did apply (a created comment's id), so a retry converges instead of repeating it.
  */
-export async function applyInBatch(target: BatchTarget, actions: readonly Action[]): Promise<ActionOutcome[] | BatchFailure> {
+export async function applyInBatch(
+  target: BatchTarget,
+  actions: readonly Action[],
+): Promise<ActionOutcome[] | BatchFailure> {
   const outcomes: ActionOutcome[] = actions.map(() => ({}));
   let steps: Step[] = [];
   for (const [index, action] of actions.entries()) steps.push(...(await stepsFor(target, action, outcomes[index]!)));
   while (steps.length > 0) {
-    const { payloads, error, errorType, failedIndex } = await sendMutations(target.octokit, steps.map((step) => step.mutation));
+    const { payloads, error, errorType, failedIndex } = await sendMutations(
+      target.octokit,
+      steps.map((step) => step.mutation),
+    );
     const next = steps.flatMap((step, index) => {
       const payload = payloads[index];
       return payload && step.onAnswer ? step.onAnswer(payload) : [];
     });
-    if (error) return { error, type: errorType, field: failedIndex === null ? null : (steps[failedIndex]?.mutation.field ?? null) };
+    if (error)
+      return {
+        error,
+        type: errorType,
+        field: failedIndex === null ? null : (steps[failedIndex]?.mutation.field ?? null),
+      };
     steps = next;
   }
   return outcomes;

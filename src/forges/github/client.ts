@@ -222,14 +222,29 @@ export class GithubClient implements ForgeClient, ForgeFiling {
     });
   }
 
-  async createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue> {
+  async createIssue(
+    project: string,
+    issue: { title: string; body: string; labels: readonly string[] },
+  ): Promise<FiledIssue> {
     const { owner, repo } = splitRepo(project);
     let created: { number: number; node_id: string; html_url: string } | undefined;
     const { apiCalls } = await counted(async () => {
       const octokit = await this.options.auth.forOwner(owner, repo);
-      created = (await octokit.rest.issues.create({ owner, repo, title: issue.title, body: issue.body, labels: [...issue.labels] })).data;
+      created = (
+        await octokit.rest.issues.create({
+          owner,
+          repo,
+          title: issue.title,
+          body: issue.body,
+          labels: [...issue.labels],
+        })
+      ).data;
     });
-    return { ref: { forge: 'github', project, iid: created!.number, nodeId: created!.node_id }, webUrl: created!.html_url, apiCalls };
+    return {
+      ref: { forge: 'github', project, iid: created!.number, nodeId: created!.node_id },
+      webUrl: created!.html_url,
+      apiCalls,
+    };
   }
 
   setIssueBody(ref: IssueRef, body: string): Promise<CallResult> {
@@ -419,7 +434,10 @@ export class GithubClient implements ForgeClient, ForgeFiling {
     const meta = await this.board.describe(octokit);
     const item = meta ? await this.board.findItem(octokit, meta, { nodeId: ref.nodeId }) : null;
     if (!item?.itemId) return [];
-    const effort = { spentSeconds: item.effort.spentSeconds ?? null, estimateSeconds: item.effort.estimateSeconds ?? null };
+    const effort = {
+      spentSeconds: item.effort.spentSeconds ?? null,
+      estimateSeconds: item.effort.estimateSeconds ?? null,
+    };
     return [{ ref, label: '', action: 'effort', effort, at: updatedAt, actor: 'unknown' }];
   }
 }

@@ -7,7 +7,13 @@ import { header, toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
 import { classifyGithubComment, normalizeGithubComment } from './comment.js';
 import { githubActor, githubOrderingKey } from './identity.js';
-import { githubIssueCommentSchema, githubIssuesSchema, githubProjectItemSchema, type GithubIssues, type GithubProjectItem } from './payload.js';
+import {
+  githubIssueCommentSchema,
+  githubIssuesSchema,
+  githubProjectItemSchema,
+  type GithubIssues,
+  type GithubProjectItem,
+} from './payload.js';
 
 const ISSUE_ACTIONS: ReadonlySet<string> = new Set<IssueAction>([
   'opened',
@@ -26,7 +32,11 @@ const HANDLED_EVENTS: ReadonlySet<string> = new Set(['issues', 'issue_comment', 
 
 const EPOCH = new Date(0).toISOString();
 
-export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, botUsers: ReadonlySet<string>): IssueEvent {
+export function normalizeGithubIssue(
+  deliveryId: string,
+  payload: GithubIssues,
+  botUsers: ReadonlySet<string>,
+): IssueEvent {
   const { issue } = payload;
   const action = payload.action as IssueAction;
   const current = (issue.labels ?? []).map((l) => l.name);
@@ -35,7 +45,11 @@ export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, 
   const without = current.filter((l) => l !== changed);
   const withIt = [...without, ...(changed ? [changed] : [])];
   const [labelsBefore, labelsAfter] =
-    changed && action === 'labeled' ? [without, withIt] : changed && action === 'unlabeled' ? [withIt, without] : [current, current];
+    changed && action === 'labeled'
+      ? [without, withIt]
+      : changed && action === 'unlabeled'
+        ? [withIt, without]
+        : [current, current];
   const updatedAt = toIsoTime(issue.updated_at, EPOCH);
   return {
     deliveryId,
@@ -51,7 +65,9 @@ export function normalizeGithubIssue(deliveryId: string, payload: GithubIssues, 
     actor: githubActor(payload.sender, botUsers),
     labelsBefore,
     labelsAfter,
-    bodyChanged: action === 'opened' || (action === 'edited' && (payload.changes?.body !== undefined || payload.changes?.title !== undefined)),
+    bodyChanged:
+      action === 'opened' ||
+      (action === 'edited' && (payload.changes?.body !== undefined || payload.changes?.title !== undefined)),
     occurredAt: action === 'closed' ? toIsoTime(issue.closed_at, updatedAt) : updatedAt,
     createdAt: toIsoTime(issue.created_at, updatedAt),
     assignees: githubAssignees(payload),
@@ -70,13 +86,19 @@ function githubAssignees(payload: GithubIssues): string[] | undefined {
 }
 
 const optionName = (value: unknown): string | null =>
-  typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : null;
+  typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string'
+    ? (value as { name: string }).name
+    : null;
 
 /**
  * A person changed a number field of a board card, one of those holding hours: the engine reads
  * the card's values (the payload may not carry them) and resolves the issue.
  */
-function normalizeGithubEffortEdit(deliveryId: string, payload: GithubProjectItem, botUsers: ReadonlySet<string>): IssueEvent {
+function normalizeGithubEffortEdit(
+  deliveryId: string,
+  payload: GithubProjectItem,
+  botUsers: ReadonlySet<string>,
+): IssueEvent {
   const item = payload.projects_v2_item;
   return {
     deliveryId,
@@ -131,16 +153,31 @@ function classifyIssues(id: string, payload: unknown): Classified {
   const { action, issue } = parsed.data;
   if (!ISSUE_ACTIONS.has(action)) return { ignored: `issues.${action} is not handled` };
   return {
-    accept: { id, forge: 'github', event: `issues.${action}`, orderingKey: githubOrderingKey(issue.node_id), headers: { 'x-github-event': 'issues' } },
+    accept: {
+      id,
+      forge: 'github',
+      event: `issues.${action}`,
+      orderingKey: githubOrderingKey(issue.node_id),
+      headers: { 'x-github-event': 'issues' },
+    },
   };
 }
 
 /** Is the edited board field one that holds hours? A payload that names no field is read from the card. */
-function isEffortField(fieldType: string | undefined, fieldName: string | undefined, effortFields: ReadonlySet<string>): boolean {
+function isEffortField(
+  fieldType: string | undefined,
+  fieldName: string | undefined,
+  effortFields: ReadonlySet<string>,
+): boolean {
   return fieldType === 'number' && effortFields.size > 0 && (fieldName === undefined || effortFields.has(fieldName));
 }
 
-function classifyProjectItem(id: string, payload: unknown, onlyKnownIssues: boolean, effortFields: ReadonlySet<string>): Classified {
+function classifyProjectItem(
+  id: string,
+  payload: unknown,
+  onlyKnownIssues: boolean,
+  effortFields: ReadonlySet<string>,
+): Classified {
   const parsed = githubProjectItemSchema.safeParse(payload);
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { action, projects_v2_item: item, changes } = parsed.data;
@@ -159,7 +196,9 @@ function classifyProjectItem(id: string, payload: unknown, onlyKnownIssues: bool
       orderingKey: githubOrderingKey(item.content_node_id),
       headers: { 'x-github-event': 'projects_v2_item' },
     },
-    ...(onlyKnownIssues ? { onlyForKnownIssue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id } } : {}),
+    ...(onlyKnownIssues
+      ? { onlyForKnownIssue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id } }
+      : {}),
   };
 }
 
@@ -192,7 +231,8 @@ export function createGithubWebhooks(options: {
         // a board move counts only for an issue already seen from a listed repository.
         return classifyProjectItem(id, payload, allowed !== null && allowed !== undefined, effortFields);
       }
-      if (allowed && !allowed.allows(field(payload, 'repository', 'full_name'))) return { ignored: `repository is not in ${allowed.setting}` };
+      if (allowed && !allowed.allows(field(payload, 'repository', 'full_name')))
+        return { ignored: `repository is not in ${allowed.setting}` };
       return event === 'issue_comment' ? classifyGithubComment(id, payload) : classifyIssues(id, payload);
     },
     normalize(delivery) {
@@ -207,10 +247,14 @@ export function createGithubWebhooks(options: {
       }
       if (delivery.headers['x-github-event'] === 'issue_comment') {
         const comment = githubIssueCommentSchema.safeParse(body);
-        return comment.success ? normalizeGithubComment(delivery.id, comment.data, botUsers) : { ignored: describeZodError(comment.error) };
+        return comment.success
+          ? normalizeGithubComment(delivery.id, comment.data, botUsers)
+          : { ignored: describeZodError(comment.error) };
       }
       const parsed = githubIssuesSchema.safeParse(body);
-      return parsed.success ? normalizeGithubIssue(delivery.id, parsed.data, botUsers) : { ignored: describeZodError(parsed.error) };
+      return parsed.success
+        ? normalizeGithubIssue(delivery.id, parsed.data, botUsers)
+        : { ignored: describeZodError(parsed.error) };
     },
   };
 }

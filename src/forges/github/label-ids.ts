@@ -8,7 +8,12 @@ const LABELS_QUERY = `query($owner: String!, $repo: String!, $after: String) {
 }`;
 
 interface LabelPage {
-  repository: { labels: { nodes: Array<{ id: string; name: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null;
+  repository: {
+    labels: {
+      nodes: Array<{ id: string; name: string }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  } | null;
 }
 
 /** GitHub compares label names without regard to case. */
@@ -23,7 +28,12 @@ export class LabelIds {
   private readonly repos = new Map<string, Promise<Map<string, string>>>();
 
   /** Ids of the names that exist in the repository, and the names that do not. */
-  async resolve(octokit: Octokit, owner: string, repo: string, names: readonly string[]): Promise<{ ids: string[]; missing: string[] }> {
+  async resolve(
+    octokit: Octokit,
+    owner: string,
+    repo: string,
+    names: readonly string[],
+  ): Promise<{ ids: string[]; missing: string[] }> {
     let known = await this.catalogue(octokit, owner, repo);
     if (names.some((name) => !known.has(keyOf(name)))) {
       this.forget(owner, repo);

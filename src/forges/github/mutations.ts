@@ -24,7 +24,10 @@ export interface Mutation {
 const inputType = (field: Mutation['field']) => `${field[0]!.toUpperCase()}${field.slice(1)}Input!`;
 
 /** `mutation($m0: AddCommentInput!, …) { m0: addComment(input: $m0) { … } … }` and its variables. */
-export function mutationDocument(mutations: readonly Mutation[]): { query: string; variables: Record<string, unknown> } {
+export function mutationDocument(mutations: readonly Mutation[]): {
+  query: string;
+  variables: Record<string, unknown>;
+} {
   const declarations = mutations.map((m, i) => `$m${i}: ${inputType(m.field)}`).join(', ');
   const fields = mutations.map((m, i) => `  m${i}: ${m.field}(input: $m${i}) { ${m.selection} }`).join('\n');
   return {

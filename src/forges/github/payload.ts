@@ -75,7 +75,13 @@ export const githubProjectItemSchema = z
     changes: z
       .object({
         field_value: z
-          .object({ field_node_id: z.string().optional(), field_type: z.string().optional(), field_name: z.string().optional(), from: fieldValue, to: fieldValue })
+          .object({
+            field_node_id: z.string().optional(),
+            field_type: z.string().optional(),
+            field_name: z.string().optional(),
+            from: fieldValue,
+            to: fieldValue,
+          })
           .loose()
           .optional(),
       })

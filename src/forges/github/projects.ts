@@ -80,7 +80,13 @@ type NumberValue = { number?: number | null } | null | undefined;
 interface IssueItems {
   id: string;
   projectItems: {
-    nodes: Array<{ id: string; project: { id: string }; fieldValueByName: { optionId?: string } | null; spent?: NumberValue; estimate?: NumberValue }>;
+    nodes: Array<{
+      id: string;
+      project: { id: string };
+      fieldValueByName: { optionId?: string } | null;
+      spent?: NumberValue;
+      estimate?: NumberValue;
+    }>;
   };
 }
 
@@ -88,7 +94,11 @@ export type IssueLocator = { nodeId: string } | { owner: string; repo: string; n
 
 /** Adding an issue that is already on the board answers with its existing card, so this is safe to repeat. */
 export function addItemMutation(meta: BoardMeta, issueId: string): Mutation {
-  return { field: 'addProjectV2ItemById', input: { projectId: meta.projectId, contentId: issueId }, selection: 'item { id }' };
+  return {
+    field: 'addProjectV2ItemById',
+    input: { projectId: meta.projectId, contentId: issueId },
+    selection: 'item { id }',
+  };
 }
 
 export function setStatusMutation(meta: BoardMeta, itemId: string, optionId: string): Mutation {
@@ -104,7 +114,8 @@ export function addedItemId(payload: Record<string, unknown> | null): string | n
   return (payload?.item as { id?: string } | undefined)?.id ?? null;
 }
 
-const hoursToSeconds = (value: NumberValue): number | null => seconds(typeof value?.number === 'number' ? value.number * 3600 : null);
+const hoursToSeconds = (value: NumberValue): number | null =>
+  seconds(typeof value?.number === 'number' ? value.number * 3600 : null);
 
 async function sendOne(octokit: Octokit, mutation: Mutation): Promise<Record<string, unknown> | null> {
   const { payloads, error } = await sendMutations(octokit, [mutation]);
@@ -139,8 +150,14 @@ export class ProjectBoard {
 
   private async loadMeta(octokit: Octokit): Promise<BoardMeta | null> {
     const data = await graphqlCall<{
-      repositoryOwner: { projectV2?: { id: string; field: { id?: string; options?: StatusOption[] } | null } | null } | null;
-    }>(octokit, 'project', BOARD_QUERY, { owner: this.project.owner, number: this.project.number, field: this.project.statusField });
+      repositoryOwner: {
+        projectV2?: { id: string; field: { id?: string; options?: StatusOption[] } | null } | null;
+      } | null;
+    }>(octokit, 'project', BOARD_QUERY, {
+      owner: this.project.owner,
+      number: this.project.number,
+      field: this.project.statusField,
+    });
     const project = data.repositoryOwner?.projectV2;
     if (!project?.field?.id || !project.field.options) return null;
     return { projectId: project.id, fieldId: project.field.id, options: project.field.options };
@@ -148,17 +165,30 @@ export class ProjectBoard {
 
   async findItem(octokit: Octokit, meta: BoardMeta, issue: IssueLocator): Promise<ProjectItem | null> {
     const { statusField: field, effortFields } = this.project;
-    const names = Object.fromEntries(EFFORT_KEYS.flatMap((key) => (effortFields?.[key] ? [[key, effortFields[key]]] : [])));
+    const names = Object.fromEntries(
+      EFFORT_KEYS.flatMap((key) => (effortFields?.[key] ? [[key, effortFields[key]]] : [])),
+    );
     const found =
       'nodeId' in issue
-        ? (await graphqlCall<{ node: IssueItems | null }>(octokit, 'issue items', this.queries.byNode, { id: issue.nodeId, field, ...names })).node
-        : (
-            await graphqlCall<{ repository: { issue: IssueItems | null } | null }>(octokit, 'issue items', this.queries.byNumber, {
-              ...issue,
+        ? (
+            await graphqlCall<{ node: IssueItems | null }>(octokit, 'issue items', this.queries.byNode, {
+              id: issue.nodeId,
               field,
               ...names,
             })
-          ).repository?.issue ?? null;
+          ).node
+        : ((
+            await graphqlCall<{ repository: { issue: IssueItems | null } | null }>(
+              octokit,
+              'issue items',
+              this.queries.byNumber,
+              {
+                ...issue,
+                field,
+                ...names,
+              },
+            )
+          ).repository?.issue ?? null);
     if (!found) return null;
     const item = found.projectItems.nodes.find((node) => node.project.id === meta.projectId);
     if (item) this.items.set(found.id, item.id);

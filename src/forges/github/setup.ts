@@ -37,7 +37,8 @@ export async function setupGithubRepo(client: GithubClient, repository: string, 
     return report;
   }
   for (const stage of boardStages(config)) {
-    if (!meta.options.some((option) => sameStatusName(option.name, stage))) report.missing.push(`${statusField} option "${stage}"`);
+    if (!meta.options.some((option) => sameStatusName(option.name, stage)))
+      report.missing.push(`${statusField} option "${stage}"`);
   }
   return report;
 }

@@ -40,7 +40,9 @@ const GRAPHQL_KINDS: Record<string, ForgeError['kind']> = {
 export function fromGraphqlError(error: unknown, operation: string): ForgeError {
   if (!(error instanceof GraphqlResponseError)) return fromOctokitError(error, `graphql ${operation}`);
   const type = (error.errors?.[0] as { type?: string } | undefined)?.type ?? '';
-  return new ForgeError(GRAPHQL_KINDS[type] ?? 'rejected', `GitHub graphql ${operation}: ${error.message}`, 200, null, { cause: error });
+  return new ForgeError(GRAPHQL_KINDS[type] ?? 'rejected', `GitHub graphql ${operation}: ${error.message}`, 200, null, {
+    cause: error,
+  });
 }
 
 /** Octokit drops a per-request signal set in a hook, so the timeout is applied where it fetches. */
@@ -63,7 +65,12 @@ export function installPolicy(octokit: Octokit, policy: RequestPolicy): void {
 }
 
 /** One GraphQL request, its errors mapped like REST ones. */
-export async function graphqlCall<T>(octokit: Octokit, operation: string, query: string, variables: Record<string, unknown>): Promise<T> {
+export async function graphqlCall<T>(
+  octokit: Octokit,
+  operation: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
   try {
     return await octokit.graphql<T>(query, variables);
   } catch (error) {

@@ -164,7 +164,10 @@ export class GitlabClient implements ForgeClient, ForgeFiling {
     );
   }
 
-  async createIssue(project: string, issue: { title: string; body: string; labels: readonly string[] }): Promise<FiledIssue> {
+  async createIssue(
+    project: string,
+    issue: { title: string; body: string; labels: readonly string[] },
+  ): Promise<FiledIssue> {
     let created: { iid: number; web_url: string } | undefined;
     const { apiCalls } = await counted(async () => {
       created = (await this.api.Issues.create(project, issue.title, {

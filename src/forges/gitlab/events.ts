@@ -24,7 +24,11 @@ const ACTIONS: Record<string, IssueAction> = {
 
 const titles = (labels: { title: string }[] | null | undefined): string[] => (labels ?? []).map((l) => l.title);
 
-export function normalizeGitlabIssue(deliveryId: string, hook: GitlabIssueHook, botUsers: ReadonlySet<string>): IssueEvent {
+export function normalizeGitlabIssue(
+  deliveryId: string,
+  hook: GitlabIssueHook,
+  botUsers: ReadonlySet<string>,
+): IssueEvent {
   const attributes = hook.object_attributes;
   const labelsAfter = titles(hook.changes?.labels?.current ?? hook.labels);
   const labelsBefore = hook.changes?.labels?.previous ? titles(hook.changes.labels.previous) : labelsAfter;
@@ -34,7 +38,12 @@ export function normalizeGitlabIssue(deliveryId: string, hook: GitlabIssueHook, 
   return {
     deliveryId,
     forge: 'gitlab',
-    action: action === 'updated' && labelsChanged ? 'labeled' : action === 'updated' && hasBodyChange(hook) ? 'edited' : action,
+    action:
+      action === 'updated' && labelsChanged
+        ? 'labeled'
+        : action === 'updated' && hasBodyChange(hook)
+          ? 'edited'
+          : action,
     issue: { forge: 'gitlab', project: String(hook.project.id), iid: attributes.iid },
     globalId: attributes.id,
     url: attributes.url ?? undefined,
@@ -87,10 +96,18 @@ function hasBodyChange(hook: GitlabIssueHook): boolean {
  * stringifying a hostile, deeply nested body would overflow the stack).
  */
 function gitlabDeliveryId(headers: Headers, rawBody: string | undefined, payload: unknown): string {
-  return header(headers, 'idempotency-key') ?? header(headers, 'x-gitlab-event-uuid') ?? bodyDigestId(rawBody ?? JSON.stringify(payload));
+  return (
+    header(headers, 'idempotency-key') ??
+    header(headers, 'x-gitlab-event-uuid') ??
+    bodyDigestId(rawBody ?? JSON.stringify(payload))
+  );
 }
 
-export function createGitlabWebhooks(options: { secret: string | undefined; botUsers?: string[]; projects?: AllowList | null }): ForgeWebhooks {
+export function createGitlabWebhooks(options: {
+  secret: string | undefined;
+  botUsers?: string[];
+  projects?: AllowList | null;
+}): ForgeWebhooks {
   const botUsers = new Set(options.botUsers ?? []);
   return {
     forge: 'gitlab',
@@ -100,12 +117,17 @@ export function createGitlabWebhooks(options: { secret: string | undefined; botU
     },
     classify(headers: Headers, payload: unknown, rawBody?: string): Classified {
       const event = header(headers, 'x-gitlab-event') ?? '';
-      if (!ISSUE_EVENTS.has(event) && !NOTE_EVENTS.has(event)) return { ignored: `event '${event || '(none)'}' is not handled` };
+      if (!ISSUE_EVENTS.has(event) && !NOTE_EVENTS.has(event))
+        return { ignored: `event '${event || '(none)'}' is not handled` };
       const allowed = options.projects;
-      if (allowed && !allowed.allows(field(payload, 'project', 'id'), field(payload, 'project', 'path_with_namespace'))) {
+      if (
+        allowed &&
+        !allowed.allows(field(payload, 'project', 'id'), field(payload, 'project', 'path_with_namespace'))
+      ) {
         return { ignored: `project is not in ${allowed.setting}` };
       }
-      if (NOTE_EVENTS.has(event)) return classifyGitlabNote(event, payload, () => gitlabDeliveryId(headers, rawBody, payload));
+      if (NOTE_EVENTS.has(event))
+        return classifyGitlabNote(event, payload, () => gitlabDeliveryId(headers, rawBody, payload));
       const parsed = gitlabIssueHookSchema.safeParse(payload);
       if (!parsed.success) return { invalid: describeZodError(parsed.error) };
       const { object_attributes: attributes, project } = parsed.data;

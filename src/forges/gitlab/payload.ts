@@ -35,8 +35,14 @@ export const gitlabIssueHookSchema = z
     assignees: z.array(assignee).nullish(),
     changes: z
       .object({
-        labels: z.object({ previous: z.array(label).nullish(), current: z.array(label).nullish() }).loose().optional(),
-        assignees: z.object({ current: z.array(assignee).nullish() }).loose().optional(),
+        labels: z
+          .object({ previous: z.array(label).nullish(), current: z.array(label).nullish() })
+          .loose()
+          .optional(),
+        assignees: z
+          .object({ current: z.array(assignee).nullish() })
+          .loose()
+          .optional(),
         title: z.unknown().optional(),
         description: z.unknown().optional(),
         updated_at: z.object({ current: z.string().nullish() }).loose().optional(),

@@ -21,11 +21,15 @@ export const BOARD_NAME = 'Services board';
 export async function setupGitlabProject(client: GitlabClient, project: string, config: Config): Promise<SetupReport> {
   const report = emptyReport('gitlab', project);
   const api = client.api;
-  const existing = new Map(((await api.ProjectLabels.all(project, { perPage: 100 })) as GitlabLabel[]).map((l) => [l.name, l]));
+  const existing = new Map(
+    ((await api.ProjectLabels.all(project, { perPage: 100 })) as GitlabLabel[]).map((l) => [l.name, l]),
+  );
   for (const spec of presetLabels(config)) {
     const label = existing.get(spec.name);
     if (!label) {
-      const created = (await api.ProjectLabels.create(project, spec.name, spec.color, { description: spec.description })) as GitlabLabel;
+      const created = (await api.ProjectLabels.create(project, spec.name, spec.color, {
+        description: spec.description,
+      })) as GitlabLabel;
       existing.set(spec.name, created);
       report.created.push(`label ${spec.name}`);
     } else if (!sameColor(label.color, spec.color) || (label.description ?? '') !== spec.description) {

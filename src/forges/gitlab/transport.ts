@@ -44,16 +44,36 @@ export function policyRequester(policy: RequestPolicy) {
         try {
           response = await fetch(url, { method, headers: options.headers, body: options.body, signal });
         } catch (cause) {
-          throw forgeErrorFromResponse({ forge: 'gitlab', status: null, message: String(cause), headers: {}, request, cause });
+          throw forgeErrorFromResponse({
+            forge: 'gitlab',
+            status: null,
+            message: String(cause),
+            headers: {},
+            request,
+            cause,
+          });
         }
         const headers = Object.fromEntries(response.headers.entries());
         try {
           const body = await readBody(response);
           if (response.ok) return { body, headers, status: response.status };
-          throw forgeErrorFromResponse({ forge: 'gitlab', status: response.status, message: errorMessage(body), headers, request });
+          throw forgeErrorFromResponse({
+            forge: 'gitlab',
+            status: response.status,
+            message: errorMessage(body),
+            headers,
+            request,
+          });
         } catch (error) {
           if (isForgeError(error)) throw error;
-          throw forgeErrorFromResponse({ forge: 'gitlab', status: null, message: String(error), headers, request, cause: error });
+          throw forgeErrorFromResponse({
+            forge: 'gitlab',
+            status: null,
+            message: String(error),
+            headers,
+            request,
+            cause: error,
+          });
         }
       });
     },

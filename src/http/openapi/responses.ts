@@ -24,7 +24,10 @@ const forge = z.enum(['gitlab', 'github']);
 const seconds = z.number().describe('seconds');
 const iso = z.string().describe('ISO 8601 instant, UTC');
 const hours = z.number().nullable().describe('hours; null when none');
-const burn = z.number().nullable().describe('time spent over hours sold (or estimated), 0.8 = 80 %; null without either');
+const burn = z
+  .number()
+  .nullable()
+  .describe('time spent over hours sold (or estimated), 0.8 = 80 %; null without either');
 const targetStatus = z.enum(['met', 'on-track', 'at-risk', 'breached']);
 const lastActivity = iso
   .nullable()
@@ -160,7 +163,12 @@ export const metricsReportSchema = describes<MetricsReport>()(
       ),
       effort: z.object({
         spentHours: z.number(),
-        byBurn: z.object(Object.fromEntries(BURN_BUCKETS.map((bucket) => [bucket, z.number().int()])) as Record<BurnBucket, z.ZodNumber>),
+        byBurn: z.object(
+          Object.fromEntries(BURN_BUCKETS.map((bucket) => [bucket, z.number().int()])) as Record<
+            BurnBucket,
+            z.ZodNumber
+          >,
+        ),
       }),
     })
     .meta({

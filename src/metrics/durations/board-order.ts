@@ -6,7 +6,10 @@ import type { BoardPreset } from '../../config/presets.js';
  * Side states (on-hold, paused) and closing are not progress: closing an engagement in deployment
  * does not make it live. Stages on no board reach only themselves.
  */
-export function stagesReaching(preset: BoardPreset, terminalStages: ReadonlySet<string>): Map<string, ReadonlySet<string>> {
+export function stagesReaching(
+  preset: BoardPreset,
+  terminalStages: ReadonlySet<string>,
+): Map<string, ReadonlySet<string>> {
   const notProgress = new Set([
     ...terminalStages,
     preset.holdStage,

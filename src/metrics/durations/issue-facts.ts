@@ -7,7 +7,12 @@ import type { IssueId } from '../contract.js';
 export function factsOf(transitions: readonly Transition[], state: IssueState | null): IssueFacts {
   const first = transitions[0]!;
   const id = { forge: first.forge, project: first.project, iid: first.iid };
-  return factsFrom(id, transitions, transitions.map((t) => Date.parse(t.at)), state);
+  return factsFrom(
+    id,
+    transitions,
+    transitions.map((t) => Date.parse(t.at)),
+    state,
+  );
 }
 
 /** `factsOf` for transitions of the issue `id` whose instants are already parsed (`atMs[i]` of `transitions[i]`, NaN when unreadable). Pure. */

@@ -101,7 +101,9 @@ function firstEvent(
     const reached = 'enter' in event ? reaching?.get(event.enter) : undefined;
     const at =
       'created' in event
-        ? createdMs >= minMs ? createdMs : null
+        ? createdMs >= minMs
+          ? createdMs
+          : null
         : reached
           ? firstEntering(replay, reached, minMs)
           : 'enter' in event
@@ -146,14 +148,15 @@ function duration(
   settings: MetricsSettings,
 ): IssueDuration | null {
   const startMs =
-    fieldInstant(facts.state, definition.startField, bounds.nowMs) ?? firstEvent(definition.start, replay, bounds.createdMs, -Infinity, null);
+    fieldInstant(facts.state, definition.startField, bounds.nowMs) ??
+    firstEvent(definition.start, replay, bounds.createdMs, -Infinity, null);
   if (startMs === null) return null;
   const overriddenEnd = fieldInstant(facts.state, definition.endField, bounds.nowMs);
   const endMs =
     overriddenEnd !== null && overriddenEnd >= startMs
       ? overriddenEnd
       : // A clock that stops on entering a stage stops on reaching it: skipping the stage must not leave it running.
-      firstEvent(definition.end, replay, bounds.createdMs, startMs, settings.stagesReaching);
+        firstEvent(definition.end, replay, bounds.createdMs, startMs, settings.stagesReaching);
   return measured(definition, startMs, endMs, bounds, replay.segments, settings);
 }
 
@@ -170,7 +173,15 @@ function measured(
   const untilMs = endMs ?? Math.max(startMs, bounds.closedMs ?? bounds.nowMs);
   const ms = settings.measure(startMs, untilMs);
   const activeMs = ms - pausedWithin(segments, startMs, untilMs, settings);
-  return { state, startMs, endMs, ms, activeMs, targetMs: definition.targetMs, status: statusOf(state, ms, definition) };
+  return {
+    state,
+    startMs,
+    endMs,
+    ms,
+    activeMs,
+    targetMs: definition.targetMs,
+    status: statusOf(state, ms, definition),
+  };
 }
 
 /** Every duration and stage time of one issue as of `nowMs`. Pure. */
@@ -178,7 +189,13 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
   const { timeline, state } = facts;
   const createdAt = parseInstant(state?.createdAt);
   const createdMs = Math.min(createdAt ?? Infinity, timeline.firstAtMs);
-  const replay = walk(timeline, createdMs, Math.max(nowMs, timeline.lastAtMs), settings.pausedStages, settings.pausedLabels);
+  const replay = walk(
+    timeline,
+    createdMs,
+    Math.max(nowMs, timeline.lastAtMs),
+    settings.pausedStages,
+    settings.pausedLabels,
+  );
   const closedMs = closedAt(replay.stage, replay.stageSinceMs, state, settings);
   const stageMs = new Map<string, number>();
   let openMs = 0;
@@ -224,11 +241,21 @@ export function issueMetrics(facts: IssueFacts, settings: MetricsSettings, nowMs
 }
 
 /** When the issue was closed, if it is closed now: on entering a terminal stage, else as its state says. */
-function closedAt(stage: string, stageSinceMs: number, state: IssueState | null, settings: MetricsSettings): number | null {
+function closedAt(
+  stage: string,
+  stageSinceMs: number,
+  state: IssueState | null,
+  settings: MetricsSettings,
+): number | null {
   return settings.terminalStages.has(stage) ? stageSinceMs : parseInstant(state?.closedAt);
 }
 
-function idleFlags(closed: boolean, stage: string | null, idleMs: number, settings: MetricsSettings): Pick<IssueMetrics, 'stale' | 'suggestLost'> {
+function idleFlags(
+  closed: boolean,
+  stage: string | null,
+  idleMs: number,
+  settings: MetricsSettings,
+): Pick<IssueMetrics, 'stale' | 'suggestLost'> {
   return {
     stale: !closed && idleMs > settings.staleMs,
     suggestLost: !closed && stage !== null && settings.salesStages.has(stage) && idleMs > settings.suggestLostMs,
@@ -277,11 +304,24 @@ export function advanceMetrics(
     for (const definition of settings.definitions) {
       const d = metrics.durations.get(definition.name);
       if (!d) continue;
-      durations.set(definition.name, d.state === 'open' ? measured(definition, d.startMs, null, { nowMs: toMs, closedMs: null }, segments, settings) : d);
+      durations.set(
+        definition.name,
+        d.state === 'open'
+          ? measured(definition, d.startMs, null, { nowMs: toMs, closedMs: null }, segments, settings)
+          : d,
+      );
     }
   }
   const idleMs = toMs - metrics.lastActivityMs;
-  return { ...metrics, stageMs, openMs, durations, segments, idleMs, ...idleFlags(metrics.closed, metrics.stage, idleMs, settings) };
+  return {
+    ...metrics,
+    stageMs,
+    openMs,
+    durations,
+    segments,
+    idleMs,
+    ...idleFlags(metrics.closed, metrics.stage, idleMs, settings),
+  };
 }
 
 /** Every issue's metrics as of `nowMs`. Pure. */

@@ -34,7 +34,10 @@ function preferred(a: TimelineTransition, b: TimelineTransition): TimelineTransi
   return (a.from ?? '') <= (b.from ?? '') ? a : b;
 }
 
-function dedupe(transitions: readonly TimelineTransition[], instants: readonly number[]): Map<string, { atMs: number; t: TimelineTransition }> {
+function dedupe(
+  transitions: readonly TimelineTransition[],
+  instants: readonly number[],
+): Map<string, { atMs: number; t: TimelineTransition }> {
   const unique = new Map<string, { atMs: number; t: TimelineTransition }>();
   for (const [i, t] of transitions.entries()) {
     const atMs = instants[i]!;
@@ -59,7 +62,10 @@ function orderStages(entries: StageEntry[]): StageEntry[] {
     const tied = entries.slice(i, j);
     while (tied.length > 0) {
       const current = ordered.at(-1)?.stage ?? null;
-      const next = Math.max(0, tied.findIndex((e) => e.from === current && e.stage !== current));
+      const next = Math.max(
+        0,
+        tied.findIndex((e) => e.from === current && e.stage !== current),
+      );
       ordered.push(...tied.splice(next, 1));
     }
     i = j;
@@ -68,7 +74,10 @@ function orderStages(entries: StageEntry[]): StageEntry[] {
 }
 
 export function buildTimeline(transitions: readonly Transition[]): Timeline {
-  return timelineOf(transitions, transitions.map((t) => Date.parse(t.at)));
+  return timelineOf(
+    transitions,
+    transitions.map((t) => Date.parse(t.at)),
+  );
 }
 
 /** `buildTimeline` of transitions whose instants are already parsed (`instants[i]` of `transitions[i]`, NaN when unreadable). */
@@ -80,7 +89,10 @@ export function timelineOf(transitions: readonly TimelineTransition[], instants:
     if (overlay) overlays.push({ atMs, ...overlay });
     else stages.push({ atMs, stage: t.to, from: t.from });
   }
-  overlays.sort((a, b) => a.atMs - b.atMs || (a.label < b.label ? -1 : a.label > b.label ? 1 : Number(a.present) - Number(b.present)));
+  overlays.sort(
+    (a, b) =>
+      a.atMs - b.atMs || (a.label < b.label ? -1 : a.label > b.label ? 1 : Number(a.present) - Number(b.present)),
+  );
   const ordered = orderStages(stages);
   return {
     stages: ordered,

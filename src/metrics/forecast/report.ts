@@ -13,9 +13,17 @@ export function kpiTargetDays(settings: MetricsSettings): number | null {
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** One engagement's forecast as every report shows it: UTC days, the chance to 0.1 %. */
-export function reportedForecast(forecast: EngagementForecast, settings: MetricsSettings, targetDays: number | null): Forecast {
+export function reportedForecast(
+  forecast: EngagementForecast,
+  settings: MetricsSettings,
+  targetDays: number | null,
+): Forecast {
   if (forecast.status === 'too-little-history') {
-    return { status: 'too-little-history', samples: forecast.samples, minimumHistory: settings.forecast.minimumHistory };
+    return {
+      status: 'too-little-history',
+      samples: forecast.samples,
+      minimumHistory: settings.forecast.minimumHistory,
+    };
   }
   return {
     status: 'forecast',
@@ -29,25 +37,48 @@ export function reportedForecast(forecast: EngagementForecast, settings: Metrics
 }
 
 /** Row i's forecast for a report; null when its KPI duration is not running. */
-export function forecastAt(columns: ForecastColumns, i: number, settings: MetricsSettings, targetDays: number | null): Forecast | null {
+export function forecastAt(
+  columns: ForecastColumns,
+  i: number,
+  settings: MetricsSettings,
+  targetDays: number | null,
+): Forecast | null {
   const forecast = forecastOfRow(columns, i);
   return forecast && reportedForecast(forecast, settings, targetDays);
 }
 
-export const FORECAST_BUCKETS: readonly ForecastBucket[] = ['likely', 'uncertain', 'unlikely', 'no-target', 'too-little-history'];
+export const FORECAST_BUCKETS: readonly ForecastBucket[] = [
+  'likely',
+  'uncertain',
+  'unlikely',
+  'no-target',
+  'too-little-history',
+];
 
 /** Row i's bucket by chance of meeting the target; null when its KPI duration is not running. */
-export function forecastBucketAt(columns: ForecastColumns, i: number, settings: MetricsSettings): ForecastBucket | null {
+export function forecastBucketAt(
+  columns: ForecastColumns,
+  i: number,
+  settings: MetricsSettings,
+): ForecastBucket | null {
   const status = columns.status[i];
   if (status === TOO_LITTLE_HISTORY) return 'too-little-history';
   if (status !== FORECAST) return null;
   const chance = columns.chance[i]!;
   if (Number.isNaN(chance)) return 'no-target';
-  return chance >= settings.forecast.likelyAtOrAbove ? 'likely' : chance < settings.forecast.unlikelyBelow ? 'unlikely' : 'uncertain';
+  return chance >= settings.forecast.likelyAtOrAbove
+    ? 'likely'
+    : chance < settings.forecast.unlikelyBelow
+      ? 'unlikely'
+      : 'uncertain';
 }
 
 /** Open engagements of the selection per bucket, every bucket present. */
-export function forecastBuckets(columns: ForecastColumns, selection: Uint32Array, settings: MetricsSettings): Record<ForecastBucket, number> {
+export function forecastBuckets(
+  columns: ForecastColumns,
+  selection: Uint32Array,
+  settings: MetricsSettings,
+): Record<ForecastBucket, number> {
   const counts = Object.fromEntries(FORECAST_BUCKETS.map((bucket) => [bucket, 0])) as Record<ForecastBucket, number>;
   for (const i of selection) {
     const bucket = forecastBucketAt(columns, i, settings);

@@ -17,7 +17,13 @@ function cell(value: Cell): string {
 /** A missing end is NaN in the table. */
 const iso = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString());
 
-const FORECAST_HEADER = ['forecast_status', 'forecast_p50', 'forecast_p85', 'forecast_chance_within_target', 'forecast_samples'];
+const FORECAST_HEADER = [
+  'forecast_status',
+  'forecast_p50',
+  'forecast_p85',
+  'forecast_chance_within_target',
+  'forecast_samples',
+];
 
 function forecastCells(forecast: Forecast | null): (string | number | null)[] {
   if (!forecast) return FORECAST_HEADER.map(() => null);
@@ -33,16 +39,36 @@ function forecastCells(forecast: Forecast | null): (string | number | null)[] {
 export function renderCsv(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): string {
   const names = settings.definitions.map((d) => d.name);
   const header = [
-    'forge', 'project', 'iid', ...csvHeaders(SURFACES.csv),
-    ...names.flatMap((n) => [`${n}_state`, `${n}_start`, `${n}_end`, `${n}_seconds`, `${n}_active_seconds`, `${n}_status`]),
-    ...csvHeaders(SURFACES.csvAfterDurations), ...FORECAST_HEADER, ...csvHeaders(SURFACES.csvAfterForecast),
+    'forge',
+    'project',
+    'iid',
+    ...csvHeaders(SURFACES.csv),
+    ...names.flatMap((n) => [
+      `${n}_state`,
+      `${n}_start`,
+      `${n}_end`,
+      `${n}_seconds`,
+      `${n}_active_seconds`,
+      `${n}_status`,
+    ]),
+    ...csvHeaders(SURFACES.csvAfterDurations),
+    ...FORECAST_HEADER,
+    ...csvHeaders(SURFACES.csvAfterForecast),
   ];
   const rows = Array.from(selection, (i) => {
     const id = issueIdAt(table, i);
     const cells: Cell[] = [id.forge, id.project, id.iid];
     pushCsvCells(cells, SURFACES.csv, table, i);
     for (const c of table.durations) {
-      if (c.state[i]) cells.push(STATES[c.state[i]!]!, iso(c.startMs[i]), iso(c.endMs[i]), c.ms[i]! / 1000, c.activeMs[i]! / 1000, STATUSES[c.status[i]!]!);
+      if (c.state[i])
+        cells.push(
+          STATES[c.state[i]!]!,
+          iso(c.startMs[i]),
+          iso(c.endMs[i]),
+          c.ms[i]! / 1000,
+          c.activeMs[i]! / 1000,
+          STATUSES[c.status[i]!]!,
+        );
       else cells.push(null, null, null, null, null, null);
     }
     pushCsvCells(cells, SURFACES.csvAfterDurations, table, i);

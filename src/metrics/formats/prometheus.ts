@@ -23,7 +23,8 @@ class Histogram {
   observe(labels: Labels, seconds: number): void {
     const key = formatLabels(labels);
     let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = { labels, buckets: this.boundsSeconds.map(() => 0), sum: 0, count: 0 }));
+    if (!series)
+      this.series.set(key, (series = { labels, buckets: this.boundsSeconds.map(() => 0), sum: 0, count: 0 }));
     this.boundsSeconds.forEach((bound, index) => {
       if (seconds <= bound) series.buckets[index]!++;
     });
@@ -33,7 +34,9 @@ class Histogram {
 
   lines(name: string): string[] {
     return [...this.series.values()].flatMap(({ labels, buckets, sum, count }) => [
-      ...this.boundsSeconds.map((bound, i) => `${name}_bucket${formatLabels({ ...labels, le: String(bound) })} ${buckets[i]}`),
+      ...this.boundsSeconds.map(
+        (bound, i) => `${name}_bucket${formatLabels({ ...labels, le: String(bound) })} ${buckets[i]}`,
+      ),
       `${name}_bucket${formatLabels({ ...labels, le: '+Inf' })} ${count}`,
       `${name}_sum${formatLabels(labels)} ${sum}`,
       `${name}_count${formatLabels(labels)} ${count}`,
@@ -60,7 +63,12 @@ function family(name: string, type: 'histogram' | 'gauge', help: string, lines: 
 }
 
 /** Renders the selected rows as Prometheus metrics: durations and stage times in seconds. Pure. */
-export function renderPrometheus(table: IssueTable, selection: Uint32Array, settings: MetricsSettings, nowMs: number): string {
+export function renderPrometheus(
+  table: IssueTable,
+  selection: Uint32Array,
+  settings: MetricsSettings,
+  nowMs: number,
+): string {
   const bounds = settings.bucketsDays.map((days) => (days * DAY_MS) / 1000);
   const finished = new Histogram(bounds);
   const finishedActive = new Histogram(bounds);
@@ -75,7 +83,10 @@ export function renderPrometheus(table: IssueTable, selection: Uint32Array, sett
   }
   const stages = table.keys.stage;
   for (const i of selection) {
-    const base = { kind: displayKey(table.keys.kind[table.kind[i]!]!), segment: displayKey(table.keys.segment[table.segment[i]!]!) };
+    const base = {
+      kind: displayKey(table.keys.kind[table.kind[i]!]!),
+      segment: displayKey(table.keys.segment[table.segment[i]!]!),
+    };
     settings.definitions.forEach((definition, k) => {
       const columns = table.durations[k]!;
       const labels = { duration: definition.name, ...base };
@@ -89,26 +100,73 @@ export function renderPrometheus(table: IssueTable, selection: Uint32Array, sett
     });
     const closed = table.closed[i] === 1;
     for (let s = 0, cell = i * stages.length; s < stages.length; s++, cell++) {
-      if (table.stageTimed[cell] && (s !== table.stage[i] || closed)) stageTime.observe({ stage: stages[s]!, ...base }, table.stageMs[cell]! / 1000);
+      if (table.stageTimed[cell] && (s !== table.stage[i] || closed))
+        stageTime.observe({ stage: stages[s]!, ...base }, table.stageMs[cell]! / 1000);
     }
     issuesGauge.add({ stage: displayKey(stages[table.stage[i]!]!), ...base, state: closed ? 'closed' : 'open' }, 1);
     if (table.stale[i]) stale.add(base, 1);
   }
   const forecasts = new Gauge();
-  for (const [bucket, count] of Object.entries(forecastBuckets(table.forecast, selection, settings))) forecasts.add({ bucket }, count);
+  for (const [bucket, count] of Object.entries(forecastBuckets(table.forecast, selection, settings)))
+    forecasts.add({ bucket }, count);
   const burns = new Gauge();
   for (const [bucket, count] of Object.entries(burnReport(table, selection).byBurn)) burns.add({ bucket }, count);
   return [
-    ...family('boardkeeper_duration_seconds', 'histogram', 'Finished engagement durations, start event to end event.', finished.lines('boardkeeper_duration_seconds')),
-    ...family('boardkeeper_duration_active_seconds', 'histogram', 'Finished engagement durations without paused (on-hold, blocked) time.', finishedActive.lines('boardkeeper_duration_active_seconds')),
-    ...family('boardkeeper_duration_open', 'gauge', 'Engagements whose duration is still running, by target status.', open.lines('boardkeeper_duration_open')),
-    ...family('boardkeeper_duration_open_max_elapsed_seconds', 'gauge', 'Longest elapsed time among running durations.', oldestOpen.lines('boardkeeper_duration_open_max_elapsed_seconds')),
-    ...family('boardkeeper_duration_target_seconds', 'gauge', 'Configured target of each duration.', target.lines('boardkeeper_duration_target_seconds')),
-    ...family('boardkeeper_stage_time_seconds', 'histogram', 'Time per issue in a stage it has left (sum over visits).', stageTime.lines('boardkeeper_stage_time_seconds')),
+    ...family(
+      'boardkeeper_duration_seconds',
+      'histogram',
+      'Finished engagement durations, start event to end event.',
+      finished.lines('boardkeeper_duration_seconds'),
+    ),
+    ...family(
+      'boardkeeper_duration_active_seconds',
+      'histogram',
+      'Finished engagement durations without paused (on-hold, blocked) time.',
+      finishedActive.lines('boardkeeper_duration_active_seconds'),
+    ),
+    ...family(
+      'boardkeeper_duration_open',
+      'gauge',
+      'Engagements whose duration is still running, by target status.',
+      open.lines('boardkeeper_duration_open'),
+    ),
+    ...family(
+      'boardkeeper_duration_open_max_elapsed_seconds',
+      'gauge',
+      'Longest elapsed time among running durations.',
+      oldestOpen.lines('boardkeeper_duration_open_max_elapsed_seconds'),
+    ),
+    ...family(
+      'boardkeeper_duration_target_seconds',
+      'gauge',
+      'Configured target of each duration.',
+      target.lines('boardkeeper_duration_target_seconds'),
+    ),
+    ...family(
+      'boardkeeper_stage_time_seconds',
+      'histogram',
+      'Time per issue in a stage it has left (sum over visits).',
+      stageTime.lines('boardkeeper_stage_time_seconds'),
+    ),
     ...family('boardkeeper_issues', 'gauge', 'Issues by current stage.', issuesGauge.lines('boardkeeper_issues')),
-    ...family('boardkeeper_issues_stale', 'gauge', 'Open issues without an update for `staleAfterDays`.', stale.lines('boardkeeper_issues_stale')),
-    ...family('boardkeeper_forecast_open_engagements', 'gauge', 'Open engagements by forecast chance of meeting the KPI target (likely, uncertain, unlikely, no-target, too-little-history).', forecasts.lines('boardkeeper_forecast_open_engagements')),
-    ...family('boardkeeper_burn_open_engagements', 'gauge', 'Open engagements by burn, time spent over hours sold or estimated (under-50, 50-80, 80-100, over-100, unknown).', burns.lines('boardkeeper_burn_open_engagements')),
+    ...family(
+      'boardkeeper_issues_stale',
+      'gauge',
+      'Open issues without an update for `staleAfterDays`.',
+      stale.lines('boardkeeper_issues_stale'),
+    ),
+    ...family(
+      'boardkeeper_forecast_open_engagements',
+      'gauge',
+      'Open engagements by forecast chance of meeting the KPI target (likely, uncertain, unlikely, no-target, too-little-history).',
+      forecasts.lines('boardkeeper_forecast_open_engagements'),
+    ),
+    ...family(
+      'boardkeeper_burn_open_engagements',
+      'gauge',
+      'Open engagements by burn, time spent over hours sold or estimated (under-50, 50-80, 80-100, over-100, unknown).',
+      burns.lines('boardkeeper_burn_open_engagements'),
+    ),
     `# generated ${new Date(nowMs).toISOString()}`,
     '',
   ].join('\n');

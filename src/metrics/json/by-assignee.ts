@@ -12,7 +12,13 @@ const [AT_RISK, BREACHED] = [STATUSES.indexOf('at-risk'), STATUSES.indexOf('brea
  */
 export function byAssignee(table: IssueTable, selection: Uint32Array, settings: MetricsSettings): AssigneeReport[] {
   const kpi = table.durations[settings.definitions.findIndex((d) => d.name === settings.kpi)];
-  const rows = table.keys.assignee.map((assignee) => ({ assignee, open: 0, atRisk: 0, breached: 0, finished: [] as number[] }));
+  const rows = table.keys.assignee.map((assignee) => ({
+    assignee,
+    open: 0,
+    atRisk: 0,
+    breached: 0,
+    finished: [] as number[],
+  }));
   for (const i of selection) {
     for (let at = table.assigneeStart[i]!; at < table.assigneeStart[i + 1]!; at++) {
       const row = rows[table.assignee[at]!]!;

@@ -6,14 +6,26 @@ import type { MetricsSettings } from '../durations/settings.js';
 import { stats } from '../durations/stats.js';
 import { burnReport } from '../table/burn.js';
 import { SURFACES, withFieldsAt } from '../table/columns.js';
-import { displayKey, FINISHED, issueIdAt, OPEN, STATUSES, type DurationColumns, type IssueTable } from '../table/table.js';
+import {
+  displayKey,
+  FINISHED,
+  issueIdAt,
+  OPEN,
+  STATUSES,
+  type DurationColumns,
+  type IssueTable,
+} from '../table/table.js';
 import type { DurationReport, DurationResult, Group, MetricsReport, StageReport } from '../contract.js';
 
 /** Engagement lists in the report are cut to this many rows unless `?limit` says otherwise. */
 export const DEFAULT_LIST_LIMIT = 100;
-const [MET, ON_TRACK, AT_RISK, BREACHED] = ['met', 'on-track', 'at-risk', 'breached'].map((s) => STATUSES.indexOf(s as never));
+const [MET, ON_TRACK, AT_RISK, BREACHED] = ['met', 'on-track', 'at-risk', 'breached'].map((s) =>
+  STATUSES.indexOf(s as never),
+);
 /** Sort rank of open engagements: breached first, then at-risk, on-track, no target. */
-const RISK_RANK = STATUSES.map((_, code) => [BREACHED, AT_RISK, ON_TRACK].indexOf(code)).map((rank) => (rank === -1 ? 3 : rank));
+const RISK_RANK = STATUSES.map((_, code) => [BREACHED, AT_RISK, ON_TRACK].indexOf(code)).map((rank) =>
+  rank === -1 ? 3 : rank,
+);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const toDays = (ms: number): number => Math.round((ms / DAY_MS) * 100) / 100;
@@ -41,7 +53,13 @@ function stageRank(settings: MetricsSettings): (stage: string) => number {
  * Finished values and open counts per shown key of one dimension (kind, segment, stage, month);
  * ids whose keys show alike (a missing kind and a kind named `none`) form one group.
  */
-function groups(keys: readonly (string | null)[], ids: Uint32Array, columns: DurationColumns, selection: Uint32Array, order: (a: string, b: string) => number): Group[] {
+function groups(
+  keys: readonly (string | null)[],
+  ids: Uint32Array,
+  columns: DurationColumns,
+  selection: Uint32Array,
+  order: (a: string, b: string) => number,
+): Group[] {
   const shown = [...new Set(keys.map(displayKey))];
   const groupOf = keys.map((key) => shown.indexOf(displayKey(key)));
   const finished: number[][] = shown.map(() => []);
@@ -62,7 +80,12 @@ function groups(keys: readonly (string | null)[], ids: Uint32Array, columns: Dur
     .map(({ key, group }) => ({ key, finished: stats(finished[group]!), open: open[group]! }));
 }
 
-function durationReport(table: IssueTable, k: number, selection: Uint32Array, settings: MetricsSettings): DurationReport {
+function durationReport(
+  table: IssueTable,
+  k: number,
+  selection: Uint32Array,
+  settings: MetricsSettings,
+): DurationReport {
   const definition = settings.definitions[k]!;
   const columns = table.durations[k]!;
   const finished: number[] = [];
@@ -123,7 +146,9 @@ function stageReports(table: IssueTable, selection: Uint32Array, settings: Metri
   return stages
     .map((stage, s) => ({ stage, s }))
     .filter((entry): entry is { stage: string; s: number } => entry.stage !== null)
-    .filter(({ stage, s }) => !settings.terminalStages.has(stage) && (finished[s]!.length > 0 || current[s]!.length > 0))
+    .filter(
+      ({ stage, s }) => !settings.terminalStages.has(stage) && (finished[s]!.length > 0 || current[s]!.length > 0),
+    )
     .sort((a, b) => rank(a.stage) - rank(b.stage) || a.stage.localeCompare(b.stage))
     .map(({ stage, s }) => ({
       stage,
@@ -144,14 +169,22 @@ function engagement(table: IssueTable, columns: DurationColumns, i: number) {
   });
 }
 
-function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsSettings, report: DurationReport | undefined, limit: number): MetricsReport['kpi'] {
+function kpiReport(
+  table: IssueTable,
+  selection: Uint32Array,
+  settings: MetricsSettings,
+  report: DurationReport | undefined,
+  limit: number,
+): MetricsReport['kpi'] {
   const k = settings.definitions.findIndex((d) => d.name === settings.kpi);
   const definition = settings.definitions[k];
   const targetDays = definition?.targetMs == null ? null : definition.targetMs / DAY_MS;
   const columns = table.durations[k];
   const finished: number[] = [];
   const open: number[] = [];
-  if (columns) for (const i of selection) (columns.state[i] === FINISHED ? finished : columns.state[i] === OPEN ? open : []).push(i);
+  if (columns)
+    for (const i of selection)
+      (columns.state[i] === FINISHED ? finished : columns.state[i] === OPEN ? open : []).push(i);
   const c = columns!;
   finished.sort((a, b) => c.endMs[b]! - c.endMs[a]!);
   open.sort((a, b) => RISK_RANK[c.status[a]!]! - RISK_RANK[c.status[b]!]! || c.ms[b]! - c.ms[a]!);
@@ -168,7 +201,12 @@ function kpiReport(table: IssueTable, selection: Uint32Array, settings: MetricsS
     ),
     trend: (report?.byMonth ?? [])
       .filter((group) => group.finished.count > 0)
-      .map((group) => ({ month: group.key, count: group.finished.count, median: group.finished.median, p90: group.finished.p90 })),
+      .map((group) => ({
+        month: group.key,
+        count: group.finished.count,
+        median: group.finished.median,
+        p90: group.finished.p90,
+      })),
   };
 }
 
@@ -212,7 +250,13 @@ export function buildReport(
     },
     durations,
     stages: stageReports(table, selection, settings),
-    kpi: kpiReport(table, selection, settings, durations.find((d) => d.name === settings.kpi), limit),
+    kpi: kpiReport(
+      table,
+      selection,
+      settings,
+      durations.find((d) => d.name === settings.kpi),
+      limit,
+    ),
     forecast: {
       minimumHistory: settings.forecast.minimumHistory,
       draws: settings.forecast.draws,

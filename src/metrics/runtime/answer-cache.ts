@@ -103,6 +103,10 @@ export class MetricsAnswers {
 }
 
 /** Reports computed on this thread from `store` (tests, in-memory stores). */
-export function inProcessAnswers(store: Pick<Store, 'changesSince'>, config: Pick<Config, 'durations' | 'preset' | 'forecast'>, options: MetricsAnswersOptions): MetricsAnswers {
+export function inProcessAnswers(
+  store: Pick<Store, 'changesSince'>,
+  config: Pick<Config, 'durations' | 'preset' | 'forecast'>,
+  options: MetricsAnswersOptions,
+): MetricsAnswers {
   return new MetricsAnswers(new LocalMetrics(store, metricsSettings(config)), config, options);
 }

@@ -27,7 +27,12 @@ export interface DashboardData {
 export type MetricsAnswer = { body: string } | { dashboard: DashboardData } | { forecast: Forecast | null };
 
 /** Answers a query over the table as of `asOfMs`. Pure. */
-export function answerQuery(table: IssueTable, asOfMs: number, query: MetricsQuery, settings: MetricsSettings): MetricsAnswer {
+export function answerQuery(
+  table: IssueTable,
+  asOfMs: number,
+  query: MetricsQuery,
+  settings: MetricsSettings,
+): MetricsAnswer {
   if (query.format === 'forecast') return { forecast: forecastOfIssue(table, query.issue, settings) };
   const selection = selectIssues(table, query.filter);
   switch (query.format) {

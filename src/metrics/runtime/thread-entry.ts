@@ -15,7 +15,11 @@ const store = await openStore(config);
 const engine = new LocalMetrics(store, metricsSettings(config));
 
 const failed = (id: number) => (error: unknown) =>
-  port.postMessage({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) } satisfies MetricsThreadReply);
+  port.postMessage({
+    type: 'failed',
+    id,
+    message: error instanceof Error ? error.message : String(error),
+  } satisfies MetricsThreadReply);
 
 port.on('message', (request: MetricsThreadRequest) => {
   if (request.type === 'stop') {
@@ -23,8 +27,18 @@ port.on('message', (request: MetricsThreadRequest) => {
     return;
   }
   if (request.type === 'refresh') {
-    engine.refresh(request.asOfMs).then((built) => port.postMessage({ type: 'refreshed', id: request.id, built } satisfies MetricsThreadReply), failed(request.id));
+    engine
+      .refresh(request.asOfMs)
+      .then(
+        (built) => port.postMessage({ type: 'refreshed', id: request.id, built } satisfies MetricsThreadReply),
+        failed(request.id),
+      );
   } else {
-    engine.answer(request.query).then((answered) => port.postMessage({ type: 'answered', id: request.id, answered } satisfies MetricsThreadReply), failed(request.id));
+    engine
+      .answer(request.query)
+      .then(
+        (answered) => port.postMessage({ type: 'answered', id: request.id, answered } satisfies MetricsThreadReply),
+        failed(request.id),
+      );
   }
 });

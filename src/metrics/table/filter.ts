@@ -26,8 +26,13 @@ export class FilterError extends Error {
   }
 }
 
-const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, `_`, `-` or `.`').max(100);
-const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'an ISO date (YYYY-MM-DD) or date-time' });
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, `_`, `-` or `.`')
+  .max(100);
+const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'an ISO date (YYYY-MM-DD) or date-time',
+});
 
 export function querySchema(stages: readonly string[]) {
   return z
@@ -35,8 +40,15 @@ export function querySchema(stages: readonly string[]) {
       kind: name.optional(),
       segment: name.optional(),
       label: z.string().min(1).max(255).optional(),
-      assignee: z.string().regex(/^[\w.-]+$/, 'a login: letters, digits, `_`, `-` or `.`').max(255).optional(),
-      stage: z.string().refine((s) => stages.includes(s), { error: `one of ${stages.join(', ')}` }).optional(),
+      assignee: z
+        .string()
+        .regex(/^[\w.-]+$/, 'a login: letters, digits, `_`, `-` or `.`')
+        .max(255)
+        .optional(),
+      stage: z
+        .string()
+        .refine((s) => stages.includes(s), { error: `one of ${stages.join(', ')}` })
+        .optional(),
       state: z.enum(['open', 'closed']).optional(),
       from: instant.optional(),
       to: instant.optional(),
@@ -56,7 +68,12 @@ const endOf = (value: string) => (value.length === 10 ? startOf(value) + DAY_MS 
 export function parseMetricsQuery(
   query: unknown,
   stages: readonly string[],
-): { filter: MetricsFilter; format: MetricsFormat | undefined; limit: number | undefined; echo: Record<string, string> } {
+): {
+  filter: MetricsFilter;
+  format: MetricsFormat | undefined;
+  limit: number | undefined;
+  echo: Record<string, string>;
+} {
   const parsed = querySchema(stages).safeParse(query ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -101,7 +101,14 @@ export class IssueLedger {
   private issue(key: string, id: IssueId): Issue {
     let issue = this.issues.get(key);
     if (!issue) {
-      issue = { id: { forge: id.forge, project: id.project, iid: id.iid }, first: NO_TRANSITION, last: NO_TRANSITION, state: null, metrics: null, lastAtMs: -Infinity };
+      issue = {
+        id: { forge: id.forge, project: id.project, iid: id.iid },
+        first: NO_TRANSITION,
+        last: NO_TRANSITION,
+        state: null,
+        metrics: null,
+        lastAtMs: -Infinity,
+      };
       this.issues.set(key, issue);
     }
     return issue;

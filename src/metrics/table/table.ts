@@ -105,11 +105,25 @@ function monthKey(ms: number, months: Dictionary, byDay: Map<number, number>): n
   return id;
 }
 
-export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSettings, nowMs: number, forecasts?: ForecastMemo): IssueTable {
+export function buildTable(
+  issues: readonly IssueMetrics[],
+  settings: MetricsSettings,
+  nowMs: number,
+  forecasts?: ForecastMemo,
+): IssueTable {
   const n = issues.length;
   const forges = new Dictionary<ForgeName>();
-  const [projects, labels, assignees, months] = [new Dictionary(), new Dictionary(), new Dictionary(), new Dictionary()];
-  const [kinds, segments, stages] = [new Dictionary<string | null>(), new Dictionary<string | null>(), new Dictionary<string | null>()];
+  const [projects, labels, assignees, months] = [
+    new Dictionary(),
+    new Dictionary(),
+    new Dictionary(),
+    new Dictionary(),
+  ];
+  const [kinds, segments, stages] = [
+    new Dictionary<string | null>(),
+    new Dictionary<string | null>(),
+    new Dictionary<string | null>(),
+  ];
   const monthByDay = new Map<number, number>();
   for (const stage of [...settings.stageOrder, ...settings.terminalStages]) stages.id(stage);
   for (const issue of issues) for (const stage of issue.visits.keys()) stages.id(stage);
@@ -204,7 +218,14 @@ export function buildTable(issues: readonly IssueMetrics[], settings: MetricsSet
 }
 
 /** Row i's columns that move with the clock (see moveTable). */
-function writeClockColumns(table: IssueTable, i: number, issue: IssueMetrics, settings: MetricsSettings, nowMs: number, stageId: (stage: string) => number): void {
+function writeClockColumns(
+  table: IssueTable,
+  i: number,
+  issue: IssueMetrics,
+  settings: MetricsSettings,
+  nowMs: number,
+  stageId: (stage: string) => number,
+): void {
   const stageCount = table.keys.stage.length;
   table.stale[i] = issue.stale ? 1 : 0;
   table.suggestLost[i] = issue.suggestLost ? 1 : 0;
@@ -258,7 +279,11 @@ export function moveTable(
 
 /** Issue i's identity. */
 export function issueIdAt(table: IssueTable, i: number): IssueId {
-  return { forge: table.keys.forge[table.forge[i]!]!, project: table.keys.project[table.project[i]!]!, iid: table.iid[i]! };
+  return {
+    forge: table.keys.forge[table.forge[i]!]!,
+    project: table.keys.project[table.project[i]!]!,
+    iid: table.iid[i]!,
+  };
 }
 
 /** NaN, how the table's number columns hold "none", as null. */
@@ -267,6 +292,7 @@ export const orNull = (value: number): number | null => (Number.isNaN(value) ? n
 /** Issue i's assignees. */
 export function assigneesAt(table: IssueTable, i: number): string[] {
   const logins: string[] = [];
-  for (let at = table.assigneeStart[i]!; at < table.assigneeStart[i + 1]!; at++) logins.push(table.keys.assignee[table.assignee[at]!]!);
+  for (let at = table.assigneeStart[i]!; at < table.assigneeStart[i + 1]!; at++)
+    logins.push(table.keys.assignee[table.assignee[at]!]!);
   return logins;
 }

@@ -46,7 +46,15 @@ const gitlab: Harness = {
   scope: (mock) => mock.gitlab(),
   close: { method: 'PUT', path: '/api/v4/projects/42/issues/5', body: { state_event: 'close' } },
   issue: { method: 'GET', path: '/api/v4/projects/42/issues/5' },
-  issueBody: (labels) => ({ iid: 5, project_id: 42, title: 'SOW: Acme', description: 'body', state: 'opened', labels, author: { username: 'ae' } }),
+  issueBody: (labels) => ({
+    iid: 5,
+    project_id: 42,
+    title: 'SOW: Acme',
+    description: 'body',
+    state: 'opened',
+    labels,
+    author: { username: 'ae' },
+  }),
   listComments: { method: 'GET', path: '/api/v4/projects/42/issues/5/notes?sort=asc&order_by=created_at&per_page=100' },
   createComment: { method: 'POST', path: '/api/v4/projects/42/issues/5/notes' },
   updateComment: (id) => ({ method: 'PUT', path: `/api/v4/projects/42/issues/5/notes/${id}` }),
@@ -179,7 +187,10 @@ describe.each([gitlab, github])('$forge client contract', (h) => {
   });
 
   it('treats a response slower than the timeout as transient', async () => {
-    const { mock, client, scope } = setup({ ...recordedSleeps(), overrides: { timeoutMs: 50, quickRetries: 0 } } as ReturnType<typeof recordedSleeps>);
+    const { mock, client, scope } = setup({
+      ...recordedSleeps(),
+      overrides: { timeoutMs: 50, quickRetries: 0 },
+    } as ReturnType<typeof recordedSleeps>);
     intercept(scope, h.close).delay(2_000).reply(200, h.issueBody([]));
     const error = await failure(client.setIssueState(h.ref, 'closed'));
     expect(error.kind).toBe('transient');
@@ -227,7 +238,13 @@ describe.each([gitlab, github])('$forge client contract', (h) => {
     intercept(scope, h.createComment).reply(201, { id: 12, body: `${MARKER}\nv2` });
     await client.upsertComment(h.ref, MARKER, `${MARKER}\nv1`);
     await expect(client.upsertComment(h.ref, MARKER, `${MARKER}\nv2`)).resolves.toEqual({ apiCalls: 3 });
-    expect(mock.sent.map((r) => r.method)).toEqual([h.listComments.method, 'POST', h.updateComment(11).method, 'GET', 'POST']);
+    expect(mock.sent.map((r) => r.method)).toEqual([
+      h.listComments.method,
+      'POST',
+      h.updateComment(11).method,
+      'GET',
+      'POST',
+    ]);
   });
 
   it('never has more requests in flight than the configured concurrency', async () => {

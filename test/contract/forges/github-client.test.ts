@@ -39,7 +39,9 @@ function itemsOf(optionId: string | null, { onBoard = true, byNode = false } = {
   const issue = {
     id: 'I_issue5',
     projectItems: {
-      nodes: onBoard ? [{ id: 'PVTI_item', project: { id: 'PVT_board' }, fieldValueByName: optionId ? { optionId } : null }] : [],
+      nodes: onBoard
+        ? [{ id: 'PVTI_item', project: { id: 'PVT_board' }, fieldValueByName: optionId ? { optionId } : null }]
+        : [],
     },
   };
   return byNode ? { node: issue } : { repository: { issue } };
@@ -53,7 +55,12 @@ function graphql(scope: nock.Scope, contains: string, data: unknown): void {
 describe('GitHub client: labels', () => {
   it('swaps a stage with one POST and one DELETE', async () => {
     const mock = new ForgeApiMock();
-    mock.github().post(`${ISSUE_PATH}/labels`).reply(200, []).delete(`${ISSUE_PATH}/labels/stage%3A%3Aintake`).reply(200, []);
+    mock
+      .github()
+      .post(`${ISSUE_PATH}/labels`)
+      .reply(200, [])
+      .delete(`${ISSUE_PATH}/labels/stage%3A%3Aintake`)
+      .reply(200, []);
     const result = await forgeClients().github!.applyLabels(ref, ['stage::triage'], ['stage::intake']);
     expect(result).toEqual({ apiCalls: 2 });
     expect(mock.sent).toEqual([
@@ -71,7 +78,9 @@ describe('GitHub client: labels', () => {
   it('still reports a deleted issue when removing its label', async () => {
     const mock = new ForgeApiMock();
     mock.github().delete(`${ISSUE_PATH}/labels/needs-info`).reply(404, { message: 'Not Found' });
-    await expect(forgeClients().github!.applyLabels(ref, [], ['needs-info'])).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(forgeClients().github!.applyLabels(ref, [], ['needs-info'])).rejects.toMatchObject({
+      kind: 'not-found',
+    });
   });
 
   it('removes several labels by reading the set and replacing it: two calls, other labels kept', async () => {
@@ -84,7 +93,11 @@ describe('GitHub client: labels', () => {
       .reply(200, []);
     const result = await forgeClients().github!.applyLabels(ref, ['stage::triage'], ['stage::intake', 'needs-info']);
     expect(result).toEqual({ apiCalls: 2 });
-    expect(mock.sent[1]).toEqual({ method: 'PUT', path: `${ISSUE_PATH}/labels`, body: { labels: ['segment::smb', 'stage::triage'] } });
+    expect(mock.sent[1]).toEqual({
+      method: 'PUT',
+      path: `${ISSUE_PATH}/labels`,
+      body: { labels: ['segment::smb', 'stage::triage'] },
+    });
   });
 });
 
@@ -100,7 +113,12 @@ describe('GitHub client: Projects v2 Status', () => {
     await expect(client.setBoardStatus(ref, 'sow-drafting')).resolves.toEqual({ apiCalls: 4 });
     const update = mock.sent.at(-1)?.body as { variables: Record<string, unknown> };
     expect(update.variables).toEqual({
-      m0: { projectId: 'PVT_board', itemId: 'PVTI_new', fieldId: 'PVTSSF_status', value: { singleSelectOptionId: 'opt_sow' } },
+      m0: {
+        projectId: 'PVT_board',
+        itemId: 'PVTI_new',
+        fieldId: 'PVTSSF_status',
+        value: { singleSelectOptionId: 'opt_sow' },
+      },
     });
 
     graphql(scope, 'projectItems', itemsOf('opt_sow'));
@@ -144,7 +162,10 @@ describe('GitHub client: Projects v2 Status', () => {
     mock
       .github()
       .post('/graphql')
-      .reply(200, { data: { repositoryOwner: null }, errors: [{ type: 'NOT_FOUND', message: "Could not resolve to a node with the global id of 'x'" }] });
+      .reply(200, {
+        data: { repositoryOwner: null },
+        errors: [{ type: 'NOT_FOUND', message: "Could not resolve to a node with the global id of 'x'" }],
+      });
     await expect(forgeClients().github!.setBoardStatus(ref, 'triage')).rejects.toMatchObject({ kind: 'not-found' });
   });
 });
@@ -177,8 +198,14 @@ describe('GitHub client: issues', () => {
     mock
       .github()
       .patch(ISSUE_PATH)
-      .reply(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
-    const error = await forgeClients().github!.setIssueState(ref, 'closed').catch((e: unknown) => e);
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      );
+    const error = await forgeClients()
+      .github!.setIssueState(ref, 'closed')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'transient', status: 403 });
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(590_000);
   });
@@ -188,10 +215,26 @@ describe('GitHub client: issues', () => {
     const scope = mock.github();
     const next = `<https://api.github.boardkeeper.test/repositories/1/issues?page=2>; rel="next"`;
     scope
-      .get('/repos/acme/services/issues?state=all&sort=created&direction=asc&per_page=100&since=2024-01-01T00%3A00%3A00Z')
-      .reply(200, [{ number: 1, node_id: 'I_1', title: 'SOW: Acme', created_at: '2024-01-05T00:00:00Z', user: { login: 'ae' } }, { number: 2, pull_request: {} }], { link: next });
-    scope.get('/repositories/1/issues?page=2').reply(200, [{ number: 3, node_id: 'I_3', title: 'Old', created_at: '2023-12-01T00:00:00Z' }]);
-    const labeled = (event: string, name: string, at: string) => ({ event, label: { name }, created_at: at, actor: { login: 'ie' } });
+      .get(
+        '/repos/acme/services/issues?state=all&sort=created&direction=asc&per_page=100&since=2024-01-01T00%3A00%3A00Z',
+      )
+      .reply(
+        200,
+        [
+          { number: 1, node_id: 'I_1', title: 'SOW: Acme', created_at: '2024-01-05T00:00:00Z', user: { login: 'ae' } },
+          { number: 2, pull_request: {} },
+        ],
+        { link: next },
+      );
+    scope
+      .get('/repositories/1/issues?page=2')
+      .reply(200, [{ number: 3, node_id: 'I_3', title: 'Old', created_at: '2023-12-01T00:00:00Z' }]);
+    const labeled = (event: string, name: string, at: string) => ({
+      event,
+      label: { name },
+      created_at: at,
+      actor: { login: 'ie' },
+    });
     scope
       .get('/repos/acme/services/issues/1/events?per_page=100')
       .reply(200, [
@@ -200,9 +243,12 @@ describe('GitHub client: issues', () => {
         { event: 'reopened', created_at: '2024-02-03T00:00:00Z', actor: { login: 'ie' } },
         { event: 'assigned', created_at: '2024-02-04T00:00:00Z', actor: { login: 'ie' } },
       ]);
-    scope.get('/repos/acme/services/issues/3/events?per_page=100').reply(200, [labeled('unlabeled', 'stage::intake', '2024-03-01T00:00:00Z')]);
+    scope
+      .get('/repos/acme/services/issues/3/events?per_page=100')
+      .reply(200, [labeled('unlabeled', 'stage::intake', '2024-03-01T00:00:00Z')]);
     const entries: LabelHistoryEntry[] = [];
-    for await (const entry of forgeClients().github!.listLabelHistory(GITHUB_REPO, '2024-01-01T00:00:00Z')) entries.push(entry);
+    for await (const entry of forgeClients().github!.listLabelHistory(GITHUB_REPO, '2024-01-01T00:00:00Z'))
+      entries.push(entry);
     const one = { forge: 'github', project: GITHUB_REPO, iid: 1, nodeId: 'I_1' };
     expect(entries).toEqual([
       { ref: one, label: '', action: 'created', at: '2024-01-05T00:00:00Z', actor: 'ae', title: 'SOW: Acme' },
@@ -210,7 +256,13 @@ describe('GitHub client: issues', () => {
       { ref: one, label: '', action: 'closed', at: '2024-02-02T00:00:00Z', actor: 'ie' },
       { ref: one, label: '', action: 'reopened', at: '2024-02-03T00:00:00Z', actor: 'ie' },
       // Created before --since: only its later changes.
-      { ref: { forge: 'github', project: GITHUB_REPO, iid: 3, nodeId: 'I_3' }, label: 'stage::intake', action: 'remove', at: '2024-03-01T00:00:00Z', actor: 'ie' },
+      {
+        ref: { forge: 'github', project: GITHUB_REPO, iid: 3, nodeId: 'I_3' },
+        label: 'stage::intake',
+        action: 'remove',
+        at: '2024-03-01T00:00:00Z',
+        actor: 'ie',
+      },
     ]);
     expect(mock.pending()).toEqual([]);
   });
@@ -218,7 +270,11 @@ describe('GitHub client: issues', () => {
 
 describe('GitHub client: App authentication', () => {
   it('finds the installation of the repository owner, exchanges an installation token once and uses it', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const config = forgeTestConfig({ github: { token: undefined, app: { appId: '123', privateKey } } });
     const mock = new ForgeApiMock();
     const expires = new Date(Date.now() + 3600_000).toISOString();
@@ -228,13 +284,13 @@ describe('GitHub client: App authentication', () => {
       .get('/repos/acme/services/installation')
       .reply(200, { id: 99 })
       .post('/app/installations/99/access_tokens')
-      .reply(201, { token: 'ghs_installation', expires_at: expires, permissions: { issues: 'write' }, repository_selection: 'all' });
-    mock
-      .github()
-      .matchHeader('authorization', 'token ghs_installation')
-      .patch(ISSUE_PATH)
-      .times(2)
-      .reply(200, {});
+      .reply(201, {
+        token: 'ghs_installation',
+        expires_at: expires,
+        permissions: { issues: 'write' },
+        repository_selection: 'all',
+      });
+    mock.github().matchHeader('authorization', 'token ghs_installation').patch(ISSUE_PATH).times(2).reply(200, {});
     const client = forgeClients(config, recordedSleeps().overrides).github!;
     await client.setIssueState(ref, 'closed');
     await client.setIssueState(ref, 'closed');

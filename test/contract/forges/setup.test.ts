@@ -2,7 +2,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupGithubRepo } from '../../../src/forges/github/setup.js';
 import { BOARD_NAME, setupGitlabProject } from '../../../src/forges/gitlab/setup.js';
 import { boardStages, presetLabels } from '../../../src/forges/label-catalog.js';
-import { ForgeApiMock, forgeClients, forgeTestConfig, GITHUB_REPO, isolateNetwork, resetNock } from '../../support/forge-nock.js';
+import {
+  ForgeApiMock,
+  forgeClients,
+  forgeTestConfig,
+  GITHUB_REPO,
+  isolateNetwork,
+  resetNock,
+} from '../../support/forge-nock.js';
 
 beforeAll(isolateNetwork);
 afterEach(resetNock);
@@ -26,9 +33,17 @@ describe('setup on GitLab', () => {
     scope.post('/api/v4/projects/42/boards/9/lists').times(stages.length).reply(201, {});
     const report = await setupGitlabProject(forgeClients().gitlab!, '42', config);
     expect(report.created).toHaveLength(specs.length + 1 + stages.length);
-    const labelBodies = mock.sent.filter((r) => r.path === '/api/v4/projects/42/labels' && r.method === 'POST').map((r) => r.body);
-    expect(labelBodies[0]).toEqual({ name: 'stage::intake', color: '#1f75cb', description: `Stage 1 of ${stages.length}: intake` });
-    const listLabelIds = mock.sent.filter((r) => r.path.endsWith('/boards/9/lists')).map((r) => (r.body as { label_id: number }).label_id);
+    const labelBodies = mock.sent
+      .filter((r) => r.path === '/api/v4/projects/42/labels' && r.method === 'POST')
+      .map((r) => r.body);
+    expect(labelBodies[0]).toEqual({
+      name: 'stage::intake',
+      color: '#1f75cb',
+      description: `Stage 1 of ${stages.length}: intake`,
+    });
+    const listLabelIds = mock.sent
+      .filter((r) => r.path.endsWith('/boards/9/lists'))
+      .map((r) => (r.body as { label_id: number }).label_id);
     expect(listLabelIds).toEqual(stages.map((_stage, index) => 101 + index));
   });
 
@@ -50,12 +65,20 @@ describe('setup on GitHub', () => {
   it('corrects a label with another colour, and lists the stages the Status field lacks', async () => {
     const mock = new ForgeApiMock();
     const scope = mock.github();
-    const labels = specs.map((spec) => ({ name: spec.name, color: spec.color.slice(1).toUpperCase(), description: spec.description }));
+    const labels = specs.map((spec) => ({
+      name: spec.name,
+      color: spec.color.slice(1).toUpperCase(),
+      description: spec.description,
+    }));
     labels[0] = { ...labels[0]!, color: 'ffffff' };
     scope.get('/repos/acme/services/labels?per_page=100').reply(200, labels);
     scope.patch('/repos/acme/services/labels/stage%3A%3Aintake').reply(200, {});
-    const options = stages.filter((stage) => stage !== 'kickoff').map((stage, index) => ({ id: `o${index}`, name: stage.replace(/-/g, ' ') }));
-    scope.post('/graphql').reply(200, { data: { repositoryOwner: { projectV2: { id: 'P', field: { id: 'F', options } } } } });
+    const options = stages
+      .filter((stage) => stage !== 'kickoff')
+      .map((stage, index) => ({ id: `o${index}`, name: stage.replace(/-/g, ' ') }));
+    scope
+      .post('/graphql')
+      .reply(200, { data: { repositoryOwner: { projectV2: { id: 'P', field: { id: 'F', options } } } } });
     const report = await setupGithubRepo(forgeClients().github!, GITHUB_REPO, config);
     expect(report.updated).toEqual(['label stage::intake']);
     expect(report.created).toEqual([]);

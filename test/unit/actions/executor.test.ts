@@ -59,7 +59,13 @@ describe('executeActions', () => {
       ['labels', 'planned', 0],
       ['comment', 'planned', 0],
     ]);
-    expect(entries[0]).toMatchObject({ deliveryId: 'd1', forge: 'gitlab', project: '42', iid: 5, at: '2024-05-01T12:00:00.000Z' });
+    expect(entries[0]).toMatchObject({
+      deliveryId: 'd1',
+      forge: 'gitlab',
+      project: '42',
+      iid: 5,
+      at: '2024-05-01T12:00:00.000Z',
+    });
   });
 
   it('sends only the part of a label change that is not already true', async () => {
@@ -74,7 +80,10 @@ describe('executeActions', () => {
 
   it('makes no call when the labels already are as wanted', async () => {
     const forge = new FakeForge(['stage::triage']);
-    const entries = await executeActions({ client: forge, ref, deliveryId: 'd1', now, knownLabels: ['stage::triage'] }, [swap]);
+    const entries = await executeActions(
+      { client: forge, ref, deliveryId: 'd1', now, knownLabels: ['stage::triage'] },
+      [swap],
+    );
     expect(forge.calls).toEqual([]);
     expect(entries[0]).toMatchObject({ result: 'skipped', apiCalls: 0 });
   });
@@ -94,16 +103,25 @@ describe('executeActions', () => {
 
   it('skips everything when the issue turns out to be deleted', async () => {
     const forge = new FakeForge(null);
-    const entries = await executeActions({ client: forge, ref, deliveryId: 'd1', now, verifyLabels: true }, [swap, comment]);
+    const entries = await executeActions({ client: forge, ref, deliveryId: 'd1', now, verifyLabels: true }, [
+      swap,
+      comment,
+    ]);
     expect(forge.calls).toEqual(['getIssue']);
     expect(entries.map((e) => e.result)).toEqual(['skipped']);
   });
 
   it('records a failure with its kind, keeps what was applied, and rethrows for the engine', async () => {
-    const forge = new FakeForge([], { comment: new ForgeError('rejected', 'GitLab POST notes: 400 body is too long', 400) });
+    const forge = new FakeForge([], {
+      comment: new ForgeError('rejected', 'GitLab POST notes: 400 body is too long', 400),
+    });
     const applied: AuditEntry[] = [];
     await expect(
-      executeActions({ client: forge, ref, deliveryId: 'd1', now }, [swap, comment, { type: 'close', reason: 'r' }], (e) => applied.push(e)),
+      executeActions(
+        { client: forge, ref, deliveryId: 'd1', now },
+        [swap, comment, { type: 'close', reason: 'r' }],
+        (e) => applied.push(e),
+      ),
     ).rejects.toMatchObject({ kind: 'rejected' });
     expect(applied.map((e) => [e.action, e.result])).toEqual([
       ['labels', 'applied'],
@@ -116,7 +134,11 @@ describe('executeActions', () => {
   it('records a vanished issue met mid-way as skipped', async () => {
     const forge = new FakeForge([], { state: new ForgeError('not-found', 'gone', 404) });
     const applied: AuditEntry[] = [];
-    await expect(executeActions({ client: forge, ref, deliveryId: null, now }, [{ type: 'close', reason: 'r' }], (e) => applied.push(e))).rejects.toThrow('gone');
+    await expect(
+      executeActions({ client: forge, ref, deliveryId: null, now }, [{ type: 'close', reason: 'r' }], (e) =>
+        applied.push(e),
+      ),
+    ).rejects.toThrow('gone');
     expect(applied[0]?.result).toBe('skipped');
   });
 
@@ -138,7 +160,10 @@ describe('pendingLabels', () => {
 /** A forge that takes one delivery's actions in one request (like GitHub's GraphQL mutations). */
 class BatchingForge extends FakeForge {
   readonly batches: Array<{ actions: readonly Action[]; hints: unknown }> = [];
-  constructor(labels: string[] | null, private readonly batchError: Error | null = null) {
+  constructor(
+    labels: string[] | null,
+    private readonly batchError: Error | null = null,
+  ) {
     super(labels);
   }
   async applyActions(_ref: IssueRef, actions: readonly Action[], hints?: unknown) {
@@ -156,7 +181,14 @@ describe('executeActions with a batching client', () => {
     const forge = new BatchingForge(null);
     const alreadyTrue: Action = { type: 'labels', add: ['type::sow'], remove: [], reason: 'kind' };
     const entries = await executeActions(
-      { client: forge, ref, deliveryId: 'd1', now, knownLabels: ['type::sow', 'stage::intake'], hints: { botCommentAbsent: true } },
+      {
+        client: forge,
+        ref,
+        deliveryId: 'd1',
+        now,
+        knownLabels: ['type::sow', 'stage::intake'],
+        hints: { botCommentAbsent: true },
+      },
       [alreadyTrue, swap, comment, board],
     );
     expect(forge.batches).toEqual([{ actions: [swap, comment, board], hints: { botCommentAbsent: true } }]);
@@ -171,14 +203,19 @@ describe('executeActions with a batching client', () => {
 
   it('sends only what is left of a label change', async () => {
     const forge = new BatchingForge(null);
-    await executeActions({ client: forge, ref, deliveryId: 'd1', now, knownLabels: ['stage::triage', 'stage::intake'] }, [swap]);
+    await executeActions(
+      { client: forge, ref, deliveryId: 'd1', now, knownLabels: ['stage::triage', 'stage::intake'] },
+      [swap],
+    );
     expect(forge.batches[0]!.actions).toEqual([{ ...swap, add: [] }]);
   });
 
   it('records every action of a failed request as failed and throws for the engine to retry', async () => {
     const forge = new BatchingForge(null, new ForgeError('transient', 'GitHub graphql mutations: 502', 502));
     const applied: AuditEntry[] = [];
-    await expect(executeActions({ client: forge, ref, deliveryId: 'd1', now }, [swap, comment], (e) => applied.push(e))).rejects.toThrow('502');
+    await expect(
+      executeActions({ client: forge, ref, deliveryId: 'd1', now }, [swap, comment], (e) => applied.push(e)),
+    ).rejects.toThrow('502');
     expect(applied.map((e) => [e.action, e.result, e.apiCalls, (e.detail as { kind: string }).kind])).toEqual([
       ['labels', 'failed', 1, 'transient'],
       ['comment', 'failed', 0, 'transient'],

@@ -6,7 +6,12 @@ import { createAlerter } from '../../../src/alerts/alerter.js';
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
 import type { AuditEntry } from '../../../src/domain/types.js';
 import { createLogger } from '../../../src/logger.js';
-import { refusedUrl, startAlertReceiver, type AlertReceiver, type ScriptedAnswer } from '../../support/alert-receiver.js';
+import {
+  refusedUrl,
+  startAlertReceiver,
+  type AlertReceiver,
+  type ScriptedAnswer,
+} from '../../support/alert-receiver.js';
 
 const T0 = Date.parse('2026-03-27T08:00:00Z');
 const SLACK_PATH = '/services/T0001/B0002/slack-path-secret-4c1d';
@@ -16,7 +21,13 @@ const PUBLIC_URL = 'https://boardkeeper.example.com/';
 const breached: Alert = {
   kind: 'breached',
   at: '2026-03-27T08:00:00.000Z',
-  issue: { forge: 'github', project: 'acme/web', iid: 7, url: 'https://github.com/acme/web/issues/7', title: 'Acme rollout <EU>' },
+  issue: {
+    forge: 'github',
+    project: 'acme/web',
+    iid: 7,
+    url: 'https://github.com/acme/web/issues/7',
+    title: 'Acme rollout <EU>',
+  },
   summary: 'Implementation at day 31 of 30, not live',
   details: { policy: 'implementation-breached', elapsedDays: 31 },
 };
@@ -56,7 +67,10 @@ function harness(alerts: NonNullable<ConfigInput['alerts']>) {
 describe('Slack-compatible receiver', () => {
   it('posts {"text"} with the kind, a link to the issue and one to the dashboard', async () => {
     const slack = await receiver();
-    const { alerter, audit } = harness({ publicUrl: PUBLIC_URL, receivers: [{ name: 'ops', type: 'slack', url: `${slack.baseUrl}${SLACK_PATH}` }] });
+    const { alerter, audit } = harness({
+      publicUrl: PUBLIC_URL,
+      receivers: [{ name: 'ops', type: 'slack', url: `${slack.baseUrl}${SLACK_PATH}` }],
+    });
     await alerter.send(breached);
     expect(slack.received).toHaveLength(1);
     const [request] = slack.received;
@@ -72,7 +86,15 @@ describe('Slack-compatible receiver', () => {
       ].join('\n'),
     );
     expect(audit).toMatchObject([
-      { forge: 'github', project: 'acme/web', iid: 7, action: 'alert', result: 'applied', apiCalls: 1, detail: { receiver: 'ops', kind: 'breached' } },
+      {
+        forge: 'github',
+        project: 'acme/web',
+        iid: 7,
+        action: 'alert',
+        result: 'applied',
+        apiCalls: 1,
+        detail: { receiver: 'ops', kind: 'breached' },
+      },
     ]);
   });
 
@@ -80,16 +102,23 @@ describe('Slack-compatible receiver', () => {
     const slack = await receiver();
     const { alerter } = harness({ receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }] });
     await alerter.send({ ...breached, issue: { forge: 'gitlab', project: '42', iid: 3 } });
-    expect(JSON.parse(slack.received[0]!.body).text).toBe('*Breached* · 42#3\nImplementation at day 31 of 30, not live');
+    expect(JSON.parse(slack.received[0]!.body).text).toBe(
+      '*Breached* · 42#3\nImplementation at day 31 of 30, not live',
+    );
     await alerter.send({ ...breached, issue: { forge: 'github', project: '', iid: 0, nodeId: 'I_kwDOA' } });
-    expect(JSON.parse(slack.received[1]!.body).text).toBe('*Breached* · github issue I_kwDOA\nImplementation at day 31 of 30, not live');
+    expect(JSON.parse(slack.received[1]!.body).text).toBe(
+      '*Breached* · github issue I_kwDOA\nImplementation at day 31 of 30, not live',
+    );
   });
 });
 
 describe('signed JSON receiver', () => {
   it('signs the raw body like GitHub does, so a receiver can verify it', async () => {
     const hook = await receiver();
-    const { alerter } = harness({ publicUrl: PUBLIC_URL, receivers: [{ name: 'pager', type: 'json', url: `${hook.baseUrl}/hook`, secret: JSON_SECRET }] });
+    const { alerter } = harness({
+      publicUrl: PUBLIC_URL,
+      receivers: [{ name: 'pager', type: 'json', url: `${hook.baseUrl}/hook`, secret: JSON_SECRET }],
+    });
     await alerter.send(breached);
     const [request] = hook.received;
     const signature = request!.headers['x-boardkeeper-signature-256'] as string;
@@ -118,7 +147,9 @@ describe('signed JSON receiver', () => {
 
   it('keeps the delivery id and signature across retries, so a receiver can drop a repeat', async () => {
     const hook = await receiver([{ status: 502 }]);
-    const { alerter } = harness({ receivers: [{ name: 'pager', type: 'json', url: hook.baseUrl, secret: JSON_SECRET }] });
+    const { alerter } = harness({
+      receivers: [{ name: 'pager', type: 'json', url: hook.baseUrl, secret: JSON_SECRET }],
+    });
     await alerter.send(breached);
     const [first, second] = hook.received;
     expect(second!.headers['x-boardkeeper-delivery']).toBe(first!.headers['x-boardkeeper-delivery']);
@@ -139,10 +170,15 @@ describe('retries', () => {
 
   it('gives up after alerts.maxAttempts and audits the failure', async () => {
     const slack = await receiver([], { status: 503 });
-    const { alerter, audit, lines } = harness({ maxAttempts: 3, receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }] });
+    const { alerter, audit, lines } = harness({
+      maxAttempts: 3,
+      receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }],
+    });
     await alerter.send(breached);
     expect(slack.received).toHaveLength(3);
-    expect(audit).toMatchObject([{ action: 'alert', result: 'failed', apiCalls: 3, detail: { receiver: 'ops', status: 503, reason: 'HTTP 503' } }]);
+    expect(audit).toMatchObject([
+      { action: 'alert', result: 'failed', apiCalls: 3, detail: { receiver: 'ops', status: 503, reason: 'HTTP 503' } },
+    ]);
     expect(lines.some((line) => line.includes('alert not delivered'))).toBe(true);
   });
 
@@ -156,7 +192,10 @@ describe('retries', () => {
 
   it('gives up at once when Retry-After asks for longer than alerts.giveUpAfterMs', async () => {
     const slack = await receiver([], { status: 429, headers: { 'retry-after': '3600' } });
-    const { alerter, audit, delays } = harness({ giveUpAfterMs: 60_000, receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }] });
+    const { alerter, audit, delays } = harness({
+      giveUpAfterMs: 60_000,
+      receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }],
+    });
     await alerter.send(breached);
     expect(slack.received).toHaveLength(1);
     expect(delays).toEqual([]);
@@ -164,7 +203,10 @@ describe('retries', () => {
   });
 
   it('retries a receiver that does not answer at all', async () => {
-    const { alerter, audit } = harness({ maxAttempts: 2, receivers: [{ name: 'ops', type: 'slack', url: await refusedUrl() }] });
+    const { alerter, audit } = harness({
+      maxAttempts: 2,
+      receivers: [{ name: 'ops', type: 'slack', url: await refusedUrl() }],
+    });
     await alerter.send(breached);
     expect(audit).toMatchObject([{ result: 'failed', apiCalls: 2, detail: { status: null, reason: 'ECONNREFUSED' } }]);
   });
@@ -197,10 +239,13 @@ describe('fan-out', () => {
   it('never throws, even when the audit cannot be written', async () => {
     const slack = await receiver();
     const lines: string[] = [];
-    const alerter = createAlerter(configSchema.parse({ alerts: { receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }] } }), {
-      store: { recordAudit: async () => Promise.reject(new Error('database is locked')) },
-      log: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
-    });
+    const alerter = createAlerter(
+      configSchema.parse({ alerts: { receivers: [{ name: 'ops', type: 'slack', url: slack.baseUrl }] } }),
+      {
+        store: { recordAudit: async () => Promise.reject(new Error('database is locked')) },
+        log: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
+      },
+    );
     await expect(alerter.send(breached)).resolves.toBeUndefined();
     expect(lines.some((line) => line.includes('could not record the alert'))).toBe(true);
   });
@@ -223,14 +268,17 @@ describe('logs', () => {
     const log = lines.join('');
     expect(log).toContain('alert sent');
     expect(log).toContain('alert not delivered');
-    for (const secret of [...urls, SLACK_PATH, JSON_SECRET, ...urls.map((url) => new URL(url).host)]) expect(log).not.toContain(secret);
+    for (const secret of [...urls, SLACK_PATH, JSON_SECRET, ...urls.map((url) => new URL(url).host)])
+      expect(log).not.toContain(secret);
   });
 
   it('redact the alerts section if a config is ever logged whole, and any secret field', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
     const url = `https://hooks.example.com${SLACK_PATH}`;
-    const config = configSchema.parse({ alerts: { receivers: [{ name: 'pager', type: 'json', url, secret: JSON_SECRET }] } });
+    const config = configSchema.parse({
+      alerts: { receivers: [{ name: 'pager', type: 'json', url, secret: JSON_SECRET }] },
+    });
     log.info({ config }, 'configuration');
     log.info({ receiver: { name: 'pager', secret: JSON_SECRET } }, 'receiver');
     expect(lines).toHaveLength(2);

@@ -61,7 +61,16 @@ describe('config section alerts', () => {
         type: 'json',
         url: 'https://hooks.example.com/boardkeeper',
         secret: 'pager-signing-secret-0123',
-        kinds: ['at-risk', 'breached', 'stale', 'suggest-lost', 'over-burn', 'dead-letter', 'webhook-disabled', 'webhook-silent'],
+        kinds: [
+          'at-risk',
+          'breached',
+          'stale',
+          'suggest-lost',
+          'over-burn',
+          'dead-letter',
+          'webhook-disabled',
+          'webhook-silent',
+        ],
         enabled: true,
       },
     ]);

@@ -16,7 +16,9 @@ const fixture = (path: string) => readFileSync(join(ROOT, 'test/fixtures', path)
 
 describe('the issue of a dead letter', () => {
   it('comes from the ordering key for GitLab, with URL and title from the body', () => {
-    expect(deadLetterIssue({ forge: 'gitlab', orderingKey: 'gitlab:1#23', body: fixture('gitlab/issue-hook.json') })).toEqual({
+    expect(
+      deadLetterIssue({ forge: 'gitlab', orderingKey: 'gitlab:1#23', body: fixture('gitlab/issue-hook.json') }),
+    ).toEqual({
       forge: 'gitlab',
       project: '1',
       iid: 23,
@@ -26,7 +28,13 @@ describe('the issue of a dead letter', () => {
   });
 
   it('comes from the body for a GitHub issue, and is only a node id for a Projects v2 item', () => {
-    expect(deadLetterIssue({ forge: 'github', orderingKey: 'github:MDU6SXNzdWU0NDQ1MDAwNDE=', body: fixture('github/issues.labeled.json') })).toEqual({
+    expect(
+      deadLetterIssue({
+        forge: 'github',
+        orderingKey: 'github:MDU6SXNzdWU0NDQ1MDAwNDE=',
+        body: fixture('github/issues.labeled.json'),
+      }),
+    ).toEqual({
       forge: 'github',
       project: 'Codertocat/Hello-World',
       iid: 1,
@@ -34,7 +42,13 @@ describe('the issue of a dead letter', () => {
       url: 'https://github.com/Codertocat/Hello-World/issues/1',
       title: 'Spelling error in the README file',
     });
-    expect(deadLetterIssue({ forge: 'github', orderingKey: 'github:DI_lADOAWcTxs07G84AIjOy', body: fixture('github/projects_v2_item.edited.json') })).toEqual({
+    expect(
+      deadLetterIssue({
+        forge: 'github',
+        orderingKey: 'github:DI_lADOAWcTxs07G84AIjOy',
+        body: fixture('github/projects_v2_item.edited.json'),
+      }),
+    ).toEqual({
       forge: 'github',
       project: '',
       iid: 0,
@@ -43,12 +57,19 @@ describe('the issue of a dead letter', () => {
   });
 
   it('survives a body that is not JSON', () => {
-    expect(deadLetterIssue({ forge: 'github', orderingKey: 'github:X', body: '{"truncated' })).toEqual({ forge: 'github', project: '', iid: 0, nodeId: 'X' });
+    expect(deadLetterIssue({ forge: 'github', orderingKey: 'github:X', body: '{"truncated' })).toEqual({
+      forge: 'github',
+      project: '',
+      iid: 0,
+      nodeId: 'X',
+    });
   });
 });
 
 describe('the worker', () => {
-  const settings = configSchema.parse({ worker: { pollIntervalMs: 5, backoffBaseMs: 1, backoffMaxMs: 5, maxAttempts: 2 } }).worker;
+  const settings = configSchema.parse({
+    worker: { pollIntervalMs: 5, backoffBaseMs: 1, backoffMaxMs: 5, maxAttempts: 2 },
+  }).worker;
   let dir: string;
   let store: SqliteStore;
   let worker: Worker | null = null;
@@ -65,7 +86,15 @@ describe('the worker', () => {
 
   it('sends one dead-letter alert when it dead-letters a delivery, none for the retries before', async () => {
     const sent: Alert[] = [];
-    await store.enqueue({ id: 'd-1', forge: 'gitlab', event: 'Issue Hook.update', orderingKey: 'gitlab:1#23', headers: {}, body: fixture('gitlab/issue-hook.json'), receivedAt: new Date().toISOString() });
+    await store.enqueue({
+      id: 'd-1',
+      forge: 'gitlab',
+      event: 'Issue Hook.update',
+      orderingKey: 'gitlab:1#23',
+      headers: {},
+      body: fixture('gitlab/issue-hook.json'),
+      receivedAt: new Date().toISOString(),
+    });
     worker = new Worker({
       store,
       settings,
@@ -82,9 +111,22 @@ describe('the worker', () => {
       {
         kind: 'dead-letter',
         at: expect.any(String),
-        issue: { forge: 'gitlab', project: '1', iid: 23, url: 'http://example.com/diaspora/issues/23', title: 'New API: create/update/delete file' },
-        summary: 'Delivery d-1 (Issue Hook.update) was dead-lettered after 2 attempts: GitLab PUT projects/1/issues/23: 502 Bad Gateway',
-        details: { deliveryId: 'd-1', forge: 'gitlab', event: 'Issue Hook.update', attempts: 2, error: 'GitLab PUT projects/1/issues/23: 502 Bad Gateway' },
+        issue: {
+          forge: 'gitlab',
+          project: '1',
+          iid: 23,
+          url: 'http://example.com/diaspora/issues/23',
+          title: 'New API: create/update/delete file',
+        },
+        summary:
+          'Delivery d-1 (Issue Hook.update) was dead-lettered after 2 attempts: GitLab PUT projects/1/issues/23: 502 Bad Gateway',
+        details: {
+          deliveryId: 'd-1',
+          forge: 'gitlab',
+          event: 'Issue Hook.update',
+          attempts: 2,
+          error: 'GitLab PUT projects/1/issues/23: 502 Bad Gateway',
+        },
       },
     ]);
   });

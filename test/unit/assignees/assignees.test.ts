@@ -27,8 +27,10 @@ function normalized(forge: 'gitlab' | 'github', headers: Record<string, string>,
   return event;
 }
 
-const gitlabEvent = (body: unknown) => normalized('gitlab', { 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'u1' }, body);
-const githubEvent = (name: string) => normalized('github', { 'x-github-event': 'issues', 'x-github-delivery': 'd1' }, githubFixture(name));
+const gitlabEvent = (body: unknown) =>
+  normalized('gitlab', { 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'u1' }, body);
+const githubEvent = (name: string) =>
+  normalized('github', { 'x-github-event': 'issues', 'x-github-delivery': 'd1' }, githubFixture(name));
 
 describe('assignees from webhooks', () => {
   it("reads GitLab's documented Issue Hook `assignees`, and `changes.assignees.current` when they changed", () => {
@@ -45,7 +47,9 @@ describe('assignees from webhooks', () => {
     expect(githubEvent('issues.assigned')).toMatchObject({ action: 'assigned', assignees: ['Codertocat'] });
     // The example body still lists Codertocat among the assignees after unassigning him.
     expect(githubEvent('issues.unassigned')).toMatchObject({ action: 'unassigned', assignees: [] });
-    expect(githubEvent('issues.labeled').assignees).toEqual(githubFixture('issues.labeled').issue.assignees.map((a: { login: string }) => a.login));
+    expect(githubEvent('issues.labeled').assignees).toEqual(
+      githubFixture('issues.labeled').issue.assignees.map((a: { login: string }) => a.login),
+    );
   });
 
   it('plans no forge action for an assignment', () => {
@@ -78,7 +82,10 @@ describe('assignees as issue state with history', () => {
 
   it('keeps who is assigned to an issue off the board, without transitions (it stays out of /metrics)', () => {
     expect([plain.kind, plain.stage]).toEqual([null, null]);
-    expect(recordAssignees(event, { ...plain, assignees: ['octocat'] }, plain)).toEqual({ state: { ...plain, assignees: ['Codertocat'] }, transitions: [] });
+    expect(recordAssignees(event, { ...plain, assignees: ['octocat'] }, plain)).toEqual({
+      state: { ...plain, assignees: ['Codertocat'] },
+      transitions: [],
+    });
   });
 
   it('records who is assigned when an issue joins the board', () => {
@@ -88,12 +95,19 @@ describe('assignees as issue state with history', () => {
 
   it('keeps what it knew when a payload does not list assignees', () => {
     const silent = { ...event, assignees: undefined };
-    expect(recordAssignees(silent, previous, state)).toEqual({ state: { ...state, assignees: ['octocat'] }, transitions: [] });
+    expect(recordAssignees(silent, previous, state)).toEqual({
+      state: { ...state, assignees: ['octocat'] },
+      transitions: [],
+    });
   });
 
   it('gives metrics the current assignees from the history when no state is stored', () => {
     const recorded = recordAssignees(event, previous, state);
-    const earlier = recordAssignees({ ...event, occurredAt: '2019-01-01T00:00:00Z', assignees: ['octocat'] }, null, state);
+    const earlier = recordAssignees(
+      { ...event, occurredAt: '2019-01-01T00:00:00Z', assignees: ['octocat'] },
+      null,
+      state,
+    );
     const facts = issueFacts([...earlier.transitions, ...recorded.transitions], [])[0]!;
     expect(issueMetrics(facts, metricsSettings(config), Date.now()).assignees).toEqual(['Codertocat']);
   });
@@ -101,7 +115,14 @@ describe('assignees as issue state with history', () => {
 
 describe('assignees from backfill', () => {
   const ref = { forge: 'github' as const, project: 'acme/web', iid: 7 };
-  const entry = (action: LabelHistoryEntry['action'], assignee: string, at: string): LabelHistoryEntry => ({ ref, label: '', action, assignee, at, actor: 'lead' });
+  const entry = (action: LabelHistoryEntry['action'], assignee: string, at: string): LabelHistoryEntry => ({
+    ref,
+    label: '',
+    action,
+    assignee,
+    at,
+    actor: 'lead',
+  });
 
   it('records assignments like the webhooks do, once each', () => {
     const entries = [

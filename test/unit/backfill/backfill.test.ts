@@ -96,7 +96,11 @@ describe('backfill', () => {
   ];
 
   it('does not double count what the webhooks already recorded', async () => {
-    const webhookRecorded = transitionsFromHistory(A_HISTORY, vocabulary).map((t) => ({ ...t, source: 'webhook', from: null }));
+    const webhookRecorded = transitionsFromHistory(A_HISTORY, vocabulary).map((t) => ({
+      ...t,
+      source: 'webhook',
+      from: null,
+    }));
     await store.recordTransitions(webhookRecorded);
     const result = await backfill({ client: fakeForge('gitlab', twoIssues).client, store, vocabulary, project: '42' });
     expect(result).toMatchObject({ completed: true, issues: 3, recorded: 3 });
@@ -106,7 +110,9 @@ describe('backfill', () => {
 
   it('resumes after an interruption without reading finished issues again into the store', async () => {
     const broken = fakeForge('gitlab', twoIssues, A_HISTORY.length + 2);
-    await expect(backfill({ client: broken.client, store, vocabulary, project: '42', batchIssues: 1 })).rejects.toThrow('socket hang up');
+    await expect(backfill({ client: broken.client, store, vocabulary, project: '42', batchIssues: 1 })).rejects.toThrow(
+      'socket hang up',
+    );
     expect(await store.transitions({})).toHaveLength(8);
 
     const progress: number[] = [];
@@ -151,7 +157,13 @@ describe('backfill', () => {
   });
 
   it('passes --since to the forge', async () => {
-    const result = await backfill({ client: fakeForge('gitlab', twoIssues).client, store, vocabulary, project: '42', since: '2026-04-02' });
+    const result = await backfill({
+      client: fakeForge('gitlab', twoIssues).client,
+      store,
+      vocabulary,
+      project: '42',
+      since: '2026-04-02',
+    });
     expect(result).toMatchObject({ issues: 2, entries: 2 });
     expect((await store.transitions({})).map((t) => [t.iid, t.to])).toEqual([
       [2, 'discovery'],

@@ -48,10 +48,13 @@ describe('boardkeeper backfill', () => {
   };
 
   it('records the history and prints plain progress lines when not on a terminal', async () => {
-    const clientFor: ForgeClientFactory = (forge) => (forge === 'github' ? (fakeForge('github', HISTORY).client as ForgeClient) : null);
+    const clientFor: ForgeClientFactory = (forge) =>
+      forge === 'github' ? (fakeForge('github', HISTORY).client as ForgeClient) : null;
     await run(clientFor, '--forge', 'github', '--project', 'acme/web', '--batch', '1');
     expect(output.stderr).toContain('backfill: 1 issues replayed, 0 already done, 3 label events, 2 new transitions\n');
-    expect(output.stdout).toBe('backfill complete: 2 issues replayed, 0 already done, 3 label events, 3 new transitions\n');
+    expect(output.stdout).toBe(
+      'backfill complete: 2 issues replayed, 0 already done, 3 label events, 3 new transitions\n',
+    );
     const store = new SqliteStore({ path: join(dir, 'db.sqlite') });
     expect((await store.transitions({})).map((t) => [t.iid, t.to])).toEqual([
       [1, 'intake'],

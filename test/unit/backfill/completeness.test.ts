@@ -37,13 +37,26 @@ describe('backfill: creation, closes and reopens', () => {
     ['no kind: no stage at creation', [created(2, '2026-02-01T09:00:00Z')], []],
     [
       'a stage label set in the form wins over the first stage',
-      [created(3, '2026-02-01T09:00:00Z'), ...history('gitlab', '42', [[3, 'add', 'type::sow-request', '2026-02-01T09:00:00Z'], [3, 'add', 'stage::triage', '2026-02-01T09:00:00Z']])],
+      [
+        created(3, '2026-02-01T09:00:00Z'),
+        ...history('gitlab', '42', [
+          [3, 'add', 'type::sow-request', '2026-02-01T09:00:00Z'],
+          [3, 'add', 'stage::triage', '2026-02-01T09:00:00Z'],
+        ]),
+      ],
       ['triage'],
     ],
-    ['closing an issue that never was on the board records nothing', [created(4, '2026-02-01T09:00:00Z'), ...history('gitlab', '42', [[4, 'closed', '', '2026-02-02T09:00:00Z']])], []],
+    [
+      'closing an issue that never was on the board records nothing',
+      [created(4, '2026-02-01T09:00:00Z'), ...history('gitlab', '42', [[4, 'closed', '', '2026-02-02T09:00:00Z']])],
+      [],
+    ],
     [
       'an initiative does not start in the stage labels’ first stage',
-      [created(5, '2026-02-01T09:00:00Z'), ...history('gitlab', '42', [[5, 'add', 'type::strategic-initiative', '2026-02-01T09:00:00Z']])],
+      [
+        created(5, '2026-02-01T09:00:00Z'),
+        ...history('gitlab', '42', [[5, 'add', 'type::strategic-initiative', '2026-02-01T09:00:00Z']]),
+      ],
       [],
     ],
   ])('%s', (_name, entries, stages) => {

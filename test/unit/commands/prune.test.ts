@@ -86,10 +86,14 @@ describe('boardkeeper prune', () => {
     const result = prune();
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^deleted 0 done deliveries received before \S+\ndeleted 2 audit entries recorded before \S+\n$/);
+    expect(result.stdout).toMatch(
+      /^deleted 0 done deliveries received before \S+\ndeleted 2 audit entries recorded before \S+\n$/,
+    );
 
     const again = prune(['--older-than-days', '0', '--audit-older-than-days', '5']);
-    expect(again.stdout).toMatch(/^kept every done delivery \(worker\.retainDoneDays is 0\)\ndeleted 1 audit entry recorded before \S+\n$/);
+    expect(again.stdout).toMatch(
+      /^kept every done delivery \(worker\.retainDoneDays is 0\)\ndeleted 1 audit entry recorded before \S+\n$/,
+    );
     const reopened = new SqliteStore({ path });
     expect(await reopened.audit({ limit: 10 })).toEqual([]);
     await reopened.close();
@@ -98,6 +102,8 @@ describe('boardkeeper prune', () => {
   it('refuses a bad number of days, naming the option', () => {
     const result = prune(['--audit-older-than-days', 'soon']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("--audit-older-than-days must be a number of days (0 keeps everything), not 'soon'");
+    expect(result.stderr).toContain(
+      "--audit-older-than-days must be a number of days (0 keeps everything), not 'soon'",
+    );
   });
 });

@@ -55,7 +55,9 @@ describe('DATABASE_URL in the config', () => {
     } catch (error) {
       if (error instanceof ConfigError) problems = error.problems;
     }
-    expect(problems).toEqual([expect.stringMatching(/^store\.databaseUrl: DATABASE_URL .*unsupported scheme 'mysql:'/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^store\.databaseUrl: DATABASE_URL .*unsupported scheme 'mysql:'/),
+    ]);
   });
 
   it('boardkeeper exits 2 naming the variable', () => {

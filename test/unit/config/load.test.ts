@@ -51,9 +51,13 @@ describe('loadConfig', () => {
 
   it('reports invalid YAML and a missing file clearly', () => {
     expect(problemsOf(() => loadConfig({ path: file('broken.yml', 'server: [1, 2\n'), env: {} }))).toEqual([
-      expect.stringMatching(/^line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a \]$/),
+      expect.stringMatching(
+        /^line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+      ),
     ]);
-    expect(problemsOf(() => loadConfig({ path: file('tab.yml', 'server:\n  port: 1\n\thost: x\n'), env: {} }))[0]).toMatch(/^line 3, column 1: /);
+    expect(
+      problemsOf(() => loadConfig({ path: file('tab.yml', 'server:\n  port: 1\n\thost: x\n'), env: {} }))[0],
+    ).toMatch(/^line 3, column 1: /);
     expect(() => loadConfig({ path: join(dir, 'nope.yml'), env: {} })).toThrow(/config file not found/);
     expect(() => loadConfig({ path: file('list.yml', '- a\n- b\n'), env: {} })).toThrow(/top level must be a mapping/);
   });
@@ -62,7 +66,12 @@ describe('loadConfig', () => {
     const tokenFile = file('token', 'glpat-from-file\n');
     const { config } = loadConfig({
       path: file('ok.yml', 'server:\n  port: 4000\n'),
-      env: { PORT: '5000', GITLAB_TOKEN_FILE: tokenFile, GITHUB_WEBHOOK_SECRET: 'gh-secret', DATABASE_URL: 'postgres://db/x' },
+      env: {
+        PORT: '5000',
+        GITLAB_TOKEN_FILE: tokenFile,
+        GITHUB_WEBHOOK_SECRET: 'gh-secret',
+        DATABASE_URL: 'postgres://db/x',
+      },
     });
     expect(config.server.port).toBe(5000);
     expect(config.gitlab.token).toBe('glpat-from-file');
@@ -71,15 +80,19 @@ describe('loadConfig', () => {
   });
 
   it('explains an unreadable *_FILE', () => {
-    expect(() => loadConfig({ path: file('ok2.yml', '{}'), env: { METRICS_TOKEN_FILE: join(dir, 'missing') } })).toThrow(
-      /METRICS_TOKEN_FILE: cannot read/,
-    );
+    expect(() =>
+      loadConfig({ path: file('ok2.yml', '{}'), env: { METRICS_TOKEN_FILE: join(dir, 'missing') } }),
+    ).toThrow(/METRICS_TOKEN_FILE: cannot read/);
   });
 });
 
 describe('boardkeeper check-config', () => {
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BOARDKEEPER_CONFIG: '' } });
+    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BOARDKEEPER_CONFIG: '' },
+    });
 
   it('exits 2 and names the key of an invalid config', () => {
     const result = run(['check-config', '--config', file('cli-bad.yml', 'worker:\n  maxAttempts: 0\n')]);
@@ -88,7 +101,11 @@ describe('boardkeeper check-config', () => {
   });
 
   it('exits 2 and gives the line and column of a YAML syntax error', () => {
-    const result = run(['check-config', '--config', file('cli-syntax.yml', 'server:\n  port: 3000\nlog:\n  level: "info\n')]);
+    const result = run([
+      'check-config',
+      '--config',
+      file('cli-syntax.yml', 'server:\n  port: 3000\nlog:\n  level: "info\n'),
+    ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/cli-syntax\.yml is not valid YAML/);
     expect(result.stderr).toMatch(/line 5, column 1: Missing closing "quote/);

@@ -35,7 +35,16 @@ describe('barChart', () => {
   });
 
   it('writes coordinates with at most two decimals', () => {
-    const thirds = barChart({ axisTitle: 'days', unit: 'd', series: [{ name: 'median', className: 'median' }], rows: [{ label: 'a', values: [1] }, { label: 'b', values: [3] }], format: oneDecimal });
+    const thirds = barChart({
+      axisTitle: 'days',
+      unit: 'd',
+      series: [{ name: 'median', className: 'median' }],
+      rows: [
+        { label: 'a', values: [1] },
+        { label: 'b', values: [3] },
+      ],
+      format: oneDecimal,
+    });
     expect(attribute(thirds.value, /<rect [^>]*>/g, 'width')).toEqual(['33.33', '100']);
   });
 

@@ -3,10 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../../../src/dashboard/html.js';
 
 const unescapeHtml = (text: string) =>
-  text.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!);
+  text.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!,
+  );
 
 /** Strings dense in the characters that matter (and in entity look-alikes), mixed with any other. */
-const markupLike = fc.string({ unit: fc.oneof(fc.constantFrom('<', '>', '&', '"', "'", ';', '#', 'amp', 'lt', '39'), fc.string({ unit: 'grapheme', maxLength: 1 })) });
+const markupLike = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('<', '>', '&', '"', "'", ';', '#', 'amp', 'lt', '39'),
+    fc.string({ unit: 'grapheme', maxLength: 1 }),
+  ),
+});
 
 describe('escapeHtml', () => {
   it.each([
@@ -23,7 +31,11 @@ describe('escapeHtml', () => {
     fc.assert(
       fc.property(markupLike, (text) => {
         const escaped = escapeHtml(text);
-        return !/[<>"']/.test(escaped) && !escaped.replace(/&(amp|lt|gt|quot|#39);/g, '').includes('&') && unescapeHtml(escaped) === text;
+        return (
+          !/[<>"']/.test(escaped) &&
+          !escaped.replace(/&(amp|lt|gt|quot|#39);/g, '').includes('&') &&
+          unescapeHtml(escaped) === text
+        );
       }),
     );
   });

@@ -89,7 +89,12 @@ describe('GET /dashboard', () => {
   });
 
   describe('GET /dashboard/issues/:forge/:project/:iid', () => {
-    const state = (forge: 'gitlab' | 'github', project: string, iid: number, extra: Record<string, unknown>): IssueState => ({
+    const state = (
+      forge: 'gitlab' | 'github',
+      project: string,
+      iid: number,
+      extra: Record<string, unknown>,
+    ): IssueState => ({
       ref: { forge, project, iid },
       kind: 'sow-request',
       stage: 'intake',
@@ -117,8 +122,18 @@ describe('GET /dashboard', () => {
 
     it.each([
       ['a GitHub issue', {}, '/dashboard/issues/github/acme%2Fweb/7', 'https://github.com/acme/web/issues/7'],
-      ['a GitHub Enterprise issue', { github: { apiUrl: 'https://ghe.example.com/api/v3' } }, '/dashboard/issues/github/acme%2Fweb/7', 'https://ghe.example.com/acme/web/issues/7'],
-      ['a GitLab issue (its project page)', { gitlab: { url: 'https://gitlab.example.com/' } }, '/dashboard/issues/gitlab/42/7', 'https://gitlab.example.com/projects/42'],
+      [
+        'a GitHub Enterprise issue',
+        { github: { apiUrl: 'https://ghe.example.com/api/v3' } },
+        '/dashboard/issues/github/acme%2Fweb/7',
+        'https://ghe.example.com/acme/web/issues/7',
+      ],
+      [
+        'a GitLab issue (its project page)',
+        { gitlab: { url: 'https://gitlab.example.com/' } },
+        '/dashboard/issues/gitlab/42/7',
+        'https://gitlab.example.com/projects/42',
+      ],
     ])('without a recorded address, builds one for %s', async (_name, config, url, location) => {
       await start(config);
       const response = await get(url);
@@ -134,4 +149,3 @@ describe('GET /dashboard', () => {
     });
   });
 });
-

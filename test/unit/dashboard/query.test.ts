@@ -8,7 +8,11 @@ describe('parseDashboardQuery', () => {
     [{}, { kind: null, segment: null, period: 'all' }, undefined],
     // What a GET form sends when nothing is chosen.
     [{ segment: '', kind: '', period: '' }, { kind: null, segment: null, period: 'all' }, undefined],
-    [{ segment: 'mm', kind: 'implementation', period: '90d', token: 't' }, { kind: 'implementation', segment: 'mm', period: '90d' }, 't'],
+    [
+      { segment: 'mm', kind: 'implementation', period: '90d', token: 't' },
+      { kind: 'implementation', segment: 'mm', period: '90d' },
+      't',
+    ],
   ])('%j', (query, selection, token) => {
     expect(parseDashboardQuery(query)).toEqual({ selection, token });
   });
@@ -25,9 +29,15 @@ describe('parseDashboardQuery', () => {
 describe('metricsQueryFor', () => {
   it.each([
     [{ kind: null, segment: null, period: 'all' as const }, {}],
-    [{ kind: 'implementation', segment: 'mm', period: 'all' as const }, { kind: 'implementation', segment: 'mm' }],
+    [
+      { kind: 'implementation', segment: 'mm', period: 'all' as const },
+      { kind: 'implementation', segment: 'mm' },
+    ],
     // 2026-06-15 12:00 minus 30 days is 2026-05-16 12:00; /metrics takes the whole day.
-    [{ kind: null, segment: 'smb', period: '30d' as const }, { segment: 'smb', from: '2026-05-16' }],
+    [
+      { kind: null, segment: 'smb', period: '30d' as const },
+      { segment: 'smb', from: '2026-05-16' },
+    ],
     [{ kind: null, segment: null, period: '365d' as const }, { from: '2025-06-15' }],
   ])('%j → %j', (selection, query) => {
     expect(metricsQueryFor(selection, NOW)).toEqual(query);

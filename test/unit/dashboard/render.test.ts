@@ -4,14 +4,26 @@ import { renderDashboard, renderQueryError } from '../../../src/dashboard/render
 import { boardHistory, HOSTILE_TITLE } from '../../support/board-history.js';
 import { finishedImplementation, viewOf } from './support.js';
 
-const ASSETS = { css: '/dashboard/assets/dashboard.css?v=1', js: '/dashboard/assets/dashboard.js?v=1', icon: '/dashboard/assets/icon.svg?v=1' };
+const ASSETS = {
+  css: '/dashboard/assets/dashboard.css?v=1',
+  js: '/dashboard/assets/dashboard.js?v=1',
+  icon: '/dashboard/assets/icon.svg?v=1',
+};
 const MARKUP = '<b id="x">';
 const ESCAPED = '&lt;b id=&quot;x&quot;&gt;';
 
 /** A board whose every forge-supplied string (title, kind, segment, stage name) is markup. */
 function hostileBoard() {
   const { transitions, states } = boardHistory();
-  const base = { forge: 'gitlab' as const, project: `ps/${MARKUP}`, iid: 901, actor: 'eve', source: 'webhook', kind: MARKUP, segment: 'smb' };
+  const base = {
+    forge: 'gitlab' as const,
+    project: `ps/${MARKUP}`,
+    iid: 901,
+    actor: 'eve',
+    source: 'webhook',
+    kind: MARKUP,
+    segment: 'smb',
+  };
   const hostile: Transition[] = [
     ...finishedImplementation(900, 12, 3, MARKUP),
     { ...base, from: null, to: MARKUP, at: '2026-06-01T00:00:00Z' },
@@ -30,7 +42,9 @@ describe('renderDashboard', () => {
     expect(page).not.toContain('<img');
     expect(page).toContain(`<option value="${ESCAPED}">${ESCAPED}</option>`);
     expect(page).toContain(`<span class="bar-label">${ESCAPED}</span>`);
-    expect(page).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Rollout &amp; &quot;cut-over&quot; for O&#39;Brien');
+    expect(page).toContain(
+      '&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Rollout &amp; &quot;cut-over&quot; for O&#39;Brien',
+    );
     expect(page).toContain('/metrics/issues/gitlab/ps%2F%3Cb%20id%3D%22x%22%3E/901');
     expect(HOSTILE_TITLE).toContain('<img');
   });
@@ -80,7 +94,9 @@ describe('renderDashboard', () => {
     const sales = { kind: 'sow-request', segment: null, period: 'all' as const };
     const page = renderDashboard(viewOf(boardHistory(), { selection: sales }).view, ASSETS);
     expect(page).toContain('No implementation running: an engagement appears here when it enters deployment.');
-    expect(page).toContain('No finished implementation yet: an engagement counts here once it enters production-live, after it enters deployment.');
+    expect(page).toContain(
+      'No finished implementation yet: an engagement counts here once it enters production-live, after it enters deployment.',
+    );
     expect(page).toContain('No finished implementation yet, so no trend');
     expect(page).toContain('id="board"');
   });
@@ -88,7 +104,9 @@ describe('renderDashboard', () => {
   it('points to the CSV export when not every finished engagement is shown', () => {
     const transitions = Array.from({ length: 42 }, (_, i) => finishedImplementation(i + 1, 20, i + 1)).flat();
     const page = renderDashboard(viewOf({ transitions, states: [] }).view, ASSETS);
-    expect(page).toContain('The 40 most recently finished of 42; all of them are in the <a href="/metrics?format=csv">CSV export</a>.');
+    expect(page).toContain(
+      'The 40 most recently finished of 42; all of them are in the <a href="/metrics?format=csv">CSV export</a>.',
+    );
   });
 
   it('points to the CSV export when the report lists only the first open engagements', () => {
@@ -96,7 +114,9 @@ describe('renderDashboard', () => {
     const transitions = Array.from({ length: 101 }, (_, i) => finishedImplementation(i + 1, 5, -1).slice(0, 1)).flat();
     const { view, report } = viewOf({ transitions, states: [] });
     expect(report.kpi.open).toHaveLength(100);
-    expect(renderDashboard(view, ASSETS)).toContain('The first 100 of 101; all of them are in the <a href="/metrics?format=csv">CSV export</a>.');
+    expect(renderDashboard(view, ASSETS)).toContain(
+      'The first 100 of 101; all of them are in the <a href="/metrics?format=csv">CSV export</a>.',
+    );
   });
 
   it('labels the KPI tiles with days and the share within target', () => {
@@ -127,18 +147,24 @@ describe('renderQueryError', () => {
       expect(page).toContain(`value="${forecast.chanceWithinTarget}"`);
     }
     expect(page).toContain('<section id="engineers"');
-    for (const engineer of report.byAssignee) expect(page).toContain(`title="their issues (JSON)">${engineer.assignee}</a>`);
+    for (const engineer of report.byAssignee)
+      expect(page).toContain(`title="their issues (JSON)">${engineer.assignee}</a>`);
   });
 
   it('says "too little history" across the forecast columns below the minimum', () => {
     const page = renderDashboard(viewOf(boardHistory(), { config: { forecast: { minimumHistory: 11 } } }).view, ASSETS);
-    expect(page).toContain('<td class="forecast too-little" colspan="3" title="10 of 11 finished engagements needed">too little history</td>');
+    expect(page).toContain(
+      '<td class="forecast too-little" colspan="3" title="10 of 11 finished engagements needed">too little history</td>',
+    );
     expect(page).not.toContain('<meter');
   });
 
   it('explains where engineers come from when nobody is assigned', () => {
     const { transitions, states } = boardHistory();
-    const page = renderDashboard(viewOf({ transitions, states: states.map((s) => ({ ...s, assignees: [] })) }).view, ASSETS);
+    const page = renderDashboard(
+      viewOf({ transitions, states: states.map((s) => ({ ...s, assignees: [] })) }).view,
+      ASSETS,
+    );
     expect(page).toContain('No implementation with an assignee yet');
   });
 });
@@ -155,8 +181,12 @@ describe('issue references', () => {
     expect(page).toContain(
       '<span class="forge github">GitHub</span> <a class="ref" href="/dashboard/issues/github/acme%2Fweb/2?token=t" title="open on GitHub">acme/web#2</a>',
     );
-    expect(page).toContain('<span class="forge gitlab">GitLab</span> <a class="ref" href="/dashboard/issues/gitlab/42/2?token=t" title="open on GitLab">42#2</a>');
-    expect(page).toContain('<a class="timeline" href="/metrics/issues/gitlab/42/2?token=t" title="timeline of this issue (JSON)">timeline</a>');
+    expect(page).toContain(
+      '<span class="forge gitlab">GitLab</span> <a class="ref" href="/dashboard/issues/gitlab/42/2?token=t" title="open on GitLab">42#2</a>',
+    );
+    expect(page).toContain(
+      '<a class="timeline" href="/metrics/issues/gitlab/42/2?token=t" title="timeline of this issue (JSON)">timeline</a>',
+    );
   });
 
   it('name the forge and the project in chart rows too', () => {
@@ -165,4 +195,3 @@ describe('issue references', () => {
     expect(page).toContain('<span class="forge github">GitHub</span> <span class="ref">acme/web#2</span>');
   });
 });
-

@@ -22,7 +22,11 @@ export function viewOf(
 ): { view: DashboardView; report: MetricsReport; context: ViewContext } {
   const selection = options.selection ?? ALL;
   const settings = metricsSettings(configSchema.parse(options.config ?? {}));
-  const table = buildTable(computeIssues(issueFacts(history.transitions, history.states), settings, BOARD_NOW), settings, BOARD_NOW);
+  const table = buildTable(
+    computeIssues(issueFacts(history.transitions, history.states), settings, BOARD_NOW),
+    settings,
+    BOARD_NOW,
+  );
   const metricsQuery = metricsQueryFor(selection, BOARD_NOW);
   const { filter, echo } = parseMetricsQuery(metricsQuery, []);
   const report = buildReport(table, selectIssues(table, filter), settings, BOARD_NOW, echo);
@@ -40,7 +44,15 @@ export function viewOf(
 /** An implementation that entered deployment and went live `days` later, `endedDaysAgo` before BOARD_NOW. */
 export function finishedImplementation(iid: number, days: number, endedDaysAgo: number, segment = 'mm'): Transition[] {
   const at = (daysAgo: number) => new Date(BOARD_NOW - daysAgo * 86_400_000).toISOString();
-  const base = { forge: 'github' as const, project: 'acme/web', iid, actor: 'bob', source: 'webhook', kind: 'implementation', segment };
+  const base = {
+    forge: 'github' as const,
+    project: 'acme/web',
+    iid,
+    actor: 'bob',
+    source: 'webhook',
+    kind: 'implementation',
+    segment,
+  };
   return [
     { ...base, from: null, to: 'deployment', at: at(endedDaysAgo + days) },
     { ...base, from: 'deployment', to: 'production-live', at: at(endedDaysAgo) },

@@ -18,7 +18,9 @@ describe('dashboardView', () => {
   });
 
   it(`shows the ${FINISHED_SHOWN} most recent finished engagements and counts them all`, () => {
-    const transitions = Array.from({ length: FINISHED_SHOWN + 5 }, (_, i) => finishedImplementation(i + 1, 10 + i, i + 1)).flat();
+    const transitions = Array.from({ length: FINISHED_SHOWN + 5 }, (_, i) =>
+      finishedImplementation(i + 1, 10 + i, i + 1),
+    ).flat();
     const { view, report } = viewOf({ transitions, states: [] });
     expect(view.finished.total).toBe(FINISHED_SHOWN + 5);
     expect(view.finished.rows).toEqual(report.kpi.finished.slice(0, FINISHED_SHOWN));
@@ -27,7 +29,12 @@ describe('dashboardView', () => {
 
   it.each([
     ['an empty store', none, {}, 'no-transitions'],
-    ['filters that match nothing', boardHistory(), { selection: { kind: 'implementation', segment: 'nobody', period: 'all' as const } }, 'no-match'],
+    [
+      'filters that match nothing',
+      boardHistory(),
+      { selection: { kind: 'implementation', segment: 'nobody', period: 'all' as const } },
+      'no-match',
+    ],
     ['a board with issues', boardHistory(), {}, null],
   ])('empty state for %s', (_name, history, options, empty) => {
     expect(viewOf(history, options).view.empty).toBe(empty);
@@ -41,7 +48,11 @@ describe('dashboardView', () => {
       csv: '/metrics?kind=implementation&segment=mm&from=2026-05-16&format=csv&token=a%26b%3Dc+d',
       reset: '/dashboard?token=a%26b%3Dc+d',
     });
-    expect(viewOf(boardHistory()).view.links).toEqual({ json: '/metrics', csv: '/metrics?format=csv', reset: '/dashboard' });
+    expect(viewOf(boardHistory()).view.links).toEqual({
+      json: '/metrics',
+      csv: '/metrics?format=csv',
+      reset: '/dashboard',
+    });
   });
 
   it('offers the kinds and segments in the store, and a selected one even when no issue has it', () => {
@@ -54,12 +65,25 @@ describe('dashboardView', () => {
     const config = {
       durations: {
         kpi: 'sales_cycle',
-        definitions: [{ name: 'sales_cycle', start: [{ created: true as const }], end: [{ leave: 'sow-review' }, { labelAdded: 'outcome::lost' }] }],
+        definitions: [
+          {
+            name: 'sales_cycle',
+            start: [{ created: true as const }],
+            end: [{ leave: 'sow-review' }, { labelAdded: 'outcome::lost' }],
+          },
+        ],
       },
     };
     const { view } = viewOf(boardHistory(), { config });
-    expect(view.kpi).toMatchObject({ name: 'sales_cycle', startsWhen: 'is created', endsWhen: 'leaves sow-review or gets the label outcome::lost' });
-    expect(viewOf(boardHistory()).view.kpi).toMatchObject({ startsWhen: 'enters deployment', endsWhen: 'enters production-live' });
+    expect(view.kpi).toMatchObject({
+      name: 'sales_cycle',
+      startsWhen: 'is created',
+      endsWhen: 'leaves sow-review or gets the label outcome::lost',
+    });
+    expect(viewOf(boardHistory()).view.kpi).toMatchObject({
+      startsWhen: 'enters deployment',
+      endsWhen: 'enters production-live',
+    });
   });
 
   it('has no summary when the KPI names no configured duration', () => {

@@ -35,13 +35,25 @@ afterEach(async () => {
 function start(input: ConfigInput, jobs: readonly JobName[]) {
   const config = configSchema.parse(input);
   engine = createLocalEngine({
-    config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null }, log, jobs, firstCheckWithinMs: 0,
+    config,
+    store,
+    webhooks: createWebhooks(config),
+    clients: { gitlab: null, github: null },
+    log,
+    jobs,
+    firstCheckWithinMs: 0,
   });
   engine.start();
 }
 
 const delivery = (id: string, key: string): Delivery => ({
-  id, forge: 'gitlab', event: 'Issue Hook.update', orderingKey: key, headers: {}, body: '{}', receivedAt: new Date().toISOString(),
+  id,
+  forge: 'gitlab',
+  event: 'Issue Hook.update',
+  orderingKey: key,
+  headers: {},
+  body: '{}',
+  receivedAt: new Date().toISOString(),
 });
 
 describe('the in-process engine runs the prune job', () => {
@@ -56,7 +68,16 @@ describe('the in-process engine runs the prune job', () => {
 
   it('prunes audit entries older than audit.retainDays in the same job, and keeps them all at 0', async () => {
     const entry = (iid: number, at: string): AuditEntry => ({
-      at, deliveryId: null, forge: 'gitlab', project: '42', iid, action: 'labels', detail: {}, result: 'applied', apiCalls: 1, latencyMs: 1,
+      at,
+      deliveryId: null,
+      forge: 'gitlab',
+      project: '42',
+      iid,
+      action: 'labels',
+      detail: {},
+      result: 'applied',
+      apiCalls: 1,
+      latencyMs: 1,
     });
     await store.recordAudit([entry(1, '2020-01-01T00:00:00.000Z'), entry(2, new Date().toISOString())]);
     start({ worker: { retainDoneDays: 0 }, audit: { retainDays: 0 } }, ['prune']);
@@ -79,12 +100,23 @@ describe('the in-process service runs the sweep when asked', () => {
   });
 
   it('sweeps once soon after start; the report reaches the service metrics', async () => {
-    await seedEngagements(store, [engagementInDeployment(1, 25, Date.now()), engagementInDeployment(2, 40, Date.now())]);
+    await seedEngagements(store, [
+      engagementInDeployment(1, 25, Date.now()),
+      engagementInDeployment(2, 40, Date.now()),
+    ]);
     const forge = recordingForge();
     const config = configSchema.parse({});
-    service = await createService({ config, store, log, clients: { gitlab: forge.client, github: null }, alerter: recordingAlerter(), jobs: ['sweep'] });
+    service = await createService({
+      config,
+      store,
+      log,
+      clients: { gitlab: forge.client, github: null },
+      alerter: recordingAlerter(),
+      jobs: ['sweep'],
+    });
     service.worker.start();
-    const sweepRuns = async () => (await service!.metrics.exposition()).body.match(/^boardkeeper_sweep_runs_total (\d+)$/m)?.[1];
+    const sweepRuns = async () =>
+      (await service!.metrics.exposition()).body.match(/^boardkeeper_sweep_runs_total (\d+)$/m)?.[1];
     await eventually(async () => (await sweepRuns()) === '1', 'one sweep recorded in the service metrics');
     expect(forge.calls.sort()).toEqual([
       'comment gitlab:42#1 <!-- boardkeeper:sla -->',

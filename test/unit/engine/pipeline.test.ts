@@ -18,8 +18,25 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A stored issue state with these fields, the rest empty. */
 function issueState(ref: IssueRef, fields: Partial<IssueState> = {}): IssueState {
-  const empty = { kind: null, stage: null, stageBeforeHold: null, stageBeforeClose: null, labels: [], commentDigest: null, segment: null };
-  return { ref, ...empty, title: 't', createdAt: null, closedAt: null, updatedAt: '2020-01-01T00:00:00.000Z', extra: {}, ...fields };
+  const empty = {
+    kind: null,
+    stage: null,
+    stageBeforeHold: null,
+    stageBeforeClose: null,
+    labels: [],
+    commentDigest: null,
+    segment: null,
+  };
+  return {
+    ref,
+    ...empty,
+    title: 't',
+    createdAt: null,
+    closedAt: null,
+    updatedAt: '2020-01-01T00:00:00.000Z',
+    extra: {},
+    ...fields,
+  };
 }
 
 /** A GitHub delivery as the worker hands it over: claimed, first attempt. */
@@ -81,7 +98,10 @@ it('reads the new Status from the card when a board payload does not say it, and
   };
   const config = testConfig();
   const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github } });
-  const outcome = await handle(claimed('board-1', 'projects_v2_item', 'edited', nodeId, payload), createLogger({ level: 'silent' }));
+  const outcome = await handle(
+    claimed('board-1', 'projects_v2_item', 'edited', nodeId, payload),
+    createLogger({ level: 'silent' }),
+  );
   expect(outcome.transitions).toMatchObject([{ from: 'triage', to: 'discovery', iid: 5 }]);
   expect(labelCalls).toEqual([[['stage::discovery'], ['stage::triage']]]);
   await store.close();
@@ -91,9 +111,17 @@ it("remembers the issue's address on the forge from its webhook, for the dashboa
   const store = new SqliteStore({ path: join(dir, 'db-url') });
   await store.migrate();
   const config = testConfig();
-  const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
+  const handle = createPipeline({
+    config,
+    store,
+    webhooks: createWebhooks(config),
+    clients: { gitlab: null, github: null },
+  });
   const payload = githubFixture('issues.opened');
-  const outcome = await handle(claimed('opened-1', 'issues', 'opened', payload.issue.node_id, payload), createLogger({ level: 'silent' }));
+  const outcome = await handle(
+    claimed('opened-1', 'issues', 'opened', payload.issue.node_id, payload),
+    createLogger({ level: 'silent' }),
+  );
   expect(outcome.state?.extra.webUrl).toBe(payload.issue.html_url);
   await store.close();
 });
@@ -102,13 +130,30 @@ it('records an assignment to an engagement as issue state and as a transition, a
   const store = new SqliteStore({ path: join(dir, 'db') });
   await store.migrate();
   const config = testConfig();
-  const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab: null, github: null } });
+  const handle = createPipeline({
+    config,
+    store,
+    webhooks: createWebhooks(config),
+    clients: { gitlab: null, github: null },
+  });
   const payload = githubFixture('issues.assigned');
-  const ref: IssueRef = { forge: 'github', project: payload.repository.full_name, iid: payload.issue.number, nodeId: payload.issue.node_id };
-  await store.putIssueState(issueState(ref, { kind: 'sow-request', stage: 'deployment', labels: ['type::sow-request', 'stage::deployment'] }));
-  const outcome = await handle(claimed('assigned-1', 'issues', 'assigned', payload.issue.node_id, payload), createLogger({ level: 'silent' }));
+  const ref: IssueRef = {
+    forge: 'github',
+    project: payload.repository.full_name,
+    iid: payload.issue.number,
+    nodeId: payload.issue.node_id,
+  };
+  await store.putIssueState(
+    issueState(ref, { kind: 'sow-request', stage: 'deployment', labels: ['type::sow-request', 'stage::deployment'] }),
+  );
+  const outcome = await handle(
+    claimed('assigned-1', 'issues', 'assigned', payload.issue.node_id, payload),
+    createLogger({ level: 'silent' }),
+  );
   expect(outcome.state?.assignees).toEqual(['Codertocat']);
-  expect(outcome.transitions).toMatchObject([{ from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' }]);
+  expect(outcome.transitions).toMatchObject([
+    { from: null, to: '+assignee:Codertocat', iid: payload.issue.number, actor: 'Codertocat' },
+  ]);
   expect(outcome.audit).toEqual([]);
   await store.close();
 });
@@ -116,12 +161,19 @@ it('records an assignment to an engagement as issue state and as a transition, a
 describe('the comment hint: may the bot comment be created without searching for one?', () => {
   const incomplete = readFileSync(join(ROOT, 'test/fixtures/gitlab/issue-open-sow-request-incomplete.json'), 'utf8');
   const ref: IssueRef = { forge: 'gitlab', project: '1', iid: 23 };
-  const stateWith = (commentDigest: string | null, extra: Record<string, unknown> = {}): IssueState => issueState(ref, { commentDigest, extra });
+  const stateWith = (commentDigest: string | null, extra: Record<string, unknown> = {}): IssueState =>
+    issueState(ref, { commentDigest, extra });
 
   it.each<[string, IssueState | null, number, string | null, boolean]>([
     ['an issue first seen at its opening', null, 1, null, true],
     ['the same delivery retried (the first attempt may have commented)', null, 2, 'transient: 502', false],
-    ['a replayed dead letter (attempt 1 again; it may have commented before it died)', null, 1, 'transient: 502', false],
+    [
+      'a replayed dead letter (attempt 1 again; it may have commented before it died)',
+      null,
+      1,
+      'transient: 502',
+      false,
+    ],
     ['an issue the store follows and never commented on', stateWith(null), 1, null, true],
     ['an issue the bot commented on before', stateWith('digest-of-an-older-report'), 1, null, false],
     ['a state backfill wrote (it has not seen the comments)', stateWith(null, { backfilled: true }), 1, null, false],
@@ -144,7 +196,12 @@ describe('the comment hint: may the bot comment be created without searching for
       listLabelHistory: async function* () {},
     };
     const config = testConfig();
-    const handle = createPipeline({ config, store, webhooks: createWebhooks(config), clients: { gitlab, github: null } });
+    const handle = createPipeline({
+      config,
+      store,
+      webhooks: createWebhooks(config),
+      clients: { gitlab, github: null },
+    });
     const now = new Date().toISOString();
     await handle(
       {

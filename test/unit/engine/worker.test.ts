@@ -13,7 +13,9 @@ import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { Delivery } from '../../../src/store/store.js';
 import { eventually } from '../../support/service.js';
 
-const settings = configSchema.parse({ worker: { pollIntervalMs: 5, backoffBaseMs: 1, backoffMaxMs: 5, maxAttempts: 3, concurrency: 4 } }).worker;
+const settings = configSchema.parse({
+  worker: { pollIntervalMs: 5, backoffBaseMs: 1, backoffMaxMs: 5, maxAttempts: 3, concurrency: 4 },
+}).worker;
 const log = createLogger({ level: 'silent' });
 
 let dir: string;
@@ -103,10 +105,16 @@ describe('Worker', () => {
     const events: MetricEvent[] = [];
     await store.enqueue(delivery('doomed', 'k'));
     await store.enqueue(delivery('next', 'k'));
-    worker = new Worker({ store, settings, log, metrics: { record: (e) => events.push(e) }, handler: async (row) => {
-      if (row.id === 'doomed') throw new Error('handler exploded');
-      return {};
-    } });
+    worker = new Worker({
+      store,
+      settings,
+      log,
+      metrics: { record: (e) => events.push(e) },
+      handler: async (row) => {
+        if (row.id === 'doomed') throw new Error('handler exploded');
+        return {};
+      },
+    });
     worker.start();
     await eventually(async () => (await store.inboxCounts()).done === 1, 'next done');
     const attempts = events.filter((e) => e.type === 'attempt');
@@ -124,9 +132,15 @@ describe('Worker', () => {
       if (refusals-- > 0) throw new Error('disk full');
       return fail(...args);
     };
-    worker = new Worker({ store, settings: { ...settings, leaseMs: 100 }, log, metrics: { record: (e) => events.push(e) }, handler: async () => {
-      throw new ForgeError('rejected', '422 Unprocessable', 422);
-    } });
+    worker = new Worker({
+      store,
+      settings: { ...settings, leaseMs: 100 },
+      log,
+      metrics: { record: (e) => events.push(e) },
+      handler: async () => {
+        throw new ForgeError('rejected', '422 Unprocessable', 422);
+      },
+    });
     worker.start();
     await eventually(async () => (await store.inboxCounts()).dead === 1, 'dead-lettered after the lease lapsed');
     expect(events.filter((e) => e.type === 'attempt').map((e) => e.result)).toEqual(['dead']);

@@ -34,7 +34,13 @@ describe('forgeErrorFromResponse', () => {
   });
 
   it('says which setting to check on an auth failure, per forge', () => {
-    const gitlab = forgeErrorFromResponse({ forge: 'gitlab', status: 401, message: '401 Unauthorized', headers: {}, request: 'GET /x' });
+    const gitlab = forgeErrorFromResponse({
+      forge: 'gitlab',
+      status: 401,
+      message: '401 Unauthorized',
+      headers: {},
+      request: 'GET /x',
+    });
     expect(gitlab.message).toMatch(/GitLab refused our credentials.*gitlab\.token/);
   });
 });

@@ -25,7 +25,9 @@ describe('concurrentHistories', () => {
   it('keeps each issue’s entries together and in order, never exceeds the bound, and loses no issue', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ entries: fc.integer({ min: 0, max: 4 }), delay: fc.integer({ min: 0, max: 5 }) }), { maxLength: 25 }),
+        fc.array(fc.record({ entries: fc.integer({ min: 0, max: 4 }), delay: fc.integer({ min: 0, max: 5 }) }), {
+          maxLength: 25,
+        }),
         fc.integer({ min: 1, max: 6 }),
         async (issues, concurrency) => {
           let inFlight = 0;
@@ -42,7 +44,9 @@ describe('concurrentHistories', () => {
           const runs = out.map((e) => e.ref.iid).filter((iid, i, all) => i === 0 || all[i - 1] !== iid);
           expect(new Set(runs).size).toBe(runs.length);
           for (const [iid, issue] of issues.entries()) {
-            expect(out.filter((e) => e.ref.iid === iid).map((e) => e.label)).toEqual(Array.from({ length: issue.entries }, (_, n) => `l${n}`));
+            expect(out.filter((e) => e.ref.iid === iid).map((e) => e.label)).toEqual(
+              Array.from({ length: issue.entries }, (_, n) => `l${n}`),
+            );
           }
         },
       ),

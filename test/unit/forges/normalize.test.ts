@@ -49,13 +49,19 @@ describe('GitLab Issue Hook normalisation', () => {
   });
 
   it('treats a description change as an edit', () => {
-    const event = gitlab.normalize(delivery('gitlab', headers, gitlabIssueHook({ action: 'update', description: 'new body' })));
+    const event = gitlab.normalize(
+      delivery('gitlab', headers, gitlabIssueHook({ action: 'update', description: 'new body' })),
+    );
     expect(event).toMatchObject({ action: 'edited', bodyChanged: true, body: 'new body' });
   });
 
   it('orders deliveries by project and iid', () => {
     const a = delivery('gitlab', headers, gitlabIssueHook({ iid: 5 }));
-    const b = delivery('gitlab', { ...headers, 'x-gitlab-event-uuid': 'uuid-2' }, gitlabIssueHook({ iid: 5, action: 'close' }));
+    const b = delivery(
+      'gitlab',
+      { ...headers, 'x-gitlab-event-uuid': 'uuid-2' },
+      gitlabIssueHook({ iid: 5, action: 'close' }),
+    );
     expect(a.orderingKey).toBe(b.orderingKey);
     expect(delivery('gitlab', headers, gitlabIssueHook({ iid: 6 })).orderingKey).not.toBe(a.orderingKey);
   });
@@ -69,7 +75,9 @@ describe('GitLab Issue Hook normalisation', () => {
   });
 
   it('ignores other events and names the bad field of a malformed body', () => {
-    expect(gitlab.classify({ 'x-gitlab-event': 'Push Hook' }, {})).toEqual({ ignored: "event 'Push Hook' is not handled" });
+    expect(gitlab.classify({ 'x-gitlab-event': 'Push Hook' }, {})).toEqual({
+      ignored: "event 'Push Hook' is not handled",
+    });
     const body = gitlabIssueHook();
     body.object_attributes.iid = 'twenty-three';
     expect(gitlab.classify(headers, body)).toMatchObject({ invalid: expect.stringContaining('object_attributes.iid') });
@@ -79,9 +87,14 @@ describe('GitLab Issue Hook normalisation', () => {
     const body = gitlabIssueHook();
     const withKey = gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'idempotency-key': 'k1' }, body);
     expect(withKey).toMatchObject({ accept: { id: 'k1' } });
-    const resent = gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'idempotency-key': 'k1', 'x-gitlab-event-uuid': 'uuid-new' }, body);
+    const resent = gitlab.classify(
+      { 'x-gitlab-event': 'Issue Hook', 'idempotency-key': 'k1', 'x-gitlab-event-uuid': 'uuid-new' },
+      body,
+    );
     expect(resent).toMatchObject({ accept: { id: 'k1' } });
-    expect(gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'uuid-only' }, body)).toMatchObject({ accept: { id: 'uuid-only' } });
+    expect(gitlab.classify({ 'x-gitlab-event': 'Issue Hook', 'x-gitlab-event-uuid': 'uuid-only' }, body)).toMatchObject(
+      { accept: { id: 'uuid-only' } },
+    );
     const a = gitlab.classify({ 'x-gitlab-event': 'Issue Hook' }, body);
     const b = gitlab.classify({ 'x-gitlab-event': 'Issue Hook' }, gitlabIssueHook());
     expect(a).toMatchObject({ accept: { id: expect.stringMatching(/^sha256:/) } });
@@ -98,7 +111,12 @@ describe('GitHub normalisation', () => {
     const added = body.label.name;
     expect(event).toMatchObject({
       action: 'labeled',
-      issue: { forge: 'github', project: body.repository.full_name, iid: body.issue.number, nodeId: body.issue.node_id },
+      issue: {
+        forge: 'github',
+        project: body.repository.full_name,
+        iid: body.issue.number,
+        nodeId: body.issue.node_id,
+      },
       labelsAfter: body.issue.labels.map((l: { name: string }) => l.name),
     });
     expect((event as { labelsBefore: string[] }).labelsBefore).not.toContain(added);
@@ -106,7 +124,10 @@ describe('GitHub normalisation', () => {
 
   it('derives labels before an unlabeled event by putting the label back', () => {
     const body = githubFixture('issues.unlabeled');
-    const event = github.normalize(delivery('github', headersFor('issues'), body)) as { labelsBefore: string[]; labelsAfter: string[] };
+    const event = github.normalize(delivery('github', headersFor('issues'), body)) as {
+      labelsBefore: string[];
+      labelsAfter: string[];
+    };
     expect(event.labelsBefore).toContain(body.label.name);
     expect(event.labelsAfter).not.toContain(body.label.name);
   });

@@ -31,8 +31,13 @@ describe('github.repositories', () => {
     expect(ignored.json()).toEqual({ ignored: 'repository is not in github.repositories' });
     // Names are compared as GitHub does, whatever their case.
     const listed = githubIssue('acme/board');
-    expect((await post(s, '/webhooks/github', await githubHeaders('issues', listed, 'd-listed'), listed)).statusCode).toBe(202);
-    const stored = [...(await s.service.store.listInbox('queued', 10)), ...(await s.service.store.listInbox('done', 10))];
+    expect(
+      (await post(s, '/webhooks/github', await githubHeaders('issues', listed, 'd-listed'), listed)).statusCode,
+    ).toBe(202);
+    const stored = [
+      ...(await s.service.store.listInbox('queued', 10)),
+      ...(await s.service.store.listInbox('done', 10)),
+    ];
     expect(stored.map((row) => row.id)).toEqual(['d-listed']);
   });
 
@@ -48,7 +53,9 @@ describe('github.repositories', () => {
     const opened = githubFixture('issues.opened');
     opened.repository.full_name = 'acme/board';
     const body = JSON.stringify(opened);
-    expect((await post(s, '/webhooks/github', await githubHeaders('issues', body, 'd-open'), body)).statusCode).toBe(202);
+    expect((await post(s, '/webhooks/github', await githubHeaders('issues', body, 'd-open'), body)).statusCode).toBe(
+      202,
+    );
     s.service.worker.start();
     await eventually(async () => (await s.service.store.inboxCounts()).done === 1, 'the opened issue processed');
 
@@ -59,10 +66,20 @@ describe('github.repositories', () => {
       return JSON.stringify(item);
     };
     const known = move(opened.issue.node_id);
-    const accepted = await post(s, '/webhooks/github', await githubHeaders('projects_v2_item', known, 'd-known'), known);
+    const accepted = await post(
+      s,
+      '/webhooks/github',
+      await githubHeaders('projects_v2_item', known, 'd-known'),
+      known,
+    );
     expect(accepted.statusCode).toBe(202);
     const unknown = move('I_kwDOsomewhereElse');
-    const ignored = await post(s, '/webhooks/github', await githubHeaders('projects_v2_item', unknown, 'd-unknown'), unknown);
+    const ignored = await post(
+      s,
+      '/webhooks/github',
+      await githubHeaders('projects_v2_item', unknown, 'd-unknown'),
+      unknown,
+    );
     expect(ignored.statusCode).toBe(200);
     expect(ignored.json()).toMatchObject({ ignored: expect.stringContaining('not seen from an allowed repository') });
   });
@@ -71,7 +88,11 @@ describe('github.repositories', () => {
 describe('gitlab.projects', () => {
   it('accepts a project by id or by path, and ignores the others without storing them', async () => {
     const s = await service({ gitlab: { projects: [999, 'Group/Listed'] } });
-    const hook = (id: number, path: string) => JSON.stringify({ ...gitlabIssueHook(), project: { ...gitlabIssueHook().project, id, path_with_namespace: path } });
+    const hook = (id: number, path: string) =>
+      JSON.stringify({
+        ...gitlabIssueHook(),
+        project: { ...gitlabIssueHook().project, id, path_with_namespace: path },
+      });
     expect((await post(s, '/webhooks/gitlab', gitlabHeaders('by-id'), hook(999, 'group/other'))).statusCode).toBe(202);
     expect((await post(s, '/webhooks/gitlab', gitlabHeaders('by-path'), hook(5, 'group/listed'))).statusCode).toBe(202);
     const ignored = await post(s, '/webhooks/gitlab', gitlabHeaders('neither'), hook(6, 'group/other'));
@@ -91,6 +112,8 @@ describe('delivery ids', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().detail).toContain('longer than 200 characters');
     expect(await s.service.store.inboxCounts()).toEqual({ queued: 0, processing: 0, done: 0, dead: 0 });
-    expect((await post(s, '/webhooks/github', await githubHeaders('issues', body, 'x'.repeat(200)), body)).statusCode).toBe(202);
+    expect(
+      (await post(s, '/webhooks/github', await githubHeaders('issues', body, 'x'.repeat(200)), body)).statusCode,
+    ).toBe(202);
   });
 });

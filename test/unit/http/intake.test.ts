@@ -44,10 +44,13 @@ describe('POST /webhooks/github', () => {
 
   it.each([
     ['a wrong signature', async (body: string) => githubHeaders('issues', body, 'd', 'not-the-secret')],
-    ['no signature', async (body: string) => {
-      const { 'x-hub-signature-256': _dropped, ...rest } = await githubHeaders('issues', body, 'd');
-      return rest;
-    }],
+    [
+      'no signature',
+      async (body: string) => {
+        const { 'x-hub-signature-256': _dropped, ...rest } = await githubHeaders('issues', body, 'd');
+        return rest;
+      },
+    ],
     ['a signature of another body', async (_body: string) => githubHeaders('issues', '{}', 'd')],
   ])('refuses %s with 401 and no detail', async (_name, headersFor) => {
     const body = JSON.stringify(githubFixture('issues.opened'));
@@ -108,20 +111,33 @@ describe('POST /webhooks/gitlab', () => {
     const body = JSON.stringify(gitlabIssueHook());
     const response = await inject('/webhooks/gitlab', gitlabHeaders('uuid-1'), body);
     expect(response.statusCode).toBe(202);
-    expect((await t.service.store.listInbox('queued', 1))[0]).toMatchObject({ id: 'uuid-1', orderingKey: 'gitlab:1#23' });
+    expect((await t.service.store.listInbox('queued', 1))[0]).toMatchObject({
+      id: 'uuid-1',
+      orderingKey: 'gitlab:1#23',
+    });
   });
 
   it("takes GitLab's resend (same Idempotency-Key, new X-Gitlab-Event-UUID) as a duplicate, and processes the delivery once", async () => {
     const body = JSON.stringify(gitlabIssueHook({ action: 'open', previousLabels: [], labels: ['stage::intake'] }));
-    const first = await inject('/webhooks/gitlab', { ...gitlabHeaders('uuid-first'), 'idempotency-key': 'idem-1' }, body);
+    const first = await inject(
+      '/webhooks/gitlab',
+      { ...gitlabHeaders('uuid-first'), 'idempotency-key': 'idem-1' },
+      body,
+    );
     expect(first.statusCode).toBe(202);
-    const resent = await inject('/webhooks/gitlab', { ...gitlabHeaders('uuid-resend'), 'idempotency-key': 'idem-1' }, body);
+    const resent = await inject(
+      '/webhooks/gitlab',
+      { ...gitlabHeaders('uuid-resend'), 'idempotency-key': 'idem-1' },
+      body,
+    );
     expect(resent.statusCode).toBe(200);
     expect(resent.json()).toEqual({ duplicate: true, id: 'idem-1' });
     t.service.worker.start();
     await eventually(async () => (await t.service.store.inboxCounts()).done === 1, 'the delivery processed');
     expect(await t.service.store.inboxCounts()).toEqual({ queued: 0, processing: 0, done: 1, dead: 0 });
-    expect((await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).filter((x) => x.to === 'intake')).toHaveLength(1);
+    expect(
+      (await t.service.store.transitions({ forge: 'gitlab', iid: 23 })).filter((x) => x.to === 'intake'),
+    ).toHaveLength(1);
   });
 
   it.each([
@@ -170,7 +186,8 @@ describe('secrets', () => {
     await inject('/webhooks/gitlab', gitlabHeaders('log-3'), JSON.stringify(gitlabIssueHook()));
     const all = t.logs.join('\n');
     expect(all).toContain('log-1');
-    for (const secret of [GITHUB_SECRET, GITLAB_SECRET, headers['x-hub-signature-256']]) expect(all).not.toContain(secret);
+    for (const secret of [GITHUB_SECRET, GITLAB_SECRET, headers['x-hub-signature-256']])
+      expect(all).not.toContain(secret);
   });
 });
 
@@ -191,7 +208,10 @@ describe('intake outcomes on /metrics/service', () => {
     expect(scraped.statusCode).toBe(200);
     expect(scraped.headers['content-type']).toContain('text/plain');
     const counted = Object.fromEntries(
-      [...scraped.body.matchAll(/^boardkeeper_deliveries_total\{forge="(\w+)",outcome="(\w+)"\} (\d+)$/gm)].map((m) => [`${m[1]} ${m[2]}`, Number(m[3])]),
+      [...scraped.body.matchAll(/^boardkeeper_deliveries_total\{forge="(\w+)",outcome="(\w+)"\} (\d+)$/gm)].map((m) => [
+        `${m[1]} ${m[2]}`,
+        Number(m[3]),
+      ]),
     );
     expect(counted).toEqual({
       'gitlab stored': 1,

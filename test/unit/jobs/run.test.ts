@@ -23,7 +23,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function job(schedule: Schedule, run: (context: JobContext) => Promise<string> = async () => 'done'): LeasedJob<string> {
+function job(
+  schedule: Schedule,
+  run: (context: JobContext) => Promise<string> = async () => 'done',
+): LeasedJob<string> {
   return { name: 'digest', schedule, leaseMs: 60_000, run };
 }
 const weekOf = (now: Date) => `week-${Math.floor(now.getTime() / (7 * 86_400_000))}`;
@@ -54,22 +57,36 @@ describe('runLeasedJob', () => {
     const weekly = (holder: string) => job(oncePerPeriod(weekOf, 3_600_000), async () => `${runs.push(holder)}`);
     const thursday = at('2026-12-03T12:00:00Z');
     expect((await runLeasedJob(weekly('a'), { store, holder: 'a', log: quiet, now: thursday })).status).toBe('ran');
-    expect(await runLeasedJob(weekly('b'), { store: peer, holder: 'b', log: quiet, now: at('2026-12-04T09:00:00Z') })).toEqual({ status: 'not-due' });
-    expect((await runLeasedJob(weekly('b'), { store: peer, holder: 'b', log: quiet, now: at('2026-12-11T09:00:00Z') })).status).toBe('ran');
+    expect(
+      await runLeasedJob(weekly('b'), { store: peer, holder: 'b', log: quiet, now: at('2026-12-04T09:00:00Z') }),
+    ).toEqual({ status: 'not-due' });
+    expect(
+      (await runLeasedJob(weekly('b'), { store: peer, holder: 'b', log: quiet, now: at('2026-12-11T09:00:00Z') }))
+        .status,
+    ).toBe('ran');
     expect(runs).toEqual(['a', 'b']);
   });
 
   it('is not due until the gap since the last finish has passed', async () => {
     const hourly = job(sinceLastFinish(3_600_000, 60_000));
-    expect((await runLeasedJob(hourly, { store, holder: 'a', log: quiet, now: at('2026-12-03T12:00:00Z') })).status).toBe('ran');
-    expect((await runLeasedJob(hourly, { store, holder: 'a', log: quiet, now: at('2026-12-03T12:30:00Z') })).status).toBe('not-due');
-    expect((await runLeasedJob(hourly, { store, holder: 'a', log: quiet, now: at('2026-12-03T13:00:00Z') })).status).toBe('ran');
+    expect(
+      (await runLeasedJob(hourly, { store, holder: 'a', log: quiet, now: at('2026-12-03T12:00:00Z') })).status,
+    ).toBe('ran');
+    expect(
+      (await runLeasedJob(hourly, { store, holder: 'a', log: quiet, now: at('2026-12-03T12:30:00Z') })).status,
+    ).toBe('not-due');
+    expect(
+      (await runLeasedJob(hourly, { store, holder: 'a', log: quiet, now: at('2026-12-03T13:00:00Z') })).status,
+    ).toBe('ran');
   });
 
   it('does not run while another holder has the lease', async () => {
     expect(await peer.holdLease({ name: 'digest', holder: 'other' }, 60_000)).toBe(true);
     let ran = false;
-    const run = await runLeasedJob(job(sinceLastFinish(0, 60_000), async () => `${(ran = true)}`), { store, holder: 'a', log: quiet });
+    const run = await runLeasedJob(
+      job(sinceLastFinish(0, 60_000), async () => `${(ran = true)}`),
+      { store, holder: 'a', log: quiet },
+    );
     expect(run).toEqual({ status: 'held-elsewhere' });
     expect(ran).toBe(false);
   });

@@ -22,7 +22,8 @@ afterEach(async () => {
 
 function recordingLog() {
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
-  const at = (level: string) => (fields: object, message?: string) => void lines.push({ level, fields: fields as Record<string, unknown>, message: message ?? '' });
+  const at = (level: string) => (fields: object, message?: string) =>
+    void lines.push({ level, fields: fields as Record<string, unknown>, message: message ?? '' });
   return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
@@ -33,11 +34,17 @@ describe('JobScheduler', () => {
     let counted = 0;
     let failures = 0;
     const counting: LeasedJob<number> = {
-      name: 'count', schedule: sinceLastFinish(0, 20), leaseMs: 60_000,
-      run: async () => ++counted, summarize: (n) => ({ n }), finished: (n) => results.push(n),
+      name: 'count',
+      schedule: sinceLastFinish(0, 20),
+      leaseMs: 60_000,
+      run: async () => ++counted,
+      summarize: (n) => ({ n }),
+      finished: (n) => results.push(n),
     };
     const failing: LeasedJob<never> = {
-      name: 'fail', schedule: sinceLastFinish(0, 20), leaseMs: 60_000,
+      name: 'fail',
+      schedule: sinceLastFinish(0, 20),
+      leaseMs: 60_000,
       run: async () => {
         failures++;
         throw new Error('boom');
@@ -50,7 +57,10 @@ describe('JobScheduler', () => {
     const settled = results.length;
     expect(results.slice(0, 3)).toEqual([1, 2, 3]);
     expect(lines.find((line) => line.message === 'count finished')?.fields).toMatchObject({ job: 'count', n: 1 });
-    expect(lines.find((line) => line.level === 'error')).toMatchObject({ fields: { job: 'fail' }, message: 'fail failed; trying again at its next check' });
+    expect(lines.find((line) => line.level === 'error')).toMatchObject({
+      fields: { job: 'fail' },
+      message: 'fail failed; trying again at its next check',
+    });
     // Stopped: no run after stop() returned.
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(results).toHaveLength(settled);

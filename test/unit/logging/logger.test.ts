@@ -27,7 +27,10 @@ describe('log format', () => {
 
   it('pretty: one human line per entry, secrets still redacted', () => {
     const out = capture();
-    createLogger({ level: 'info', format: 'pretty', destination: out.stream }).info({ deliveryId: 'd-1', forge: { token: 'glpat-secret' } }, 'delivery processed');
+    createLogger({ level: 'info', format: 'pretty', destination: out.stream }).info(
+      { deliveryId: 'd-1', forge: { token: 'glpat-secret' } },
+      'delivery processed',
+    );
     const text = out.text();
     expect(() => JSON.parse(text)).toThrow();
     expect(text).toMatch(/INFO.*delivery processed/);

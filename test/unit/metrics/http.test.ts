@@ -25,7 +25,9 @@ describe('GET /metrics', () => {
     store = new SqliteStore({ path: ':memory:' });
     await store.migrate();
     await store.recordTransitions([...A, ...B_AS_DELIVERED, ...C]);
-    await store.putIssueState(state('github', 'acme/web', 7, { labels: ['segment::mm', 'escalated'], kind: 'implementation', segment: 'mm' }));
+    await store.putIssueState(
+      state('github', 'acme/web', 7, { labels: ['segment::mm', 'escalated'], kind: 'implementation', segment: 'mm' }),
+    );
   });
   afterEach(async () => {
     await app.close();
@@ -76,15 +78,22 @@ describe('GET /metrics', () => {
 
   it('speaks Prometheus text when asked by Accept or by ?format', async () => {
     await start();
-    for (const response of [await get('/metrics', { accept: 'text/plain;version=0.0.4' }), await get('/metrics?format=prometheus')]) {
+    for (const response of [
+      await get('/metrics', { accept: 'text/plain;version=0.0.4' }),
+      await get('/metrics?format=prometheus'),
+    ]) {
       expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
       const labels = 'duration="implementation",kind="implementation",segment="enterprise"';
       expect(response.body).toContain(`boardkeeper_duration_seconds_count{${labels}} 1`);
       expect(response.body).toContain(`boardkeeper_duration_seconds_sum{${labels}} 1837815`);
       expect(response.body).toContain(`boardkeeper_duration_seconds_bucket{${labels},le="1814400"} 0`);
       expect(response.body).toContain(`boardkeeper_duration_seconds_bucket{${labels},le="2592000"} 1`);
-      expect(response.body).toContain('boardkeeper_duration_open{duration="implementation",kind="implementation",segment="mm",status="at-risk"} 1');
-      expect(response.body).toContain('boardkeeper_issues{stage="deployment",kind="implementation",segment="mm",state="open"} 1');
+      expect(response.body).toContain(
+        'boardkeeper_duration_open{duration="implementation",kind="implementation",segment="mm",status="at-risk"} 1',
+      );
+      expect(response.body).toContain(
+        'boardkeeper_issues{stage="deployment",kind="implementation",segment="mm",state="open"} 1',
+      );
     }
   });
 
@@ -141,7 +150,12 @@ describe('GET /metrics/issues/:forge/:project/:iid', () => {
     const response = await app.inject({ method: 'GET', url: '/metrics/issues/github/acme%2Fweb/7' });
     expect(response.statusCode).toBe(200);
     const report = response.json();
-    expect(report.durations.implementation).toMatchObject({ state: 'open', seconds: 2_073_600, activeSeconds: 1_857_600, status: 'at-risk' });
+    expect(report.durations.implementation).toMatchObject({
+      state: 'open',
+      seconds: 2_073_600,
+      activeSeconds: 1_857_600,
+      status: 'at-risk',
+    });
     expect(report.timeline.map((s: { stage: string; paused: boolean }) => [s.stage, s.paused])).toEqual([
       ['handoff', false],
       ['deployment', false],
@@ -160,6 +174,8 @@ describe('GET /metrics/issues/:forge/:project/:iid', () => {
     const bad = await app.inject({ method: 'GET', url: '/metrics/issues/bitbucket/42/5' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ parameter: 'forge' });
-    expect((await app.inject({ method: 'GET', url: '/metrics/issues/gitlab/42/x' })).json()).toMatchObject({ parameter: 'iid' });
+    expect((await app.inject({ method: 'GET', url: '/metrics/issues/gitlab/42/x' })).json()).toMatchObject({
+      parameter: 'iid',
+    });
   });
 });

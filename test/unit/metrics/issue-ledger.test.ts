@@ -38,7 +38,16 @@ const transition = fc
   })
   .map(
     ({ issue: [forge, project, iid], hour, to, from, kind, segment }): Transition => ({
-      forge, project, iid, from, to, at: new Date(T0 + hour * HOUR).toISOString(), actor: 'ie', source: 'webhook', kind, segment,
+      forge,
+      project,
+      iid,
+      from,
+      to,
+      at: new Date(T0 + hour * HOUR).toISOString(),
+      actor: 'ie',
+      source: 'webhook',
+      kind,
+      segment,
     }),
   );
 
@@ -50,11 +59,18 @@ const issueState = fc
     title: fc.string({ maxLength: 5 }),
   })
   .map(({ issue: [forge, project, iid], labels, closedHour, title }) =>
-    state(forge, project, iid, { labels, title, closedAt: closedHour === null ? null : new Date(T0 + closedHour * HOUR).toISOString() }),
+    state(forge, project, iid, {
+      labels,
+      title,
+      closedAt: closedHour === null ? null : new Date(T0 + closedHour * HOUR).toISOString(),
+    }),
   );
 
 /** A change the store hands out: a transition, or an issue state written (again). */
-const change = fc.oneof({ weight: 4, arbitrary: transition.map((t) => ({ t })) }, { weight: 1, arbitrary: issueState.map((s) => ({ s })) });
+const change = fc.oneof(
+  { weight: 4, arbitrary: transition.map((t) => ({ t })) },
+  { weight: 1, arbitrary: issueState.map((s) => ({ s })) },
+);
 
 /** What a full read of the same store gives: every transition (in the store's issue order) and each issue's last state. */
 function fullTable(changes: ({ t: Transition } | { s: IssueState })[], asOfMs: number, settings = calendar) {
@@ -82,12 +98,18 @@ describe('the incremental issue ledger', () => {
           let from = 0;
           points.forEach((to, i) => {
             const part = changes.slice(from, to);
-            ledger.apply({ transitions: part.flatMap((c) => ('t' in c ? [c.t] : [])), states: part.flatMap((c) => ('s' in c ? [c.s] : [])) });
+            ledger.apply({
+              transitions: part.flatMap((c) => ('t' in c ? [c.t] : [])),
+              states: part.flatMap((c) => ('s' in c ? [c.s] : [])),
+            });
             ledger.table(T0 + cuts[i]![1] * HOUR);
             from = to;
           });
           const rest = changes.slice(from);
-          ledger.apply({ transitions: rest.flatMap((c) => ('t' in c ? [c.t] : [])), states: rest.flatMap((c) => ('s' in c ? [c.s] : [])) });
+          ledger.apply({
+            transitions: rest.flatMap((c) => ('t' in c ? [c.t] : [])),
+            states: rest.flatMap((c) => ('s' in c ? [c.s] : [])),
+          });
           const asOfMs = T0 + finalHour * HOUR;
           expect(ledger.table(asOfMs)).toEqual(fullTable(changes, asOfMs));
           // Asked again at the same instant, nothing is recomputed differently.
@@ -116,7 +138,10 @@ const timedState = fc
       closedAt: closedHour === null ? null : iso(closedHour),
       updatedAt: iso(updatedHour),
       extra: {
-        fields: { ...(startHour === null ? {} : { implementation_start: iso(startHour) }), ...(endHour === null ? {} : { implementation_end: iso(endHour).slice(0, 10) }) },
+        fields: {
+          ...(startHour === null ? {} : { implementation_start: iso(startHour) }),
+          ...(endHour === null ? {} : { implementation_end: iso(endHour).slice(0, 10) }),
+        },
         ...(personHour === null ? {} : { activity: { personAt: iso(personHour) } }),
       },
     }),
@@ -126,13 +151,22 @@ describe('the issue ledger at a new instant', () => {
   it('gives, without new changes, the table a full rebuild at that instant gives, whichever instants came before', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof({ weight: 4, arbitrary: transition.map((t) => ({ t })) }, { weight: 2, arbitrary: timedState.map((s) => ({ s })) }), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            { weight: 4, arbitrary: transition.map((t) => ({ t })) },
+            { weight: 2, arbitrary: timedState.map((s) => ({ s })) },
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.array(fc.integer({ min: 0, max: 3_500 }), { minLength: 2, maxLength: 6 }),
         fc.boolean(),
         (changes, hours, businessDays) => {
           const measured = businessDays ? business : calendar;
           const ledger = new IssueLedger(measured);
-          ledger.apply({ transitions: changes.flatMap((c) => ('t' in c ? [c.t] : [])), states: changes.flatMap((c) => ('s' in c ? [c.s] : [])) });
+          ledger.apply({
+            transitions: changes.flatMap((c) => ('t' in c ? [c.t] : [])),
+            states: changes.flatMap((c) => ('s' in c ? [c.s] : [])),
+          });
           for (const hour of hours) {
             const asOfMs = T0 + hour * HOUR + 1_234;
             expect(ledger.table(asOfMs)).toEqual(fullTable(changes, asOfMs, measured));
@@ -157,9 +191,19 @@ describe('advanceMetrics', () => {
         (transitions, someState, fromHour, toHour, businessDays) => {
           const measured = businessDays ? business : calendar;
           const one = transitions.map((t) => ({ ...t, forge: 'gitlab' as const, project: '42', iid: 1 }));
-          const [facts] = issueFacts(one, someState ? [{ ...someState, ref: { forge: 'gitlab', project: '42', iid: 1 } }] : []);
+          const [facts] = issueFacts(
+            one,
+            someState ? [{ ...someState, ref: { forge: 'gitlab', project: '42', iid: 1 } }] : [],
+          );
           const [fromMs, toMs] = [T0 + fromHour * HOUR + 1_234, T0 + toHour * HOUR + 5_678];
-          const moved = advanceMetrics(issueMetrics(facts!, measured, fromMs), facts!.timeline.lastAtMs, facts!.state, measured, fromMs, toMs);
+          const moved = advanceMetrics(
+            issueMetrics(facts!, measured, fromMs),
+            facts!.timeline.lastAtMs,
+            facts!.state,
+            measured,
+            fromMs,
+            toMs,
+          );
           if (moved === null) return;
           advanced++;
           expect(moved).toEqual(issueMetrics(facts!, measured, toMs));

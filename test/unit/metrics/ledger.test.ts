@@ -28,7 +28,12 @@ const seconds = (issue: ReturnType<typeof metricsOf>, name: string) => {
 describe('hand-computed ledger', () => {
   it('A: on-hold time counts in the duration, not in the active variant', () => {
     const a = metricsOf(A, LATER);
-    expect(seconds(a, 'implementation')).toEqual({ state: 'finished', seconds: 1_837_815, active: 1_405_815, status: 'met' });
+    expect(seconds(a, 'implementation')).toEqual({
+      state: 'finished',
+      seconds: 1_837_815,
+      active: 1_405_815,
+      status: 'met',
+    });
     expect(seconds(a, 'time_to_value').seconds).toBe(2_262_615);
     expect(seconds(a, 'delivery_lead_time')).toMatchObject({ seconds: 162_000, status: 'met' });
     expect(seconds(a, 'sow_cycle_time').seconds).toBe(442_800);
@@ -49,7 +54,12 @@ describe('hand-computed ledger', () => {
     const clean = metricsOf(B, NOW);
     const delivered = metricsOf(B_AS_DELIVERED, NOW);
     expect(delivered).toEqual(clean);
-    expect(seconds(delivered, 'implementation')).toEqual({ state: 'open', seconds: 2_073_600, active: 1_857_600, status: 'at-risk' });
+    expect(seconds(delivered, 'implementation')).toEqual({
+      state: 'open',
+      seconds: 2_073_600,
+      active: 1_857_600,
+      status: 'at-risk',
+    });
     expect(Object.fromEntries(delivered.stageMs)).toEqual({
       handoff: 86_400_000,
       deployment: 1_814_400_000,
@@ -77,7 +87,12 @@ describe('hand-computed ledger', () => {
 
   it('D: implementation_start / implementation_end fields override the transitions', () => {
     const d = metricsOf(D, LATER, [D_STATE]);
-    expect(seconds(d, 'implementation')).toEqual({ state: 'finished', seconds: 3_888_000, active: 3_888_000, status: 'breached' });
+    expect(seconds(d, 'implementation')).toEqual({
+      state: 'finished',
+      seconds: 3_888_000,
+      active: 3_888_000,
+      status: 'breached',
+    });
   });
 
   it('D: a field date still in the future is a plan, not an end', () => {
@@ -87,20 +102,39 @@ describe('hand-computed ledger', () => {
   });
 
   it('aggregates finished and open work separately', () => {
-    const facts = issueFacts([...B_AS_DELIVERED, ...A, ...C], [state('github', 'acme/web', 7, { title: 'Acme rollout' })]);
+    const facts = issueFacts(
+      [...B_AS_DELIVERED, ...A, ...C],
+      [state('github', 'acme/web', 7, { title: 'Acme rollout' })],
+    );
     const report = reportOf(facts, NOW);
     const implementation = report.durations.find((d) => d.name === 'implementation')!;
     expect(implementation.finished).toEqual({
-      count: 1, mean: 1_837_815, median: 1_837_815, p75: 1_837_815, p90: 1_837_815, min: 1_837_815, max: 1_837_815,
+      count: 1,
+      mean: 1_837_815,
+      median: 1_837_815,
+      p75: 1_837_815,
+      p90: 1_837_815,
+      min: 1_837_815,
+      max: 1_837_815,
     });
     expect(implementation.withinTarget).toBe(1);
     expect(implementation.finishedActive.median).toBe(1_405_815);
     expect(implementation.open).toEqual({
       count: 1,
-      elapsed: { count: 1, mean: 2_073_600, median: 2_073_600, p75: 2_073_600, p90: 2_073_600, min: 2_073_600, max: 2_073_600 },
+      elapsed: {
+        count: 1,
+        mean: 2_073_600,
+        median: 2_073_600,
+        p75: 2_073_600,
+        p90: 2_073_600,
+        min: 2_073_600,
+        max: 2_073_600,
+      },
       byStatus: { 'on-track': 0, 'at-risk': 1, breached: 0 },
     });
-    expect(report.kpi.open.map((row) => [row.iid, row.status, row.days, row.title])).toEqual([[7, 'at-risk', 24, 'Acme rollout']]);
+    expect(report.kpi.open.map((row) => [row.iid, row.status, row.days, row.title])).toEqual([
+      [7, 'at-risk', 24, 'Acme rollout'],
+    ]);
     expect(report.issues).toMatchObject({ total: 3, open: 1, closed: 2 });
     expect(report.issues.byStage).toEqual([
       { stage: 'deployment', count: 1 },

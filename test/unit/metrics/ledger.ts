@@ -8,8 +8,26 @@ import { overlayTo } from '../../../src/domain/overlay.js';
 
 type Step = [from: string | null, to: string, at: string];
 
-function history(forge: 'gitlab' | 'github', project: string, iid: number, kind: string, segment: string, steps: Step[]): Transition[] {
-  return steps.map(([from, to, at]) => ({ forge, project, iid, from, to, at, actor: 'ie', source: 'webhook', kind, segment }));
+function history(
+  forge: 'gitlab' | 'github',
+  project: string,
+  iid: number,
+  kind: string,
+  segment: string,
+  steps: Step[],
+): Transition[] {
+  return steps.map(([from, to, at]) => ({
+    forge,
+    project,
+    iid,
+    from,
+    to,
+    at,
+    actor: 'ie',
+    source: 'webhook',
+    kind,
+    segment,
+  }));
 }
 
 export function state(
@@ -72,7 +90,17 @@ export const B = history('github', 'acme/web', 7, 'implementation', 'mm', [
 
 /** B as the forge might deliver it: shuffled, twice, one duplicate recorded with a stale `from`. */
 export const B_AS_DELIVERED: Transition[] = [
-  B[5]!, B[2]!, B[7]!, B[0]!, { ...B[4]!, from: 'handoff', source: 'backfill' }, B[1]!, B[6]!, B[3]!, B[4]!, B[1]!, B[7]!,
+  B[5]!,
+  B[2]!,
+  B[7]!,
+  B[0]!,
+  { ...B[4]!, from: 'handoff', source: 'backfill' },
+  B[1]!,
+  B[6]!,
+  B[3]!,
+  B[4]!,
+  B[1]!,
+  B[7]!,
 ];
 
 /** C: SOW lost in discovery. SOW cycle ends at `outcome::lost`: 04-01 10:00 → 04-20 10:00 = 1 641 600 s. */

@@ -9,7 +9,12 @@ describe('measures', () => {
 
   it.each([
     ['Fri 12:00 → Mon 12:00 skips the weekend', '2026-01-09T12:00:00Z', '2026-01-12T12:00:00Z', 12 * HOUR],
-    ['Fri 12:00 → Tue 12:00 skips the weekend and the Monday holiday', '2026-01-09T12:00:00Z', '2026-01-13T12:00:00Z', 24 * HOUR],
+    [
+      'Fri 12:00 → Tue 12:00 skips the weekend and the Monday holiday',
+      '2026-01-09T12:00:00Z',
+      '2026-01-13T12:00:00Z',
+      24 * HOUR,
+    ],
     ['within one workday', '2026-01-07T09:00:00Z', '2026-01-07T17:30:00Z', 8.5 * HOUR],
     ['a whole weekend counts nothing', '2026-01-10T00:00:00Z', '2026-01-12T00:00:00Z', 0],
     ['two full weeks count ten days minus the holiday', '2026-01-05T00:00:00Z', '2026-01-19T00:00:00Z', 9 * 24 * HOUR],

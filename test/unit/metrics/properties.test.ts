@@ -35,7 +35,8 @@ const toTransition = (c: { minute: number; to: string; from: string | null }): T
   segment: null,
 });
 
-const metricsAt = (transitions: Transition[], nowMs: number) => issueMetrics(issueFacts(transitions, [])[0]!, settings, nowMs);
+const metricsAt = (transitions: Transition[], nowMs: number) =>
+  issueMetrics(issueFacts(transitions, [])[0]!, settings, nowMs);
 
 describe('duration properties', () => {
   /** Fisher–Yates driven by generated numbers, so failures shrink and replay. */
@@ -60,7 +61,9 @@ describe('duration properties', () => {
           const original = changes.map(toTransition);
           const duplicates = duplicated.map((i) => ({ ...original[i % original.length]!, source: 'backfill' }));
           const nowMs = T0 + nowMinute * MINUTE;
-          expect(metricsAt(shuffled([...original, ...duplicates], randomness), nowMs)).toEqual(metricsAt(original, nowMs));
+          expect(metricsAt(shuffled([...original, ...duplicates], randomness), nowMs)).toEqual(
+            metricsAt(original, nowMs),
+          );
         },
       ),
     );
@@ -71,7 +74,10 @@ describe('duration properties', () => {
       fc.property(
         fc.array(change, { minLength: 1, maxLength: 15 }),
         // The engine records the `from` it believed at the time, so a late redelivery may differ.
-        fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom(...STAGES), { nil: null })), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom(...STAGES), { nil: null })), {
+          minLength: 1,
+          maxLength: 10,
+        }),
         fc.infiniteStream(fc.nat()),
         fc.infiniteStream(fc.nat()),
         (changes, redelivered, randomA, randomB) => {
@@ -79,7 +85,9 @@ describe('duration properties', () => {
           const variants = redelivered.map(([i, from]) => ({ ...original[i % original.length]!, from }));
           const delivered = [...original, ...variants];
           const nowMs = T0 + 2_000 * MINUTE;
-          expect(metricsAt(shuffled(delivered, randomA), nowMs)).toEqual(metricsAt(shuffled(delivered, randomB), nowMs));
+          expect(metricsAt(shuffled(delivered, randomA), nowMs)).toEqual(
+            metricsAt(shuffled(delivered, randomB), nowMs),
+          );
         },
       ),
     );
@@ -110,15 +118,19 @@ describe('duration properties', () => {
 
   it('durations are never negative and the active variant never exceeds the total', () => {
     fc.assert(
-      fc.property(fc.array(change, { minLength: 1, maxLength: 15 }), fc.integer({ min: 0, max: 2_000 }), (changes, nowMinute) => {
-        const metrics = metricsAt(changes.map(toTransition), T0 + nowMinute * MINUTE);
-        for (const d of metrics.durations.values()) {
-          expect(d.ms).toBeGreaterThanOrEqual(0);
-          expect(d.activeMs).toBeGreaterThanOrEqual(0);
-          expect(d.activeMs).toBeLessThanOrEqual(d.ms);
-          if (d.endMs !== null) expect(d.endMs).toBeGreaterThanOrEqual(d.startMs);
-        }
-      }),
+      fc.property(
+        fc.array(change, { minLength: 1, maxLength: 15 }),
+        fc.integer({ min: 0, max: 2_000 }),
+        (changes, nowMinute) => {
+          const metrics = metricsAt(changes.map(toTransition), T0 + nowMinute * MINUTE);
+          for (const d of metrics.durations.values()) {
+            expect(d.ms).toBeGreaterThanOrEqual(0);
+            expect(d.activeMs).toBeGreaterThanOrEqual(0);
+            expect(d.activeMs).toBeLessThanOrEqual(d.ms);
+            if (d.endMs !== null) expect(d.endMs).toBeGreaterThanOrEqual(d.startMs);
+          }
+        },
+      ),
     );
   });
 

@@ -17,7 +17,9 @@ describe('renderers', () => {
 
   it('escapes Prometheus label values', () => {
     const text = renderPrometheus(table, all, settings, LATER);
-    expect(text).toContain('boardkeeper_issues{stage="closed",kind="implementation",segment="en\\"ter\\\\prise",state="closed"} 1');
+    expect(text).toContain(
+      'boardkeeper_issues{stage="closed",kind="implementation",segment="en\\"ter\\\\prise",state="closed"} 1',
+    );
     expect(text).toContain('boardkeeper_duration_target_seconds{duration="implementation"} 2592000');
   });
 

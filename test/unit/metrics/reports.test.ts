@@ -15,7 +15,11 @@ import { SqliteStore } from '../../../src/store/sqlite.js';
 import { A, B_AS_DELIVERED, C, D, D_STATE, NOW, state } from './ledger.js';
 
 const JSON_QUERY: MetricsQuery = { format: 'json', filter: {}, echo: {}, limit: undefined };
-const DASHBOARD_QUERY: MetricsQuery = { format: 'dashboard', filter: { kind: 'implementation' }, echo: { kind: 'implementation' } };
+const DASHBOARD_QUERY: MetricsQuery = {
+  format: 'dashboard',
+  filter: { kind: 'implementation' },
+  echo: { kind: 'implementation' },
+};
 
 describe('the metrics reports', () => {
   let dir: string;
@@ -29,7 +33,9 @@ describe('the metrics reports', () => {
     await store.migrate();
     await store.recordTransitions([...A, ...B_AS_DELIVERED, ...C, ...D]);
     await store.putIssueState(D_STATE);
-    await store.putIssueState(state('github', 'acme/web', 7, { labels: ['segment::mm', 'escalated'], kind: 'implementation', segment: 'mm' }));
+    await store.putIssueState(
+      state('github', 'acme/web', 7, { labels: ['segment::mm', 'escalated'], kind: 'implementation', segment: 'mm' }),
+    );
   });
   afterEach(async () => {
     await store.close();
@@ -47,7 +53,15 @@ describe('the metrics reports', () => {
       },
       close: () => backend.close(),
     };
-    return { counts, reports: new MetricsAnswers(counted, config, { now: () => new Date(NOW), onRefreshError: (error) => { throw error; } }) };
+    return {
+      counts,
+      reports: new MetricsAnswers(counted, config, {
+        now: () => new Date(NOW),
+        onRefreshError: (error) => {
+          throw error;
+        },
+      }),
+    };
   }
 
   it('are computed on a thread with its own connection exactly as on this one', async () => {
@@ -95,7 +109,12 @@ describe('the metrics reports', () => {
       answer: (query) => engine.answer(query),
       close: () => engine.close(),
     };
-    const reports = new MetricsAnswers(backend, config, { now: () => new Date(NOW), onRefreshError: (error) => { throw error; } });
+    const reports = new MetricsAnswers(backend, config, {
+      now: () => new Date(NOW),
+      onRefreshError: (error) => {
+        throw error;
+      },
+    });
     const total = async () => {
       const answer = await reports.answer(JSON_QUERY);
       return 'body' in answer ? (JSON.parse(answer.body) as MetricsReport).issues.total : null;

@@ -20,7 +20,8 @@ describe('stats', () => {
     [[7_000, 7_000, 1_000], { count: 3, mean: 5, median: 7, p75: 7, p90: 7, min: 1, max: 7 }],
   ])('summarises %j (ms) in seconds', (values, expected) => {
     const result = stats(values);
-    for (const [key, value] of Object.entries(expected)) expect(result[key as keyof typeof result]).toBeCloseTo(value, 9);
+    for (const [key, value] of Object.entries(expected))
+      expect(result[key as keyof typeof result]).toBeCloseTo(value, 9);
   });
 
   it('is all null for no values', () => {
@@ -32,7 +33,8 @@ describe('stats', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 10_000_000_000 }), { minLength: 1, maxLength: 300 }), (values) => {
         const result = stats(values);
         const expected = reference(values);
-        for (const key of ['median', 'p75', 'p90', 'min', 'max'] as const) expect(result[key]).toBeCloseTo(expected[key]!, 6);
+        for (const key of ['median', 'p75', 'p90', 'min', 'max'] as const)
+          expect(result[key]).toBeCloseTo(expected[key]!, 6);
       }),
     );
   });

@@ -92,7 +92,8 @@ export function withLabels(subject: IssueFacts, labels: string[]): IssueFacts {
 /** Steps, compactly: `policy labels +a -b`, `policy comment <marker>`, `policy alert kind`. */
 export function brief(steps: PolicyStep[]): string[] {
   return steps.map((step) => {
-    if (step.type === 'labels') return `${step.policy} labels ${[...step.add.map((l) => `+${l}`), ...step.remove.map((l) => `-${l}`)].join(' ')}`;
+    if (step.type === 'labels')
+      return `${step.policy} labels ${[...step.add.map((l) => `+${l}`), ...step.remove.map((l) => `-${l}`)].join(' ')}`;
     if (step.type === 'comment') return `${step.policy} comment ${step.marker}`;
     return `${step.policy} alert ${step.alert.kind}`;
   });

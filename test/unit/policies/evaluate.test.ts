@@ -4,21 +4,36 @@ import { applyLabels, brief, configWith, DAY, evaluate, issue, T0, withLabels, t
 
 /** In deployment since T0 (a Monday), after a sales stage and sow-signed before it; people busy on it until day 20. */
 const inDeployment = (extra: Partial<Engagement> = {}): Engagement => ({
-  moves: [['intake', T0 - 20 * DAY], ['sow-signed', T0 - 5 * DAY], ['deployment', T0]],
+  moves: [
+    ['intake', T0 - 20 * DAY],
+    ['sow-signed', T0 - 5 * DAY],
+    ['deployment', T0],
+  ],
   personAtMs: T0 + 20 * DAY,
   ...extra,
 });
 
-const commentOf = (steps: ReturnType<typeof evaluate>['steps']) => steps.find((s) => s.type === 'comment') as { body: string } | undefined;
+const commentOf = (steps: ReturnType<typeof evaluate>['steps']) =>
+  steps.find((s) => s.type === 'comment') as { body: string } | undefined;
 
 describe('shipped policies, one sweep at a time', () => {
-  const cases: { name: string; engagement: Engagement; atDays: number; fired?: Record<string, string>; steps: string[] }[] = [
+  const cases: {
+    name: string;
+    engagement: Engagement;
+    atDays: number;
+    fired?: Record<string, string>;
+    steps: string[];
+  }[] = [
     { name: 'on track at day 20: nothing', engagement: inDeployment(), atDays: 20, steps: [] },
     {
       name: 'day 22 of implementation: at risk (label, comment, alert)',
       engagement: inDeployment(),
       atDays: 22,
-      steps: ['implementation-at-risk labels +sla::at-risk', `implementation-at-risk comment ${SLA_MARKER}`, 'implementation-at-risk alert at-risk'],
+      steps: [
+        'implementation-at-risk labels +sla::at-risk',
+        `implementation-at-risk comment ${SLA_MARKER}`,
+        'implementation-at-risk alert at-risk',
+      ],
     },
     {
       name: 'day 31 after at risk: breached replaces at risk, same comment marker',
@@ -35,18 +50,28 @@ describe('shipped policies, one sweep at a time', () => {
       name: 'first sweep already past day 30: breached alone, never at risk first',
       engagement: inDeployment(),
       atDays: 35,
-      steps: ['implementation-breached labels +sla::breached', `implementation-breached comment ${SLA_MARKER}`, 'implementation-breached alert breached'],
+      steps: [
+        'implementation-breached labels +sla::breached',
+        `implementation-breached comment ${SLA_MARKER}`,
+        'implementation-breached alert breached',
+      ],
     },
     {
       name: 'production live with sla::breached: the SLA labels go',
-      engagement: inDeployment({ moves: [...inDeployment().moves, ['production-live', T0 + 33 * DAY]], labels: ['sla::breached'] }),
+      engagement: inDeployment({
+        moves: [...inDeployment().moves, ['production-live', T0 + 33 * DAY]],
+        labels: ['sla::breached'],
+      }),
       atDays: 34,
       fired: { 'implementation-breached': 'earlier' },
       steps: ['implementation-sla-cleared labels -sla::breached'],
     },
     {
       name: 'moved back out of the implementation path: the SLA labels go',
-      engagement: inDeployment({ moves: [...inDeployment().moves, ['design-validation', T0 + 23 * DAY]], labels: ['sla::at-risk'] }),
+      engagement: inDeployment({
+        moves: [...inDeployment().moves, ['design-validation', T0 + 23 * DAY]],
+        labels: ['sla::at-risk'],
+      }),
       atDays: 24,
       fired: { 'implementation-at-risk': 'earlier' },
       steps: ['implementation-sla-cleared labels -sla::at-risk'],
@@ -54,14 +79,19 @@ describe('shipped policies, one sweep at a time', () => {
     {
       // The property-test counterexample: live after the target (a finished, breached clock), then put on hold.
       name: 'went live late, then back on hold: no breach (the clock stopped), and nothing to clear',
-      engagement: inDeployment({ moves: [...inDeployment().moves, ['production-live', T0 + 30 * DAY + 1], ['on-hold', T0 + 30.1 * DAY + 1]] }),
+      engagement: inDeployment({
+        moves: [...inDeployment().moves, ['production-live', T0 + 30 * DAY + 1], ['on-hold', T0 + 30.1 * DAY + 1]],
+      }),
       atDays: 30.1,
       steps: [],
     },
     {
       // Memory lost (the retry after a crash): the breach must not act again against the clearing.
       name: 'went live late with sla::breached, then back on hold, nothing remembered: only the SLA labels go',
-      engagement: inDeployment({ moves: [...inDeployment().moves, ['production-live', T0 + 31 * DAY], ['on-hold', T0 + 32 * DAY]], labels: ['sla::breached'] }),
+      engagement: inDeployment({
+        moves: [...inDeployment().moves, ['production-live', T0 + 31 * DAY], ['on-hold', T0 + 32 * DAY]],
+        labels: ['sla::breached'],
+      }),
       atDays: 33,
       steps: ['implementation-sla-cleared labels -sla::breached'],
     },
@@ -74,26 +104,50 @@ describe('shipped policies, one sweep at a time', () => {
     },
     {
       name: 'no person for 30 days in a delivery stage: stale',
-      engagement: { moves: [['intake', T0 - 5 * DAY], ['kickoff', T0]] },
+      engagement: {
+        moves: [
+          ['intake', T0 - 5 * DAY],
+          ['kickoff', T0],
+        ],
+      },
       atDays: 31,
       steps: ['stale labels +stale', 'stale alert stale'],
     },
     {
       name: 'a finished initiative left open is not stale',
-      engagement: { moves: [['proposed', T0 - 5 * DAY], ['done', T0]], kind: 'strategic-initiative' },
+      engagement: {
+        moves: [
+          ['proposed', T0 - 5 * DAY],
+          ['done', T0],
+        ],
+        kind: 'strategic-initiative',
+      },
       atDays: 45,
       steps: [],
     },
     {
       name: 'a person acted since: stale is removed',
-      engagement: { moves: [['intake', T0 - 5 * DAY], ['kickoff', T0]], labels: ['stale'], personAtMs: T0 + 40 * DAY },
+      engagement: {
+        moves: [
+          ['intake', T0 - 5 * DAY],
+          ['kickoff', T0],
+        ],
+        labels: ['stale'],
+        personAtMs: T0 + 40 * DAY,
+      },
       atDays: 41,
       fired: { stale: 'earlier' },
       steps: ['stale labels -stale'],
     },
     {
       name: '61 days idle in a sales stage: one comment suggesting lost, and stale already acted',
-      engagement: { moves: [['intake', T0 - 5 * DAY], ['estimate', T0]], labels: ['stale'] },
+      engagement: {
+        moves: [
+          ['intake', T0 - 5 * DAY],
+          ['estimate', T0],
+        ],
+        labels: ['stale'],
+      },
       atDays: 61,
       fired: { stale: 'earlier' },
       steps: [`suggest-lost comment ${SUGGEST_LOST_MARKER}`, 'suggest-lost alert suggest-lost'],
@@ -128,7 +182,13 @@ describe('the at-risk comment', () => {
   });
 
   it('carries the go-live forecast when there is one', () => {
-    const result = evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, undefined, 'Forecast: live by 2026-04-06 (p80).');
+    const result = evaluate(
+      issue(inDeployment()),
+      T0 + 22 * DAY,
+      undefined,
+      undefined,
+      'Forecast: live by 2026-04-06 (p80).',
+    );
     expect(commentOf(result.steps)!.body.split('\n').at(-1)).toBe('Forecast: live by 2026-04-06 (p80).');
   });
 
@@ -144,9 +204,17 @@ describe('the at-risk comment', () => {
   });
 
   it('a policy whose texts do not use {forecast} needs none; one whose alert summary does, does', () => {
-    const plain = configWith({ policies: { 'implementation-at-risk': { actions: [{ comment: { marker: SLA_MARKER, body: 'day {elapsedDays}' } }, { alert: 'at-risk' }] } } });
+    const plain = configWith({
+      policies: {
+        'implementation-at-risk': {
+          actions: [{ comment: { marker: SLA_MARKER, body: 'day {elapsedDays}' } }, { alert: 'at-risk' }],
+        },
+      },
+    });
     expect(evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, plain).showsForecast).toBe(false);
-    const summary = configWith({ policies: { 'implementation-at-risk': { actions: [{ alert: 'at-risk', summary: '{title}: {forecast}' }] } } });
+    const summary = configWith({
+      policies: { 'implementation-at-risk': { actions: [{ alert: 'at-risk', summary: '{title}: {forecast}' }] } },
+    });
     expect(evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, summary).showsForecast).toBe(true);
   });
 
@@ -159,9 +227,21 @@ describe('the at-risk comment', () => {
 describe('the alert', () => {
   it('names the issue with its page on the forge, as its webhook gave it', () => {
     const subject = issue(inDeployment());
-    const known = { ...subject, state: { ...subject.state!, extra: { ...subject.state!.extra, webUrl: 'https://gitlab.example.com/ps/board/-/issues/7' } } };
+    const known = {
+      ...subject,
+      state: {
+        ...subject.state!,
+        extra: { ...subject.state!.extra, webUrl: 'https://gitlab.example.com/ps/board/-/issues/7' },
+      },
+    };
     const alert = evaluate(known, T0 + 22 * DAY).steps.find((s) => s.type === 'alert');
-    expect(alert?.type === 'alert' && alert.alert.issue).toEqual({ forge: 'gitlab', project: '42', iid: 7, url: 'https://gitlab.example.com/ps/board/-/issues/7', title: 'SOW: Initech' });
+    expect(alert?.type === 'alert' && alert.alert.issue).toEqual({
+      forge: 'gitlab',
+      project: '42',
+      iid: 7,
+      url: 'https://gitlab.example.com/ps/board/-/issues/7',
+      title: 'SOW: Initech',
+    });
   });
 });
 
@@ -174,15 +254,26 @@ describe('policies are data', () => {
 
   it('overrides a shipped policy field by field (at-risk without an alert)', () => {
     const config = configWith({ policies: { 'implementation-at-risk': { actions: [{ addLabel: 'sla::at-risk' }] } } });
-    expect(brief(evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, config).steps)).toEqual(['implementation-at-risk labels +sla::at-risk']);
+    expect(brief(evaluate(issue(inDeployment()), T0 + 22 * DAY, undefined, config).steps)).toEqual([
+      'implementation-at-risk labels +sla::at-risk',
+    ]);
   });
 
   it('runs a policy of its own: elapsed days of another duration, kind, labels present and absent', () => {
     const config = configWith({
       policies: {
         'kickoff-late': {
-          when: { duration: 'delivery_lead_time', elapsedDays: { atLeast: 14 }, kind: ['sow-request'], labelsPresent: ['segment::enterprise'], labelsAbsent: ['escalated'] },
-          actions: [{ addLabel: 'escalated' }, { alert: 'at-risk', summary: '{title}: no kickoff after {elapsedDays} days' }],
+          when: {
+            duration: 'delivery_lead_time',
+            elapsedDays: { atLeast: 14 },
+            kind: ['sow-request'],
+            labelsPresent: ['segment::enterprise'],
+            labelsAbsent: ['escalated'],
+          },
+          actions: [
+            { addLabel: 'escalated' },
+            { alert: 'at-risk', summary: '{title}: no kickoff after {elapsedDays} days' },
+          ],
         },
       },
     });
@@ -191,7 +282,11 @@ describe('policies are data', () => {
     expect(brief(result.steps)).toEqual(['kickoff-late labels +escalated', 'kickoff-late alert at-risk']);
     const alert = result.steps.find((s) => s.type === 'alert');
     expect(alert?.type === 'alert' && alert.alert.summary).toBe('SOW: Initech: no kickoff after 15 days');
-    expect(brief(evaluate(withLabels(waiting, ['segment::enterprise', 'escalated']), T0 + 15 * DAY, undefined, config).steps)).toEqual([]);
+    expect(
+      brief(
+        evaluate(withLabels(waiting, ['segment::enterprise', 'escalated']), T0 + 15 * DAY, undefined, config).steps,
+      ),
+    ).toEqual([]);
   });
 
   it('rejects a policy of its own without `when` or `actions`, naming it', () => {
@@ -199,15 +294,23 @@ describe('policies are data', () => {
   });
 
   it('names a policy whose duration does not exist', () => {
-    const config = configWith({ policies: { mine: { when: { duration: 'nope', running: true }, actions: [{ addLabel: 'x' }] } } });
-    expect(() => evaluate(issue(inDeployment()), T0, undefined, config)).toThrow('policies.mine: no duration definition is named "nope"');
+    const config = configWith({
+      policies: { mine: { when: { duration: 'nope', running: true }, actions: [{ addLabel: 'x' }] } },
+    });
+    expect(() => evaluate(issue(inDeployment()), T0, undefined, config)).toThrow(
+      'policies.mine: no duration definition is named "nope"',
+    );
   });
 
   it('names a policy whose stage no board has, even inside `any` / `not` (it would never match)', () => {
     const when = { any: [{ stage: ['deployment'] }, { not: { stage: ['deploymnet'] } }] };
     const config = configWith({ policies: { mine: { when, actions: [{ addLabel: 'x' }] } } });
-    expect(() => evaluate(issue(inDeployment()), T0, undefined, config)).toThrow('policies.mine: no board has a stage "deploymnet"');
-    const fine = configWith({ policies: { mine: { when: { stage: ['on-hold', 'closed', 'in-progress'] }, actions: [{ addLabel: 'x' }] } } });
+    expect(() => evaluate(issue(inDeployment()), T0, undefined, config)).toThrow(
+      'policies.mine: no board has a stage "deploymnet"',
+    );
+    const fine = configWith({
+      policies: { mine: { when: { stage: ['on-hold', 'closed', 'in-progress'] }, actions: [{ addLabel: 'x' }] } },
+    });
     expect(() => evaluate(issue(inDeployment()), T0, undefined, fine)).not.toThrow();
   });
 });

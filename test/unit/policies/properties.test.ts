@@ -8,13 +8,26 @@ import { readPersonActivity } from '../../../src/domain/issue-memory.js';
 import { body, github } from '../rules/payloads.js';
 import { applyLabels, DAY, DEFAULT_CONFIG, evaluate, issue, T0, type Engagement } from './board.js';
 
-const STAGES = ['intake', 'estimate', 'sow-signed', 'kickoff', 'design-validation', 'deployment', 'configuration', 'on-hold', 'production-live'];
+const STAGES = [
+  'intake',
+  'estimate',
+  'sow-signed',
+  'kickoff',
+  'design-validation',
+  'deployment',
+  'configuration',
+  'on-hold',
+  'production-live',
+];
 const POLICY_LABELS = [SLA_LABELS.atRisk, SLA_LABELS.breached, STALE_LABEL];
 
 /** A random engagement history: stage moves days apart, perhaps closed, with some labels already on it. */
 const engagement = fc
   .record({
-    moves: fc.array(fc.record({ stage: fc.constantFrom(...STAGES), gapDays: fc.double({ min: 0.1, max: 25, noNaN: true }) }), { minLength: 1, maxLength: 8 }),
+    moves: fc.array(
+      fc.record({ stage: fc.constantFrom(...STAGES), gapDays: fc.double({ min: 0.1, max: 25, noNaN: true }) }),
+      { minLength: 1, maxLength: 8 },
+    ),
     closeAfterDays: fc.option(fc.double({ min: 0.1, max: 40, noNaN: true }), { nil: undefined }),
     labels: fc.subarray([...POLICY_LABELS, 'segment::enterprise']),
   })
@@ -27,10 +40,17 @@ const engagement = fc
 /** The engagement as the store knows it at `nowMs`: only what happened by then. */
 function asOf(e: Engagement, nowMs: number, labels: string[]): Engagement {
   const moves = e.moves.filter(([, at]) => at <= nowMs);
-  return { ...e, moves: moves.length > 0 ? moves : [e.moves[0]!], labels, closedAtMs: e.closedAtMs !== undefined && e.closedAtMs <= nowMs ? e.closedAtMs : undefined };
+  return {
+    ...e,
+    moves: moves.length > 0 ? moves : [e.moves[0]!],
+    labels,
+    closedAtMs: e.closedAtMs !== undefined && e.closedAtMs <= nowMs ? e.closedAtMs : undefined,
+  };
 }
 
-const sweepTimes = fc.array(fc.double({ min: 0, max: 120, noNaN: true }), { minLength: 1, maxLength: 12 }).map((days) => days.sort((a, b) => a - b).map((d) => T0 + d * DAY));
+const sweepTimes = fc
+  .array(fc.double({ min: 0, max: 120, noNaN: true }), { minLength: 1, maxLength: 12 })
+  .map((days) => days.sort((a, b) => a - b).map((d) => T0 + d * DAY));
 
 describe('policy properties', () => {
   it('a second sweep at the same moment changes nothing (labels applied, memory kept)', () => {
@@ -71,7 +91,12 @@ describe('policy properties', () => {
   });
 
   it('acts once per threshold crossed: one at-risk and one breach per implementation, however often it sweeps', () => {
-    const stuckInDeployment: Engagement = { moves: [['sow-signed', T0 - DAY], ['deployment', T0]] };
+    const stuckInDeployment: Engagement = {
+      moves: [
+        ['sow-signed', T0 - DAY],
+        ['deployment', T0],
+      ],
+    };
     fc.assert(
       fc.property(sweepTimes, (times) => {
         let labels: string[] = [];
@@ -106,7 +131,8 @@ describe('policy properties', () => {
           const result = evaluate(issue({ ...stuckInDeployment, labels, personAtMs: at }), at, memory);
           const added = result.steps.flatMap((s) => (s.type === 'labels' ? s.add : []));
           expect(added).not.toContain(SLA_LABELS.atRisk);
-          if ((at - T0) / DAY > 30 && !labels.includes(SLA_LABELS.breached)) expect(added).toContain(SLA_LABELS.breached);
+          if ((at - T0) / DAY > 30 && !labels.includes(SLA_LABELS.breached))
+            expect(added).toContain(SLA_LABELS.breached);
           labels = applyLabels(labels, result.steps);
           memory = result.memory;
         }
@@ -116,7 +142,11 @@ describe('policy properties', () => {
 });
 
 describe('the forge echoing the sweep’s labels back', () => {
-  const opened = decide(github('opened', [], { body: body('github-sow-request'), actor: 'ae-jane' }), null, DEFAULT_CONFIG).state;
+  const opened = decide(
+    github('opened', [], { body: body('github-sow-request'), actor: 'ae-jane' }),
+    null,
+    DEFAULT_CONFIG,
+  ).state;
 
   it('is no transition, no action, and not a person’s activity, whether or not the bot is recognised', () => {
     fc.assert(
@@ -124,7 +154,12 @@ describe('the forge echoing the sweep’s labels back', () => {
         const before = added ? opened.labels : [...opened.labels, label];
         const after = added ? [...opened.labels, label] : opened.labels;
         const prior = { ...opened, labels: before };
-        const echo = github(added ? 'labeled' : 'unlabeled', after, { body: body('github-sow-request'), actor: 'boardkeeper[bot]', isBot: recognised, label });
+        const echo = github(added ? 'labeled' : 'unlabeled', after, {
+          body: body('github-sow-request'),
+          actor: 'boardkeeper[bot]',
+          isBot: recognised,
+          label,
+        });
         const decision = decide({ ...echo, occurredAt: '2030-01-01T00:00:00Z' }, prior, DEFAULT_CONFIG);
         expect(decision.transitions).toEqual([]);
         expect(decision.actions).toEqual([]);
@@ -135,7 +170,11 @@ describe('the forge echoing the sweep’s labels back', () => {
   });
 
   it('while a person’s own change is activity', () => {
-    const edit = github('labeled', [...opened.labels, 'segment::enterprise'], { body: body('github-sow-request'), actor: 'ie-alex', label: 'segment::enterprise' });
+    const edit = github('labeled', [...opened.labels, 'segment::enterprise'], {
+      body: body('github-sow-request'),
+      actor: 'ie-alex',
+      label: 'segment::enterprise',
+    });
     const decision = decide({ ...edit, occurredAt: '2030-01-01T00:00:00Z' }, opened, DEFAULT_CONFIG);
     expect(readPersonActivity(decision.state.extra)).toBe('2030-01-01T00:00:00Z');
   });

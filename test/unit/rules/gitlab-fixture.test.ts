@@ -11,8 +11,12 @@ function hook(name: string) {
 describe('GitLab end-to-end fixtures: the actions a dry run must plan', () => {
   it('a complete SOW request: only the segment label', () => {
     const decision = decide(fromGitlabHook(hook('issue-open-sow-request')), null, config());
-    expect(decision.actions).toEqual([{ type: 'labels', add: ['segment::mm'], remove: [], reason: 'from the template fields' }]);
-    expect(decision.transitions).toMatchObject([{ from: null, to: 'intake', kind: 'sow-request', segment: 'mm', source: 'webhook' }]);
+    expect(decision.actions).toEqual([
+      { type: 'labels', add: ['segment::mm'], remove: [], reason: 'from the template fields' },
+    ]);
+    expect(decision.transitions).toMatchObject([
+      { from: null, to: 'intake', kind: 'sow-request', segment: 'mm', source: 'webhook' },
+    ]);
   });
 
   it('an incomplete SOW request: needs-info and one comment naming both problems', () => {

@@ -29,7 +29,11 @@ export type GithubAction = 'opened' | 'edited' | 'labeled' | 'unlabeled' | 'reop
  * A GitHub `issues` delivery: the octokit example of that action (the `closed` one derived from
  * `reopened`, see test/support/payloads.ts) with our labels, body and changed label.
  */
-export function github(action: GithubAction, labels: string[], o: EventOverrides & { label?: string } = {}): IssueEvent {
+export function github(
+  action: GithubAction,
+  labels: string[],
+  o: EventOverrides & { label?: string } = {},
+): IssueEvent {
   const payload = action === 'closed' ? githubClosedIssue() : githubFixture(`issues.${action}`);
   const sample = payload.issue.labels?.[0] ?? {};
   payload.issue.labels = labels.map((name) => ({ ...sample, name }));

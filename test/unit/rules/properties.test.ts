@@ -35,7 +35,15 @@ interface Setup {
   pool: string[];
 }
 
-const OTHER_LABELS = ['bug', 'needs-info', 'segment::smb', 'segment::enterprise', 'review::ta-needed', 'outcome::lost', 'type::implementation'];
+const OTHER_LABELS = [
+  'bug',
+  'needs-info',
+  'segment::smb',
+  'segment::enterprise',
+  'review::ta-needed',
+  'outcome::lost',
+  'type::implementation',
+];
 const SETUPS: Setup[] = [
   {
     name: 'SOW, default preset',
@@ -53,7 +61,12 @@ const SETUPS: Setup[] = [
     labels: [],
     bodies: SOW_BODIES,
     columns: SOW_STAGES.map(columnName),
-    pool: [...Object.keys(GITLAB_PS_PRESET.aliases), 'close_qtr::Q322', ...SOW_STAGES.map((s) => `stage::${s}`), ...OTHER_LABELS],
+    pool: [
+      ...Object.keys(GITLAB_PS_PRESET.aliases),
+      'close_qtr::Q322',
+      ...SOW_STAGES.map((s) => `stage::${s}`),
+      ...OTHER_LABELS,
+    ],
   },
   {
     name: 'strategic initiative',
@@ -96,48 +109,90 @@ function checkStep(record: StepRecord, world: World, setup: Setup, known: { stag
   const removed = record.human.labelsBefore.filter((l) => !record.human.labelsAfter.includes(l));
   for (const action of [record.actions, ...record.echoes.map((e) => e.actions)].flat()) {
     if (action.type !== 'labels') continue;
-    expect(action.remove.filter((l) => added.includes(l)), 'removed a label a person just added').toEqual([]);
-    expect(action.add.filter((l) => removed.includes(l)), 'added back a label a person just removed').toEqual([]);
+    expect(
+      action.remove.filter((l) => added.includes(l)),
+      'removed a label a person just added',
+    ).toEqual([]);
+    expect(
+      action.add.filter((l) => removed.includes(l)),
+      'added back a label a person just removed',
+    ).toEqual([]);
   }
 
   const now = stages[0] ?? known.stage;
   const expected = now === known.stage ? [] : [{ from: known.stage, to: now }];
   const stageTransitions = record.transitions.filter((t) => parseOverlay(t.to) === null);
-  expect(stageTransitions.map((t) => ({ from: t.from, to: t.to })), 'one transition per stage change').toEqual(expected);
-  expect(record.transitions.every((t) => t.at === record.human.occurredAt || record.echoes.some((e) => e.event.occurredAt === t.at))).toBe(true);
+  expect(
+    stageTransitions.map((t) => ({ from: t.from, to: t.to })),
+    'one transition per stage change',
+  ).toEqual(expected);
+  expect(
+    record.transitions.every(
+      (t) => t.at === record.human.occurredAt || record.echoes.some((e) => e.event.occurredAt === t.at),
+    ),
+  ).toBe(true);
   expect(world.issueState?.stage).toBe(now);
   known.stage = now;
 }
 
 describe.each(SETUPS)('rules over random event sequences: $name', (setup) => {
-  it.each<ForgeName>(['github', 'gitlab'])('on %s: fixpoint, one stage label, humans respected, transitions once', (forge) => {
-    fc.assert(
-      fc.property(fc.constantFrom(...setup.bodies), fc.array(stepArb(setup), { maxLength: 25 }), (firstBody, steps) => {
-        const world = new World(forge, setup.config, firstBody, setup.labels);
-        const known = { stage: null as string | null };
-        checkStep(world.open(), world, setup, known);
-        for (const step of steps) {
-          const record = world.human(step);
-          if (record) checkStep(record, world, setup, known);
-        }
-      }),
-      { numRuns: 100 },
-    );
-  });
+  it.each<ForgeName>(['github', 'gitlab'])(
+    'on %s: fixpoint, one stage label, humans respected, transitions once',
+    (forge) => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...setup.bodies),
+          fc.array(stepArb(setup), { maxLength: 25 }),
+          (firstBody, steps) => {
+            const world = new World(forge, setup.config, firstBody, setup.labels);
+            const known = { stage: null as string | null };
+            checkStep(world.open(), world, setup, known);
+            for (const step of steps) {
+              const record = world.human(step);
+              if (record) checkStep(record, world, setup, known);
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+  );
 });
 
 describe('decide never throws', () => {
   it('on arbitrary bodies, labels and actions', async () => {
     const { decide } = await import('../../../src/rules/index.js');
-    const actions = ['opened', 'edited', 'labeled', 'unlabeled', 'closed', 'reopened', 'updated', 'board_status_changed'] as const;
+    const actions = [
+      'opened',
+      'edited',
+      'labeled',
+      'unlabeled',
+      'closed',
+      'reopened',
+      'updated',
+      'board_status_changed',
+    ] as const;
     const label = fc.oneof(fc.constantFrom(...SETUPS.flatMap((s) => s.pool)), fc.string({ maxLength: 20 }));
     fc.assert(
-      fc.property(fc.string({ maxLength: 500 }), fc.array(label, { maxLength: 6 }), fc.array(label, { maxLength: 6 }), fc.constantFrom(...actions), fc.option(fc.string({ maxLength: 20 })), (text, before, after, action, column) => {
-        const world = new World('github', SETUPS[0]!.config, text, before);
-        const event = { ...world.open().human, action, labelsBefore: before, labelsAfter: after, boardStatus: { projectNodeId: 'P', itemNodeId: 'I', from: null, to: column } };
-        const decision = decide(event, world.issueState, SETUPS[1]!.config);
-        expect(Array.isArray(decision.actions)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ maxLength: 500 }),
+        fc.array(label, { maxLength: 6 }),
+        fc.array(label, { maxLength: 6 }),
+        fc.constantFrom(...actions),
+        fc.option(fc.string({ maxLength: 20 })),
+        (text, before, after, action, column) => {
+          const world = new World('github', SETUPS[0]!.config, text, before);
+          const event = {
+            ...world.open().human,
+            action,
+            labelsBefore: before,
+            labelsAfter: after,
+            boardStatus: { projectNodeId: 'P', itemNodeId: 'I', from: null, to: column },
+          };
+          const decision = decide(event, world.issueState, SETUPS[1]!.config);
+          expect(Array.isArray(decision.actions)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

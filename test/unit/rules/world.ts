@@ -95,7 +95,12 @@ export class World {
     }
   }
 
-  private event(action: IssueEvent['action'], before: string[], after: string[], actor: IssueEvent['actor']): IssueEvent {
+  private event(
+    action: IssueEvent['action'],
+    before: string[],
+    after: string[],
+    actor: IssueEvent['actor'],
+  ): IssueEvent {
     this.clock += 60_000;
     return {
       deliveryId: `d${++this.delivery}`,

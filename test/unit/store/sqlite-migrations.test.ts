@@ -42,7 +42,9 @@ it('numbers the transitions and issue states of an older database, so a first ch
   insert.run(2, '2024-01-02T00:00:00.000Z');
   insert.run(1, '2024-01-01T00:00:00.000Z');
   old
-    .prepare(`INSERT INTO issue_state (key, forge, project, iid, state, updated_at) VALUES ('gitlab:1#1', 'gitlab', '1', 1, ?, 'x')`)
+    .prepare(
+      `INSERT INTO issue_state (key, forge, project, iid, state, updated_at) VALUES ('gitlab:1#1', 'gitlab', '1', 1, ?, 'x')`,
+    )
     .run(JSON.stringify({ ref: { forge: 'gitlab', project: '1', iid: 1 }, title: 'kept' }));
   old.close();
 

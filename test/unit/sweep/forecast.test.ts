@@ -13,28 +13,60 @@ import { SLA_MARKER } from '../../../src/policies/defaults.js';
 import type { SqliteStore } from '../../../src/store/sqlite.js';
 import { sweepForecasts } from '../../../src/sweep/forecast.js';
 import { runSweep } from '../../../src/sweep/run.js';
-import { DAY, finished, settingsWith, stateOf, storeWith, T0, transitionsOf, type Engagement } from '../metrics/forecast/support.js';
+import {
+  DAY,
+  finished,
+  settingsWith,
+  stateOf,
+  storeWith,
+  T0,
+  transitionsOf,
+  type Engagement,
+} from '../metrics/forecast/support.js';
 import { recordingAlerter, recordingForge } from './fake-forge.js';
 
 // Counted, not replaced: the sweep must simulate only for the comments that show a forecast.
 vi.mock('../../../src/metrics/forecast/engagement.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../src/metrics/forecast/engagement.js')>();
-  return { ...original, forecastHistory: vi.fn(original.forecastHistory), forecastEngagement: vi.fn(original.forecastEngagement) };
+  return {
+    ...original,
+    forecastHistory: vi.fn(original.forecastHistory),
+    forecastEngagement: vi.fn(original.forecastEngagement),
+  };
 });
 
 const NOW = T0 + 140 * DAY;
 /** Twelve finished implementations, then running ones 25 days in (at risk), 40 days in (breached) and 5 days in (on track). */
 const ENGAGEMENTS: Engagement[] = [
   ...Array.from({ length: 12 }, (_, k) => finished(k + 1, 8 * k, 6 + k, 2 + ((5 * k) % 7))),
-  { iid: 50, stages: [['kickoff', 110], ['deployment', 115]] },
-  { iid: 51, stages: [['kickoff', 95], ['deployment', 100]] },
-  { iid: 52, stages: [['kickoff', 130], ['deployment', 135]] },
+  {
+    iid: 50,
+    stages: [
+      ['kickoff', 110],
+      ['deployment', 115],
+    ],
+  },
+  {
+    iid: 51,
+    stages: [
+      ['kickoff', 95],
+      ['deployment', 100],
+    ],
+  },
+  {
+    iid: 52,
+    stages: [
+      ['kickoff', 130],
+      ['deployment', 135],
+    ],
+  },
 ];
 const AT_RISK = { forge: 'gitlab' as const, project: 'ps', iid: 50 };
 const key = (iid: number) => `gitlab:ps#${iid}`;
 
 /** People were busy on every engagement yesterday: nothing is stale. */
-const state = (iid: number) => stateOf(iid, NOW, { extra: { activity: { personAt: new Date(NOW - DAY).toISOString() } } });
+const state = (iid: number) =>
+  stateOf(iid, NOW, { extra: { activity: { personAt: new Date(NOW - DAY).toISOString() } } });
 
 const configWith = (forecast: ConfigInput['forecast'] = {}) =>
   configSchema.parse({ durations: { cacheSeconds: 0 }, forecast: { draws: 2_000, ...forecast } });
@@ -52,7 +84,14 @@ describe('the sweep’s comments carry the go-live forecast', () => {
 
   async function sweep(config = configWith()) {
     const forge = recordingForge();
-    const report = await runSweep({ config, store, clients: { gitlab: forge.client, github: null }, alerter: recordingAlerter(), holder: 'test', now: () => new Date(NOW) });
+    const report = await runSweep({
+      config,
+      store,
+      clients: { gitlab: forge.client, github: null },
+      alerter: recordingAlerter(),
+      holder: 'test',
+      now: () => new Date(NOW),
+    });
     return { forge, report: report! };
   }
 
@@ -72,7 +111,9 @@ describe('the sweep’s comments carry the go-live forecast', () => {
     const { forge } = await sweep();
     const comment = forge.comments.get(key(50))!.get(SLA_MARKER)!;
     const line = comment.split('\n').at(-1)!;
-    expect(line).toMatch(/^Go-live forecast: P50 \d{4}-\d\d-\d\d, P85 \d{4}-\d\d-\d\d, \d+ % chance within 30 days \(from 12 past engagements\)$/);
+    expect(line).toMatch(
+      /^Go-live forecast: P50 \d{4}-\d\d-\d\d, P85 \d{4}-\d\d-\d\d, \d+ % chance within 30 days \(from 12 past engagements\)$/,
+    );
     expect(line).toBe(await metricsLine());
     expect(forge.comments.get(key(51))!.get(SLA_MARKER)).toContain('Go-live forecast: P50 ');
   });
@@ -87,7 +128,10 @@ describe('the sweep’s comments carry the go-live forecast', () => {
 
   it('builds the history once per sweep, forecasts only the issues it comments on, and nothing when it has nothing to do', async () => {
     const first = await sweep();
-    expect(first.report.rows.filter((row) => row.action === `comment ${SLA_MARKER}`).map((row) => row.issue)).toEqual([key(50), key(51)]);
+    expect(first.report.rows.filter((row) => row.action === `comment ${SLA_MARKER}`).map((row) => row.issue)).toEqual([
+      key(50),
+      key(51),
+    ]);
     expect(vi.mocked(forecastHistory)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(forecastEngagement).mock.calls.map(([, issue]) => issue.id.iid)).toEqual([50, 51]);
     vi.clearAllMocks();

@@ -22,7 +22,11 @@ beforeEach(async () => {
   store = new SqliteStore({ path: join(dir, 'bk.db') });
   await store.migrate();
   // 25 days into implementation (at risk), 5 days in (on track), 40 days in (breached).
-  await seedEngagements(store, [engagementInDeployment(1, 25, NOW), engagementInDeployment(2, 5, NOW), engagementInDeployment(3, 40, NOW)]);
+  await seedEngagements(store, [
+    engagementInDeployment(1, 25, NOW),
+    engagementInDeployment(2, 5, NOW),
+    engagementInDeployment(3, 40, NOW),
+  ]);
 });
 afterEach(async () => {
   await store.close();
@@ -32,7 +36,15 @@ afterEach(async () => {
 function options(overrides: Partial<SweepOptions> = {}) {
   const forge = recordingForge();
   const alerter = recordingAlerter();
-  const sweep: SweepOptions = { config, store, clients: { gitlab: forge.client, github: null }, alerter, holder: 'test', now: () => new Date(NOW), ...overrides };
+  const sweep: SweepOptions = {
+    config,
+    store,
+    clients: { gitlab: forge.client, github: null },
+    alerter,
+    holder: 'test',
+    now: () => new Date(NOW),
+    ...overrides,
+  };
   return { forge, alerter, sweep };
 }
 
@@ -51,7 +63,10 @@ describe('runSweep', () => {
     expect(Date.parse(report!.startedAt)).toBe(NOW);
     expect(forge.labels.get('gitlab:42#1')).toEqual(new Set(['sla::at-risk']));
     expect(forge.comments.get('gitlab:42#3')?.get(SLA_MARKER)).toContain('day 40, 10 days past the 30-day target');
-    expect(alerter.sent.map((a) => [a.kind, a.issue?.iid])).toEqual([['at-risk', 1], ['breached', 3]]);
+    expect(alerter.sent.map((a) => [a.kind, a.issue?.iid])).toEqual([
+      ['at-risk', 1],
+      ['breached', 3],
+    ]);
     const audit = await store.audit({ limit: 100 });
     expect(audit).toHaveLength(4);
     expect(audit.every((e) => e.deliveryId === 'sweep' && e.result === 'applied')).toBe(true);
@@ -118,7 +133,9 @@ describe('runSweep', () => {
         'labels gitlab:42#1 +sla::at-risk -',
         'labels gitlab:42#3 +sla::breached -',
       ]);
-      expect(reports.filter((r) => r !== null).length + again.filter((r) => r !== null).length).toBeGreaterThanOrEqual(1);
+      expect(reports.filter((r) => r !== null).length + again.filter((r) => r !== null).length).toBeGreaterThanOrEqual(
+        1,
+      );
     } finally {
       await peer.close();
     }
@@ -148,20 +165,29 @@ describe('runSweep', () => {
 
   it('a forge failure: recorded as failed, no memory and no alert for that issue, tried again next sweep', async () => {
     const { forge, alerter, sweep } = options();
-    const failing = { ...forge.client, applyLabels: async () => Promise.reject(new ForgeError('transient', 'GitLab answered 503', 503)) };
+    const failing = {
+      ...forge.client,
+      applyLabels: async () => Promise.reject(new ForgeError('transient', 'GitLab answered 503', 503)),
+    };
     const report = await runSweep({ ...sweep, clients: { gitlab: failing, github: null } });
     expect(report!.rows.filter((r) => r.issue === 'gitlab:42#1').map((r) => r.result)).toEqual(['failed']);
     expect(alerter.sent).toEqual([]);
     expect((await store.audit({ limit: 10 })).filter((e) => e.result === 'failed')).toHaveLength(2);
     const retry = options();
     await runSweep(retry.sweep);
-    expect(retry.forge.calls.filter((c) => c.startsWith('labels')).sort()).toEqual(['labels gitlab:42#1 +sla::at-risk -', 'labels gitlab:42#3 +sla::breached -']);
+    expect(retry.forge.calls.filter((c) => c.startsWith('labels')).sort()).toEqual([
+      'labels gitlab:42#1 +sla::at-risk -',
+      'labels gitlab:42#3 +sla::breached -',
+    ]);
     expect(retry.alerter.sent).toHaveLength(2);
   });
 
   it('an issue gone from the forge is skipped and not tried again every sweep', async () => {
     const { forge, sweep } = options();
-    const gone = { ...forge.client, applyLabels: async () => Promise.reject(new ForgeError('not-found', 'GitLab answered 404', 404)) };
+    const gone = {
+      ...forge.client,
+      applyLabels: async () => Promise.reject(new ForgeError('not-found', 'GitLab answered 404', 404)),
+    };
     const report = await runSweep({ ...sweep, clients: { gitlab: gone, github: null } });
     expect(report!.rows.map((r) => r.result)).toEqual(['skipped', 'skipped']);
     const again = options();

@@ -21,7 +21,10 @@ beforeEach(async () => {
   const store = new SqliteStore({ path: join(dir, 'bk.db') });
   stores.push(store);
   await store.migrate();
-  await seedEngagements(store, [1, 2, 3, 4].map((iid) => engagementInDeployment(iid, 20 + iid * 3, Date.now())));
+  await seedEngagements(
+    store,
+    [1, 2, 3, 4].map((iid) => engagementInDeployment(iid, 20 + iid * 3, Date.now())),
+  );
 });
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
@@ -36,8 +39,15 @@ describe('the sweep as a scheduled leased job', () => {
     const sweepers = ['serve', 'sweep-command'].map((holder) => {
       const store = new SqliteStore({ path: join(dir, 'bk.db') });
       stores.push(store);
-      const job = sweepJob({ config, store, clients: { gitlab: forge.client, github: null }, alerter: recordingAlerter() }, everyInterval(60));
-      return new JobScheduler([{ ...job, finished: (report: SweepReport) => reports.push(report) }], { store, holder, log: quiet });
+      const job = sweepJob(
+        { config, store, clients: { gitlab: forge.client, github: null }, alerter: recordingAlerter() },
+        everyInterval(60),
+      );
+      return new JobScheduler([{ ...job, finished: (report: SweepReport) => reports.push(report) }], {
+        store,
+        holder,
+        log: quiet,
+      });
     });
     sweepers.forEach((sweeper) => sweeper.start());
     await eventually(() => reports.length >= 6, 'several sweeps between them', 20_000);

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { analyseBody, type TemplateId, type ValidationContext } from '../../../src/templates/index.js';
 
-export const CONTEXT: ValidationContext = { author: 'octo-author', crmHosts: [], taReviewAboveUsd: 50_000, goLiveWarnAfterDays: 30 };
+export const CONTEXT: ValidationContext = {
+  author: 'octo-author',
+  crmHosts: [],
+  taReviewAboveUsd: 50_000,
+  goLiveWarnAfterDays: 30,
+};
 
 export function fixtureBody(name: string): string {
   return readFileSync(new URL(`../../fixtures/bodies/${name}.md`, import.meta.url), 'utf8');

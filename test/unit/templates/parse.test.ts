@@ -87,7 +87,10 @@ describe('parsing GitHub form bodies', () => {
   });
 
   it('counts upper- and lower-case checked boxes', () => {
-    const body = fixtureBody('github-strategic-initiative').replace('- [x] Curriculum drafted', '- [X] Curriculum drafted');
+    const body = fixtureBody('github-strategic-initiative').replace(
+      '- [x] Curriculum drafted',
+      '- [X] Curriculum drafted',
+    );
     expect(analyse(body).validation?.progress).toEqual({ checked: 2, total: 3 });
   });
 });
@@ -110,7 +113,13 @@ describe('parsing the GitLab template', () => {
     const { readFile } = await import('node:fs/promises');
     const blank = await readFile(new URL('../../../issue-templates/gitlab/sow-request.md', import.meta.url), 'utf8');
     const fields = analyse(blank).validation!.errors.map((e) => e.field);
-    expect(fields).toEqual(['customer_name', 'account_executive', 'opportunity_url', 'request_type', 'services_requested']);
+    expect(fields).toEqual([
+      'customer_name',
+      'account_executive',
+      'opportunity_url',
+      'request_type',
+      'services_requested',
+    ]);
   });
 });
 

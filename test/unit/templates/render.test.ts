@@ -33,20 +33,27 @@ describe('rendered templates', () => {
     expect(await staleTemplates(dir)).toEqual(['github/sow-request.yml', 'gitlab/strategic-initiative.md']);
   });
 
-  it.each(Object.values(TEMPLATES))('the $name GitHub form has every field, its labels and string options', async (template) => {
-    const form = parse(await readFile(join(COMMITTED, `github/${template.id}.yml`), 'utf8'), { version: '1.1' }) as {
-      labels: string[];
-      body: { id?: string; attributes: { options?: unknown[] } }[];
-    };
-    expect(form.labels).toEqual(template.labels);
-    expect(form.body.flatMap((e) => (e.id ? [e.id] : []))).toEqual(template.fields.map((f) => f.id));
-    for (const element of form.body) for (const option of element.attributes.options ?? []) expect(typeof option).toBe('string');
-  });
+  it.each(Object.values(TEMPLATES))(
+    'the $name GitHub form has every field, its labels and string options',
+    async (template) => {
+      const form = parse(await readFile(join(COMMITTED, `github/${template.id}.yml`), 'utf8'), { version: '1.1' }) as {
+        labels: string[];
+        body: { id?: string; attributes: { options?: unknown[] } }[];
+      };
+      expect(form.labels).toEqual(template.labels);
+      expect(form.body.flatMap((e) => (e.id ? [e.id] : []))).toEqual(template.fields.map((f) => f.id));
+      for (const element of form.body)
+        for (const option of element.attributes.options ?? []) expect(typeof option).toBe('string');
+    },
+  );
 
-  it.each(Object.values(TEMPLATES))('the $name GitLab template carries the marker and the /label quick action', async (template) => {
-    const text = await readFile(join(COMMITTED, `gitlab/${template.id}.md`), 'utf8');
-    expect(text.startsWith(`<!-- template: ${template.id} -->\n`)).toBe(true);
-    expect(text).toContain(`/label ${template.labels.map((l) => `~"${l}"`).join(' ')}`);
-    for (const field of template.fields) expect(text).toContain(`\n### ${field.label}\n`);
-  });
+  it.each(Object.values(TEMPLATES))(
+    'the $name GitLab template carries the marker and the /label quick action',
+    async (template) => {
+      const text = await readFile(join(COMMITTED, `gitlab/${template.id}.md`), 'utf8');
+      expect(text.startsWith(`<!-- template: ${template.id} -->\n`)).toBe(true);
+      expect(text).toContain(`/label ${template.labels.map((l) => `~"${l}"`).join(' ')}`);
+      for (const field of template.fields) expect(text).toContain(`\n### ${field.label}\n`);
+    },
+  );
 });

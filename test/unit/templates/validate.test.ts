@@ -103,7 +103,10 @@ describe('cross-field rules', () => {
 
   it('warns when a production deployment has no technical design', () => {
     const body = withAnswer(github, 'Technical design URL', '_No response_');
-    expect(check(body)).toMatchObject({ errors: [], warnings: [expect.stringMatching(/^Technical design URL: is missing/)] });
+    expect(check(body)).toMatchObject({
+      errors: [],
+      warnings: [expect.stringMatching(/^Technical design URL: is missing/)],
+    });
   });
 
   it('rejects a go-live before the start', () => {

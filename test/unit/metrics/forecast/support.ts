@@ -37,7 +37,13 @@ export function transitionsOf({ iid, segment = 'mm', kind = 'sow-request', stage
 }
 
 /** A finished implementation: deployment at `start`, configuration after `deploymentDays`, live after `configurationDays` more. */
-export function finished(iid: number, start: number, deploymentDays: number, configurationDays: number, segment = 'mm'): Engagement {
+export function finished(
+  iid: number,
+  start: number,
+  deploymentDays: number,
+  configurationDays: number,
+  segment = 'mm',
+): Engagement {
   return {
     iid,
     segment,

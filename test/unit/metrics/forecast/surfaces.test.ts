@@ -10,9 +10,21 @@ import { DAY, finished, stateOf, storeWith, T0, type Engagement } from './suppor
 const ENGAGEMENTS: Engagement[] = [
   ...Array.from({ length: 12 }, (_, k) => finished(k + 1, 8 * k, 6 + k, 5)),
   { iid: 50, stages: [['deployment', 130]] },
-  { iid: 51, stages: [['deployment', 100], ['configuration', 125]] },
+  {
+    iid: 51,
+    stages: [
+      ['deployment', 100],
+      ['configuration', 125],
+    ],
+  },
 ];
-const ASSIGNEES: Record<number, string[]> = { 1: ['alice'], 2: ['alice', 'bob'], 3: ['bob'], 50: ['alice'], 51: ['bob'] };
+const ASSIGNEES: Record<number, string[]> = {
+  1: ['alice'],
+  2: ['alice', 'bob'],
+  3: ['bob'],
+  50: ['alice'],
+  51: ['bob'],
+};
 const NOW = T0 + 140 * DAY;
 
 const state = (iid: number) => stateOf(iid, NOW, { assignees: ASSIGNEES[iid] ?? [] });
@@ -25,7 +37,11 @@ describe('forecasts and assignees on /metrics', () => {
     app = Fastify();
     await app.register(metricsRoutes, {
       store,
-      config: configSchema.parse({ ...config, durations: { cacheSeconds: 0 }, forecast: { draws: 2_000, ...config.forecast } }),
+      config: configSchema.parse({
+        ...config,
+        durations: { cacheSeconds: 0 },
+        forecast: { draws: 2_000, ...config.forecast },
+      }),
       now: () => new Date(NOW),
     });
   }
@@ -45,7 +61,12 @@ describe('forecasts and assignees on /metrics', () => {
     await start();
     const report = await json<MetricsReport>('/metrics');
     const byIid = new Map(report.kpi.open.map((row) => [row.iid, row]));
-    expect(byIid.get(50)!.forecast).toMatchObject({ status: 'forecast', targetDays: 30, samples: 12, basis: 'kind-and-segment' });
+    expect(byIid.get(50)!.forecast).toMatchObject({
+      status: 'forecast',
+      targetDays: 30,
+      samples: 12,
+      basis: 'kind-and-segment',
+    });
     expect(byIid.get(51)!.forecast).toMatchObject({ status: 'forecast', chanceWithinTarget: 0 });
     const recent = byIid.get(50)!.forecast!;
     if (recent.status !== 'forecast') throw new Error('expected a forecast');
@@ -100,15 +121,28 @@ describe('forecasts and assignees on /metrics', () => {
   it('has assignee and forecast columns in the CSV', async () => {
     await start();
     const report = await json<MetricsReport>('/metrics');
-    const [header, ...rows] = (await get('/metrics?format=csv')).body.trim().split('\r\n').map((line) => line.split(','));
+    const [header, ...rows] = (await get('/metrics?format=csv')).body
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
     const column = (name: string) => header!.indexOf(name);
-    expect(header!.slice(-10, -4)).toEqual(['assignees', 'forecast_status', 'forecast_p50', 'forecast_p85', 'forecast_chance_within_target', 'forecast_samples']);
+    expect(header!.slice(-10, -4)).toEqual([
+      'assignees',
+      'forecast_status',
+      'forecast_p50',
+      'forecast_p85',
+      'forecast_chance_within_target',
+      'forecast_samples',
+    ]);
     const row = rows.find((cells) => cells[column('iid')] === '50')!;
     const forecast = report.kpi.open.find((r) => r.iid === 50)!.forecast!;
     if (forecast.status !== 'forecast') throw new Error('expected a forecast');
-    expect([row[column('assignees')], row[column('forecast_p50')], row[column('forecast_p85')], row[column('forecast_samples')]]).toEqual([
-      'alice', forecast.p50, forecast.p85, '12',
-    ]);
+    expect([
+      row[column('assignees')],
+      row[column('forecast_p50')],
+      row[column('forecast_p85')],
+      row[column('forecast_samples')],
+    ]).toEqual(['alice', forecast.p50, forecast.p85, '12']);
     expect(rows.find((cells) => cells[column('iid')] === '2')![column('assignees')]).toBe('alice bob');
     expect(rows.find((cells) => cells[column('iid')] === '2')![column('forecast_status')]).toBe('');
   });
