@@ -3,7 +3,7 @@ import { field } from '../allow-list.js';
 import type { Classified } from '../forge.js';
 import { toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
-import { githubActor, githubOrderingKey } from './identity.js';
+import { githubActor, githubDelivery } from './identity.js';
 import { githubIssueCommentSchema, type GithubIssueComment } from './payload.js';
 
 /** A comment written or edited; a deleted one takes nothing back (the activity happened). */
@@ -21,15 +21,7 @@ export function classifyGithubComment(id: string, payload: unknown): Classified 
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { action, issue } = parsed.data;
   if (!COMMENT_ACTIONS.has(action)) return { ignored: `issue_comment.${action} is not handled` };
-  return {
-    accept: {
-      id,
-      forge: 'github',
-      event: `issue_comment.${action}`,
-      orderingKey: githubOrderingKey(issue.node_id),
-      headers: { 'x-github-event': 'issue_comment' },
-    },
-  };
+  return { accept: githubDelivery(id, 'issue_comment', action, issue.node_id) };
 }
 
 export function normalizeGithubComment(

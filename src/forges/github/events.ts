@@ -6,7 +6,7 @@ import type { Classified, ForgeWebhooks, Headers } from '../forge.js';
 import { header, toIsoTime } from '../headers.js';
 import { describeZodError } from '../payload-error.js';
 import { classifyGithubComment, normalizeGithubComment } from './comment.js';
-import { githubActor, githubOrderingKey } from './identity.js';
+import { githubActor, githubDelivery } from './identity.js';
 import {
   githubIssueCommentSchema,
   githubIssuesSchema,
@@ -152,15 +152,7 @@ function classifyIssues(id: string, payload: unknown): Classified {
   if (!parsed.success) return { invalid: describeZodError(parsed.error) };
   const { action, issue } = parsed.data;
   if (!ISSUE_ACTIONS.has(action)) return { ignored: `issues.${action} is not handled` };
-  return {
-    accept: {
-      id,
-      forge: 'github',
-      event: `issues.${action}`,
-      orderingKey: githubOrderingKey(issue.node_id),
-      headers: { 'x-github-event': 'issues' },
-    },
-  };
+  return { accept: githubDelivery(id, 'issues', action, issue.node_id) };
 }
 
 /** Is the edited board field one that holds hours? A payload that names no field is read from the card. */
@@ -189,13 +181,7 @@ function classifyProjectItem(
     return { ignored: `board field of type ${edited.field_type} is not handled` };
   }
   return {
-    accept: {
-      id,
-      forge: 'github',
-      event: 'projects_v2_item.edited',
-      orderingKey: githubOrderingKey(item.content_node_id),
-      headers: { 'x-github-event': 'projects_v2_item' },
-    },
+    accept: githubDelivery(id, 'projects_v2_item', 'edited', item.content_node_id),
     ...(onlyKnownIssues
       ? { onlyForKnownIssue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id } }
       : {}),
