@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +16,7 @@ import {
 import { createService, type Service } from '../../src/service.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { refusedUrl } from '../support/alert-receiver.js';
-import { ROOT } from '../support/process.js';
+import { runCli } from '../support/process.js';
 import { eventually } from '../support/service.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-catch-up-cli-'));
@@ -27,21 +26,7 @@ let service: Service;
 let configPath: string;
 
 /** `boardkeeper catch-up …` as a person runs it, against the forge simulator. */
-function catchUpCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'catch-up', '--config', configPath, ...args],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1' },
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const catchUpCli = (args: string[]) => runCli(['catch-up', '--config', configPath, ...args]);
 
 beforeAll(async () => {
   const secret = randomBytes(8).toString('hex');

@@ -1,34 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { boardHistory } from '../support/board-history.js';
-import { ROOT } from '../support/process.js';
+import { runCli } from '../support/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-report-cli-'));
 const dbPath = join(dir, 'bk.db');
 const configPath = join(dir, 'digest.yml');
 
 /** `boardkeeper report …` as a person runs it; the forge has no token, so it is in dry-run. */
-function reportCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'report', ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      BOARDKEEPER_DB_PATH: dbPath,
-      BOARDKEEPER_CONFIG: configPath,
-      NODE_NO_WARNINGS: '1',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const reportCli = (args: string[]) =>
+  runCli(['report', ...args], { BOARDKEEPER_DB_PATH: dbPath, BOARDKEEPER_CONFIG: configPath });
 
 beforeAll(async () => {
   writeFileSync(

@@ -1,33 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { SWEEP_LEASE } from '../../src/sweep/run.js';
-import { ROOT } from '../support/process.js';
+import { runCli } from '../support/process.js';
 import { engagementInDeployment, seedEngagements } from '../support/sweep-board.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bk-sweep-cli-'));
 const dbPath = join(dir, 'bk.db');
 
 /** `boardkeeper sweep …` as a person runs it, in dry-run for the forge (no token). */
-function sweepCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'sweep', ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      BOARDKEEPER_DB_PATH: dbPath,
-      NODE_NO_WARNINGS: '1',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const sweepCli = (args: string[]) => runCli(['sweep', ...args], { BOARDKEEPER_DB_PATH: dbPath });
 
 beforeAll(async () => {
   const store = new SqliteStore({ path: dbPath });
