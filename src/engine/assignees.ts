@@ -19,7 +19,18 @@ export function recordAssignees(
   const assigned = { ...state, assignees: [...event.assignees] };
   if (!onBoard(state)) return { state: assigned, transitions: [] };
   const recorded = previous && onBoard(previous) ? before : [];
-  const base = {
+  return {
+    state: assigned,
+    transitions: assigneeTransitions(webhookOverlayBase(event, state), recorded, event.assignees),
+  };
+}
+
+/** Is the issue on the services board (a kind or a stage)? Only such issues get transitions. */
+export const onBoard = (state: IssueState): boolean => state.kind !== null || state.stage !== null;
+
+/** What an overlay transition the event records for this issue shares: who, when, and the issue's kind and segment. */
+export function webhookOverlayBase(event: IssueEvent, state: IssueState): Omit<Transition, 'from' | 'to'> {
+  return {
     forge: event.forge,
     project: state.ref.project,
     iid: state.ref.iid,
@@ -29,8 +40,4 @@ export function recordAssignees(
     kind: state.kind,
     segment: state.segment,
   };
-  return { state: assigned, transitions: assigneeTransitions(base, recorded, event.assignees) };
 }
-
-/** Is the issue on the services board (a kind or a stage)? Only such issues get transitions. */
-export const onBoard = (state: IssueState): boolean => state.kind !== null || state.stage !== null;

@@ -1,5 +1,5 @@
 import type { IssueEvent, IssueState, Transition } from '../domain/types.js';
-import { onBoard } from './assignees.js';
+import { onBoard, webhookOverlayBase } from './assignees.js';
 import { effortTransition, sameEffort, withReading } from '../domain/effort.js';
 import { readEffort, updateIssueMemory } from '../domain/issue-memory.js';
 
@@ -16,15 +16,5 @@ export function recordEffort(event: IssueEvent, state: IssueState): { state: Iss
   const effort = withReading(recorded, event.effort);
   const next = { ...state, extra: updateIssueMemory(state.extra, { effort }) };
   if (sameEffort(effort, recorded)) return { state: next, transitions: [] };
-  const base = {
-    forge: event.forge,
-    project: state.ref.project,
-    iid: state.ref.iid,
-    at: event.occurredAt,
-    actor: event.actor.login,
-    source: 'webhook',
-    kind: state.kind,
-    segment: state.segment,
-  };
-  return { state: next, transitions: [effortTransition(base, effort)] };
+  return { state: next, transitions: [effortTransition(webhookOverlayBase(event, state), effort)] };
 }

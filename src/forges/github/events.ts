@@ -99,11 +99,21 @@ function normalizeGithubEffortEdit(
   payload: GithubProjectItem,
   botUsers: ReadonlySet<string>,
 ): IssueEvent {
+  return boardItemEvent(deliveryId, payload, botUsers, 'effort_changed');
+}
+
+/** What every board-item event says: only the card's content node id is known; the engine resolves the issue. */
+function boardItemEvent(
+  deliveryId: string,
+  payload: GithubProjectItem,
+  botUsers: ReadonlySet<string>,
+  action: IssueAction,
+): IssueEvent {
   const item = payload.projects_v2_item;
   return {
     deliveryId,
     forge: 'github',
-    action: 'effort_changed',
+    action,
     issue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id },
     title: '',
     body: '',
@@ -125,18 +135,7 @@ export function normalizeGithubProjectItem(
   const item = payload.projects_v2_item;
   const change = payload.changes?.field_value;
   return {
-    deliveryId,
-    forge: 'github',
-    action: 'board_status_changed',
-    issue: { forge: 'github', project: '', iid: 0, nodeId: item.content_node_id },
-    title: '',
-    body: '',
-    state: 'open',
-    actor: githubActor(payload.sender, botUsers),
-    labelsBefore: [],
-    labelsAfter: [],
-    bodyChanged: false,
-    occurredAt: toIsoTime(item.updated_at, EPOCH),
+    ...boardItemEvent(deliveryId, payload, botUsers, 'board_status_changed'),
     boardStatus: {
       projectNodeId: item.project_node_id,
       itemNodeId: item.node_id,
